@@ -1,0 +1,106 @@
+// Where a captured page sends its frames in these tests: a local `ws` server that keeps every
+// byte it received (for "nothing leaked" checks) and, like the relay will, gives a viewer the
+// latest snapshot plus the deltas since, then the live stream. Replaced by the real relay later.
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import type { AddressInfo } from 'node:net';
+
+export interface SinkEvent {
+  type: number;
+  data: unknown;
+  timestamp: number;
+}
+
+export interface SinkFrame {
+  kind: 'snapshot' | 'delta';
+  seq: number;
+  events: SinkEvent[];
+}
+
+export interface FrameSink {
+  captureUrl: string;
+  viewUrl: string;
+  // every message a capturing page sent, byte for byte
+  received(): Buffer[];
+  frames(): SinkFrame[];
+  waitForMarker(tag: string, timeoutMs?: number): Promise<void>;
+  requestSnapshot(): void;
+  // Drop frames on the floor (a lossy link) to prove the replica recovers.
+  setDropping(drop: (frame: SinkFrame) => boolean): void;
+  close(): Promise<void>;
+}
+
+export async function startFrameSink(): Promise<FrameSink> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const raw: Buffer[] = [];
+  const frames: SinkFrame[] = [];
+  let sinceSnapshot: string[] = [];
+  const captures = new Set<WebSocket>();
+  const viewers = new Set<WebSocket>();
+  const markerWaiters: Array<{ tag: string; resolve: () => void }> = [];
+  const seenMarkers = new Set<string>();
+  let drop: (frame: SinkFrame) => boolean = () => false;
+
+  server.on('connection', (socket, request) => {
+    if (request.url === '/view') {
+      viewers.add(socket);
+      for (const text of sinceSnapshot) socket.send(text);
+      socket.on('close', () => viewers.delete(socket));
+      return;
+    }
+    captures.add(socket);
+    socket.on('close', () => captures.delete(socket));
+    socket.on('message', (data: Buffer) => {
+      raw.push(Buffer.from(data));
+      const text = data.toString('utf8');
+      const frame = JSON.parse(text) as SinkFrame;
+      frames.push(frame);
+      if (!drop(frame)) {
+        if (frame.kind === 'snapshot') sinceSnapshot = [];
+        sinceSnapshot.push(text);
+        for (const viewer of viewers) viewer.send(text);
+      }
+      for (const event of frame.events) {
+        if (event.type !== 5) continue;
+        const tag = (event.data as { tag: string }).tag;
+        seenMarkers.add(tag);
+        for (const waiter of markerWaiters.filter((w) => w.tag === tag)) waiter.resolve();
+      }
+    });
+  });
+
+  return {
+    captureUrl: `ws://127.0.0.1:${port}/capture`,
+    viewUrl: `ws://127.0.0.1:${port}/view`,
+    received: () => raw.slice(),
+    frames: () => frames.slice(),
+    waitForMarker(tag, timeoutMs = 10_000) {
+      if (seenMarkers.has(tag)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`marker ${tag} not received in ${timeoutMs} ms`)), timeoutMs);
+        markerWaiters.push({
+          tag,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+    requestSnapshot() {
+      const message = JSON.stringify({ type: 'snapshot-request' });
+      for (const socket of captures) socket.send(message);
+    },
+    setDropping(fn) {
+      drop = fn;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
+  };
+}

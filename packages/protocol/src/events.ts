@@ -1,0 +1,40 @@
+/** Event types a company backend receives by webhook and on the event stream. */
+export const EVENT_TYPES = [
+  'conversation.updated',
+  'invite.created',
+  'invite.delivered',
+  'invite.opened',
+  'invite.accepted',
+  'invite.declined',
+  'invite.expired',
+  'invite.revoked',
+  'invite.delivery_failed',
+  'session.started',
+  'session.control_granted',
+  'session.control_revoked',
+  'session.ended',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const SESSION_END_REASONS = [
+  'call_ended',
+  'customer_stopped',
+  'agent_ended',
+  'api_ended',
+  'customer_left',
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+export interface TandemEvent<T extends EventType = EventType> {
+  /** Globally unique id, stable across webhook retries (the `webhook-id` header). */
+  id: string;
+  /** Per-organisation sequence number: gap-free and strictly increasing for a reader. */
+  seq: number;
+  type: T;
+  occurredAt: string;
+  conversationId: string | null;
+  inviteId: string | null;
+  sessionId: string | null;
+  data: Record<string, unknown>;
+}

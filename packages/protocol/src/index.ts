@@ -1,0 +1,21 @@
+// The wire contract of Tandem: shared by the server, the SDK, the agent console and the client.
+export { ERROR_CODES, ERROR_CODE_LIST, PROBLEM_TYPE_BASE, isErrorCode } from './errors.ts';
+export type { ErrorCode, Problem } from './errors.ts';
+export { CLOSE_CODES } from './close-codes.ts';
+export type { CloseCodeName } from './close-codes.ts';
+export { EVENT_TYPES, SESSION_END_REASONS } from './events.ts';
+export type { EventType, SessionEndReason, TandemEvent } from './events.ts';
+export { SCOPES } from './scopes.ts';
+export type { Scope } from './scopes.ts';
+export {
+  AgentToken, AgentTokenCreate, ApiClient, AuditEntry, CHANNELS, CONVERSATION_STATES, Conversation,
+  ConversationUpsert, Customer, Agent, DELIVERY_STATES, Delivery, Deployment, DeploymentCreate,
+  DeploymentCreated, EventSchema, ExternalId, INVITE_STATES, Invite, InviteClaim, InviteCreate, Page,
+  ProblemSchema, SESSION_STATES, Session, SessionEnd, SmsMessage, TokenRequest, TokenResponse,
+  Webhook, WebhookAttempt, WebhookCreate, WebhookCreated, WebhookDelivery,
+} from './api-schemas.ts';
+export type { Channel, ConversationState, EventPage, InviteState } from './api-schemas.ts';
+export {
+  ConsentShown, VISITOR_ERROR_CODES, VISITOR_MAX_MESSAGE_BYTES, VISITOR_PROTOCOL_VERSION, VisitorClientMessage,
+} from './visitor-messages.ts';
+export type { PromptInvite, VisitorErrorCode, VisitorServerMessage } from './visitor-messages.ts';

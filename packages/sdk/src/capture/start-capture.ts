@@ -1,0 +1,110 @@
+// Starts rrweb recording with Tandem's masking rules and hands batched frames to a transport.
+// Loaded only after the customer's trusted click on Share.
+import { record } from 'rrweb';
+import type { recordOptions } from 'rrweb';
+import { EventType } from '@rrweb/types';
+import type { eventWithTime, RecordPlugin } from '@rrweb/types';
+import type { CaptureFrame, CaptureFrameKind, FrameTransport } from './frame-transport.ts';
+import { sanitizeEvent } from './event-sanitizer.ts';
+import {
+  BLOCK_SELECTOR,
+  MASK_TEXT_SELECTOR,
+  MASKED_INPUT_TYPES,
+  maskInputValue,
+  rememberPasswordFields,
+} from './mask-policy.ts';
+
+export interface CaptureOptions {
+  transport: FrameTransport;
+  // A full snapshot this often bounds how long a replica can stay wrong after any missed delta.
+  checkpointEveryMs?: number;
+}
+
+export interface CaptureHandle {
+  takeSnapshot(): void;
+  // A named point in the stream (e.g. "control granted"); everything captured before it has been
+  // handed to the transport by the time it is.
+  addMarker(tag: string, payload?: unknown): void;
+  stop(): void;
+}
+
+const DEFAULT_CHECKPOINT_MS = 60_000;
+
+type MaskInputOptions = NonNullable<recordOptions<eventWithTime>['maskInputOptions']>;
+
+function maskedInputOptions(): MaskInputOptions {
+  const options: Record<string, boolean> = {};
+  for (const type of MASKED_INPUT_TYPES) options[type] = true;
+  return options as MaskInputOptions;
+}
+
+// rrweb's plugin type promises an intersection it never uses; the processor returns the same event.
+const sanitizePlugin = {
+  name: 'tandem/sanitize',
+  options: {},
+  eventProcessor: (event: eventWithTime) => sanitizeEvent(event, record.mirror),
+} as RecordPlugin;
+
+export function startCapture(options: CaptureOptions): CaptureHandle {
+  const { transport } = options;
+  let seq = 0;
+  let batch: eventWithTime[] = [];
+  let batchKind: CaptureFrameKind = 'delta';
+  let flushQueued = false;
+
+  const flush = (): void => {
+    flushQueued = false;
+    if (batch.length === 0) return;
+    const frame: CaptureFrame = { kind: batchKind, seq: seq++, events: batch };
+    batch = [];
+    batchKind = 'delta';
+    transport.send(frame);
+  };
+
+  // rrweb emits Meta then FullSnapshot in one synchronous call; grouping a task's events into one
+  // frame keeps that pair (and a mutation burst) together, and a snapshot always opens its frame
+  // so the relay can keep "latest snapshot + deltas since" by frame alone.
+  const emit = (event: eventWithTime): void => {
+    if (event.type === EventType.Meta) {
+      flush();
+      batchKind = 'snapshot';
+    }
+    batch.push(event);
+    if (!flushQueued) {
+      flushQueued = true;
+      queueMicrotask(flush);
+    }
+  };
+
+  rememberPasswordFields(document);
+  const stopRecording = record({
+    emit,
+    maskInputOptions: maskedInputOptions(),
+    maskInputFn: maskInputValue,
+    maskTextSelector: MASK_TEXT_SELECTOR,
+    blockSelector: BLOCK_SELECTOR,
+    recordAfter: 'DOMContentLoaded',
+    recordCrossOriginIframes: false,
+    recordCanvas: false,
+    collectFonts: false,
+    inlineImages: false,
+    checkoutEveryNms: options.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS,
+    plugins: [sanitizePlugin],
+  });
+
+  transport.onSnapshotRequest(() => record.takeFullSnapshot(true));
+
+  return {
+    takeSnapshot() {
+      record.takeFullSnapshot(true);
+    },
+    addMarker(tag, payload = null) {
+      record.addCustomEvent(tag, payload);
+    },
+    stop() {
+      stopRecording?.();
+      flush();
+      transport.close();
+    },
+  };
+}

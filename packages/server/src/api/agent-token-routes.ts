@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { AgentToken, AgentTokenCreate } from '@tandem/protocol';
+import { orgOf } from './auth-hook.ts';
+import { responses, security } from './route-schema.ts';
+import type { Services } from './services.ts';
+
+export function agentTokenRoutes(app: FastifyInstance, s: Services) {
+  app.post('/v1/agent-tokens', {
+    config: { scope: 'agents:token' },
+    schema: {
+      tags: ['agents'],
+      summary: 'A token and console URL for one agent on one call',
+      security: security('agents:token'),
+      body: AgentTokenCreate,
+      response: responses({ 201: AgentToken }, [404]),
+    },
+  }, async (req, reply) => {
+    const body = req.body as { agentId: string; conversationId: string; expiresInSeconds?: number };
+    const org = orgOf(req);
+    await s.conversations.get(org, body.conversationId);
+    const { token, expiresAt } = await s.tokens.issueAgent({ orgId: org, agentId: body.agentId, conversationId: body.conversationId }, body.expiresInSeconds ?? 8 * 3600);
+    // The token travels in the fragment so it stays out of server and proxy logs.
+    return reply.code(201).send({ token, expiresAt: expiresAt.toISOString(), consoleUrl: `${s.config.publicUrl}/console#token=${token}` });
+  });
+}

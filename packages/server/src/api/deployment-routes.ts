@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { Deployment, DeploymentCreate, DeploymentCreated } from '@tandem/protocol';
+import { orgOf } from './auth-hook.ts';
+import { responses, security } from './route-schema.ts';
+import type { Services } from './services.ts';
+
+export function deploymentRoutes(app: FastifyInstance, s: Services) {
+  app.post('/v1/deployments', {
+    config: { scope: 'deployments:write', idempotent: true },
+    schema: {
+      tags: ['deployments'],
+      summary: 'Register a site that embeds the SDK',
+      description: 'Returns the public key for the script tag and the identity secret your backend signs identity tokens with (HS256, sub = customer id). The secret is shown only here.',
+      security: security('deployments:write'),
+      body: DeploymentCreate,
+      response: responses({ 201: DeploymentCreated }, [422]),
+    },
+  }, async (req, reply) => reply.code(201).send(await s.deployments.create(orgOf(req), req.body as never)));
+
+  app.get('/v1/deployments', {
+    config: { scope: 'deployments:write' },
+    schema: { tags: ['deployments'], summary: 'List deployments', security: security('deployments:write'), response: responses({ 200: Type.Object({ data: Type.Array(Deployment), nextCursor: Type.Null() }) }) },
+  }, async (req) => ({ data: await s.deployments.list(orgOf(req)), nextCursor: null }));
+}

@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { EVENT_TYPES, EventSchema } from '@tandem/protocol';
+import { listEvents } from '../events/event-log.ts';
+import { streamEvents } from '../events/event-stream.ts';
+import { DomainError } from '../domain/domain-error.ts';
+import { orgOf } from './auth-hook.ts';
+import { responses, security } from './route-schema.ts';
+import type { Services } from './services.ts';
+
+const Filters = {
+  conversationId: Type.Optional(Type.String({ maxLength: 128 })),
+  types: Type.Optional(Type.String({ maxLength: 1000, description: 'Comma-separated event types' })),
+};
+
+function parseTypes(raw: string | undefined): string[] | undefined {
+  if (!raw) return undefined;
+  const types = raw.split(',').map((t) => t.trim()).filter(Boolean);
+  const bad = types.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
+  if (bad.length) throw new DomainError('validation_failed', `Unknown event types: ${bad.join(', ')}. Known: ${EVENT_TYPES.join(', ')}.`, { errors: [{ path: 'querystring/types', message: `unknown: ${bad.join(', ')}` }] });
+  return types;
+}
+
+export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeatMs: number }) {
+  app.get('/v1/events', {
+    config: { scope: 'events:read' },
+    schema: {
+      tags: ['events'],
+      summary: 'Events after a sequence number, oldest first',
+      description: 'Page with `after` = the previous page\'s nextCursor. Sequence numbers are per organisation and gap-free.',
+      security: security('events:read'),
+      querystring: Type.Object({
+        after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+        limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', description: '1–1000, default 100' })),
+        ...Filters,
+      }, { additionalProperties: false }),
+      response: responses({ 200: Type.Object({ data: Type.Array(EventSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) }),
+    },
+  }, async (req) => {
+    const q = req.query as { after?: string; limit?: string; conversationId?: string; types?: string };
+    const limit = Number(q.limit ?? 100);
+    const data = await listEvents(s.db, orgOf(req), { after: Number(q.after ?? 0), limit, conversationId: q.conversationId, types: parseTypes(q.types) });
+    return { data, nextCursor: data.length ? String(data[data.length - 1]!.seq) : (q.after ?? null) };
+  });
+
+  app.get('/v1/events/stream', {
+    config: { scope: 'events:read' },
+    schema: {
+      tags: ['events'],
+      summary: 'Live event stream (Server-Sent Events)',
+      description: 'Each message has `id: <seq>`, `event: <type>`, `data: <event JSON>`. Reconnect with Last-Event-ID (or ?after=) to resume with nothing missed or repeated. A comment line is sent every 15 s.',
+      security: security('events:read'),
+      querystring: Type.Object({ after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })), ...Filters }, { additionalProperties: false }),
+      headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) }),
+      response: { 200: { description: 'text/event-stream', type: 'string' } },
+    },
+  }, async (req, reply) => {
+    const q = req.query as { after?: string; conversationId?: string; types?: string };
+    const lastEventId = req.headers['last-event-id'] as string | undefined;
+    const types = parseTypes(q.types);
+    const org = orgOf(req);
+    reply.hijack();
+    await streamEvents(s, reply.raw, { orgId: org, after: Number(lastEventId ?? q.after ?? 0), conversationId: q.conversationId, types, heartbeatMs: opts.heartbeatMs });
+  });
+}

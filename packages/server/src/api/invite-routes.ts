@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { Invite, InviteClaim, InviteCreate } from '@tandem/protocol';
+import { orgOf } from './auth-hook.ts';
+import { responses, security } from './route-schema.ts';
+import type { Services } from './services.ts';
+
+const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'Replays the first response for the same key and body' })) });
+
+export function inviteRoutes(app: FastifyInstance, s: Services) {
+  app.post('/v1/invites', {
+    config: { scope: 'invites:write', idempotent: true },
+    schema: {
+      tags: ['invites'],
+      summary: 'Invite the customer of a connected call to share their screen',
+      description: 'Channels default to push when the customer has a live page, else sms when a phone is known; otherwise 422 customer_unreachable.',
+      security: security('invites:write'),
+      headers: IdempotencyHeader,
+      body: InviteCreate,
+      response: responses({ 201: Invite }, [404, 409, 422]),
+    },
+  }, async (req, reply) => reply.code(201).send(await s.invites.create(orgOf(req), req.body as InviteCreate)));
+
+  app.post('/v1/invites/claim', {
+    config: { scope: 'invites:write', idempotent: true },
+    schema: {
+      tags: ['invites'],
+      summary: 'Claim a support code the customer read aloud, for this call',
+      description: 'The page that showed the code gets the consent prompt. Wrong, used and expired codes all answer invalid_code and count against a rate limit.',
+      security: security('invites:write'),
+      headers: IdempotencyHeader,
+      body: InviteClaim,
+      response: responses({ 201: Invite }, [404, 409, 422]),
+    },
+  }, async (req, reply) => {
+    const body = req.body as { code: string; conversationId: string };
+    const invite = await s.supportCodes.claim(orgOf(req), `${req.auth!.clientId}:${req.ip}`, body.code, body.conversationId);
+    return reply.code(201).send(invite);
+  });
+
+  app.get('/v1/invites/:id', {
+    config: { scope: 'invites:write' },
+    schema: { tags: ['invites'], summary: 'Get an invite with its deliveries', security: security('invites:write'), params: Params, response: responses({ 200: Invite }, [404]) },
+  }, async (req) => s.invites.get(orgOf(req), (req.params as { id: string }).id));
+
+  app.get('/v1/invites', {
+    config: { scope: 'invites:write' },
+    schema: {
+      tags: ['invites'],
+      summary: 'List the invites of a conversation',
+      security: security('invites:write'),
+      querystring: Type.Object({ conversationId: Type.String({ maxLength: 128 }) }, { additionalProperties: false }),
+      response: responses({ 200: Type.Object({ data: Type.Array(Invite), nextCursor: Type.Null() }) }),
+    },
+  }, async (req) => ({ data: await s.invites.listByConversation(orgOf(req), (req.query as { conversationId: string }).conversationId), nextCursor: null }));
+
+  app.delete('/v1/invites/:id', {
+    config: { scope: 'invites:write' },
+    schema: { tags: ['invites'], summary: 'Revoke a live invite', security: security('invites:write'), params: Params, response: responses({ 200: Invite }, [404, 409]) },
+  }, async (req) => s.invites.revoke(orgOf(req), (req.params as { id: string }).id));
+}

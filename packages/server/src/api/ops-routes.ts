@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { problem, sendProblem } from './problem.ts';
+import type { Metrics } from './metrics.ts';
+import type { Services } from './services.ts';
+
+export function opsRoutes(app: FastifyInstance, s: Services, metrics: Metrics) {
+  app.get('/healthz', {
+    schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+  }, async () => ({ status: 'ok' as const }));
+
+  app.get('/readyz', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Readiness: the database answers',
+      response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: Type.Object({}, { additionalProperties: true }) },
+    },
+  }, async (req, reply) => {
+    try {
+      await Promise.race([s.db.query('SELECT 1'), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
+      return { status: 'ready' as const, database: s.db.kind };
+    } catch (err) {
+      return sendProblem(reply, problem('not_ready', req.id, `The database (${s.db.kind}) did not answer: ${(err as Error).message}.`));
+    }
+  });
+
+  app.get('/metrics', {
+    schema: { tags: ['operations'], summary: 'Prometheus metrics', response: { 200: Type.String() } },
+  }, async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+}

@@ -1,0 +1,21 @@
+import { jwtVerify, errors as joseErrors } from 'jose';
+
+export type IdentityResult = { ok: true; customerId: string } | { ok: false; code: 'identity_token_invalid' | 'identity_token_expired'; message: string };
+
+/**
+ * The company backend vouches for who is on the page: an HS256 JWT signed with the deployment's
+ * identity secret (the secret string's UTF-8 bytes are the key, as JWT libraries do by default),
+ * `sub` = the customer id used in conversations, and an `exp`.
+ */
+export async function verifyIdentityToken(token: string, identitySecret: string): Promise<IdentityResult> {
+  try {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(identitySecret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] });
+    if (typeof payload.sub !== 'string' || !payload.sub || payload.sub.length > 128) {
+      return { ok: false, code: 'identity_token_invalid', message: 'The identity token needs a `sub` claim with the customer id.' };
+    }
+    return { ok: true, customerId: payload.sub };
+  } catch (err) {
+    if (err instanceof joseErrors.JWTExpired) return { ok: false, code: 'identity_token_expired', message: 'The identity token has expired: get a fresh one from the site\'s backend.' };
+    return { ok: false, code: 'identity_token_invalid', message: 'The identity token is not signed with this deployment\'s identity secret, or is malformed.' };
+  }
+}

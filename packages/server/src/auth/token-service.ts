@@ -1,0 +1,85 @@
+import { SignJWT, jwtVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
+import type { Scope } from '@tandem/protocol';
+import { DomainError } from '../domain/domain-error.ts';
+import type { SigningKey } from './signing-keys.ts';
+
+const ISSUER = 'tandem';
+
+export interface AccessClaims {
+  orgId: string;
+  clientId: string;
+  scopes: Scope[];
+}
+
+export interface AgentClaims {
+  orgId: string;
+  agentId: string;
+  conversationId: string;
+}
+
+export interface CaptureClaims {
+  orgId: string;
+  sessionId: string;
+  visitorId: string;
+}
+
+type Audience = 'api' | 'agent' | 'capture';
+
+/** Signs and verifies Tandem's own JWTs; the audience keeps one kind from passing as another. */
+export class TokenService {
+  constructor(private readonly keys: SigningKey[]) {}
+
+  private async sign(aud: Audience, sub: string, claims: Record<string, unknown>, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+    const key = this.keys[0]!;
+    const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+      .setIssuer(ISSUER)
+      .setAudience(aud)
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(key.key);
+    return { token, expiresAt };
+  }
+
+  private async verify(aud: Audience, token: string): Promise<Record<string, unknown>> {
+    try {
+      const { kid } = decodeProtectedHeader(token);
+      const key = this.keys.find((k) => k.kid === kid);
+      if (!key) throw new Error('unknown key');
+      const { payload } = await jwtVerify(token, key.key, { issuer: ISSUER, audience: aud, algorithms: ['HS256'] });
+      return payload as Record<string, unknown>;
+    } catch (err) {
+      const expired = err instanceof joseErrors.JWTExpired;
+      throw new DomainError('invalid_token', expired ? 'The access token has expired: get a new one from POST /oauth/token.' : 'The access token is not valid: get a new one from POST /oauth/token.');
+    }
+  }
+
+  issueAccess(c: AccessClaims, ttlSeconds: number) {
+    return this.sign('api', c.clientId, { org: c.orgId, scope: c.scopes.join(' ') }, ttlSeconds);
+  }
+
+  async verifyAccess(token: string): Promise<AccessClaims> {
+    const p = await this.verify('api', token);
+    return { orgId: String(p.org), clientId: String(p.sub), scopes: String(p.scope ?? '').split(' ').filter(Boolean) as Scope[] };
+  }
+
+  issueAgent(c: AgentClaims, ttlSeconds: number) {
+    return this.sign('agent', c.agentId, { org: c.orgId, conv: c.conversationId }, ttlSeconds);
+  }
+
+  async verifyAgent(token: string): Promise<AgentClaims> {
+    const p = await this.verify('agent', token);
+    return { orgId: String(p.org), agentId: String(p.sub), conversationId: String(p.conv) };
+  }
+
+  issueCapture(c: CaptureClaims, ttlSeconds: number) {
+    return this.sign('capture', c.sessionId, { org: c.orgId, vis: c.visitorId }, ttlSeconds);
+  }
+
+  async verifyCapture(token: string): Promise<CaptureClaims> {
+    const p = await this.verify('capture', token);
+    return { orgId: String(p.org), sessionId: String(p.sub), visitorId: String(p.vis) };
+  }
+}

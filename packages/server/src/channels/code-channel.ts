@@ -1,0 +1,12 @@
+import type { DeliveryChannel } from './delivery-channel.ts';
+
+/** The agent reads the code aloud; the customer types it into the site. Always available. */
+export const codeChannel: DeliveryChannel = {
+  name: 'code',
+  async canReach() {
+    return true;
+  },
+  async deliver({ invite }) {
+    return { state: 'sent', detail: `read code ${invite.code} to the customer` };
+  },
+};

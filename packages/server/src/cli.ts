@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { SCOPES, type Scope } from '@tandem/protocol';
+import { buildApp } from './app.ts';
+import { ClientService } from './auth/client-service.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDb } from './store/open-db.ts';
+
+const USAGE = `Usage: tandem <command>
+
+  start                          start the server (PORT, PUBLIC_URL, DATA_DIR, DATABASE_URL, REDIS_URL, LOG_LEVEL, ...)
+  migrate                        apply database migrations and exit
+  clients create --name N [--scopes "a b"]   create an API client; prints its secret once
+  clients list                   list API clients
+  clients revoke <client-id>     revoke an API client
+`;
+
+async function withClients<T>(fn: (c: ClientService) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDb(config);
+  try {
+    const clients = new ClientService(db);
+    await clients.bootstrap();
+    return await fn(clients);
+  } finally {
+    await db.close();
+  }
+}
+
+async function start() {
+  const config = loadConfig();
+  const tandem = await buildApp({ config });
+  const url = await tandem.listen();
+  const out = process.stdout;
+  out.write(`\nTandem is running at ${config.publicUrl} (listening on ${url}, database: ${tandem.services.db.kind})\n`);
+  out.write(`  API docs:  ${config.publicUrl}/docs\n`);
+  if (tandem.bootstrap) {
+    out.write(`\nFirst start: an API client was created. Its secret is shown only now:\n`);
+    out.write(`  TANDEM_CLIENT_ID=${tandem.bootstrap.clientId}\n  TANDEM_CLIENT_SECRET=${tandem.bootstrap.clientSecret}\n\n`);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    tandem.services.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await tandem.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function main(argv: string[]) {
+  const [command, sub, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return start();
+    case 'migrate': {
+      const db = await openDb(loadConfig());
+      await db.close();
+      process.stdout.write('migrations applied\n');
+      return;
+    }
+    case 'clients': {
+      if (sub === 'create') {
+        const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, scopes: { type: 'string' } } });
+        if (!values.name) throw new UsageError('clients create needs --name');
+        const scopes = (values.scopes ? values.scopes.split(/[\s,]+/).filter(Boolean) : [...SCOPES]) as Scope[];
+        const { client, secret } = await withClients(async (c) => c.create(await c.defaultOrgId(), values.name!, scopes));
+        process.stdout.write(`client_id=${client.id}\nclient_secret=${secret}\nscopes=${client.scopes.join(' ')}\n(the secret is shown only now)\n`);
+        return;
+      }
+      if (sub === 'list') {
+        const list = await withClients(async (c) => c.list(await c.defaultOrgId()));
+        for (const c of list) process.stdout.write(`${c.id}\t${c.name}\t${c.revokedAt ? `revoked ${c.revokedAt}` : 'active'}\t${c.scopes.join(' ')}\n`);
+        return;
+      }
+      if (sub === 'revoke') {
+        const id = rest[0];
+        if (!id) throw new UsageError('clients revoke needs a client id');
+        const c = await withClients(async (cs) => cs.revoke(await cs.defaultOrgId(), id));
+        process.stdout.write(`revoked ${c.id}\n`);
+        return;
+      }
+      throw new UsageError(`unknown clients command "${sub ?? ''}"`);
+    }
+    default:
+      throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof UsageError) {
+    process.stderr.write(`${err.message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);
+    process.exit(2);
+  }
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

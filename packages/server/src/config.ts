@@ -1,0 +1,99 @@
+/**
+ * Environment -> typed, validated config. Every default lives here; a bad value stops the start
+ * with one line per problem naming the variable and what it accepts.
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  inviteExpirySeconds: number;
+  corsOrigins: string[];
+  accessTokenTtlSeconds: number;
+  webhookMaxAttempts: number;
+  webhookBackoffBaseMs: number;
+  sweepIntervalMs: number;
+  tokenRateLimit: { max: number; windowMs: number };
+  codeRateLimit: { perSource: number; perOrg: number; windowMs: number };
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${JSON.stringify(raw)} must be a whole number from ${min} to ${max}`);
+      return def;
+    }
+    return n;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return null;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) throw new Error('protocol');
+      return raw;
+    } catch {
+      problems.push(`${name}=${JSON.stringify(raw)} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      return null;
+    }
+  };
+
+  const port = int('PORT', 8080, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const publicUrl = (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, '');
+  const logLevelRaw = env.LOG_LEVEL || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) {
+    problems.push(`LOG_LEVEL=${JSON.stringify(logLevelRaw)} must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const o of corsOrigins) {
+    if (o === '*') continue;
+    try {
+      if (new URL(o).origin !== o) throw new Error('not an origin');
+    } catch {
+      problems.push(`CORS_ORIGINS entry ${JSON.stringify(o)} must be an origin like https://desk.example.com (or *)`);
+    }
+  }
+
+  const config: Config = {
+    port,
+    host,
+    publicUrl,
+    dataDir: path.resolve(env.DATA_DIR || '.data'),
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    logLevel: (LOG_LEVELS as readonly string[]).includes(logLevelRaw) ? (logLevelRaw as Config['logLevel']) : 'info',
+    inviteExpirySeconds: int('INVITE_EXPIRY_SECONDS', 600, 30, 86400),
+    corsOrigins,
+    accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
+    webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
+    webhookBackoffBaseMs: int('WEBHOOK_BACKOFF_BASE_MS', 2000, 10, 3_600_000),
+    sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 50, 60_000),
+    tokenRateLimit: { max: int('TOKEN_RATE_LIMIT', 30, 1, 100000), windowMs: 60_000 },
+    codeRateLimit: { perSource: int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 100000), perOrg: int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), windowMs: 60_000 },
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    ...overrides,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import type { Deployment, DeploymentCreate, DeploymentCreated } from '@tandem/protocol';
+import type { Db } from '../store/db.ts';
+import { DomainError } from './domain-error.ts';
+import { newId, randomToken } from './ids.ts';
+
+interface Row {
+  id: string;
+  org_id: string;
+  name: string;
+  company_name: string;
+  key: string;
+  identity_secret: string;
+  allowed_origins: string[];
+  created_at: Date;
+}
+
+export interface DeploymentRecord extends Deployment {
+  orgId: string;
+  identitySecret: string;
+}
+
+const toRecord = (r: Row): DeploymentRecord => ({
+  id: r.id,
+  orgId: r.org_id,
+  name: r.name,
+  companyName: r.company_name,
+  key: r.key,
+  allowedOrigins: r.allowed_origins,
+  identitySecret: r.identity_secret,
+  createdAt: new Date(r.created_at).toISOString(),
+});
+
+export const publicDeployment = ({ orgId: _o, identitySecret: _s, ...d }: DeploymentRecord): Deployment => d;
+
+/** An origin as browsers send it: scheme://host[:port], nothing else. */
+export function normaliseOrigin(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new DomainError('invalid_origin', `"${raw}" is not an origin: give scheme://host[:port], e.g. https://shop.example.com.`);
+  }
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.origin !== raw.replace(/\/$/, '') || u.username || u.password) {
+    throw new DomainError('invalid_origin', `"${raw}" is not an origin: give scheme://host[:port] with no path, query or credentials, e.g. ${u.origin}.`);
+  }
+  return u.origin;
+}
+
+/** Sites that embed the SDK: a public key for the script tag, the origins it may run on. */
+export class DeploymentService {
+  private readonly byKey = new Map<string, { record: DeploymentRecord; at: number }>();
+  constructor(private readonly db: Db) {}
+
+  async create(orgId: string, input: DeploymentCreate): Promise<DeploymentCreated> {
+    const origins = [...new Set(input.allowedOrigins.map(normaliseOrigin))];
+    const [row] = await this.db.query<Row>(
+      `INSERT INTO deployments (id, org_id, name, company_name, key, identity_secret, allowed_origins)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [newId('dep'), orgId, input.name, input.companyName ?? input.name, `pk_${randomToken(16)}`, randomBytes(32).toString('base64url'), origins],
+    );
+    const record = toRecord(row!);
+    return { ...publicDeployment(record), identitySecret: record.identitySecret };
+  }
+
+  async list(orgId: string): Promise<Deployment[]> {
+    const rows = await this.db.query<Row>('SELECT * FROM deployments WHERE org_id = $1 ORDER BY created_at', [orgId]);
+    return rows.map((r) => publicDeployment(toRecord(r)));
+  }
+
+  async get(orgId: string, id: string): Promise<Deployment> {
+    const [row] = await this.db.query<Row>('SELECT * FROM deployments WHERE org_id = $1 AND id = $2', [orgId, id]);
+    if (!row) throw new DomainError('deployment_not_found');
+    return publicDeployment(toRecord(row));
+  }
+
+  /** Looked up on every visitor connection, so cached briefly. */
+  async byPublicKey(key: string): Promise<DeploymentRecord | null> {
+    const hit = this.byKey.get(key);
+    if (hit && Date.now() - hit.at < 30_000) return hit.record;
+    const [row] = await this.db.query<Row>('SELECT * FROM deployments WHERE key = $1', [key]);
+    if (!row) return null;
+    const record = toRecord(row);
+    this.byKey.set(key, { record, at: Date.now() });
+    return record;
+  }
+
+  async byId(id: string): Promise<DeploymentRecord | null> {
+    const [row] = await this.db.query<Row>('SELECT * FROM deployments WHERE id = $1', [id]);
+    return row ? toRecord(row) : null;
+  }
+
+  async firstForOrg(orgId: string): Promise<DeploymentRecord | null> {
+    const [row] = await this.db.query<Row>('SELECT * FROM deployments WHERE org_id = $1 ORDER BY created_at LIMIT 1', [orgId]);
+    return row ? toRecord(row) : null;
+  }
+}

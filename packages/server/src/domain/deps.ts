@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import type { TandemEvent } from '@tandem/protocol';
+import type { Config } from '../config.ts';
+import type { Bus } from '../bus/bus.ts';
+import type { Db, Queryable } from '../store/db.ts';
+import { appendEvent, type NewEvent } from '../events/event-log.ts';
+
+/** What every domain service is built from. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  bus: Bus;
+  log: Logger;
+}
+
+/** Bus topic that says "organisation X has events up to seq N": SSE streams and webhooks wake on it. */
+export const orgEventsTopic = (orgId: string) => `org-events:${orgId}`;
+
+export interface Tx {
+  q: Queryable;
+  emit(e: NewEvent): Promise<TandemEvent>;
+  /** Runs after the transaction committed (never if it rolled back). */
+  afterCommit(fn: () => unknown): void;
+}
+
+/**
+ * One unit of work: state changes and their events in one transaction; after commit, the bus is
+ * told about the new events and any side effects (pushing to sockets) run.
+ */
+export async function transact<T>(deps: Deps, orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const after: (() => unknown)[] = [];
+  let lastSeq = 0;
+  const result = await deps.db.tx((q) =>
+    fn({
+      q,
+      emit: async (e) => {
+        const ev = await appendEvent(q, orgId, e);
+        lastSeq = ev.seq;
+        return ev;
+      },
+      afterCommit: (f) => after.push(f),
+    }),
+  );
+  if (lastSeq) await deps.bus.publish(orgEventsTopic(orgId), { seq: lastSeq }).catch((err) => deps.log.warn({ err }, 'bus publish failed'));
+  for (const f of after) {
+    try {
+      await f();
+    } catch (err) {
+      deps.log.error({ err }, 'after-commit step failed');
+    }
+  }
+  return result;
+}

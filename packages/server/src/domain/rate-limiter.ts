@@ -1,0 +1,37 @@
+/**
+ * Fixed-window counters keyed by caller. In memory per node; the interface lets a shared store
+ * take over for a cluster.
+ */
+export interface RateLimiter {
+  /** Counts one hit; says whether it is within the limit and, if not, when to retry. */
+  hit(key: string, limit: number, windowMs: number): { allowed: boolean; retryAfterSeconds: number };
+  /** Whether the key is already over its limit, without counting. */
+  blocked(key: string, limit: number, windowMs: number): { allowed: boolean; retryAfterSeconds: number };
+}
+
+export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
+  const windows = new Map<string, { start: number; count: number }>();
+  const current = (key: string, windowMs: number) => {
+    const t = now();
+    let w = windows.get(key);
+    if (!w || t - w.start >= windowMs) {
+      w = { start: t, count: 0 };
+      windows.set(key, w);
+    }
+    if (windows.size > 100_000) {
+      for (const [k, v] of windows) if (t - v.start >= windowMs) windows.delete(k);
+    }
+    return { w, retryAfterSeconds: Math.max(1, Math.ceil((w.start + windowMs - t) / 1000)) };
+  };
+  return {
+    hit(key, limit, windowMs) {
+      const { w, retryAfterSeconds } = current(key, windowMs);
+      w.count++;
+      return { allowed: w.count <= limit, retryAfterSeconds };
+    },
+    blocked(key, limit, windowMs) {
+      const { w, retryAfterSeconds } = current(key, windowMs);
+      return { allowed: w.count < limit, retryAfterSeconds };
+    },
+  };
+}

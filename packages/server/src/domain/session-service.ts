@@ -1,0 +1,159 @@
+import type { ConsentShown, Session, SessionEndReason } from '@tandem/protocol';
+import { DomainError } from './domain-error.ts';
+import { transact, type Deps, type Tx } from './deps.ts';
+import { newId } from './ids.ts';
+import type { InviteRecord } from './invite-record.ts';
+import type { Presence } from './presence.ts';
+import type { VisitorRef } from './visitor-ref.ts';
+
+interface Row {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  invite_id: string;
+  customer_id: string | null;
+  visitor_id: string;
+  state: 'active' | 'ended';
+  control: boolean;
+  started_at: Date;
+  ended_at: Date | null;
+  end_reason: SessionEndReason | null;
+}
+
+const toSession = (r: Row): Session => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  inviteId: r.invite_id,
+  customerId: r.customer_id,
+  state: r.state,
+  control: r.control,
+  startedAt: new Date(r.started_at).toISOString(),
+  endedAt: r.ended_at ? new Date(r.ended_at).toISOString() : null,
+  endReason: r.end_reason,
+});
+
+export interface SessionRecord extends Session {
+  orgId: string;
+  visitorId: string;
+}
+
+/** Sessions exist only because a customer accepted; each consent decision is a record. */
+export class SessionService {
+  constructor(private readonly deps: Deps, private readonly presence: Presence) {}
+
+  async get(orgId: string, id: string): Promise<Session> {
+    const [row] = await this.deps.db.query<Row>('SELECT * FROM sessions WHERE org_id = $1 AND id = $2', [orgId, id]);
+    if (!row) throw new DomainError('session_not_found');
+    return toSession(row);
+  }
+
+  async record(id: string): Promise<SessionRecord | null> {
+    const [row] = await this.deps.db.query<Row>('SELECT * FROM sessions WHERE id = $1', [id]);
+    return row ? { ...toSession(row), orgId: row.org_id, visitorId: row.visitor_id } : null;
+  }
+
+  async list(orgId: string, opts: { conversationId?: string; state?: 'active' | 'ended'; limit: number; before?: string }): Promise<Session[]> {
+    const params: unknown[] = [orgId, opts.limit];
+    let where = 'org_id = $1';
+    if (opts.conversationId) {
+      params.push(opts.conversationId);
+      where += ` AND conversation_id = $${params.length}`;
+    }
+    if (opts.state) {
+      params.push(opts.state);
+      where += ` AND state = $${params.length}`;
+    }
+    if (opts.before) {
+      params.push(opts.before);
+      where += ` AND id < $${params.length}`;
+    }
+    const rows = await this.deps.db.query<Row>(`SELECT * FROM sessions WHERE ${where} ORDER BY id DESC LIMIT $2`, params);
+    return rows.map(toSession);
+  }
+
+  /** Called by the invite service in the acceptance transaction. */
+  async startInTx(tx: Tx, inv: InviteRecord, visitor: VisitorRef, shown: ConsentShown): Promise<string> {
+    const sessionId = newId('ses');
+    const now = new Date();
+    const customerId = visitor.customerId ?? inv.customerId;
+    await tx.q.query(
+      `INSERT INTO sessions (id, org_id, conversation_id, invite_id, customer_id, visitor_id, state, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)`,
+      [sessionId, inv.orgId, inv.conversationId, inv.id, customerId, visitor.visitorId, now],
+    );
+    await this.consent(tx, { orgId: inv.orgId, conversationId: inv.conversationId, inviteId: inv.id, sessionId, kind: 'share', decision: 'accepted', customerId, visitor, shown });
+    await tx.emit({ type: 'invite.accepted', conversationId: inv.conversationId, inviteId: inv.id, sessionId, data: { visitorId: visitor.visitorId } });
+    await tx.emit({ type: 'session.started', conversationId: inv.conversationId, inviteId: inv.id, sessionId, data: { customerId, agentName: inv.agentName } });
+    return sessionId;
+  }
+
+  private async consent(tx: Tx, c: { orgId: string; conversationId: string; inviteId: string; sessionId: string; kind: 'share' | 'control'; decision: 'accepted' | 'declined' | 'revoked'; customerId: string | null; visitor: VisitorRef; shown: ConsentShown | null }) {
+    await tx.q.query(
+      `INSERT INTO consents (id, org_id, conversation_id, invite_id, session_id, kind, decision, customer_id, visitor_id, shown, user_agent, ip, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [newId('con'), c.orgId, c.conversationId, c.inviteId, c.sessionId, c.kind, c.decision, c.customerId, c.visitor.visitorId, c.shown ? JSON.stringify(c.shown) : null, c.visitor.userAgent, c.visitor.ip, new Date()],
+    );
+  }
+
+  private async lockActive(tx: Tx, orgId: string, id: string): Promise<Row> {
+    const [row] = await tx.q.query<Row>('SELECT * FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE', [orgId, id]);
+    if (!row) throw new DomainError('session_not_found');
+    if (row.state !== 'active') throw new DomainError('invalid_state', `The session has already ended (${row.end_reason}).`, { currentState: row.state });
+    return row;
+  }
+
+  async end(orgId: string, id: string, reason: SessionEndReason): Promise<Session> {
+    await transact(this.deps, orgId, async (tx) => this.endInTx(tx, await this.lockActive(tx, orgId, id), reason));
+    return this.get(orgId, id);
+  }
+
+  private async endInTx(tx: Tx, row: Row, reason: SessionEndReason) {
+    await tx.q.query('UPDATE sessions SET state = $2, ended_at = $3, end_reason = $4, control = false WHERE id = $1', [row.id, 'ended', new Date(), reason]);
+    await tx.emit({ type: 'session.ended', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: { reason } });
+    tx.afterCommit(async () => {
+      await this.presence.toSessionPage(row.id, { type: 'session.ended', sessionId: row.id, reason });
+      await this.deps.bus.publish(sessionEndedTopic, { sessionId: row.id, reason });
+    });
+  }
+
+  /** The call ended: every active session of it ends, in the caller's transaction. */
+  async endForConversation(tx: Tx, orgId: string, conversationId: string) {
+    const rows = await tx.q.query<Row>("SELECT * FROM sessions WHERE org_id = $1 AND conversation_id = $2 AND state = 'active' FOR UPDATE", [orgId, conversationId]);
+    for (const row of rows) await this.endInTx(tx, row, 'call_ended');
+  }
+
+  /** The customer pressed Stop in the banner. */
+  async stopByVisitor(visitor: VisitorRef, sessionId: string): Promise<void> {
+    await transact(this.deps, visitor.orgId, async (tx) => {
+      const row = await this.lockActive(tx, visitor.orgId, sessionId);
+      if (row.visitor_id !== visitor.visitorId) throw new DomainError('session_not_found');
+      await this.endInTx(tx, row, 'customer_stopped');
+    });
+  }
+
+  /** Second, separate consent: the customer allows remote control. */
+  async grantControl(visitor: VisitorRef, sessionId: string, shown: ConsentShown): Promise<void> {
+    await transact(this.deps, visitor.orgId, async (tx) => {
+      const row = await this.lockActive(tx, visitor.orgId, sessionId);
+      if (row.visitor_id !== visitor.visitorId) throw new DomainError('session_not_found');
+      if (row.control) return;
+      await tx.q.query('UPDATE sessions SET control = true WHERE id = $1', [row.id]);
+      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control', decision: 'accepted', customerId: row.customer_id, visitor, shown });
+      await tx.emit({ type: 'session.control_granted', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: {} });
+    });
+  }
+
+  async revokeControl(visitor: VisitorRef, sessionId: string): Promise<void> {
+    await transact(this.deps, visitor.orgId, async (tx) => {
+      const row = await this.lockActive(tx, visitor.orgId, sessionId);
+      if (row.visitor_id !== visitor.visitorId) throw new DomainError('session_not_found');
+      if (!row.control) return;
+      await tx.q.query('UPDATE sessions SET control = false WHERE id = $1', [row.id]);
+      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control', decision: 'revoked', customerId: row.customer_id, visitor, shown: null });
+      await tx.emit({ type: 'session.control_revoked', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: { by: 'customer' } });
+    });
+  }
+}
+
+/** Bus topic: a session ended (relay sockets close on it, on every node). */
+export const sessionEndedTopic = 'session-ended';

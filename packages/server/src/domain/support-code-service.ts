@@ -1,0 +1,75 @@
+import type { Invite } from '@tandem/protocol';
+import type { Deps } from './deps.ts';
+import { DomainError } from './domain-error.ts';
+import { newId, numericCode } from './ids.ts';
+import type { InviteService } from './invite-service.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { VisitorRef } from './visitor-ref.ts';
+
+const SUPPORT_CODE_DIGITS = 6;
+const SUPPORT_CODE_TTL_MS = 10 * 60_000;
+
+/**
+ * The reverse path: the customer's page asks for a code, reads it to the agent, and the company
+ * backend claims it for the call; the invite then appears on exactly that page.
+ */
+export class SupportCodeService {
+  /** Pages that asked for a code, by visitor id, while they are connected to this node. */
+  private readonly pages = new Map<string, VisitorRef>();
+
+  constructor(private readonly deps: Deps, private readonly invites: InviteService, private readonly limiter: RateLimiter) {}
+
+  async request(visitor: VisitorRef): Promise<{ code: string; expiresAt: string }> {
+    const expiresAt = new Date(Date.now() + SUPPORT_CODE_TTL_MS);
+    for (let i = 0; i < 20; i++) {
+      const code = numericCode(SUPPORT_CODE_DIGITS);
+      const rows = await this.deps.db.query(
+        `INSERT INTO support_codes (id, org_id, deployment_id, code, visitor_id, customer_id, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
+        [newId('spc'), visitor.orgId, visitor.deploymentId, code, visitor.visitorId, visitor.customerId, expiresAt],
+      );
+      if (rows.length) {
+        this.pages.set(visitor.visitorId, visitor);
+        return { code, expiresAt: expiresAt.toISOString() };
+      }
+    }
+    throw new Error('could not allocate a support code');
+  }
+
+  forget(visitorId: string) {
+    this.pages.delete(visitorId);
+  }
+
+  /**
+   * The agent typed the code the customer read. Wrong, used and expired codes get one answer and
+   * count against per-caller and per-organisation limits, so guessing is bounded.
+   */
+  async claim(orgId: string, source: string, code: string, conversationId: string): Promise<Invite> {
+    const { perSource, perOrg, windowMs } = this.deps.config.codeRateLimit;
+    for (const [key, limit] of [[`claim:src:${orgId}:${source}`, perSource], [`claim:org:${orgId}`, perOrg]] as const) {
+      const b = this.limiter.blocked(key, limit, windowMs);
+      if (!b.allowed) throw new DomainError('rate_limited', `Too many code attempts: retry in ${b.retryAfterSeconds} s.`, { retryAfterSeconds: b.retryAfterSeconds });
+    }
+    const fail = () => {
+      this.limiter.hit(`claim:src:${orgId}:${source}`, perSource, windowMs);
+      this.limiter.hit(`claim:org:${orgId}`, perOrg, windowMs);
+      return new DomainError('invalid_code');
+    };
+    const [row] = await this.deps.db.query<{ id: string; visitor_id: string }>(
+      `UPDATE support_codes SET claimed_at = $4 WHERE id = (
+         SELECT id FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at > $3 LIMIT 1)
+       RETURNING id, visitor_id`,
+      [orgId, code.replace(/\D/g, ''), new Date(), new Date()],
+    );
+    if (!row) throw fail();
+    const page = this.pages.get(row.visitor_id);
+    if (!page) throw fail();
+    try {
+      return await this.invites.create(orgId, { conversationId }, page);
+    } catch (err) {
+      // The call was not in a state to invite: give the code back so the agent can retry.
+      await this.deps.db.query('UPDATE support_codes SET claimed_at = NULL WHERE id = $1', [row.id]);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import type { ServerResponse } from 'node:http';
+import type { TandemEvent } from '@tandem/protocol';
+import type { Deps } from '../domain/deps.ts';
+import { orgEventsTopic } from '../domain/deps.ts';
+import { listEvents } from './event-log.ts';
+
+export interface StreamOptions {
+  orgId: string;
+  after: number;
+  conversationId?: string;
+  types?: string[];
+  heartbeatMs: number;
+}
+
+/**
+ * Server-Sent Events: first everything stored after `after`, then new events as the bus says
+ * they were stored. Every write reads the store from the last sent seq, so nothing is missed or
+ * repeated whatever the bus does; the client resumes with Last-Event-ID.
+ */
+export async function streamEvents(deps: Deps, res: ServerResponse, opts: StreamOptions): Promise<void> {
+  let lastSeq = opts.after;
+  let closed = false;
+  let draining: Promise<void> | null = null;
+  let again = false;
+
+  const write = (e: TandemEvent) => res.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+
+  const drain = async () => {
+    // One drain at a time; a wake during a drain runs one more pass after it.
+    if (draining) {
+      again = true;
+      return draining;
+    }
+    draining = (async () => {
+      do {
+        again = false;
+        for (;;) {
+          if (closed) return;
+          const page = await listEvents(deps.db, opts.orgId, { after: lastSeq, limit: 500 });
+          if (!page.length) break;
+          for (const e of page) {
+            lastSeq = e.seq;
+            if (opts.conversationId && e.conversationId !== opts.conversationId) continue;
+            if (opts.types?.length && !opts.types.includes(e.type)) continue;
+            write(e);
+          }
+          if (page.length < 500) break;
+        }
+      } while (again && !closed);
+    })().finally(() => {
+      draining = null;
+    });
+    return draining;
+  };
+
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.write(`retry: 2000\n: stream from seq ${lastSeq}\n\n`);
+
+  const unsubscribe = await deps.bus.subscribe(orgEventsTopic(opts.orgId), () => {
+    void drain().catch((err) => deps.log.warn({ err }, 'event stream drain failed'));
+  });
+  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), opts.heartbeatMs);
+  // A safety net for a lost bus message: look again now and then.
+  const poll = setInterval(() => void drain().catch(() => undefined), Math.max(opts.heartbeatMs, 5000));
+
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      clearInterval(poll);
+      void unsubscribe();
+      resolve();
+    };
+    res.on('close', finish);
+    res.on('error', finish);
+    drain().catch((err) => {
+      deps.log.warn({ err }, 'event stream failed');
+      res.end();
+    });
+  });
+}

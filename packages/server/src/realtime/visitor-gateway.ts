@@ -1,0 +1,202 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  CLOSE_CODES, VISITOR_MAX_MESSAGE_BYTES, VisitorClientMessage, type CloseCodeName, type VisitorErrorCode, type VisitorServerMessage,
+} from '@tandem/protocol';
+import type { Services } from '../api/services.ts';
+import type { Metrics } from '../api/metrics.ts';
+import { verifyIdentityToken } from '../auth/identity-token.ts';
+import { DomainError } from '../domain/domain-error.ts';
+import { newId } from '../domain/ids.ts';
+import type { VisitorRef } from '../domain/visitor-ref.ts';
+import type { VisitorConn, VisitorRegistry } from './visitor-registry.ts';
+
+const checkMessage = TypeCompiler.Compile(VisitorClientMessage);
+
+/** Messages a page may send in a burst window before it is cut off. */
+const RATE_WINDOW_MS = 10_000;
+const RATE_MAX_MESSAGES = 60;
+
+export const VISITOR_PATH = '/v1/visitor';
+
+function visitorErrorCode(err: DomainError): VisitorErrorCode {
+  if (typeof err.extra.visitorError === 'string') return err.extra.visitorError as VisitorErrorCode;
+  switch (err.code) {
+    case 'invite_not_found':
+      return 'invite_not_found';
+    case 'invalid_code':
+      return 'invalid_code';
+    case 'rate_limited':
+      return 'rate_limited';
+    case 'session_not_found':
+      return 'session_not_found';
+    default:
+      return 'invite_not_available';
+  }
+}
+
+/**
+ * The customer's page talks to Tandem here. The socket belongs to one deployment and its origin
+ * must be on that deployment's list. Protocol faults close the socket with a named code; domain
+ * refusals are `error` replies and the socket stays open.
+ */
+export class VisitorGateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  constructor(private readonly s: Services, private readonly registry: VisitorRegistry, private readonly metrics: Metrics) {}
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      void this.accept(ws, req).catch((err) => {
+        this.s.log.error({ err }, 'visitor connection failed');
+        ws.close(1011, 'internal error');
+      });
+    });
+  }
+
+  private close(ws: WebSocket, name: CloseCodeName) {
+    const { code, reason } = CLOSE_CODES[name];
+    this.metrics.visitorCloses.inc({ reason: name });
+    ws.close(code, reason);
+  }
+
+  private async accept(ws: WebSocket, req: IncomingMessage) {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const key = url.searchParams.get('deployment') ?? '';
+    const deployment = key ? await this.s.deployments.byPublicKey(key) : null;
+    if (!deployment) return this.close(ws, 'UNKNOWN_DEPLOYMENT');
+    const origin = req.headers.origin ?? '';
+    if (!deployment.allowedOrigins.includes(origin)) return this.close(ws, 'ORIGIN_NOT_ALLOWED');
+
+    const ref: VisitorRef = {
+      visitorId: newId('vis'),
+      orgId: deployment.orgId,
+      deploymentId: deployment.id,
+      companyName: deployment.companyName,
+      customerId: null,
+      userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
+      ip: req.socket.remoteAddress ?? null,
+      offered: new Set(),
+    };
+    const conn: VisitorConn = {
+      ref,
+      sessionIds: new Set(),
+      send: (m: VisitorServerMessage) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+      },
+    };
+    let lastSeq = 0;
+    let helloed = false;
+    let windowStart = Date.now();
+    let windowCount = 0;
+    let queue: Promise<void> = Promise.resolve();
+
+    this.registry.add(conn);
+    this.metrics.visitorSockets.inc();
+    ws.on('close', () => {
+      this.registry.remove(conn);
+      this.s.supportCodes.forget(ref.visitorId);
+      this.metrics.visitorSockets.dec();
+    });
+
+    ws.on('message', (data, isBinary) => {
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (size > VISITOR_MAX_MESSAGE_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
+      const now = Date.now();
+      if (now - windowStart > RATE_WINDOW_MS) {
+        windowStart = now;
+        windowCount = 0;
+      }
+      if (++windowCount > RATE_MAX_MESSAGES) return this.close(ws, 'RATE_LIMITED');
+      if (isBinary) return this.close(ws, 'MALFORMED_MESSAGE');
+      let msg: unknown;
+      try {
+        msg = JSON.parse(data.toString());
+      } catch {
+        return this.close(ws, 'MALFORMED_MESSAGE');
+      }
+      if (!checkMessage.Check(msg)) return this.close(ws, 'MALFORMED_MESSAGE');
+      if (msg.seq <= lastSeq) return this.close(ws, 'PROTOCOL_VIOLATION');
+      if (!helloed && msg.type !== 'hello') return this.close(ws, 'PROTOCOL_VIOLATION');
+      if (helloed && msg.type === 'hello') return this.close(ws, 'PROTOCOL_VIOLATION');
+      lastSeq = msg.seq;
+      helloed = true;
+      // Handle in arrival order: an accept must not overtake the open before it.
+      queue = queue.then(() => this.handle(conn, msg as VisitorClientMessage)).catch((err) => {
+        if (err instanceof DomainError) {
+          conn.send({ type: 'error', re: (msg as VisitorClientMessage).seq, code: visitorErrorCode(err), message: err.detail });
+        } else {
+          this.s.log.error({ err }, 'visitor message failed');
+          conn.send({ type: 'error', re: (msg as VisitorClientMessage).seq, code: 'invite_not_available', message: 'Something went wrong; please try again.' });
+        }
+      });
+    });
+  }
+
+  private async handle(conn: VisitorConn, msg: VisitorClientMessage): Promise<void> {
+    const { ref } = conn;
+    switch (msg.type) {
+      case 'hello':
+        return conn.send({ type: 'welcome', re: msg.seq, visitorId: ref.visitorId, companyName: ref.companyName });
+      case 'ping':
+        return conn.send({ type: 'pong', re: msg.seq });
+      case 'identify': {
+        const deployment = await this.s.deployments.byId(ref.deploymentId);
+        const result = await verifyIdentityToken(msg.token, deployment?.identitySecret ?? '');
+        if (!result.ok) return conn.send({ type: 'error', re: msg.seq, code: result.code, message: result.message });
+        if (ref.customerId !== result.customerId) ref.offered.clear();
+        this.registry.identify(conn, result.customerId);
+        return conn.send({ type: 'identified', re: msg.seq, customerId: result.customerId });
+      }
+      case 'link.redeem': {
+        const invite = await this.s.invites.redeemLink(ref, msg.secret);
+        return conn.send({ type: 'invite', re: msg.seq, invite });
+      }
+      case 'code.enter': {
+        const { perSource, perOrg, windowMs } = this.s.config.codeRateLimit;
+        const keys = [[`code:src:${ref.ip}`, perSource], [`code:org:${ref.orgId}`, perOrg]] as const;
+        for (const [key, limit] of keys) {
+          if (!this.s.rateLimiter.blocked(key, limit, windowMs).allowed) throw new DomainError('rate_limited', 'Too many tries: wait a minute and try again.');
+        }
+        try {
+          const invite = await this.s.invites.enterCode(ref, msg.code);
+          return conn.send({ type: 'invite', re: msg.seq, invite });
+        } catch (err) {
+          for (const [key, limit] of keys) this.s.rateLimiter.hit(key, limit, windowMs);
+          throw err;
+        }
+      }
+      case 'code.request': {
+        const { code, expiresAt } = await this.s.supportCodes.request(ref);
+        return conn.send({ type: 'code', re: msg.seq, code, expiresAt });
+      }
+      case 'invite.open':
+        await this.s.invites.open(ref, msg.inviteId);
+        return conn.send({ type: 'ok', re: msg.seq });
+      case 'invite.accept': {
+        const { sessionId, agentName } = await this.s.invites.accept(ref, msg.inviteId, msg.shown);
+        this.registry.bindSession(conn, sessionId);
+        const { token } = await this.s.tokens.issueCapture({ orgId: ref.orgId, sessionId, visitorId: ref.visitorId }, 12 * 3600);
+        return conn.send({ type: 'session.started', re: msg.seq, sessionId, agentName, captureToken: token });
+      }
+      case 'invite.decline':
+        await this.s.invites.decline(ref, msg.inviteId);
+        return conn.send({ type: 'ok', re: msg.seq });
+      case 'control.accept':
+        await this.s.sessions.grantControl(ref, msg.sessionId, msg.shown);
+        return conn.send({ type: 'control.granted', re: msg.seq, sessionId: msg.sessionId });
+      case 'control.revoke':
+        await this.s.sessions.revokeControl(ref, msg.sessionId);
+        return conn.send({ type: 'control.revoked', re: msg.seq, sessionId: msg.sessionId });
+      case 'session.stop':
+        await this.s.sessions.stopByVisitor(ref, msg.sessionId);
+        return conn.send({ type: 'ok', re: msg.seq });
+    }
+  }
+
+  closeAll() {
+    for (const ws of this.wss.clients) this.close(ws, 'SERVER_SHUTDOWN');
+  }
+}

@@ -1,0 +1,13 @@
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { Db } from './db.ts';
+import { migrate } from './migrate.ts';
+import { openPglite } from './pglite-db.ts';
+import { openPostgres } from './pg-db.ts';
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openDb(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Db> {
+  const db = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(path.join(config.dataDir, 'pglite'));
+  await migrate(db);
+  return db;
+}

@@ -1,0 +1,3 @@
+import { inviteFlowSuite } from './suites/invite-flow-suite.ts';
+
+inviteFlowSuite('postgres');

@@ -1,0 +1,91 @@
+import WebSocket from 'ws';
+import { SignJWT } from 'jose';
+import type { ConsentShown, VisitorClientMessage, VisitorServerMessage } from '@tandem/protocol';
+
+type Outgoing = VisitorClientMessage extends infer M ? (M extends { seq: number } ? Omit<M, 'seq'> : never) : never;
+
+/**
+ * A customer's page speaking the visitor protocol over a real WebSocket, as the browser SDK does.
+ * Tests (and the Python example's test) use it to answer invites.
+ */
+export class VisitorClient {
+  readonly received: VisitorServerMessage[] = [];
+  private seq = 0;
+  private waiters: { match: (m: VisitorServerMessage) => boolean; resolve: (m: VisitorServerMessage) => void }[] = [];
+  closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const m = JSON.parse(data.toString()) as VisitorServerMessage;
+      this.received.push(m);
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.match(m)) return true;
+        w.resolve(m);
+        return false;
+      });
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  static async connect(baseUrl: string, deploymentKey: string, origin: string, opts: { hello?: boolean } = {}): Promise<VisitorClient> {
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/visitor?deployment=${encodeURIComponent(deploymentKey)}`, { origin, headers: { 'user-agent': 'VisitorClient/1 (test)' } });
+    const client = new VisitorClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    if (opts.hello !== false) await client.request({ type: 'hello', v: 1, url: `${origin}/` });
+    return client;
+  }
+
+  /** Sends a message with the next seq; resolves with the reply (`re` = seq) or an error reply. */
+  async request(msg: Outgoing): Promise<VisitorServerMessage> {
+    const seq = ++this.seq;
+    const reply = this.next((m) => 're' in m && m.re === seq, 5000);
+    this.ws.send(JSON.stringify({ ...msg, seq }));
+    return reply;
+  }
+
+  sendRaw(data: string | Buffer) {
+    this.ws.send(data);
+  }
+
+  /** Resolves with the next message (already received or coming) that matches. */
+  next(match: (m: VisitorServerMessage) => boolean, timeoutMs = 5000): Promise<VisitorServerMessage> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching visitor message within ${timeoutMs} ms; got ${JSON.stringify(this.received)}`)), timeoutMs);
+      this.waiters.push({
+        match,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
+    });
+  }
+
+  /** Waits for a message of this type, including one that already arrived. */
+  async waitFor<T extends VisitorServerMessage['type']>(type: T, timeoutMs = 5000): Promise<Extract<VisitorServerMessage, { type: T }>> {
+    const seen = this.received.find((m) => m.type === type);
+    if (seen) return seen as Extract<VisitorServerMessage, { type: T }>;
+    return (await this.next((m) => m.type === type, timeoutMs)) as Extract<VisitorServerMessage, { type: T }>;
+  }
+
+  async identify(identitySecret: string, customerId: string, expiresIn = '10m') {
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(customerId).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(identitySecret));
+    return this.request({ type: 'identify', token });
+  }
+
+  /** Opens the prompt and clicks Share, as the SDK does. */
+  async acceptInvite(inviteId: string, shown: Partial<ConsentShown> = {}) {
+    const opened = await this.request({ type: 'invite.open', inviteId });
+    if (opened.type === 'error') return opened;
+    return this.request({ type: 'invite.accept', inviteId, shown: { companyName: 'Acme', agentName: 'Dana', phrase: 'calm otter', text: 'Dana from Acme will see this tab. Passwords and card numbers stay hidden.', ...shown } });
+  }
+
+  close() {
+    this.ws.close();
+  }
+}
+
+export const SHOWN: ConsentShown = { companyName: 'Acme', agentName: 'Dana', phrase: 'calm otter', text: 'Dana from Acme will see this tab.' };

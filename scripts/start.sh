@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Starts Tandem on its embedded database (PGlite in ./.data). The first start prints the API
+# client's credentials once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec npx --no-install tsx packages/server/src/cli.ts start

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every test: type check, unit and integration tests (PGlite and the Postgres server),
+# the Python example against a live server, and browser end-to-end tests in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+npx --no-install tsc -p tsconfig.json --noEmit
+mapfile -t files < <(find packages examples e2e -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+exec node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"

@@ -11,6 +11,15 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+export interface IdempotentRequestOptions extends RequestOptions {
+  /** Makes a retried create return what the first request made instead of making it twice. */
+  idempotencyKey?: string;
+}
+
+export function idempotencyHeaders(options: IdempotentRequestOptions | undefined): Record<string, string> {
+  return options?.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {};
+}
+
 /** Builds a path whose interpolated ids are escaped, so an id can never change the route. */
 export function apiPath(strings: TemplateStringsArray, ...ids: string[]): string {
   return strings.reduce((path, part, i) => path + part + (i < ids.length ? encodeURIComponent(ids[i]!) : ''), '');

@@ -5,7 +5,7 @@ import { SseParser } from './sse-parser.ts';
 import { TandemApiError, TandemConnectionError } from './tandem-error.ts';
 
 export interface EventStreamOptions {
-  /** Start after this seq (a `nextCursor` or an event's `seq`); without it, only new events. */
+  /** Start after this seq (a `nextCursor` or an event's `seq`); without it, from the start of the log. */
   after?: number | string;
   conversationId?: string;
   types?: readonly EventType[];

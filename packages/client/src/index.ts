@@ -6,11 +6,11 @@ export { FetchTransport } from './http-transport.ts';
 export type { FetchFunction, HttpRequest, HttpTransport } from './http-transport.ts';
 export { paginate } from './paginate.ts';
 export type { CursorPage } from './paginate.ts';
-export type { RequestOptions } from './api-requester.ts';
+export type { IdempotentRequestOptions, RequestOptions } from './api-requester.ts';
 export type { EventStreamOptions, ReconnectPolicy } from './event-stream.ts';
 export type { WaitForOptions } from './wait-for.ts';
 export type { EventListParams } from './resources/events.ts';
-export type { InviteClaimBody, InviteCreateOptions } from './resources/invites.ts';
+export type { InviteClaimBody } from './resources/invites.ts';
 export type { SessionEndBody, SessionListParams } from './resources/sessions.ts';
 export type { Webhook } from './resources/webhooks.ts';
 export type {

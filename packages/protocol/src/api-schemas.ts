@@ -17,8 +17,8 @@ const StringEnum = <T extends readonly string[]>(values: T, description?: string
 export const ExternalId = Type.String({
   minLength: 1,
   maxLength: 128,
-  pattern: '^[A-Za-z0-9._:@-]+$',
-  description: 'An id from your systems: letters, digits and . _ : @ -',
+  pattern: '^[!-~]+$',
+  description: 'An id from your systems: printable ASCII without spaces (URL-encode it in paths)',
 });
 
 export const ProblemSchema = Type.Object(

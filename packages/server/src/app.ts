@@ -140,7 +140,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   conversationRoutes(app, services);
   inviteRoutes(app, services);
   sessionRoutes(app, services);
-  eventRoutes(app, services, { heartbeatMs: opts.heartbeatMs ?? 15_000 });
+  const shutdown = new AbortController();
+  eventRoutes(app, services, { heartbeatMs: opts.heartbeatMs ?? 15_000, shutdown: shutdown.signal });
   webhookRoutes(app, services);
   deploymentRoutes(app, services);
   agentTokenRoutes(app, services);
@@ -181,6 +182,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     async close() {
       if (closed) return;
       closed = true;
+      shutdown.abort();
       gateway.closeAll();
       await stopSweeper?.();
       await dispatcher.stop();

@@ -14,7 +14,7 @@ export class Conversations {
   }
 
   /** Consent records and every state change of the call. */
-  audit(id: string, options?: RequestOptions): Promise<{ data: AuditEntry[] }> {
+  audit(id: string, options?: RequestOptions): Promise<{ conversationId: string; data: AuditEntry[] }> {
     return this.api.json({ method: 'GET', path: apiPath`/v1/conversations/${id}/audit`, signal: options?.signal });
   }
 }

@@ -1,5 +1,5 @@
 import type { WebhookCreate, WebhookCreated, WebhookDelivery } from '@tandem/protocol';
-import { apiPath, type ApiRequester, type RequestOptions } from '../api-requester.ts';
+import { apiPath, idempotencyHeaders, type ApiRequester, type IdempotentRequestOptions, type RequestOptions } from '../api-requester.ts';
 import type { CursorPage } from '../paginate.ts';
 
 export type Webhook = Omit<WebhookCreated, 'secret'>;
@@ -8,11 +8,11 @@ export class Webhooks {
   constructor(private readonly api: ApiRequester) {}
 
   /** The returned `secret` (whsec_...) is shown only here: store it to verify deliveries. */
-  create(body: WebhookCreate, options?: RequestOptions): Promise<WebhookCreated> {
-    return this.api.json({ method: 'POST', path: '/v1/webhooks', body, signal: options?.signal });
+  create(body: WebhookCreate, options?: IdempotentRequestOptions): Promise<WebhookCreated> {
+    return this.api.json({ method: 'POST', path: '/v1/webhooks', body, headers: idempotencyHeaders(options), signal: options?.signal });
   }
 
-  list(options?: RequestOptions): Promise<{ data: Webhook[] }> {
+  list(options?: RequestOptions): Promise<CursorPage<Webhook>> {
     return this.api.json({ method: 'GET', path: '/v1/webhooks', signal: options?.signal });
   }
 

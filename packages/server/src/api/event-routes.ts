@@ -21,7 +21,7 @@ function parseTypes(raw: string | undefined): string[] | undefined {
   return types;
 }
 
-export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeatMs: number }) {
+export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeatMs: number; shutdown: AbortSignal }) {
   app.get('/v1/events', {
     config: { scope: 'events:read' },
     schema: {
@@ -60,6 +60,6 @@ export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeat
     const types = parseTypes(q.types);
     const org = orgOf(req);
     reply.hijack();
-    await streamEvents(s, reply.raw, { orgId: org, after: Number(lastEventId ?? q.after ?? 0), conversationId: q.conversationId, types, heartbeatMs: opts.heartbeatMs });
+    await streamEvents(s, reply.raw, { orgId: org, after: Number(lastEventId ?? q.after ?? 0), conversationId: q.conversationId, types, heartbeatMs: opts.heartbeatMs }, opts.shutdown);
   });
 }

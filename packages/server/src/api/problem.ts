@@ -43,6 +43,8 @@ export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof DomainError) {
       const p = problem(err.code, req.id, err.detail, err.extra);
+      // RFC 6749 §5.2: OAuth libraries read `error` and `error_description` at the token endpoint.
+      if (req.routeOptions.url === '/oauth/token') Object.assign(p, { error: err.code, error_description: err.detail });
       const headers: Record<string, string> = {};
       if (err.code === 'rate_limited' && typeof err.extra.retryAfterSeconds === 'number') headers['retry-after'] = String(err.extra.retryAfterSeconds);
       if (err.code === 'invalid_token') headers['www-authenticate'] = 'Bearer error="invalid_token"';

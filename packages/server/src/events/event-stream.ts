@@ -17,7 +17,7 @@ export interface StreamOptions {
  * they were stored. Every write reads the store from the last sent seq, so nothing is missed or
  * repeated whatever the bus does; the client resumes with Last-Event-ID.
  */
-export async function streamEvents(deps: Deps, res: ServerResponse, opts: StreamOptions): Promise<void> {
+export async function streamEvents(deps: Deps, res: ServerResponse, opts: StreamOptions, shutdown: AbortSignal): Promise<void> {
   let lastSeq = opts.after;
   let closed = false;
   let draining: Promise<void> | null = null;
@@ -36,12 +36,10 @@ export async function streamEvents(deps: Deps, res: ServerResponse, opts: Stream
         again = false;
         for (;;) {
           if (closed) return;
-          const page = await listEvents(deps.db, opts.orgId, { after: lastSeq, limit: 500 });
+          const page = await listEvents(deps.db, opts.orgId, { after: lastSeq, limit: 500, conversationId: opts.conversationId, types: opts.types });
           if (!page.length) break;
           for (const e of page) {
             lastSeq = e.seq;
-            if (opts.conversationId && e.conversationId !== opts.conversationId) continue;
-            if (opts.types?.length && !opts.types.includes(e.type)) continue;
             write(e);
           }
           if (page.length < 500) break;
@@ -79,6 +77,10 @@ export async function streamEvents(deps: Deps, res: ServerResponse, opts: Stream
     };
     res.on('close', finish);
     res.on('error', finish);
+    // On shutdown the stream ends cleanly; the client reconnects elsewhere with Last-Event-ID.
+    const onShutdown = () => res.end();
+    if (shutdown.aborted) onShutdown();
+    else shutdown.addEventListener('abort', onShutdown, { once: true });
     drain().catch((err) => {
       deps.log.warn({ err }, 'event stream failed');
       res.end();

@@ -1,0 +1,3 @@
+import { eventsSuite } from './suites/events-suite.ts';
+
+eventsSuite('postgres');

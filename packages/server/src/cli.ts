@@ -4,6 +4,7 @@ import { SCOPES, type Scope } from '@tandem/protocol';
 import { buildApp } from './app.ts';
 import { ClientService } from './auth/client-service.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { DomainError } from './domain/domain-error.ts';
 import { openDb } from './store/open-db.ts';
 
 const USAGE = `Usage: tandem <command>
@@ -94,6 +95,10 @@ async function main(argv: string[]) {
 class UsageError extends Error {}
 
 main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof DomainError) {
+    process.stderr.write(`${err.code}: ${err.detail}\n`);
+    process.exit(2);
+  }
   if (err instanceof ConfigError || err instanceof UsageError) {
     process.stderr.write(`${err.message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);
     process.exit(2);

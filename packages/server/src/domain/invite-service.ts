@@ -57,6 +57,9 @@ export class InviteService {
    * `targetVisitor` is set when the customer's page asked for a support code that the agent claimed.
    */
   async create(orgId: string, input: InviteCreate, targetVisitor?: VisitorRef): Promise<Invite> {
+    if (input.returnUrl && !/^https?:$/.test(new URL(input.returnUrl).protocol)) {
+      throw new DomainError('validation_failed', 'returnUrl must be an http or https URL.', { errors: [{ path: 'body/returnUrl', message: 'must be http or https' }] });
+    }
     const conversation = await loadConversation(this.deps.db, orgId, input.conversationId);
     if (!conversation) throw new DomainError('conversation_not_found', `No conversation "${input.conversationId}": create it with PUT /v1/conversations/${input.conversationId} first.`);
     if (conversation.state !== 'connected') {
@@ -88,9 +91,6 @@ export class InviteService {
 
     const expiresIn = input.expiresInSeconds ?? this.deps.config.inviteExpirySeconds;
     const returnUrl = input.returnUrl ?? (deployment ? deployment.allowedOrigins[0]! + '/' : null);
-    if (input.returnUrl && !/^https?:$/.test(new URL(input.returnUrl).protocol)) {
-      throw new DomainError('validation_failed', 'returnUrl must be an http or https URL.', { errors: [{ path: '/returnUrl', message: 'must be http or https' }] });
-    }
 
     const record = await transact(this.deps, orgId, async (tx) => {
       // Codes are unique among live invites; retry on the rare collision.

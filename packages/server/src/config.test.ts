@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+test('defaults give a working local server', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 8080);
+  assert.equal(c.publicUrl, 'http://127.0.0.1:8080');
+  assert.equal(c.inviteExpirySeconds, 600);
+  assert.equal(c.databaseUrl, null);
+  assert.match(c.dataDir, /\.data$/);
+});
+
+test('every bad value is named with what it accepts, all at once', () => {
+  try {
+    loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', INVITE_EXPIRY_SECONDS: '5', CORS_ORIGINS: 'https://a.com/path' });
+    assert.fail('should throw');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.problems.length, 6);
+    assert.match(err.message, /PORT="eighty" must be a whole number from 0 to 65535/);
+    assert.match(err.message, /PUBLIC_URL="ftp:\/\/x" must be a URL starting with http:\/\/ or https:\/\//);
+    assert.match(err.message, /DATABASE_URL/);
+    assert.match(err.message, /LOG_LEVEL="loud" must be one of/);
+    assert.match(err.message, /INVITE_EXPIRY_SECONDS="5" must be a whole number from 30/);
+    assert.match(err.message, /CORS_ORIGINS entry "https:\/\/a.com\/path"/);
+  }
+});
+
+test('a trailing slash on PUBLIC_URL is dropped so links do not get a double slash', () => {
+  assert.equal(loadConfig({ PUBLIC_URL: 'https://cobrowse.example.com/' }).publicUrl, 'https://cobrowse.example.com');
+});

@@ -1,0 +1,3 @@
+import { authAndInputSuite } from './suites/auth-and-input-suite.ts';
+
+authAndInputSuite('pglite');

@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/build-bundles.sh
 exec npx --no-install tsx packages/server/src/cli.ts start

@@ -19,3 +19,8 @@ export {
   ConsentShown, VISITOR_ERROR_CODES, VISITOR_MAX_MESSAGE_BYTES, VISITOR_PROTOCOL_VERSION, VisitorClientMessage,
 } from './visitor-messages.ts';
 export type { PromptInvite, VisitorErrorCode, VisitorServerMessage } from './visitor-messages.ts';
+export {
+  AgentClientMessage, CaptureClientMessage, ControlCommand, FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND,
+  RELAY_MAX_FRAME_BYTES, decodeFrameHeader, encodeFrame, frameBody,
+} from './relay.ts';
+export type { AgentServerMessage, AgentView, CaptureServerMessage, CustomerLink, FrameHeader, FrameKind } from './relay.ts';

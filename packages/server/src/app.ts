@@ -46,6 +46,10 @@ import { smsRoutes } from './api/sms-routes.ts';
 import { opsRoutes } from './api/ops-routes.ts';
 import { linkRoutes } from './api/link-routes.ts';
 import { VisitorGateway, VISITOR_PATH } from './realtime/visitor-gateway.ts';
+import { CaptureGateway, CAPTURE_PATH } from './realtime/capture-gateway.ts';
+import { AgentGateway, AGENT_PATH } from './realtime/agent-gateway.ts';
+import { RelayRegistry } from './realtime/relay-registry.ts';
+import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
 
 export interface BuildOptions {
@@ -148,11 +152,18 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   smsRoutes(app, services);
   opsRoutes(app, services, metrics);
   linkRoutes(app, services);
+  bundleRoutes(app);
 
   const gateway = new VisitorGateway(services, registry, metrics);
+  const relays = new RelayRegistry();
+  await relays.listen(bus);
+  const capture = new CaptureGateway(services, relays, metrics, { resumeWindowMs: config.resumeWindowMs });
+  const agents = new AgentGateway(services, relays);
   app.server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
     if (path === VISITOR_PATH) return gateway.handleUpgrade(req, socket, head);
+    if (path === CAPTURE_PATH) return capture.handleUpgrade(req, socket, head);
+    if (path === AGENT_PATH) return agents.handleUpgrade(req, socket, head);
     socket.destroy();
   });
 
@@ -184,6 +195,9 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       closed = true;
       shutdown.abort();
       gateway.closeAll();
+      capture.closeAll();
+      agents.closeAll();
+      await relays.close();
       await stopSweeper?.();
       await dispatcher.stop();
       for (const u of unsubscribers) await u();

@@ -21,6 +21,8 @@ export interface Config {
   tokenRateLimit: { max: number; windowMs: number };
   codeRateLimit: { perSource: number; perOrg: number; windowMs: number };
   bodyLimitBytes: number;
+  /** How long a sharing page may be gone (reload, network drop) before its session ends. */
+  resumeWindowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -92,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     tokenRateLimit: { max: int('TOKEN_RATE_LIMIT', 30, 1, 100000), windowMs: 60_000 },
     codeRateLimit: { perSource: int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 100000), perOrg: int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), windowMs: 60_000 },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    resumeWindowMs: int('RESUME_WINDOW_SECONDS', 30, 1, 3600) * 1000,
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);

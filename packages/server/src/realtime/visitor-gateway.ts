@@ -95,6 +95,9 @@ export class VisitorGateway {
 
     this.registry.add(conn);
     this.metrics.visitorSockets.inc();
+    // ws reports protocol faults (e.g. a frame over maxPayload, closed with 1009) as errors on the
+    // socket; unhandled, one bad client would crash the server.
+    ws.on('error', (err) => this.s.log.debug({ err }, 'socket error'));
     ws.on('close', () => {
       this.registry.remove(conn);
       this.s.supportCodes.forget(ref.visitorId);

@@ -1,0 +1,121 @@
+/**
+ * The live relay between the customer's page (capture socket, `/v1/capture`) and the agent
+ * console (agent socket, `/v1/agent`).
+ *
+ * Page stream frames are BINARY: a 5-byte header the relay routes on, and an opaque body it never
+ * parses. Everything else is small JSON text, schema-checked by the server. The first text message
+ * on either socket is `auth`; nothing else is accepted before it.
+ *
+ *   byte 0      frame kind (low 7 bits) | 0x80 when the body is deflate-compressed (CompressionStream 'deflate-raw')
+ *   bytes 1..4  per-session sequence number, unsigned big-endian (pointer frames carry 0: they are not sequenced)
+ *   bytes 5..   body: UTF-8 JSON, an array of rrweb events (snapshot, delta) or { x, y } (pointer)
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const FRAME_KIND = {
+  SNAPSHOT: 1,
+  DELTA: 2,
+  POINTER: 3,
+  CONTROL_RESULT: 4,
+} as const;
+export type FrameKind = (typeof FRAME_KIND)[keyof typeof FRAME_KIND];
+
+export const FRAME_COMPRESSED = 0x80;
+export const FRAME_HEADER_BYTES = 5;
+/** Largest page frame the relay accepts (a full snapshot of a big page, compressed). */
+export const RELAY_MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+export interface FrameHeader {
+  kind: FrameKind;
+  compressed: boolean;
+  seq: number;
+}
+
+export function encodeFrame(kind: FrameKind, seq: number, body: Uint8Array, compressed = false): Uint8Array {
+  const out = new Uint8Array(FRAME_HEADER_BYTES + body.byteLength);
+  out[0] = kind | (compressed ? FRAME_COMPRESSED : 0);
+  new DataView(out.buffer).setUint32(1, seq >>> 0, false);
+  out.set(body, FRAME_HEADER_BYTES);
+  return out;
+}
+
+/** Reads the header only; null when the frame is too short or of an unknown kind. */
+export function decodeFrameHeader(frame: Uint8Array): FrameHeader | null {
+  if (frame.byteLength < FRAME_HEADER_BYTES) return null;
+  const kind = (frame[0]! & 0x7f) as FrameKind;
+  if (kind < FRAME_KIND.SNAPSHOT || kind > FRAME_KIND.CONTROL_RESULT) return null;
+  const seq = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(1, false);
+  return { kind, compressed: (frame[0]! & FRAME_COMPRESSED) !== 0, seq };
+}
+
+export function frameBody(frame: Uint8Array): Uint8Array {
+  return frame.subarray(FRAME_HEADER_BYTES);
+}
+
+const Strict = { additionalProperties: false } as const;
+const Id = Type.String({ maxLength: 64 });
+
+// ---- Capture socket: customer's page -> server
+export const CaptureClientMessage = Type.Union([
+  Type.Object({ type: Type.Literal('auth'), token: Type.String({ maxLength: 4096 }), resume: Type.Optional(Type.Boolean()) }, Strict),
+  /** Result of an agent's control command, by command id. */
+  Type.Object({ type: Type.Literal('control.result'), id: Type.Integer({ minimum: 0 }), ok: Type.Boolean(), error: Type.Optional(Type.String({ maxLength: 200 })) }, Strict),
+]);
+export type CaptureClientMessage = Static<typeof CaptureClientMessage>;
+
+/** An agent's control command as the customer's page executes it. Targets are rrweb node ids. */
+export const ControlCommand = Type.Union([
+  Type.Object({ action: Type.Literal('click'), nodeId: Type.Integer({ minimum: 0 }), x: Type.Optional(Type.Number()), y: Type.Optional(Type.Number()) }, Strict),
+  Type.Object({ action: Type.Literal('type'), nodeId: Type.Integer({ minimum: 0 }), text: Type.String({ maxLength: 2000 }) }, Strict),
+  Type.Object({ action: Type.Literal('key'), nodeId: Type.Integer({ minimum: 0 }), key: Type.String({ maxLength: 32 }) }, Strict),
+  Type.Object({ action: Type.Literal('scroll'), x: Type.Number(), y: Type.Number(), nodeId: Type.Optional(Type.Integer({ minimum: 0 })) }, Strict),
+]);
+export type ControlCommand = Static<typeof ControlCommand>;
+
+export type CaptureServerMessage =
+  | { type: 'ready'; sessionId: string; agentName: string; control: boolean }
+  /** Send a full snapshot now: an agent joined or fell behind, or the buffer was reset. */
+  | { type: 'snapshot.request'; reason: 'agent_joined' | 'agent_gap' | 'buffer_full' | 'resume' | 'checkpoint' }
+  | { type: 'agent.pointer'; x: number; y: number; visible: boolean }
+  | { type: 'agent.highlight'; nodeId: number | null }
+  | { type: 'agent.presence'; agents: number }
+  | { type: 'control.request' }
+  | { type: 'control.command'; id: number; command: ControlCommand }
+  | { type: 'control.state'; control: boolean }
+  | { type: 'session.ended'; reason: string };
+
+// ---- Agent socket: agent console -> server
+export const AgentClientMessage = Type.Union([
+  Type.Object({ type: Type.Literal('auth'), token: Type.String({ maxLength: 4096 }) }, Strict),
+  Type.Object({ type: Type.Literal('invite.create'), channels: Type.Optional(Type.Array(Type.Union([Type.Literal('push'), Type.Literal('sms'), Type.Literal('code')]), { minItems: 1, maxItems: 3 })) }, Strict),
+  Type.Object({ type: Type.Literal('code.claim'), code: Type.String({ maxLength: 16 }) }, Strict),
+  Type.Object({ type: Type.Literal('pointer'), x: Type.Number(), y: Type.Number(), visible: Type.Boolean() }, Strict),
+  Type.Object({ type: Type.Literal('highlight'), nodeId: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]) }, Strict),
+  Type.Object({ type: Type.Literal('snapshot.request'), reason: Type.Union([Type.Literal('agent_gap'), Type.Literal('agent_joined')]) }, Strict),
+  Type.Object({ type: Type.Literal('control.request') }, Strict),
+  Type.Object({ type: Type.Literal('control.command'), id: Type.Integer({ minimum: 0 }), command: ControlCommand }, Strict),
+  Type.Object({ type: Type.Literal('session.end') }, Strict),
+]);
+export type AgentClientMessage = Static<typeof AgentClientMessage>;
+
+export type CustomerLink = 'connected' | 'reconnecting' | 'gone';
+
+/** What an agent needs to know about the call at any moment. */
+export interface AgentView {
+  conversationId: string;
+  conversationState: 'dialing' | 'connected' | 'disconnected';
+  customerName: string | null;
+  agentName: string | null;
+  invite: { id: string; state: string; code: string; phrase: string; expiresAt: string; deliveries: { channel: string; state: string; detail?: string }[] } | null;
+  session: { id: string; state: 'active' | 'ended'; control: boolean; endReason: string | null } | null;
+  customerLink: CustomerLink | null;
+}
+
+export type AgentServerMessage =
+  | { type: 'ready'; agentId: string; view: AgentView }
+  | { type: 'view'; view: AgentView }
+  /** A Tandem event of this conversation, for the console's timeline. */
+  | { type: 'event'; event: { seq: number; type: string; occurredAt: string; data: Record<string, unknown> } }
+  | { type: 'customer.link'; state: CustomerLink }
+  | { type: 'control.result'; id: number; ok: boolean; error?: string }
+  | { type: 'error'; code: string; message: string };

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from '@sinclair/typebox';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SDK_DIST = path.join(ROOT, 'sdk/dist');
+const AGENT_DIST = path.join(ROOT, 'agent/dist');
+const AGENT_PUBLIC = path.join(ROOT, 'agent/public');
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+};
+
+const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * The built browser bundles (SDK and agent console) as static files. The server never imports
+ * their code; it only hands out what `scripts/build-bundles.sh` produced.
+ */
+async function sendFile(reply: FastifyReply, dir: string, name: string, extraHeaders: Record<string, string> = {}) {
+  if (!SAFE_NAME.test(name) || name.startsWith('.')) return reply.code(404).type('text/plain').send('not found');
+  try {
+    const body = await readFile(path.join(dir, name));
+    return reply.headers({ 'content-type': TYPES[path.extname(name)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...extraHeaders }).send(body);
+  } catch {
+    return reply.code(404).type('text/plain').send(`${name} is not built: run bash scripts/build-bundles.sh`);
+  }
+}
+
+const FileParams = Type.Object({ file: Type.String({ maxLength: 100 }) });
+
+export function bundleRoutes(app: FastifyInstance) {
+  app.get('/sdk.js', {
+    schema: { tags: ['customer'], summary: 'The SDK loader for the company\'s site: <script src=".../sdk.js" data-deployment="pk_..." async>', response: { 200: Type.String(), 404: Type.String() } },
+  }, (_req, reply) => sendFile(reply, SDK_DIST, 'loader.js', { 'access-control-allow-origin': '*' }));
+
+  app.get('/sdk/:file', {
+    schema: { tags: ['customer'], summary: 'SDK chunks loaded after consent (capture)', params: FileParams, response: { 200: Type.String(), 404: Type.String() } },
+  }, (req, reply) => sendFile(reply, SDK_DIST, (req.params as { file: string }).file, { 'access-control-allow-origin': '*' }));
+
+  app.get('/console', {
+    schema: { tags: ['agents'], summary: 'The agent console page (open the consoleUrl of an agent token)', response: { 200: Type.String(), 404: Type.String() } },
+  }, (_req, reply) =>
+    sendFile(reply, AGENT_PUBLIC, 'console.html', {
+      // No script but our own bundle ever runs in the console, whatever a customer's page contains.
+      'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; font-src 'self' data: https: http:; connect-src 'self' ws: wss:; frame-src 'self' blob:; object-src 'none'; base-uri 'none'",
+      'referrer-policy': 'no-referrer',
+    }));
+
+  app.get('/agent/:file', {
+    schema: { tags: ['agents'], summary: 'Agent console bundles (also the embeddable <tandem-console> element)', params: FileParams, response: { 200: Type.String(), 404: Type.String() } },
+  }, (req, reply) => sendFile(reply, AGENT_DIST, (req.params as { file: string }).file));
+}

@@ -1,0 +1,57 @@
+import { CLOSE_CODES } from '@tandem/protocol';
+import type { Bus } from '../bus/bus.ts';
+import { sessionEndedTopic } from '../domain/session-service.ts';
+import { DEFAULT_RELAY_LIMITS, SessionRelay, type RelayLimits } from './session-relay.ts';
+
+/** The sessions being relayed on this node; a session's relay lives while a peer is attached. */
+export class RelayRegistry {
+  private readonly relays = new Map<string, SessionRelay>();
+  private readonly timer: NodeJS.Timeout;
+  private unsubscribe: (() => Promise<void>) | null = null;
+
+  constructor(private readonly limits: RelayLimits = DEFAULT_RELAY_LIMITS) {
+    // Slow agents are checked a few times a second rather than on every frame.
+    this.timer = setInterval(() => {
+      for (const r of this.relays.values()) r.serviceStaleAgents();
+    }, 250);
+    this.timer.unref();
+  }
+
+  async listen(bus: Bus) {
+    this.unsubscribe = await bus.subscribe(sessionEndedTopic, (m) => {
+      const { sessionId, reason } = m as { sessionId: string; reason: string };
+      this.end(sessionId, reason);
+    });
+  }
+
+  get(sessionId: string): SessionRelay | undefined {
+    return this.relays.get(sessionId);
+  }
+
+  obtain(sessionId: string, orgId: string, conversationId: string): SessionRelay {
+    let r = this.relays.get(sessionId);
+    if (!r) this.relays.set(sessionId, (r = new SessionRelay(sessionId, orgId, conversationId, this.limits)));
+    return r;
+  }
+
+  /** Forgets a relay nobody is attached to. */
+  release(relay: SessionRelay) {
+    if (!relay.capture && relay.agentCount === 0) this.relays.delete(relay.sessionId);
+  }
+
+  end(sessionId: string, reason: string) {
+    const r = this.relays.get(sessionId);
+    if (!r) return;
+    r.end(reason, CLOSE_CODES.SESSION_ENDED);
+    this.release(r);
+  }
+
+  get size() {
+    return this.relays.size;
+  }
+
+  async close() {
+    clearInterval(this.timer);
+    await this.unsubscribe?.();
+  }
+}

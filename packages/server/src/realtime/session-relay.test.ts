@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FRAME_KIND, decodeFrameHeader, encodeFrame } from '@tandem/protocol';
+import { SessionRelay, type RelayPeer } from './session-relay.ts';
+
+class FakePeer implements RelayPeer {
+  frames: Uint8Array[] = [];
+  json: any[] = [];
+  backlog = 0;
+  closed: { code: number; reason: string } | null = null;
+  sendFrame(f: Uint8Array) {
+    this.frames.push(f);
+  }
+  sendJson(m: object) {
+    this.json.push(m);
+  }
+  bufferedAmount() {
+    return this.backlog;
+  }
+  close(code: number, reason: string) {
+    this.closed = { code, reason };
+  }
+  seqs() {
+    return this.frames.map((f) => `${decodeFrameHeader(f)!.kind === FRAME_KIND.SNAPSHOT ? 'S' : decodeFrameHeader(f)!.kind === FRAME_KIND.POINTER ? 'P' : 'D'}${decodeFrameHeader(f)!.seq}`);
+  }
+}
+
+const body = (n: number) => new Uint8Array(n).fill(120);
+const snap = (seq: number, size = 100) => encodeFrame(FRAME_KIND.SNAPSHOT, seq, body(size));
+const delta = (seq: number, size = 10) => encodeFrame(FRAME_KIND.DELTA, seq, body(size));
+
+function relayWithCapture(limits = { maxBufferedBytes: 1000, agentBacklogBytes: 500 }) {
+  const relay = new SessionRelay('ses_1', 'org_1', 'call-1', limits);
+  const capture = new FakePeer();
+  relay.attachCapture(capture);
+  return { relay, capture };
+}
+
+test('a late agent gets the latest snapshot and every delta since, in order', () => {
+  const { relay } = relayWithCapture();
+  relay.fromCapture(snap(1));
+  relay.fromCapture(delta(2));
+  relay.fromCapture(snap(3));
+  relay.fromCapture(delta(4));
+  relay.fromCapture(delta(5));
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  assert.deepEqual(agent.seqs(), ['S3', 'D4', 'D5']);
+  relay.fromCapture(delta(6));
+  assert.deepEqual(agent.seqs(), ['S3', 'D4', 'D5', 'D6']);
+});
+
+test('an agent that joins before any snapshot waits, and the page is asked for one', () => {
+  const { relay, capture } = relayWithCapture();
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  assert.ok(capture.json.some((m) => m.type === 'snapshot.request' && m.reason === 'agent_joined'));
+  relay.fromCapture(delta(1));
+  assert.deepEqual(agent.seqs(), [], 'a delta without its snapshot is useless to the agent');
+  relay.fromCapture(snap(2));
+  relay.fromCapture(delta(3));
+  assert.deepEqual(agent.seqs(), ['S2', 'D3']);
+});
+
+test('when the buffer would overflow, deltas are dropped and a fresh snapshot is asked for instead of growing', () => {
+  const { relay, capture } = relayWithCapture({ maxBufferedBytes: 100, agentBacklogBytes: 10_000 });
+  relay.fromCapture(snap(1, 50));
+  for (let i = 2; i < 20; i++) relay.fromCapture(delta(i, 20));
+  assert.ok(relay.bufferedBytes <= 150, `bounded: ${relay.bufferedBytes}`);
+  assert.equal(capture.json.filter((m) => m.type === 'snapshot.request' && m.reason === 'buffer_full').length, 1, 'asked once, not per frame');
+  relay.fromCapture(snap(20, 50));
+  const late = new FakePeer();
+  relay.addAgent(late);
+  assert.deepEqual(late.seqs(), ['S20']);
+});
+
+test('a slow agent stops getting deltas, then catches up from the snapshot when its socket drains', () => {
+  const { relay } = relayWithCapture({ maxBufferedBytes: 100_000, agentBacklogBytes: 500 });
+  const fast = new FakePeer();
+  const slow = new FakePeer();
+  relay.fromCapture(snap(1));
+  relay.addAgent(fast);
+  relay.addAgent(slow);
+  slow.backlog = 10_000;
+  relay.fromCapture(delta(2));
+  relay.fromCapture(delta(3));
+  assert.deepEqual(fast.seqs(), ['S1', 'D2', 'D3']);
+  assert.deepEqual(slow.seqs(), ['S1'], 'nothing more queued for a slow agent');
+  relay.serviceStaleAgents();
+  assert.deepEqual(slow.seqs(), ['S1'], 'still backed up');
+  slow.backlog = 0;
+  relay.serviceStaleAgents();
+  assert.deepEqual(slow.seqs(), ['S1', 'S1', 'D2', 'D3']);
+});
+
+test('pointer frames go straight to agents and are never buffered', () => {
+  const { relay } = relayWithCapture();
+  relay.fromCapture(snap(1));
+  const a = new FakePeer();
+  relay.addAgent(a);
+  relay.fromCapture(encodeFrame(FRAME_KIND.POINTER, 0, new TextEncoder().encode('{"x":1,"y":2}')));
+  assert.deepEqual(a.seqs(), ['S1', 'P0']);
+  const b = new FakePeer();
+  relay.addAgent(b);
+  assert.deepEqual(b.seqs(), ['S1']);
+});
+
+test('bad frames are reported so the socket can be closed: short, unknown kind, backwards sequence', () => {
+  const { relay } = relayWithCapture();
+  assert.equal(relay.fromCapture(new Uint8Array([2, 0])), 'malformed');
+  assert.equal(relay.fromCapture(encodeFrame(9 as never, 1, body(1))), 'malformed');
+  assert.equal(relay.fromCapture(snap(5)), null);
+  assert.equal(relay.fromCapture(delta(5)), 'out_of_order');
+  assert.equal(relay.fromCapture(delta(4)), 'out_of_order');
+  assert.equal(relay.fromCapture(delta(6)), null);
+});
+
+test('a reattached page starts a new stream: agents wait for its snapshot, old deltas are not replayed', () => {
+  const { relay } = relayWithCapture();
+  relay.fromCapture(snap(1));
+  relay.fromCapture(delta(2));
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  const page2 = new FakePeer();
+  relay.attachCapture(page2);
+  relay.fromCapture(delta(1));
+  assert.deepEqual(agent.seqs(), ['S1', 'D2']);
+  relay.fromCapture(snap(2));
+  assert.deepEqual(agent.seqs(), ['S1', 'D2', 'S2']);
+});
+
+test('ending tells the page, closes it, and tells agents the customer is gone', () => {
+  const { relay, capture } = relayWithCapture();
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  relay.end('call_ended', { code: 4007, reason: 'session ended' });
+  assert.deepEqual(capture.json.at(-1), { type: 'session.ended', reason: 'call_ended' });
+  assert.deepEqual(capture.closed, { code: 4007, reason: 'session ended' });
+  assert.deepEqual(agent.json.at(-1), { type: 'customer.link', state: 'gone' });
+});

@@ -95,6 +95,33 @@ test('typing and DOM edits on the page show in the replica', async () => {
   assert.equal(await frame.locator('#password').inputValue(), '*'.repeat('hunter2'.length));
 });
 
+test('a lost frame is noticed and a fresh snapshot brings the replica back in line', async () => {
+  let dropped = false;
+  sink.setDropping((frame) => {
+    if (dropped || frame.kind !== 'delta') return false;
+    dropped = true;
+    return true;
+  });
+  const snapshotsBefore = sink.frames().filter((f) => f.kind === 'snapshot').length;
+  await customer.evaluate(() => {
+    const item = document.createElement('li');
+    item.textContent = 'Change lost on the way';
+    document.querySelector('#log')?.append(item);
+  });
+  await customer.evaluate(() => window.tandemTest.mark('after-loss'));
+  const deadline = Date.now() + 5_000;
+  while (sink.frames().filter((f) => f.kind === 'snapshot').length === snapshotsBefore && Date.now() < deadline) {
+    await customer.waitForTimeout(50);
+  }
+  assert.ok(dropped, 'no frame was dropped');
+  assert.equal(await replica.page.evaluate(() => window.tandemReplica.snapshotsRequested()), 1);
+  await customer.evaluate(() => window.tandemTest.mark('recovered'));
+  await replica.waitForMarker('recovered');
+  await replicaMatchesPage('after a lost frame');
+  const replicaText = await replica.page.evaluate(() => window.tandemReplica.visibleText());
+  assert.ok(replicaText.includes('Change lost on the way'));
+});
+
 test('a blocked element is a box of the same size with nothing of its content', async () => {
   const pageBox = await customer.locator('#card').boundingBox();
   const frame = replica.page.frameLocator('iframe');

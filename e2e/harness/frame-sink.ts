@@ -44,11 +44,20 @@ export async function startFrameSink(): Promise<FrameSink> {
   const seenMarkers = new Set<string>();
   let drop: (frame: SinkFrame) => boolean = () => false;
 
+  const requestSnapshot = () => {
+    const message = JSON.stringify({ type: 'snapshot-request' });
+    for (const socket of captures) socket.send(message);
+  };
+
   server.on('connection', (socket, request) => {
     if (request.url === '/view') {
       viewers.add(socket);
       for (const text of sinceSnapshot) socket.send(text);
       socket.on('close', () => viewers.delete(socket));
+      socket.on('message', (data: Buffer) => {
+        const message = JSON.parse(data.toString('utf8')) as { type?: string };
+        if (message.type === 'snapshot-request') requestSnapshot();
+      });
       return;
     }
     captures.add(socket);
@@ -90,10 +99,7 @@ export async function startFrameSink(): Promise<FrameSink> {
         });
       });
     },
-    requestSnapshot() {
-      const message = JSON.stringify({ type: 'snapshot-request' });
-      for (const socket of captures) socket.send(message);
-    },
+    requestSnapshot,
     setDropping(fn) {
       drop = fn;
     },

@@ -77,7 +77,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const log = opts.logger ?? pino({ level: config.logLevel });
   const ownDb = !opts.db;
   const db = opts.db ?? (await openDb(config));
-  const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl) : createMemoryBus();
+  const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, (err) => log.warn({ err }, 'redis bus error')) : createMemoryBus();
   const deps: Deps = { config, db, bus, log };
 
   const clients = new ClientService(db);

@@ -2,10 +2,20 @@ import { Redis } from 'ioredis';
 import type { Bus, BusHandler } from './bus.ts';
 
 /** Redis pub/sub: one connection publishes, one subscribes for every topic of this node. */
-export async function createRedisBus(url: string): Promise<Bus> {
+export async function createRedisBus(url: string, onError: (err: Error) => void = () => undefined): Promise<Bus> {
   const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const sub = new Redis(url, { lazyConnect: true });
-  await Promise.all([pub.connect(), sub.connect()]);
+  // After a successful start ioredis reconnects by itself; errors meanwhile are reported, not thrown.
+  pub.on('error', onError);
+  sub.on('error', onError);
+  try {
+    await Promise.all([pub.connect(), sub.connect()]);
+  } catch (err) {
+    // A server that is not there at start is a configuration error: fail now, stop retrying.
+    pub.disconnect();
+    sub.disconnect();
+    throw err;
+  }
   const topics = new Map<string, Set<BusHandler>>();
   sub.on('message', (topic: string, raw: string) => {
     const handlers = topics.get(topic);

@@ -11,6 +11,7 @@ import { loadAgentView } from './agent-view.ts';
 import type { RelayRegistry } from './relay-registry.ts';
 import type { SessionRelay } from './session-relay.ts';
 import { wsPeer } from './ws-peer.ts';
+import { asBuffer, readJsonMessage } from './json-message.ts';
 
 const checkMessage = TypeCompiler.Compile(AgentClientMessage);
 
@@ -111,16 +112,11 @@ export class AgentGateway {
         count = 0;
       }
       if (++count > RATE_MAX) return this.close(ws, 'RATE_LIMITED');
-      const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      const buf = asBuffer(data);
       if (buf.byteLength > MAX_MESSAGE_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
       if (isBinary) return this.close(ws, 'MALFORMED_MESSAGE');
-      let msg: unknown;
-      try {
-        msg = JSON.parse(buf.toString('utf8'));
-      } catch {
-        return this.close(ws, 'MALFORMED_MESSAGE');
-      }
-      if (!checkMessage.Check(msg)) return this.close(ws, 'MALFORMED_MESSAGE');
+      const msg = readJsonMessage(buf, checkMessage);
+      if (!msg) return this.close(ws, 'MALFORMED_MESSAGE');
       if (msg.type === 'auth') {
         if (auth || authing) return this.close(ws, 'PROTOCOL_VIOLATION');
         authing = true;

@@ -9,6 +9,7 @@ import { DomainError } from '../domain/domain-error.ts';
 import type { RelayRegistry } from './relay-registry.ts';
 import type { SessionRelay } from './session-relay.ts';
 import { wsPeer } from './ws-peer.ts';
+import { asBuffer, readJsonMessage } from './json-message.ts';
 
 const checkMessage = TypeCompiler.Compile(CaptureClientMessage);
 
@@ -63,7 +64,7 @@ export class CaptureGateway {
     });
 
     ws.on('message', (data, isBinary) => {
-      const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      const buf = asBuffer(data);
       const now = Date.now();
       if (now - windowStart > RATE_WINDOW_MS) {
         windowStart = now;
@@ -79,13 +80,8 @@ export class CaptureGateway {
         if (problem === 'out_of_order') return this.close(ws, 'PROTOCOL_VIOLATION');
         return;
       }
-      let msg: unknown;
-      try {
-        msg = JSON.parse(buf.toString('utf8'));
-      } catch {
-        return this.close(ws, 'MALFORMED_MESSAGE');
-      }
-      if (!checkMessage.Check(msg)) return this.close(ws, 'MALFORMED_MESSAGE');
+      const msg = readJsonMessage(buf, checkMessage);
+      if (!msg) return this.close(ws, 'MALFORMED_MESSAGE');
       if (msg.type === 'auth') {
         if (relay || authing) return this.close(ws, 'PROTOCOL_VIOLATION');
         authing = true;

@@ -12,6 +12,7 @@ import { DomainError } from '../domain/domain-error.ts';
 import { newId } from '../domain/ids.ts';
 import type { VisitorRef } from '../domain/visitor-ref.ts';
 import type { VisitorConn, VisitorRegistry } from './visitor-registry.ts';
+import { asBuffer, readJsonMessage } from './json-message.ts';
 
 const checkMessage = TypeCompiler.Compile(VisitorClientMessage);
 
@@ -105,8 +106,8 @@ export class VisitorGateway {
     });
 
     ws.on('message', (data, isBinary) => {
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-      if (size > VISITOR_MAX_MESSAGE_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
+      const buf = asBuffer(data);
+      if (buf.byteLength > VISITOR_MAX_MESSAGE_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
       const now = Date.now();
       if (now - windowStart > RATE_WINDOW_MS) {
         windowStart = now;
@@ -114,25 +115,20 @@ export class VisitorGateway {
       }
       if (++windowCount > RATE_MAX_MESSAGES) return this.close(ws, 'RATE_LIMITED');
       if (isBinary) return this.close(ws, 'MALFORMED_MESSAGE');
-      let msg: unknown;
-      try {
-        msg = JSON.parse(data.toString());
-      } catch {
-        return this.close(ws, 'MALFORMED_MESSAGE');
-      }
-      if (!checkMessage.Check(msg)) return this.close(ws, 'MALFORMED_MESSAGE');
+      const msg = readJsonMessage(buf, checkMessage);
+      if (!msg) return this.close(ws, 'MALFORMED_MESSAGE');
       if (msg.seq <= lastSeq) return this.close(ws, 'PROTOCOL_VIOLATION');
       if (!helloed && msg.type !== 'hello') return this.close(ws, 'PROTOCOL_VIOLATION');
       if (helloed && msg.type === 'hello') return this.close(ws, 'PROTOCOL_VIOLATION');
       lastSeq = msg.seq;
       helloed = true;
       // Handle in arrival order: an accept must not overtake the open before it.
-      queue = queue.then(() => this.handle(conn, msg as VisitorClientMessage)).catch((err) => {
+      queue = queue.then(() => this.handle(conn, msg)).catch((err) => {
         if (err instanceof DomainError) {
-          conn.send({ type: 'error', re: (msg as VisitorClientMessage).seq, code: visitorErrorCode(err), message: err.detail });
+          conn.send({ type: 'error', re: msg.seq, code: visitorErrorCode(err), message: err.detail });
         } else {
           this.s.log.error({ err }, 'visitor message failed');
-          conn.send({ type: 'error', re: (msg as VisitorClientMessage).seq, code: 'invite_not_available', message: 'Something went wrong; please try again.' });
+          conn.send({ type: 'error', re: msg.seq, code: 'invite_not_available', message: 'Something went wrong; please try again.' });
         }
       });
     });

@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 bash scripts/build-bundles.sh
 npx --no-install tsc -p tsconfig.json --noEmit
-mapfile -t files < <(find packages examples e2e -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+mapfile -t files < <(find packages examples e2e bench -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 exec node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"

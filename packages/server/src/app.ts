@@ -157,7 +157,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const gateway = new VisitorGateway(services, registry, metrics);
   const relays = new RelayRegistry();
   await relays.listen(bus);
-  const capture = new CaptureGateway(services, relays, metrics, { resumeWindowMs: config.resumeWindowMs });
+  const capture = new CaptureGateway(services, relays, metrics, { resumeWindowMs: config.resumeWindowMs, framesPerSecond: config.captureFramesPerSecond });
   const agents = new AgentGateway(services, relays);
   app.server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];

@@ -23,6 +23,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** How long a sharing page may be gone (reload, network drop) before its session ends. */
   resumeWindowMs: number;
+  /** Frames per second a sharing page may send on average before its socket is cut off. */
+  captureFramesPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     codeRateLimit: { perSource: int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 100000), perOrg: int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), windowMs: 60_000 },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     resumeWindowMs: int('RESUME_WINDOW_SECONDS', 30, 1, 3600) * 1000,
+    captureFramesPerSecond: int('CAPTURE_MAX_FRAMES_PER_SECOND', 400, 10, 1_000_000),
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -15,13 +15,13 @@ const checkMessage = TypeCompiler.Compile(CaptureClientMessage);
 
 export const CAPTURE_PATH = '/v1/capture';
 const AUTH_TIMEOUT_MS = 10_000;
-/** Frames a page may send per second on average (DOM bursts, pointer moves) before it is cut off. */
-const FRAME_RATE_PER_SECOND = 400;
 const RATE_WINDOW_MS = 5_000;
 
 export interface CaptureGatewayOptions {
   /** How long a page may be gone (reload, network drop) before the session ends with customer_left. */
   resumeWindowMs: number;
+  /** Frames a page may send per second on average (DOM bursts, pointer moves) before it is cut off. */
+  framesPerSecond: number;
 }
 
 /**
@@ -70,7 +70,7 @@ export class CaptureGateway {
         windowStart = now;
         frames = 0;
       }
-      if (++frames > (FRAME_RATE_PER_SECOND * RATE_WINDOW_MS) / 1000) return this.close(ws, 'RATE_LIMITED');
+      if (++frames > (this.opts.framesPerSecond * RATE_WINDOW_MS) / 1000) return this.close(ws, 'RATE_LIMITED');
       if (buf.byteLength > RELAY_MAX_FRAME_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
 
       if (isBinary) {

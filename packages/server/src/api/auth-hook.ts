@@ -5,8 +5,8 @@ import { DomainError } from '../domain/domain-error.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The scope a route needs; routes without it are public. */
-    scope?: Scope;
+    /** The scope a route needs (any one of a list); routes without it are public. */
+    scope?: Scope | Scope[];
     /** Whether the route honours Idempotency-Key. */
     idempotent?: boolean;
   }
@@ -18,14 +18,16 @@ declare module 'fastify' {
 export function installAuth(app: FastifyInstance, tokens: TokenService) {
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (req: FastifyRequest) => {
-    const scope = req.routeOptions.config?.scope;
-    if (!scope) return;
+    const wanted = req.routeOptions.config?.scope;
+    if (!wanted) return;
+    const anyOf = Array.isArray(wanted) ? wanted : [wanted];
+    const scope = anyOf.join(' or ');
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new DomainError('invalid_token', 'Send `Authorization: Bearer <access_token>`; get a token from POST /oauth/token.');
     const claims = await tokens.verifyAccess(match[1]!);
-    if (!claims.scopes.includes(scope)) {
-      throw new DomainError('insufficient_scope', `This route needs the scope "${scope}"; the token has: ${claims.scopes.join(' ') || '(none)'}. Request a token with scope=${scope}.`, { requiredScope: scope });
+    if (!anyOf.some((s) => claims.scopes.includes(s))) {
+      throw new DomainError('insufficient_scope', `This route needs the scope ${anyOf.map((s) => `"${s}"`).join(' or ')}; the token has: ${claims.scopes.join(' ') || '(none)'}. Request a token with scope=${anyOf[0]}.`, { requiredScope: anyOf[0], acceptedScopes: anyOf });
     }
     req.auth = claims;
   });

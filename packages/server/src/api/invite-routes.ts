@@ -40,16 +40,16 @@ export function inviteRoutes(app: FastifyInstance, s: Services) {
   });
 
   app.get('/v1/invites/:id', {
-    config: { scope: 'invites:write' },
-    schema: { tags: ['invites'], summary: 'Get an invite with its deliveries', security: security('invites:write'), params: Params, response: responses({ 200: Invite }, [404]) },
+    config: { scope: ['invites:write', 'sessions:read'] },
+    schema: { tags: ['invites'], summary: 'Get an invite with its deliveries', security: security(['invites:write', 'sessions:read']), params: Params, response: responses({ 200: Invite }, [404]) },
   }, async (req) => s.invites.get(orgOf(req), (req.params as { id: string }).id));
 
   app.get('/v1/invites', {
-    config: { scope: 'invites:write' },
+    config: { scope: ['invites:write', 'sessions:read'] },
     schema: {
       tags: ['invites'],
       summary: 'List the invites of a conversation',
-      security: security('invites:write'),
+      security: security(['invites:write', 'sessions:read']),
       querystring: Type.Object({ conversationId: Type.String({ maxLength: 128 }) }, { additionalProperties: false }),
       response: responses({ 200: Type.Object({ data: Type.Array(Invite), nextCursor: Type.Null() }) }),
     },

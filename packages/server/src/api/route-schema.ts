@@ -8,5 +8,5 @@ export function responses(success: Record<number, TSchema>, errorStatuses: numbe
   return out;
 }
 
-/** OpenAPI security requirement for a scope. */
-export const security = (scope: Scope) => [{ bearerAuth: [scope] }];
+/** OpenAPI security requirements: any one of the scopes will do. */
+export const security = (scope: Scope | Scope[]) => (Array.isArray(scope) ? scope : [scope]).map((s) => ({ bearerAuth: [s] }));

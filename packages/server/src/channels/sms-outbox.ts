@@ -1,7 +1,6 @@
 import type { SmsMessage } from '@tandem/protocol';
 import type { Db } from '../store/db.ts';
-import { newId } from '../domain/ids.ts';
-import type { SmsMessageOut, SmsProvider } from './sms-provider.ts';
+import { SmsSendError, type SmsMessageOut, type SmsProvider } from './sms-provider.ts';
 
 /** The default SMS provider: stores each message; GET /v1/sms/outbox lists what would have gone out. */
 export class SmsOutbox implements SmsProvider {
@@ -9,9 +8,16 @@ export class SmsOutbox implements SmsProvider {
   constructor(private readonly db: Db) {}
 
   async send(m: SmsMessageOut): Promise<{ providerId: string }> {
-    const id = newId('sms');
-    await this.db.query('INSERT INTO sms_outbox (id, org_id, to_phone, body, invite_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [id, m.orgId, m.to, m.body, m.inviteId, new Date()]);
-    return { providerId: id };
+    try {
+      // A retry of a message already stored is a no-op, never a second copy.
+      await this.db.query(
+        'INSERT INTO sms_outbox (id, org_id, to_phone, body, invite_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING',
+        [m.id, m.orgId, m.to, m.body, m.inviteId, new Date(m.createdAt)],
+      );
+    } catch (err) {
+      throw new SmsSendError('provider_unavailable', `the outbox could not store the message (${(err as Error).message})`);
+    }
+    return { providerId: m.id };
   }
 
   async list(orgId: string, opts: { to?: string; limit: number; before?: string }): Promise<SmsMessage[]> {

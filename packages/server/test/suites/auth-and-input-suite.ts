@@ -92,6 +92,17 @@ export function authAndInputSuite(kind: DbKind) {
       assert.equal((await s.api('GET', `/v1/conversations/${id}`)).status, 404, 'nothing was created');
     });
 
+    test('a read-only token (sessions:read) can read invites but not create them', async () => {
+      const call = await connectedCall(s);
+      const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] })).body;
+      const reader = await s.token(['sessions:read']);
+      assert.equal((await s.api('GET', `/v1/invites/${inv.id}`, undefined, { token: reader })).status, 200);
+      assert.equal((await s.api('GET', `/v1/invites?conversationId=${call.id}`, undefined, { token: reader })).body.data.length, 1);
+      const create = await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] }, { token: reader });
+      assert.equal(create.status, 403);
+      assert.equal(create.body.requiredScope, 'invites:write');
+    });
+
     test('a revoked client can no longer get tokens', async () => {
       const { client, secret } = await s.tandem.services.clients.create(s.orgId, 'temp', ['events:read']);
       assert.equal((await tokenReq({ grant_type: 'client_credentials', client_id: client.id, client_secret: secret })).status, 200);

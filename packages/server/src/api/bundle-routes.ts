@@ -18,6 +18,10 @@ const TYPES: Record<string, string> = {
 
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 
+// The same policy as the console page's own meta tag: our bundle is the only script; the
+// replica may load the customer's site's styles, images, fonts and media, but never its scripts.
+const CONSOLE_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline' https: http: data: blob:; img-src 'self' https: http: data: blob:; font-src https: http: data:; media-src https: http: data: blob:; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
 /**
  * The built browser bundles (SDK and agent console) as static files. The server never imports
  * their code; it only hands out what `scripts/build-bundles.sh` produced.
@@ -48,7 +52,7 @@ export function bundleRoutes(app: FastifyInstance) {
   }, (_req, reply) =>
     sendFile(reply, AGENT_PUBLIC, 'console.html', {
       // No script but our own bundle ever runs in the console, whatever a customer's page contains.
-      'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; font-src 'self' data: https: http:; connect-src 'self' ws: wss:; frame-src 'self' blob:; object-src 'none'; base-uri 'none'",
+      'content-security-policy': CONSOLE_CSP,
       'referrer-policy': 'no-referrer',
     }));
 

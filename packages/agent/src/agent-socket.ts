@@ -1,0 +1,182 @@
+// The console's one connection to Tandem: `/v1/agent`. JSON control messages both ways, binary
+// page frames from the customer's browser in. Keeps the replica's stream gap-free (see
+// seq-tracker.ts) and reconnects with backoff, because an agent on a call cannot be asked to reload.
+import type { AgentClientMessage, AgentServerMessage } from '@tandem/protocol';
+import type { eventWithTime } from '@rrweb/types';
+import { readPageFrame } from './page-frame.ts';
+import type { PagePoint } from './page-frame.ts';
+import { SeqTracker } from './seq-tracker.ts';
+import type { SeqVerdict } from './seq-tracker.ts';
+
+/** The console's own link to the server (the customer's link is in the view). */
+export type ConsoleLink = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'replaced';
+
+export interface AgentSocketHandlers {
+  link(state: ConsoleLink): void;
+  message(message: AgentServerMessage): void;
+  snapshot(events: eventWithTime[]): void;
+  delta(events: eventWithTime[]): void;
+  customerPointer(point: PagePoint): void;
+}
+
+export interface AgentSocketOptions {
+  /** http(s) origin of the Tandem server */
+  server: string;
+  token: string;
+  handlers: AgentSocketHandlers;
+}
+
+// Close codes after which trying again cannot help (protocol close-codes.ts): the token is bad or
+// expired, or this console was opened again elsewhere and the newer one should win.
+const CLOSE_UNAUTHORIZED = 4008;
+const CLOSE_REPLACED = 4009;
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_MAX_MS = 15_000;
+
+export function agentSocketUrl(server: string): string {
+  const url = new URL('/v1/agent', server);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
+export class AgentSocket {
+  private socket: WebSocket | null = null;
+  private state: ConsoleLink = 'connecting';
+  private attempts = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private readonly tracker = new SeqTracker();
+  // Inflating is asynchronous; chaining keeps frames applied in the order they arrived.
+  private frames: Promise<void> = Promise.resolve();
+  private pendingPointer: Extract<AgentClientMessage, { type: 'pointer' }> | null = null;
+  private pointerFrame: number | null = null;
+
+  constructor(private readonly options: AgentSocketOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.pointerFrame !== null) cancelAnimationFrame(this.pointerFrame);
+    this.socket?.close(1000);
+    this.socket = null;
+  }
+
+  /** False when not connected: the caller shows the action as unavailable rather than queueing it. */
+  send(message: AgentClientMessage): boolean {
+    if (this.state !== 'live' || this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /**
+   * The agent's pointer moves at mouse rate; the customer only needs the latest position once per
+   * frame. Each position is its own message (never batched), so the customer's overlay moves as
+   * soon as one arrives.
+   */
+  sendPointer(x: number, y: number, visible: boolean): void {
+    this.pendingPointer = { type: 'pointer', x: Math.round(x), y: Math.round(y), visible };
+    if (!visible) {
+      // Hiding must not wait for a frame that a background tab may never paint.
+      this.flushPointer();
+      return;
+    }
+    this.pointerFrame ??= requestAnimationFrame(() => this.flushPointer());
+  }
+
+  private flushPointer(): void {
+    if (this.pointerFrame !== null) cancelAnimationFrame(this.pointerFrame);
+    this.pointerFrame = null;
+    const message = this.pendingPointer;
+    this.pendingPointer = null;
+    if (message) this.send(message);
+  }
+
+  private setState(state: ConsoleLink): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.options.handlers.link(state);
+  }
+
+  private open(): void {
+    const socket = new WebSocket(agentSocketUrl(this.options.server));
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    socket.addEventListener('open', () => {
+      socket.send(JSON.stringify({ type: 'auth', token: this.options.token } satisfies AgentClientMessage));
+      this.frames = this.frames.then(() => this.tracker.reset());
+    });
+    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (socket !== this.socket) return;
+      if (event.data instanceof ArrayBuffer) {
+        const bytes = new Uint8Array(event.data);
+        this.frames = this.frames.then(() => this.handleFrame(bytes));
+      } else if (typeof event.data === 'string') {
+        this.handleText(event.data);
+      }
+    });
+    socket.addEventListener('close', (event) => {
+      if (socket !== this.socket) return;
+      this.socket = null;
+      if (this.stopped) return;
+      if (event.code === CLOSE_UNAUTHORIZED) return this.setState('unauthorized');
+      if (event.code === CLOSE_REPLACED) return this.setState('replaced');
+      this.setState('reconnecting');
+      this.scheduleRetry();
+    });
+  }
+
+  private scheduleRetry(): void {
+    // Jittered exponential backoff: a server restart must not be met by every console at once.
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** this.attempts);
+    this.attempts += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.stopped) this.open();
+    }, ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  private handleText(text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (typeof message !== 'object' || message === null || typeof (message as { type?: unknown }).type !== 'string') return;
+    const typed = message as AgentServerMessage;
+    if (typed.type === 'ready') {
+      this.attempts = 0;
+      this.setState('live');
+    }
+    this.options.handlers.message(typed);
+  }
+
+  private async handleFrame(bytes: Uint8Array): Promise<void> {
+    const result = await readPageFrame(bytes);
+    const { handlers } = this.options;
+    if (!result.ok) {
+      if (result.sequenced) this.act(this.tracker.lost());
+      return;
+    }
+    const frame = result.frame;
+    if (!frame) return;
+    if (frame.kind === 'pointer') return handlers.customerPointer(frame.point);
+    if (frame.kind === 'snapshot') {
+      this.tracker.snapshot(frame.seq);
+      return handlers.snapshot(frame.events);
+    }
+    const verdict = this.tracker.delta(frame.seq);
+    if (verdict === 'apply') handlers.delta(frame.events);
+    else this.act(verdict);
+  }
+
+  private act(verdict: SeqVerdict): void {
+    if (verdict === 'request-gap') this.send({ type: 'snapshot.request', reason: 'agent_gap' });
+    else if (verdict === 'request-join') this.send({ type: 'snapshot.request', reason: 'agent_joined' });
+  }
+}

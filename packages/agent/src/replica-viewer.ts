@@ -1,0 +1,455 @@
+// The customer's page as the agent sees it: rrweb's Replayer in live mode, inside an iframe that
+// may not run scripts, scaled to fit, with the customer's cursor and the agent's tools drawn on
+// top by the console itself (nothing of ours goes inside the replica).
+import { Replayer } from 'rrweb';
+import type { eventWithTime } from '@rrweb/types';
+import type { ControlCommand } from '@tandem/protocol';
+import type { PagePoint } from './page-frame.ts';
+import { boxInReplica, composedParent, deepElementAt, scrollableAncestor } from './replica-geometry.ts';
+import { scrubEvent } from './replica-scrub.ts';
+
+export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
+
+export interface ReplicaViewport {
+  width: number;
+  height: number;
+  scale: number;
+}
+
+/** What the agent does on the replica, in the customer's page coordinates and rrweb node ids. */
+export interface ReplicaActions {
+  pointer(x: number, y: number, visible: boolean): void;
+  highlight(nodeId: number | null): void;
+  control(command: ControlCommand): void;
+  viewport(viewport: ReplicaViewport): void;
+}
+
+interface LiveReplica {
+  replayer: Replayer;
+  layer: HTMLElement;
+  // Local wall clock and monotonic clock when the replayer went live (see stamp()).
+  baseline: number;
+  clockAtBaseline: number;
+}
+
+// Blocked elements arrive as empty elements sized like the original; drawn as a visible box.
+const BLOCK_BOX_CSS = '[data-tandem-block] { background: repeating-linear-gradient(45deg, #c8ccd4 0 6px, #e3e6eb 6px 12px) !important; }';
+// Keys that mean something to a page besides text; Tab stays with the console (no keyboard trap).
+const SENT_KEYS = new Set([
+  'Enter', 'Backspace', 'Delete', 'Escape', 'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown',
+]);
+// Wheel bursts build on the position we last asked for until the replica has had time to follow.
+const SCROLL_FOLLOW_MS = 400;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function div(className: string): HTMLDivElement {
+  const el = document.createElement('div');
+  el.className = className;
+  return el;
+}
+
+function cursorElement(): HTMLDivElement {
+  const cursor = div('replica-cursor');
+  cursor.setAttribute('aria-hidden', 'true');
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 22');
+  svg.setAttribute('width', '16');
+  svg.setAttribute('height', '22');
+  const arrow = document.createElementNS(SVG_NS, 'path');
+  arrow.setAttribute('d', 'M1 1 L1 17 L5.5 13 L8.5 20 L11 19 L8 12 L14 12 Z');
+  svg.append(arrow);
+  const label = div('replica-cursor-label');
+  label.textContent = 'Customer';
+  cursor.append(svg, label);
+  return cursor;
+}
+
+function place(el: HTMLElement, left: number, top: number, width?: number, height?: number): void {
+  el.style.transform = `translate(${left}px, ${top}px)`;
+  if (width !== undefined) el.style.width = `${width}px`;
+  if (height !== undefined) el.style.height = `${height}px`;
+}
+
+export class ReplicaViewer {
+  private readonly frame = div('replica-frame');
+  private readonly hoverBox = div('replica-hover');
+  private readonly highlightBox = div('replica-highlight');
+  private readonly cursor = cursorElement();
+  private readonly surface = div('replica-surface');
+  private readonly resizeObserver: ResizeObserver;
+  private live: LiveReplica | null = null;
+  private tool: ReplicaTool = 'none';
+  private viewport = { width: 0, height: 0 };
+  private scale = 1;
+  private customerPoint: PagePoint | null = null;
+  private highlightedId: number | null = null;
+  private hovered: Element | null = null;
+  private pointerShown = false;
+  private refreshQueued = false;
+  // Control: the field the agent last clicked receives what they type.
+  private typingTarget: number | null = null;
+  private typed = '';
+  private typeFlushQueued = false;
+  private pendingScroll: { nodeId: number | null; x: number; y: number } | null = null;
+  private lastScroll: { nodeId: number | null; x: number; y: number; at: number } | null = null;
+
+  constructor(private readonly host: HTMLElement, private readonly actions: ReplicaActions) {
+    this.surface.tabIndex = 0;
+    this.surface.setAttribute('role', 'application');
+    this.surface.setAttribute('aria-roledescription', 'customer screen');
+    this.frame.append(this.hoverBox, this.highlightBox, this.cursor, this.surface);
+    this.frame.hidden = true;
+    host.append(this.frame);
+    this.resizeObserver = new ResizeObserver(() => this.layout());
+    this.resizeObserver.observe(host);
+    this.listen();
+    this.setTool('none');
+  }
+
+  get hasReplica(): boolean {
+    return this.live !== null;
+  }
+
+  /**
+   * Starts over from a full snapshot: a new Replayer (its event list would otherwise grow for the
+   * whole call), drawn on top of the old one, which goes once the new one has been built.
+   */
+  showSnapshot(events: eventWithTime[]): void {
+    const layer = div('replica-layer');
+    this.frame.insertBefore(layer, this.hoverBox);
+    const replayer = new Replayer([], {
+      root: layer,
+      liveMode: true,
+      // See packages/sdk/FIDELITY.md: with the virtual DOM on, a live replica freezes at the
+      // snapshot whenever history older than the live baseline is applied.
+      useVirtualDom: false,
+      mouseTail: false,
+      UNSAFE_replayCanvas: false,
+      // rrweb would focus replica fields as the customer focuses them, taking the agent's keyboard.
+      triggerFocus: false,
+      // Live mode never "plays", so rrweb's pause styling would freeze the page's animations.
+      pauseAnimation: false,
+      showWarning: false,
+      insertStyleRules: [BLOCK_BOX_CSS],
+    });
+    const tokens = Array.from(replayer.iframe.sandbox);
+    if (tokens.length !== 1 || tokens[0] !== 'allow-same-origin') {
+      replayer.destroy();
+      layer.remove();
+      throw new Error(`refusing to show the replica: iframe sandbox is "${tokens.join(' ')}"`);
+    }
+    replayer.iframe.title = "Customer's page (live copy)";
+    replayer.iframe.tabIndex = -1;
+    replayer.on('resize', (size) => this.resize(size as { width: number; height: number }));
+    replayer.on('event-cast', () => this.scheduleRefresh());
+    // rrweb scrolls the replica smoothly and rebuilds its document on every snapshot: overlays
+    // follow the scroll as it happens, through listeners added to each rebuilt document.
+    replayer.on('fullsnapshot-rebuilded', () => {
+      replayer.iframe.contentDocument?.addEventListener('scroll', () => this.scheduleRefresh(), { capture: true, passive: true });
+    });
+    const previous = this.live;
+    this.live = { replayer, layer, baseline: Date.now(), clockAtBaseline: performance.now() };
+    replayer.startLive();
+    this.layoutLayer(layer);
+    // Applied at once (stamped before the baseline): the snapshot is the replica, not an update.
+    for (const event of events) this.add(event, this.live.baseline - 1);
+    this.frame.hidden = false;
+    if (previous) {
+      // rrweb applies the events in microtasks; the old replica covers that moment.
+      setTimeout(() => {
+        previous.replayer.destroy();
+        previous.layer.remove();
+      }, 0);
+    }
+    this.scheduleRefresh();
+  }
+
+  applyDelta(events: eventWithTime[]): void {
+    const live = this.live;
+    if (!live) return;
+    for (const event of events) this.add(event, this.stamp(live));
+  }
+
+  moveCustomerPointer(point: PagePoint): void {
+    this.customerPoint = point;
+    this.scheduleRefresh();
+  }
+
+  setTool(tool: ReplicaTool): void {
+    if (tool === this.tool) return;
+    if (this.pointerShown) {
+      this.pointerShown = false;
+      this.actions.pointer(0, 0, false);
+    }
+    if (tool !== 'control') this.typingTarget = null;
+    this.tool = tool;
+    this.hovered = null;
+    this.surface.dataset['tool'] = tool;
+    this.surface.setAttribute('aria-label', SURFACE_LABELS[tool]);
+    this.scheduleRefresh();
+  }
+
+  clearHighlight(): void {
+    if (this.highlightedId === null) return;
+    this.highlightedId = null;
+    this.actions.highlight(null);
+    this.scheduleRefresh();
+  }
+
+  /** Removes the replica (the customer stopped sharing): nothing of their page stays on screen. */
+  clear(): void {
+    this.live?.replayer.destroy();
+    this.live?.layer.remove();
+    this.live = null;
+    this.customerPoint = null;
+    this.highlightedId = null;
+    this.frame.hidden = true;
+  }
+
+  focus(): void {
+    this.surface.focus();
+  }
+
+  destroy(): void {
+    this.resizeObserver.disconnect();
+    this.live?.replayer.destroy();
+    this.live = null;
+    this.frame.remove();
+  }
+
+  /**
+   * Customer timestamps come from another machine's clock. rrweb's live mode delays an event by
+   * how far its timestamp is ahead of our clock, so a customer clock two minutes fast would mean a
+   * replica two minutes late. Deltas are re-stamped with our arrival time instead: rrweb then
+   * applies each on the next animation frame, in arrival order (which is the capture order).
+   */
+  private stamp(live: LiveReplica): number {
+    return live.baseline + (performance.now() - live.clockAtBaseline);
+  }
+
+  private add(event: eventWithTime, timestamp: number): void {
+    scrubEvent(event);
+    this.live?.replayer.addEvent({ ...event, timestamp } as eventWithTime);
+  }
+
+  private resize(size: { width: number; height: number }): void {
+    if (!(size.width > 0 && size.height > 0)) return;
+    this.viewport = { width: size.width, height: size.height };
+    this.layout();
+  }
+
+  private layout(): void {
+    const { width, height } = this.viewport;
+    if (!width || !height) return;
+    const available = this.host.getBoundingClientRect();
+    // Never enlarged: a phone-sized page at 1:1 is easier to read than a blurred one.
+    this.scale = Math.min(1, available.width / width, available.height / height) || 1;
+    this.frame.style.width = `${Math.floor(width * this.scale)}px`;
+    this.frame.style.height = `${Math.floor(height * this.scale)}px`;
+    for (const layer of this.frame.querySelectorAll<HTMLElement>('.replica-layer')) this.layoutLayer(layer);
+    this.actions.viewport({ width, height, scale: this.scale });
+    this.scheduleRefresh();
+  }
+
+  private layoutLayer(layer: HTMLElement): void {
+    layer.style.transform = `scale(${this.scale})`;
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    requestAnimationFrame(() => {
+      this.refreshQueued = false;
+      this.refresh();
+    });
+  }
+
+  private replicaWindow(): Window | null {
+    return this.live?.replayer.iframe.contentWindow ?? null;
+  }
+
+  /** Redraws what sits on top of the replica; the page under it may have scrolled or changed. */
+  private refresh(): void {
+    const win = this.replicaWindow();
+    const doc = win?.document;
+    const s = this.scale;
+    const point = this.customerPoint;
+    if (win && point) {
+      const x = (point.x - win.scrollX) * s;
+      const y = (point.y - win.scrollY) * s;
+      const inside = x >= 0 && y >= 0 && x <= this.viewport.width * s && y <= this.viewport.height * s;
+      this.cursor.hidden = !inside;
+      place(this.cursor, x, y);
+    } else {
+      this.cursor.hidden = true;
+    }
+    // Replica nodes belong to the iframe's realm: `instanceof Element` would be false for them.
+    const highlighted = this.highlightedId === null ? null : this.live?.replayer.getMirror().getNode(this.highlightedId);
+    this.drawBox(this.highlightBox, highlighted?.nodeType === Node.ELEMENT_NODE ? (highlighted as Element) : null, doc);
+    this.drawBox(this.hoverBox, this.tool === 'highlight' ? this.hovered : null, doc);
+  }
+
+  private drawBox(box: HTMLElement, el: Element | null, doc: Document | undefined): void {
+    if (!el || !doc || !el.isConnected) {
+      box.hidden = true;
+      return;
+    }
+    const r = boxInReplica(el, doc);
+    const s = this.scale;
+    box.hidden = false;
+    place(box, r.left * s - 3, r.top * s - 3, r.width * s + 6, r.height * s + 6);
+  }
+
+  /** A point on the surface in the replica's viewport (the customer's CSS pixels). */
+  private toViewport(event: MouseEvent): { x: number; y: number } {
+    const rect = this.frame.getBoundingClientRect();
+    return { x: (event.clientX - rect.left) / this.scale, y: (event.clientY - rect.top) / this.scale };
+  }
+
+  private elementAt(event: MouseEvent): Element | null {
+    const doc = this.replicaWindow()?.document;
+    if (!doc) return null;
+    const { x, y } = this.toViewport(event);
+    return deepElementAt(doc, x, y);
+  }
+
+  /** The rrweb id of the element, or of its nearest ancestor the customer's page knows. */
+  private nodeIdOf(el: Element | null): number | null {
+    const mirror = this.live?.replayer.getMirror();
+    let node: Node | null = el;
+    while (node && mirror) {
+      const id = mirror.getId(node);
+      if (id > 0) return id;
+      node = composedParent(node);
+    }
+    return null;
+  }
+
+  private listen(): void {
+    const surface = this.surface;
+    surface.addEventListener('pointermove', (event) => this.onMove(event));
+    surface.addEventListener('pointerleave', () => {
+      if (this.pointerShown) {
+        this.pointerShown = false;
+        this.actions.pointer(0, 0, false);
+      }
+      this.hovered = null;
+      this.scheduleRefresh();
+    });
+    surface.addEventListener('click', (event) => this.onClick(event));
+    surface.addEventListener('keydown', (event) => this.onKey(event));
+    surface.addEventListener('paste', (event) => {
+      if (this.tool !== 'control' || this.typingTarget === null) return;
+      event.preventDefault();
+      this.typeText(event.clipboardData?.getData('text/plain') ?? '');
+    });
+    surface.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
+  }
+
+  private onMove(event: PointerEvent): void {
+    const win = this.replicaWindow();
+    if (!win) return;
+    if (this.tool === 'pointer' || this.tool === 'control') {
+      const { x, y } = this.toViewport(event);
+      this.pointerShown = true;
+      this.actions.pointer(x + win.scrollX, y + win.scrollY, true);
+    } else if (this.tool === 'highlight') {
+      this.hovered = this.elementAt(event);
+      this.scheduleRefresh();
+    }
+  }
+
+  private onClick(event: MouseEvent): void {
+    const win = this.replicaWindow();
+    if (!win) return;
+    if (this.tool === 'highlight') {
+      const id = this.nodeIdOf(this.elementAt(event));
+      this.highlightedId = id === this.highlightedId ? null : id;
+      this.actions.highlight(this.highlightedId);
+      this.scheduleRefresh();
+    } else if (this.tool === 'control') {
+      const id = this.nodeIdOf(this.elementAt(event));
+      if (id === null) return;
+      this.flushTyped();
+      const { x, y } = this.toViewport(event);
+      this.typingTarget = id;
+      this.actions.control({ action: 'click', nodeId: id, x: Math.round(x + win.scrollX), y: Math.round(y + win.scrollY) });
+      this.surface.focus();
+    }
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    if (this.tool === 'highlight' && event.key === 'Escape') {
+      this.clearHighlight();
+      return;
+    }
+    if (this.tool !== 'control' || this.typingTarget === null || event.isComposing) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.key === 'Tab') return;
+    if (event.key.length === 1) {
+      event.preventDefault();
+      this.typeText(event.key);
+    } else if (SENT_KEYS.has(event.key)) {
+      event.preventDefault();
+      this.flushTyped();
+      this.actions.control({ action: 'key', nodeId: this.typingTarget, key: event.key });
+    }
+  }
+
+  /** Keystrokes of one frame travel as one `type` command: fewer messages, same order. */
+  private typeText(text: string): void {
+    if (!text) return;
+    this.typed += text;
+    if (this.typeFlushQueued) return;
+    this.typeFlushQueued = true;
+    requestAnimationFrame(() => this.flushTyped());
+  }
+
+  private flushTyped(): void {
+    this.typeFlushQueued = false;
+    const text = this.typed;
+    this.typed = '';
+    if (!text || this.typingTarget === null) return;
+    // The protocol caps one command's text; longer pastes go in pieces.
+    for (let i = 0; i < text.length; i += 2000) {
+      this.actions.control({ action: 'type', nodeId: this.typingTarget, text: text.slice(i, i + 2000) });
+    }
+  }
+
+  private onWheel(event: WheelEvent): void {
+    const win = this.replicaWindow();
+    if (this.tool !== 'control' || !win) return;
+    event.preventDefault();
+    const el = this.elementAt(event);
+    const scroller = el ? scrollableAncestor(el) : null;
+    const nodeId = scroller ? this.nodeIdOf(scroller) : null;
+    const recent = this.lastScroll && this.lastScroll.nodeId === nodeId && performance.now() - this.lastScroll.at < SCROLL_FOLLOW_MS
+      ? this.lastScroll
+      : null;
+    const base = this.pendingScroll?.nodeId === nodeId ? this.pendingScroll
+      : recent ?? (scroller ? { x: scroller.scrollLeft, y: scroller.scrollTop } : { x: win.scrollX, y: win.scrollY });
+    // Wheel deltas are the agent's screen pixels; the replica is drawn at `scale`.
+    const lineHeight = event.deltaMode === WheelEvent.DOM_DELTA_LINE ? 16 : 1;
+    const dx = (event.deltaX * lineHeight) / this.scale;
+    const dy = (event.deltaY * lineHeight) / this.scale;
+    const wasPending = this.pendingScroll !== null;
+    this.pendingScroll = { nodeId, x: Math.max(0, base.x + dx), y: Math.max(0, base.y + dy) };
+    if (!wasPending) requestAnimationFrame(() => this.flushScroll());
+  }
+
+  private flushScroll(): void {
+    const pending = this.pendingScroll;
+    this.pendingScroll = null;
+    if (!pending) return;
+    const x = Math.round(pending.x);
+    const y = Math.round(pending.y);
+    this.lastScroll = { ...pending, x, y, at: performance.now() };
+    this.actions.control(pending.nodeId === null ? { action: 'scroll', x, y } : { action: 'scroll', x, y, nodeId: pending.nodeId });
+  }
+}
+
+const SURFACE_LABELS: Record<ReplicaTool, string> = {
+  none: "Customer's screen",
+  pointer: "Customer's screen. Move the mouse here to point: the customer sees your pointer.",
+  highlight: "Customer's screen. Click an element to highlight it for the customer; Escape clears.",
+  control: "Customer's screen, remote control on. Clicks, typing and scrolling go to the customer's page; Tab leaves.",
+};

@@ -1,0 +1,149 @@
+// A stand-in for the Tandem server in the console's tests: serves the console page and bundles
+// like the real server will (/console, /agent/*), plus fixture pages, and speaks the agent socket
+// protocol (/v1/agent) as far as the test script tells it to. It records every message the
+// console sends, so tests assert on the wire, not on the console's internals.
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { deflateRawSync } from 'node:zlib';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { encodeFrame } from '@tandem/protocol';
+import type { AgentClientMessage, AgentServerMessage, AgentView, FrameKind } from '@tandem/protocol';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+};
+
+export const GOOD_TOKEN = 'agent-token-for-tests';
+
+export interface FakeRelayOptions {
+  consoleHtml: string;
+  /** URL prefix -> directory */
+  mounts: Record<string, string>;
+  view: () => AgentView;
+}
+
+export interface FakeRelay {
+  origin: string;
+  /** every message any console sent, in order */
+  received(): AgentClientMessage[];
+  /** Resolves with the first matching message at index `since` or later of received(). */
+  waitFor<T extends AgentClientMessage['type']>(
+    type: T,
+    match?: (m: Extract<AgentClientMessage, { type: T }>) => boolean,
+    since?: number,
+    timeoutMs?: number,
+  ): Promise<Extract<AgentClientMessage, { type: T }>>;
+  sendJson(message: AgentServerMessage): void;
+  sendFrame(kind: FrameKind, seq: number, body: unknown, compressed?: boolean): void;
+  /** paths of requests made to /pwned (a script ran somewhere and phoned home) */
+  pwnedHits(): string[];
+  connections(): number;
+  /** Cuts every agent socket as a network drop would. */
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeRelay(options: FakeRelayOptions): Promise<FakeRelay> {
+  const received: AgentClientMessage[] = [];
+  const waiters: Array<() => void> = [];
+  const pwned: string[] = [];
+  const agents = new Set<WebSocket>();
+  const prefixes = Object.keys(options.mounts).sort((a, b) => b.length - a.length);
+
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path.startsWith('/pwned')) {
+      pwned.push(req.url ?? path);
+      res.writeHead(204).end();
+      return;
+    }
+    if (path === '/console') {
+      res.writeHead(200, { 'content-type': CONTENT_TYPES['.html']!, 'cache-control': 'no-store' }).end(options.consoleHtml);
+      return;
+    }
+    const prefix = prefixes.find((p) => path.startsWith(p));
+    const root = prefix === undefined ? undefined : options.mounts[prefix];
+    const file = prefix === undefined || root === undefined ? null : normalize(join(root, path.slice(prefix.length)));
+    if (!file || !root || !file.startsWith(normalize(root) + sep)) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  const wss = new WebSocketServer({ server, path: '/v1/agent' });
+  wss.on('connection', (socket) => {
+    let authed = false;
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return socket.close(4001, 'malformed message');
+      const message = JSON.parse(String(data)) as AgentClientMessage;
+      received.push(message);
+      for (const wake of waiters.splice(0)) wake();
+      if (!authed) {
+        if (message.type !== 'auth' || message.token !== GOOD_TOKEN) return socket.close(4008, 'token missing, invalid or expired');
+        authed = true;
+        agents.add(socket);
+        socket.send(JSON.stringify({ type: 'ready', agentId: 'agent-1', view: options.view() } satisfies AgentServerMessage));
+      }
+    });
+    socket.on('close', () => agents.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    origin,
+    received: () => received.slice(),
+    waitFor(type, match, since = 0, timeoutMs = 5_000) {
+      type Wanted = Extract<AgentClientMessage, { type: typeof type }>;
+      const start = since;
+      const find = () => received.slice(start).find((m): m is Wanted => m.type === type && (!match || match(m as Wanted)));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${type} message within ${timeoutMs} ms; got ${JSON.stringify(received.slice(start))}`)), timeoutMs);
+        const check = () => {
+          const found = find();
+          if (found) {
+            clearTimeout(timer);
+            resolve(found);
+          } else {
+            waiters.push(check);
+          }
+        };
+        check();
+      });
+    },
+    sendJson(message) {
+      const text = JSON.stringify(message);
+      for (const socket of agents) socket.send(text);
+    },
+    sendFrame(kind, seq, body, compressed = false) {
+      const json = Buffer.from(JSON.stringify(body), 'utf8');
+      const frame = encodeFrame(kind, seq, compressed ? deflateRawSync(json) : json, compressed);
+      for (const socket of agents) socket.send(frame);
+    },
+    pwnedHits: () => pwned.slice(),
+    connections: () => agents.size,
+    dropAll() {
+      for (const socket of agents) socket.terminate();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

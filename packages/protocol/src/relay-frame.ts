@@ -1,0 +1,45 @@
+/**
+ * The binary page-frame header of the live relay, with no runtime dependency, so the browser
+ * bundles (SDK, agent console) import it without the schema library: `@tandem/protocol/relay-frame`.
+ * See relay.ts for the whole relay contract.
+ */
+export const FRAME_KIND = {
+  SNAPSHOT: 1,
+  DELTA: 2,
+  POINTER: 3,
+  CONTROL_RESULT: 4,
+} as const;
+export type FrameKind = (typeof FRAME_KIND)[keyof typeof FRAME_KIND];
+
+export const FRAME_COMPRESSED = 0x80;
+export const FRAME_HEADER_BYTES = 5;
+/** Largest page frame the relay accepts (a full snapshot of a big page, compressed). */
+export const RELAY_MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+export interface FrameHeader {
+  kind: FrameKind;
+  compressed: boolean;
+  seq: number;
+}
+
+export function encodeFrame(kind: FrameKind, seq: number, body: Uint8Array, compressed = false): Uint8Array {
+  const out = new Uint8Array(FRAME_HEADER_BYTES + body.byteLength);
+  out[0] = kind | (compressed ? FRAME_COMPRESSED : 0);
+  new DataView(out.buffer).setUint32(1, seq >>> 0, false);
+  out.set(body, FRAME_HEADER_BYTES);
+  return out;
+}
+
+/** Reads the header only; null when the frame is too short or of an unknown kind. */
+export function decodeFrameHeader(frame: Uint8Array): FrameHeader | null {
+  if (frame.byteLength < FRAME_HEADER_BYTES) return null;
+  const kind = (frame[0]! & 0x7f) as FrameKind;
+  if (kind < FRAME_KIND.SNAPSHOT || kind > FRAME_KIND.CONTROL_RESULT) return null;
+  const seq = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(1, false);
+  return { kind, compressed: (frame[0]! & FRAME_COMPRESSED) !== 0, seq };
+}
+
+export function frameBody(frame: Uint8Array): Uint8Array {
+  return frame.subarray(FRAME_HEADER_BYTES);
+}
+

@@ -16,7 +16,7 @@ import { loadSigningKeys } from './auth/signing-keys.ts';
 import { TokenService } from './auth/token-service.ts';
 import { SmsOutbox } from './channels/sms-outbox.ts';
 import { pushChannel } from './channels/push-channel.ts';
-import { smsChannel } from './channels/sms-channel.ts';
+import { smsChannelFromConfig } from './channels/sms-provider-factory.ts';
 import { codeChannel } from './channels/code-channel.ts';
 import { ConversationService } from './domain/conversation-service.ts';
 import { DeploymentService } from './domain/deployment-service.ts';
@@ -87,7 +87,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
   const sessions = new SessionService(deps, registry);
-  const invites = new InviteService(deps, [pushChannel(registry), smsChannel(smsOutbox), codeChannel], deployments, registry, sessions);
+  const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox), codeChannel], deployments, registry, sessions);
   const conversations = new ConversationService(deps, {
     async onCallEnded(tx, orgId, conversationId) {
       await invites.revokeLiveForConversation(tx, orgId, conversationId);

@@ -3,6 +3,8 @@
  * with one line per problem naming the variable and what it accepts.
  */
 import path from 'node:path';
+import { loadSmsConfig, type SmsConfig } from './channels/sms-config.ts';
+import { isPhoneRegion } from './domain/phone.ts';
 
 export interface Config {
   port: number;
@@ -23,6 +25,10 @@ export interface Config {
   bodyLimitBytes: number;
   /** How long a sharing page may be gone (reload, network drop) before its session ends. */
   resumeWindowMs: number;
+  /** SMS provider (SMS_PROVIDER and its settings), retries and the invite text. */
+  sms: SmsConfig;
+  /** Region a phone number without + is read in (DEFAULT_PHONE_REGION, e.g. US); null: + required. */
+  defaultPhoneRegion: string | null;
   /** Frames per second a sharing page may send on average before its socket is cut off. */
   captureFramesPerSecond: number;
 }
@@ -69,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) {
     problems.push(`LOG_LEVEL=${JSON.stringify(logLevelRaw)} must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const phoneRegion = env.DEFAULT_PHONE_REGION || null;
+  if (phoneRegion && !isPhoneRegion(phoneRegion)) problems.push(`DEFAULT_PHONE_REGION=${JSON.stringify(phoneRegion)} must be a two-letter region code in capitals, e.g. US or GB`);
   const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const o of corsOrigins) {
     if (o === '*') continue;
@@ -98,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     resumeWindowMs: int('RESUME_WINDOW_SECONDS', 30, 1, 3600) * 1000,
     captureFramesPerSecond: int('CAPTURE_MAX_FRAMES_PER_SECOND', 400, 10, 1_000_000),
+    sms: loadSmsConfig(env, problems, int),
+    defaultPhoneRegion: phoneRegion && isPhoneRegion(phoneRegion) ? phoneRegion : null,
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -9,9 +9,14 @@ export interface DeliveryContext {
 }
 
 export interface DeliveryResult {
-  /** delivered: reached the customer's screen; sent: handed on (SMS); failed: did not go. */
-  state: 'sent' | 'delivered' | 'failed';
+  /**
+   * delivered: reached the customer's screen; sent: handed on (SMS); failed: did not go;
+   * pending: not yet, still being tried, and `settled` gives the final word.
+   */
+  state: 'pending' | 'sent' | 'delivered' | 'failed';
   detail?: string;
+  /** With `pending` only: resolves (never rejects) to the final sent, delivered or failed result. */
+  settled?: Promise<DeliveryResult>;
 }
 
 /** One way of getting an invite to the customer. */

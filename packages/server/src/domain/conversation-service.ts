@@ -58,7 +58,7 @@ export class ConversationService {
   /** Upsert by the dialer's call id. Returns whether it was created. */
   async upsert(orgId: string, id: string, input: ConversationUpsert): Promise<{ conversation: Conversation; created: boolean }> {
     const customer = input.customer ? { ...input.customer } : undefined;
-    if (customer?.phone !== undefined) customer.phone = normalisePhone(customer.phone);
+    if (customer?.phone !== undefined) customer.phone = normalisePhone(customer.phone, this.deps.config.defaultPhoneRegion);
 
     return transact(this.deps, orgId, async (tx) => {
       const existing = await loadConversation(tx.q, orgId, id, true);

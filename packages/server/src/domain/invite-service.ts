@@ -1,5 +1,5 @@
 import type { Channel, ConsentShown, Invite, InviteCreate, InviteState, PromptInvite } from '@tandem/protocol';
-import type { DeliveryChannel } from '../channels/delivery-channel.ts';
+import type { DeliveryChannel, DeliveryResult } from '../channels/delivery-channel.ts';
 import type { Queryable } from '../store/db.ts';
 import { loadConversation } from './conversation-service.ts';
 import type { DeploymentService } from './deployment-service.ts';
@@ -113,7 +113,7 @@ export class InviteService {
     });
 
     for (const ch of channels) {
-      let result;
+      let result: DeliveryResult;
       if (targetVisitor && ch === 'push') {
         targetVisitor.offered.add(record.id);
         const shown = await this.presence.toVisitor(targetVisitor.visitorId, { type: 'invite', invite: this.prompt(record, companyName) });
@@ -122,6 +122,7 @@ export class InviteService {
         result = await this.channels.get(ch)!.deliver({ ...ctx, invite: record });
       }
       await this.recordDelivery(orgId, record.id, ch, result.state, result.detail);
+      if (result.settled) this.settleLater(orgId, record.id, ch, result.settled);
     }
     return this.get(orgId, record.id);
   }
@@ -130,11 +131,24 @@ export class InviteService {
     return { inviteId: r.id, companyName, agentName: r.agentName, phrase: r.phrase, expiresAt: r.expiresAt };
   }
 
-  private async recordDelivery(orgId: string, inviteId: string, channel: Channel, state: 'sent' | 'delivered' | 'failed', detail?: string) {
+  /** A channel still trying (pending) reports its final result later, and it takes the pending one's place. */
+  private settleLater(orgId: string, inviteId: string, channel: Channel, settled: Promise<DeliveryResult>) {
+    void settled
+      .then((r) => this.recordDelivery(orgId, inviteId, channel, r.state, r.detail))
+      .catch((err) => this.deps.log.error({ err, inviteId, channel }, 'recording a late delivery result failed'));
+  }
+
+  private async recordDelivery(orgId: string, inviteId: string, channel: Channel, state: DeliveryResult['state'], detail?: string) {
     await transact(this.deps, orgId, async (tx) => {
       const inv = await this.load(tx.q, orgId, inviteId, true);
       if (!inv) return;
-      await tx.q.query('INSERT INTO invite_deliveries (invite_id, channel, state, detail, at) VALUES ($1, $2, $3, $4, $5)', [inviteId, channel, state, detail ?? null, new Date()]);
+      const at = new Date();
+      const replaced = await tx.q.query(
+        "UPDATE invite_deliveries SET state = $3, detail = $4, at = $5 WHERE invite_id = $1 AND channel = $2 AND state = 'pending' RETURNING id",
+        [inviteId, channel, state, detail ?? null, at],
+      );
+      if (!replaced.length) await tx.q.query('INSERT INTO invite_deliveries (invite_id, channel, state, detail, at) VALUES ($1, $2, $3, $4, $5)', [inviteId, channel, state, detail ?? null, at]);
+      if (state === 'pending') return;
       if (state === 'failed') {
         await tx.emit({ type: 'invite.delivery_failed', conversationId: inv.conversationId, inviteId, data: { channel, reason: 'delivery_failed', detail: detail ?? null } });
       } else if (channel !== 'code') {

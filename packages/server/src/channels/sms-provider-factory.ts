@@ -1,0 +1,29 @@
+import type { Config } from '../config.ts';
+import type { DeliveryChannel } from './delivery-channel.ts';
+import { smsChannel } from './sms-channel.ts';
+import type { SmsOutbox } from './sms-outbox.ts';
+import type { SmsProvider } from './sms-provider.ts';
+import { TwilioSmsProvider } from './twilio-sms-provider.ts';
+import { WebhookSmsProvider } from './webhook-sms-provider.ts';
+
+/** The provider SMS_PROVIDER names; the outbox (always built, GET /v1/sms/outbox reads it) by default. */
+export function createSmsProvider(config: Pick<Config, 'sms'>, outbox: SmsOutbox): SmsProvider {
+  const { provider: p, timeoutMs } = config.sms;
+  switch (p.kind) {
+    case 'outbox':
+      return outbox;
+    case 'webhook':
+      return new WebhookSmsProvider({ url: p.url, secret: p.secret, timeoutMs });
+    case 'twilio':
+      return new TwilioSmsProvider({ accountSid: p.accountSid, authToken: p.authToken, sender: p.sender, baseUrl: p.baseUrl, timeoutMs });
+  }
+}
+
+/** The sms delivery channel as configured: provider, retries, text and phone region. */
+export function smsChannelFromConfig(config: Pick<Config, 'sms' | 'defaultPhoneRegion'>, outbox: SmsOutbox): DeliveryChannel {
+  return smsChannel(createSmsProvider(config, outbox), {
+    retry: { maxAttempts: config.sms.maxAttempts, baseDelayMs: config.sms.retryBaseMs },
+    template: config.sms.template,
+    defaultPhoneRegion: config.defaultPhoneRegion,
+  });
+}

@@ -4,6 +4,8 @@
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
+import { FRAME_KIND, decodeFrameHeader, frameBody } from '@tandem/protocol';
+import { inflateRawSync } from 'node:zlib';
 
 export interface SinkEvent {
   type: number;
@@ -20,7 +22,7 @@ export interface SinkFrame {
 export interface FrameSink {
   captureUrl: string;
   viewUrl: string;
-  // every message a capturing page sent, byte for byte
+  // every frame body a capturing page sent, decompressed (what a leak check must search)
   received(): Buffer[];
   frames(): SinkFrame[];
   waitForMarker(tag: string, timeoutMs?: number): Promise<void>;
@@ -28,6 +30,16 @@ export interface FrameSink {
   // Drop frames on the floor (a lossy link) to prove the replica recovers.
   setDropping(drop: (frame: SinkFrame) => boolean): void;
   close(): Promise<void>;
+}
+
+/** A frame in the relay's wire format: 5-byte header, body deflated when flagged. */
+export function decodeRelayFrame(data: Buffer): { kind: 'snapshot' | 'delta' | 'pointer'; seq: number; bytes: Buffer } {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const header = decodeFrameHeader(bytes);
+  if (!header || header.kind === FRAME_KIND.CONTROL_RESULT) throw new Error('not a page frame');
+  const body = Buffer.from(frameBody(bytes));
+  const kind = header.kind === FRAME_KIND.SNAPSHOT ? 'snapshot' : header.kind === FRAME_KIND.DELTA ? 'delta' : 'pointer';
+  return { kind, seq: header.seq, bytes: header.compressed ? inflateRawSync(body) : body };
 }
 
 export async function startFrameSink(): Promise<FrameSink> {
@@ -63,9 +75,11 @@ export async function startFrameSink(): Promise<FrameSink> {
     captures.add(socket);
     socket.on('close', () => captures.delete(socket));
     socket.on('message', (data: Buffer) => {
-      raw.push(Buffer.from(data));
-      const text = data.toString('utf8');
-      const frame = JSON.parse(text) as SinkFrame;
+      const body = decodeRelayFrame(data);
+      raw.push(body.bytes);
+      if (body.kind === 'pointer') return;
+      const frame: SinkFrame = { kind: body.kind, seq: body.seq, events: JSON.parse(body.bytes.toString('utf8')) as SinkEvent[] };
+      const text = JSON.stringify(frame);
       frames.push(frame);
       if (!drop(frame)) {
         if (frame.kind === 'snapshot') sinceSnapshot = [];

@@ -2,6 +2,7 @@
 // (the loader must stay small; capture is loaded only after consent).
 // Run: node --import tsx packages/sdk/build.ts
 import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
@@ -13,11 +14,36 @@ export const distDir = join(packageDir, 'dist');
 interface BundleSpec {
   entry: string;
   outfile: string;
+  format: 'esm' | 'iife';
+  /** gzipped bytes the bundle may not exceed: the build fails above it */
+  budgetGzipBytes?: number;
 }
 
 const bundles: BundleSpec[] = [
-  { entry: 'src/capture/index.ts', outfile: 'capture.js' },
+  // A classic <script async>: it must be tiny, it is on every page of the site.
+  { entry: 'src/loader/index.ts', outfile: 'loader.js', format: 'iife', budgetGzipBytes: 8 * 1024 },
+  // Fetched by the loader with import() only after the customer's Share.
+  { entry: 'src/capture/index.ts', outfile: 'capture.js', format: 'esm' },
 ];
+
+const protocolSrc = join(packageDir, '..', 'protocol', 'src');
+
+// The browser uses the protocol's constants, types and frame header, never its schemas (the
+// server validates). Its modules are side-effect free, and TypeBox is replaced by a stub so that
+// the schema definitions cost a few bytes instead of the whole validator.
+const browserProtocol: Plugin = {
+  name: 'browser-protocol',
+  setup(b) {
+    b.onResolve({ filter: /^@sinclair\/typebox$/ }, () => ({ path: 'typebox', namespace: 'typebox-stub', sideEffects: false }));
+    b.onLoad({ filter: /.*/, namespace: 'typebox-stub' }, () => ({
+      contents: 'const schema = () => ({}); export const Type = new Proxy({}, { get: () => schema });',
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^@tandem\/protocol$/ }, () => ({ path: join(protocolSrc, 'index.ts'), sideEffects: false }));
+    b.onResolve({ filter: /^\.\/.*\.ts$/ }, (args) =>
+      args.resolveDir === protocolSrc ? { path: join(args.resolveDir, args.path), sideEffects: false } : undefined);
+  },
+};
 
 export interface BuiltBundle {
   file: string;
@@ -33,22 +59,34 @@ export async function buildSdk(): Promise<BuiltBundle[]> {
       entryPoints: [join(packageDir, spec.entry)],
       outfile: file,
       bundle: true,
-      format: 'esm',
+      format: spec.format,
       platform: 'browser',
       target: ['chrome100', 'firefox100', 'safari15'],
       minify: true,
       sourcemap: true,
       legalComments: 'none',
       logLevel: 'warning',
+      plugins: [browserProtocol],
     });
     const code = await readFile(file);
-    built.push({ file, bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength });
+    const gzipBytes = gzipSync(code, { level: 9 }).byteLength;
+    if (spec.budgetGzipBytes !== undefined && gzipBytes > spec.budgetGzipBytes) {
+      throw new Error(`${spec.outfile} is ${gzipBytes} bytes gzipped, over its budget of ${spec.budgetGzipBytes}`);
+    }
+    built.push({ file, bytes: code.byteLength, gzipBytes });
   }
   return built;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const bundle of await buildSdk()) {
+  let built: BuiltBundle[];
+  try {
+    built = await buildSdk();
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+  for (const bundle of built) {
     const kb = (n: number) => (n / 1024).toFixed(1);
     console.log(`${relative(process.cwd(), bundle.file)}  ${kb(bundle.bytes)} KB, ${kb(bundle.gzipBytes)} KB gzipped`);
   }

@@ -77,6 +77,8 @@ function describe(event: TimelineEvent): Pick<TimelineEntry, 'label' | 'detail' 
       return { label: 'Customer gave you control', detail: null, tone: 'good' };
     case 'session.control_revoked':
       return { label: 'Customer took back control', detail: null, tone: 'warn' };
+    case 'session.control_declined':
+      return { label: 'Customer said "not now" to control', detail: null, tone: 'warn' };
     case 'session.ended':
       return { label: 'Cobrowse ended', detail: endReasonText(data['reason']) || null, tone: 'neutral' };
     default:

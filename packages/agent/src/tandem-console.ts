@@ -252,6 +252,11 @@ export class TandemConsole extends HTMLElement {
         break;
       case 'event':
         this.timeline.set(message.event.seq, timelineEntry(message.event));
+        // A "not now" ends the wait at once, so the agent can ask again later.
+        if (message.event.type === 'session.control_declined') {
+          this.controlRequested = null;
+          this.render();
+        }
         this.renderTimeline();
         break;
       case 'customer.link':

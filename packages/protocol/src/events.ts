@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'session.started',
   'session.control_granted',
   'session.control_revoked',
+  'session.control_declined',
   'session.ended',
 ] as const;
 

@@ -37,6 +37,9 @@ export const VisitorClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('invite.decline'), seq: Seq, inviteId: Type.String({ maxLength: 64 }) }, Strict),
   Type.Object({ type: Type.Literal('control.accept'), seq: Seq, sessionId: Type.String({ maxLength: 64 }), shown: ConsentShown }, Strict),
   Type.Object({ type: Type.Literal('control.revoke'), seq: Seq, sessionId: Type.String({ maxLength: 64 }) }, Strict),
+  Type.Object({ type: Type.Literal('control.decline'), seq: Seq, sessionId: Type.String({ maxLength: 64 }) }, Strict),
+  /** A reloaded or navigated page that is still sharing proves it holds the session with its capture token. */
+  Type.Object({ type: Type.Literal('session.resume'), seq: Seq, captureToken: Type.String({ maxLength: 4096 }) }, Strict),
   Type.Object({ type: Type.Literal('session.stop'), seq: Seq, sessionId: Type.String({ maxLength: 64 }) }, Strict),
   Type.Object({ type: Type.Literal('ping'), seq: Seq }, Strict),
 ]);
@@ -58,6 +61,7 @@ export type VisitorServerMessage =
   | { type: 'invite.withdrawn'; inviteId: string; reason: 'expired' | 'revoked' | 'accepted_elsewhere' | 'declined_elsewhere' }
   | { type: 'code'; re: number; code: string; expiresAt: string }
   | { type: 'session.started'; re?: number; sessionId: string; agentName: string; captureToken: string }
+  | { type: 'session.resumed'; re: number; sessionId: string; control: boolean }
   | { type: 'session.ended'; sessionId: string; reason: string }
   | { type: 'control.granted'; re: number; sessionId: string }
   | { type: 'control.revoked'; re?: number; sessionId: string }

@@ -55,7 +55,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   const flush = (): void => {
     flushQueued = false;
     if (batch.length === 0) return;
-    const frame: CaptureFrame = { kind: batchKind, seq: seq++, events: batch };
+    const frame: CaptureFrame = { kind: batchKind, seq: ++seq, events: batch };
     batch = [];
     batchKind = 'delta';
     transport.send(frame);
@@ -82,7 +82,10 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
     maskInputOptions: maskedInputOptions(),
     maskInputFn: maskInputValue,
     maskTextSelector: MASK_TEXT_SELECTOR,
-    blockSelector: BLOCK_SELECTOR,
+    // Tandem's own prompts and banner (a closed shadow root) are not part of the customer's page.
+    blockSelector: `${BLOCK_SELECTOR}, [data-tandem-ui]`,
+    // The customer's pointer travels on its own light channel (POINTER frames), not in deltas.
+    sampling: { mousemove: false },
     recordAfter: 'DOMContentLoaded',
     recordCrossOriginIframes: false,
     recordCanvas: false,

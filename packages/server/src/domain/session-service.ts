@@ -82,6 +82,7 @@ export class SessionService {
       [sessionId, inv.orgId, inv.conversationId, inv.id, customerId, visitor.visitorId, now],
     );
     await this.consent(tx, { orgId: inv.orgId, conversationId: inv.conversationId, inviteId: inv.id, sessionId, kind: 'share', decision: 'accepted', customerId, visitor, shown });
+    tx.afterCommit(() => visitor.sessions.add(sessionId));
     await tx.emit({ type: 'invite.accepted', conversationId: inv.conversationId, inviteId: inv.id, sessionId, data: { visitorId: visitor.visitorId } });
     await tx.emit({ type: 'session.started', conversationId: inv.conversationId, inviteId: inv.id, sessionId, data: { customerId, agentName: inv.agentName } });
     return sessionId;
@@ -93,6 +94,11 @@ export class SessionService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [newId('con'), c.orgId, c.conversationId, c.inviteId, c.sessionId, c.kind, c.decision, c.customerId, c.visitor.visitorId, c.shown ? JSON.stringify(c.shown) : null, c.visitor.userAgent, c.visitor.ip, new Date()],
     );
+  }
+
+  /** The page that accepted, or one that resumed the session (after a reload) with its capture token. */
+  private holds(visitor: VisitorRef, row: Row): boolean {
+    return row.visitor_id === visitor.visitorId || visitor.sessions.has(row.id);
   }
 
   private async lockActive(tx: Tx, orgId: string, id: string): Promise<Row> {
@@ -126,7 +132,7 @@ export class SessionService {
   async stopByVisitor(visitor: VisitorRef, sessionId: string): Promise<void> {
     await transact(this.deps, visitor.orgId, async (tx) => {
       const row = await this.lockActive(tx, visitor.orgId, sessionId);
-      if (row.visitor_id !== visitor.visitorId) throw new DomainError('session_not_found');
+      if (!this.holds(visitor, row)) throw new DomainError('session_not_found');
       await this.endInTx(tx, row, 'customer_stopped');
     });
   }
@@ -135,25 +141,40 @@ export class SessionService {
   async grantControl(visitor: VisitorRef, sessionId: string, shown: ConsentShown): Promise<void> {
     await transact(this.deps, visitor.orgId, async (tx) => {
       const row = await this.lockActive(tx, visitor.orgId, sessionId);
-      if (row.visitor_id !== visitor.visitorId) throw new DomainError('session_not_found');
+      if (!this.holds(visitor, row)) throw new DomainError('session_not_found');
       if (row.control) return;
       await tx.q.query('UPDATE sessions SET control = true WHERE id = $1', [row.id]);
       await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control', decision: 'accepted', customerId: row.customer_id, visitor, shown });
       await tx.emit({ type: 'session.control_granted', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: {} });
+      tx.afterCommit(() => this.deps.bus.publish(sessionControlTopic, { sessionId: row.id, control: true }));
     });
   }
 
   async revokeControl(visitor: VisitorRef, sessionId: string): Promise<void> {
     await transact(this.deps, visitor.orgId, async (tx) => {
       const row = await this.lockActive(tx, visitor.orgId, sessionId);
-      if (row.visitor_id !== visitor.visitorId) throw new DomainError('session_not_found');
+      if (!this.holds(visitor, row)) throw new DomainError('session_not_found');
       if (!row.control) return;
       await tx.q.query('UPDATE sessions SET control = false WHERE id = $1', [row.id]);
       await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control', decision: 'revoked', customerId: row.customer_id, visitor, shown: null });
       await tx.emit({ type: 'session.control_revoked', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: { by: 'customer' } });
+      tx.afterCommit(() => this.deps.bus.publish(sessionControlTopic, { sessionId: row.id, control: false }));
+    });
+  }
+
+  /** The customer said "Not now" to the agent's request for control: recorded, and the agent is told. */
+  async declineControl(visitor: VisitorRef, sessionId: string): Promise<void> {
+    await transact(this.deps, visitor.orgId, async (tx) => {
+      const row = await this.lockActive(tx, visitor.orgId, sessionId);
+      if (!this.holds(visitor, row)) throw new DomainError('session_not_found');
+      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control', decision: 'declined', customerId: row.customer_id, visitor, shown: null });
+      await tx.emit({ type: 'session.control_declined', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: {} });
     });
   }
 }
+
+/** Bus topic: control was granted or revoked (the relay tells the page and the agents). */
+export const sessionControlTopic = 'session-control';
 
 /** Bus topic: a session ended (relay sockets close on it, on every node). */
 export const sessionEndedTopic = 'session-ended';

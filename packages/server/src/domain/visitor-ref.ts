@@ -10,4 +10,6 @@ export interface VisitorRef {
   ip: string | null;
   /** Invites this page may open or answer: pushed to it, or redeemed by link or code. */
   offered: Set<string>;
+  /** Sessions this page holds: accepted here, or resumed here with the session's capture token. */
+  sessions: Set<string>;
 }

@@ -1,13 +1,13 @@
 import { CLOSE_CODES } from '@tandem/protocol';
 import type { Bus } from '../bus/bus.ts';
-import { sessionEndedTopic } from '../domain/session-service.ts';
+import { sessionControlTopic, sessionEndedTopic } from '../domain/session-service.ts';
 import { DEFAULT_RELAY_LIMITS, SessionRelay, type RelayLimits } from './session-relay.ts';
 
 /** The sessions being relayed on this node; a session's relay lives while a peer is attached. */
 export class RelayRegistry {
   private readonly relays = new Map<string, SessionRelay>();
   private readonly timer: NodeJS.Timeout;
-  private unsubscribe: (() => Promise<void>) | null = null;
+  private readonly unsubscribers: (() => Promise<void>)[] = [];
 
   constructor(private readonly limits: RelayLimits = DEFAULT_RELAY_LIMITS) {
     // Slow agents are checked a few times a second rather than on every frame.
@@ -18,10 +18,16 @@ export class RelayRegistry {
   }
 
   async listen(bus: Bus) {
-    this.unsubscribe = await bus.subscribe(sessionEndedTopic, (m) => {
-      const { sessionId, reason } = m as { sessionId: string; reason: string };
-      this.end(sessionId, reason);
-    });
+    this.unsubscribers.push(
+      await bus.subscribe(sessionEndedTopic, (m) => {
+        const { sessionId, reason } = m as { sessionId: string; reason: string };
+        this.end(sessionId, reason);
+      }),
+      await bus.subscribe(sessionControlTopic, (m) => {
+        const { sessionId, control } = m as { sessionId: string; control: boolean };
+        this.relays.get(sessionId)?.toCapture({ type: 'control.state', control });
+      }),
+    );
   }
 
   get(sessionId: string): SessionRelay | undefined {
@@ -52,6 +58,6 @@ export class RelayRegistry {
 
   async close() {
     clearInterval(this.timer);
-    await this.unsubscribe?.();
+    for (const u of this.unsubscribers) await u();
   }
 }

@@ -80,6 +80,7 @@ export class VisitorGateway {
       userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
       ip: req.socket.remoteAddress ?? null,
       offered: new Set(),
+      sessions: new Set(),
     };
     const conn: VisitorConn = {
       ref,
@@ -186,6 +187,22 @@ export class VisitorGateway {
       case 'control.accept':
         await this.s.sessions.grantControl(ref, msg.sessionId, msg.shown);
         return conn.send({ type: 'control.granted', re: msg.seq, sessionId: msg.sessionId });
+      case 'control.decline':
+        await this.s.sessions.declineControl(ref, msg.sessionId);
+        return conn.send({ type: 'ok', re: msg.seq });
+      case 'session.resume': {
+        let claims;
+        try {
+          claims = await this.s.tokens.verifyCapture(msg.captureToken);
+        } catch {
+          throw new DomainError('session_not_found', 'That session cannot be resumed: its token is not valid.');
+        }
+        const session = await this.s.sessions.record(claims.sessionId);
+        if (!session || session.orgId !== ref.orgId || session.state !== 'active') throw new DomainError('session_not_found', 'That session has ended.');
+        ref.sessions.add(session.id);
+        this.registry.bindSession(conn, session.id);
+        return conn.send({ type: 'session.resumed', re: msg.seq, sessionId: session.id, control: session.control });
+      }
       case 'control.revoke':
         await this.s.sessions.revokeControl(ref, msg.sessionId);
         return conn.send({ type: 'control.revoked', re: msg.seq, sessionId: msg.sessionId });

@@ -1,0 +1,33 @@
+// Entry of /sdk.js: <script src="{server}/sdk.js" data-deployment="pk_..." async>. The server is
+// the script's own origin. A deep link's #tandem=<secret> is taken out of the address bar before
+// anything else runs, so it is not left in history, bookmarks or a shared screenshot.
+import { startTandem, type TandemApi } from './sdk-controller.ts';
+
+type QueuedCall = [keyof TandemApi, ...unknown[]];
+
+declare global {
+  interface Window {
+    Tandem?: TandemApi | QueuedCall[];
+  }
+}
+
+function takeLinkSecret(): string | null {
+  const match = /(?:^#|&)tandem=([A-Za-z0-9_-]{1,128})/.exec(location.hash);
+  if (!match) return null;
+  const rest = location.hash.slice(1).split('&').filter((part) => !part.startsWith('tandem=')).join('&');
+  history.replaceState(history.state, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
+  return match[1]!;
+}
+
+function boot() {
+  const script = (document.currentScript ?? document.querySelector('script[data-deployment]')) as HTMLScriptElement | null;
+  const key = script?.dataset.deployment;
+  if (!script || !key || (window.Tandem && !Array.isArray(window.Tandem))) return;
+  const api = startTandem(new URL(script.src).origin, key, takeLinkSecret());
+  // Calls the site made before this async script arrived: window.Tandem = [['identify', token]].
+  const queued = Array.isArray(window.Tandem) ? window.Tandem : [];
+  window.Tandem = api;
+  for (const [method, ...args] of queued) (api[method] as (...a: unknown[]) => unknown)?.(...args);
+}
+
+boot();

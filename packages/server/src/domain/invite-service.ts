@@ -104,7 +104,9 @@ export class InviteService {
       const [row] = await tx.q.query<InviteRow>(
         `INSERT INTO invites (id, org_id, conversation_id, customer_id, state, code, secret, phrase, return_url, agent_name, channels, expires_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'created', $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING *`,
-        [newId('inv'), orgId, conversation.id, conversation.customer.id ?? null, code, randomToken(20), matchingPhrase(), returnUrl,
+        [newId('inv'), orgId, conversation.id,
+          // A claimed support code binds that page to this call: the page's identity is the customer's.
+          targetVisitor ? (targetVisitor.customerId ?? conversation.customer.id ?? null) : (conversation.customer.id ?? null), code, randomToken(20), matchingPhrase(), returnUrl,
           conversation.agent?.name ?? conversation.agent?.id ?? 'Your agent', channels, new Date(now.getTime() + expiresIn * 1000), now],
       );
       const rec = this.record(row!);

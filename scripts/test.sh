@@ -7,4 +7,4 @@ bash scripts/setup.sh --test
 bash scripts/build-bundles.sh
 npx --no-install tsc -p tsconfig.json --noEmit
 mapfile -t files < <(find packages examples e2e bench -name '*.test.ts' -not -path '*/node_modules/*' | sort)
-exec node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+exec node --import tsx --test --test-concurrency=2 --test-force-exit --test-timeout=300000 --test-reporter=spec "${files[@]}"

@@ -6,6 +6,13 @@ export interface Received {
   at: number;
 }
 
+const open = new Set<{ close(): Promise<void> }>();
+
+/** Closes every receiver a test left open (a failed assertion skips its own close). */
+export async function closeAllReceivers() {
+  await Promise.all([...open].map((r) => r.close()));
+}
+
 /** A company's webhook endpoint on loopback: records what arrives and answers as told. */
 export async function startReceiver(answer: (n: number) => number = () => 200): Promise<{ url: string; received: Received[]; close(): Promise<void>; server: Server }> {
   const received: Received[] = [];
@@ -21,10 +28,18 @@ export async function startReceiver(answer: (n: number) => number = () => 200): 
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address() as { port: number };
-  return {
+  const receiver = {
     url: `http://127.0.0.1:${addr.port}/hooks`,
     received,
     server,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () => {
+      open.delete(receiver);
+      return new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      });
+    },
   };
+  open.add(receiver);
+  return receiver;
 }

@@ -139,5 +139,7 @@ export class WebhookDispatcher {
       if (!this.stopped) this.log.error({ err, deliveryId: d.id }, 'recording a webhook attempt failed');
     }
     if (!ok) this.log.warn({ deliveryId: d.id, url: d.url, attempt, error, giveUp }, 'webhook delivery failed');
+    // Retry on time rather than at the next poll tick, so short backoffs really are short.
+    if (!ok && !giveUp && !this.stopped) setTimeout(() => this.wake(), delay + 5).unref();
   }
 }

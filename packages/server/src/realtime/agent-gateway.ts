@@ -128,6 +128,9 @@ export class AgentGateway {
             unsubscribe = await this.s.bus.subscribe(orgEventsTopic(claims.orgId), () => void refresh().catch((err) => this.s.log.warn({ err }, 'agent refresh failed')));
             const view = await loadAgentView(this.s, claims.orgId, claims.conversationId, 'reconnecting');
             send({ type: 'ready', agentId: claims.agentId, view });
+            // A live session is joined at once: the relay's cached snapshot reaches the agent
+            // without waiting for the timeline's events to be read (bench: agent join).
+            if (ws.readyState === ws.OPEN && view.session?.state === 'active') joinOrLeave(view.session.id);
             await refresh();
           },
           () => this.close(ws, 'UNAUTHORIZED'),

@@ -11,6 +11,7 @@ import { verifyIdentityToken } from '../auth/identity-token.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { newId } from '../domain/ids.ts';
 import type { VisitorRef } from '../domain/visitor-ref.ts';
+import type { DeploymentRecord } from '../domain/deployment-service.ts';
 import type { VisitorConn, VisitorRegistry } from './visitor-registry.ts';
 import { asBuffer, readJsonMessage } from './json-message.ts';
 
@@ -49,12 +50,18 @@ export class VisitorGateway {
   constructor(private readonly s: Services, private readonly registry: VisitorRegistry, private readonly metrics: Metrics) {}
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      void this.accept(ws, req).catch((err) => {
+    // The deployment is looked up before the upgrade completes: the page cannot send anything
+    // until then, so no message can arrive before its handler is attached.
+    socket.on('error', () => undefined);
+    const key = new URL(req.url ?? '/', 'http://x').searchParams.get('deployment') ?? '';
+    const lookup = key ? this.s.deployments.byPublicKey(key) : Promise.resolve(null);
+    lookup.then(
+      (deployment) => this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, deployment)),
+      (err) => {
         this.s.log.error({ err }, 'visitor connection failed');
-        ws.close(1011, 'internal error');
-      });
-    });
+        socket.destroy();
+      },
+    );
   }
 
   private close(ws: WebSocket, name: CloseCodeName) {
@@ -63,10 +70,7 @@ export class VisitorGateway {
     ws.close(code, reason);
   }
 
-  private async accept(ws: WebSocket, req: IncomingMessage) {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const key = url.searchParams.get('deployment') ?? '';
-    const deployment = key ? await this.s.deployments.byPublicKey(key) : null;
+  private accept(ws: WebSocket, req: IncomingMessage, deployment: DeploymentRecord | null) {
     if (!deployment) return this.close(ws, 'UNKNOWN_DEPLOYMENT');
     const origin = req.headers.origin ?? '';
     if (!deployment.allowedOrigins.includes(origin)) return this.close(ws, 'ORIGIN_NOT_ALLOWED');

@@ -5,7 +5,7 @@ import { startTestServer, type DbKind, type TestServer } from '../test-server.ts
 import { SHOP_ORIGIN, connectedCall, createDeployment, waitUntil } from '../fixtures.ts';
 import { VisitorClient } from '../visitor-client.ts';
 import { openSse } from '../sse-reader.ts';
-import { startReceiver } from '../webhook-receiver.ts';
+import { closeAllReceivers, startReceiver } from '../webhook-receiver.ts';
 
 /** What the dialer's backend receives: the event log, the live stream, and webhooks. */
 export function eventsSuite(kind: DbKind) {
@@ -14,7 +14,10 @@ export function eventsSuite(kind: DbKind) {
     before(async () => {
       s = await startTestServer(kind, { WEBHOOK_MAX_ATTEMPTS: '3' });
     });
-    after(async () => s?.close());
+    after(async () => {
+      await closeAllReceivers();
+      await s?.close();
+    });
 
     test('the event log pages by sequence with no gaps and no repeats', async () => {
       const call = await connectedCall(s);

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build-bundles.sh
-exec npx --no-install tsx packages/server/src/cli.ts start
+exec npx --no-install tsx examples/outbound-dialer/start-demo.ts

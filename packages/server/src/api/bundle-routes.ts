@@ -58,5 +58,8 @@ export function bundleRoutes(app: FastifyInstance) {
 
   app.get('/agent/:file', {
     schema: { tags: ['agents'], summary: 'Agent console bundles (also the embeddable <tandem-console> element)', params: FileParams, response: { 200: Type.String(), 404: Type.String() } },
-  }, (req, reply) => sendFile(reply, AGENT_DIST, (req.params as { file: string }).file));
+  }, (req, reply) =>
+    // The element is imported as a module by agent desktops on other origins: public code, so any
+    // origin may load it (the token, not the script, is what grants access).
+    sendFile(reply, AGENT_DIST, (req.params as { file: string }).file, { 'access-control-allow-origin': '*' }));
 }

@@ -90,6 +90,16 @@ export class DeploymentService {
     return row ? toRecord(row) : null;
   }
 
+  /** The site an invite is for: the deployment that allows the return URL's origin, else the first. */
+  async forReturnUrl(orgId: string, returnUrl: string | undefined): Promise<DeploymentRecord | null> {
+    if (returnUrl) {
+      const origin = new URL(returnUrl).origin;
+      const [row] = await this.db.query<Row>('SELECT * FROM deployments WHERE org_id = $1 AND $2 = ANY(allowed_origins) ORDER BY created_at LIMIT 1', [orgId, origin]);
+      if (row) return toRecord(row);
+    }
+    return this.firstForOrg(orgId);
+  }
+
   async firstForOrg(orgId: string): Promise<DeploymentRecord | null> {
     const [row] = await this.db.query<Row>('SELECT * FROM deployments WHERE org_id = $1 ORDER BY created_at LIMIT 1', [orgId]);
     return row ? toRecord(row) : null;

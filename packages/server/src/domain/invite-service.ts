@@ -65,7 +65,7 @@ export class InviteService {
     if (conversation.state !== 'connected') {
       throw new DomainError('conversation_not_connected', `The call "${conversation.id}" is ${conversation.state}: PUT it with state "connected" before inviting.`, { currentState: conversation.state });
     }
-    const deployment = await this.deployments.firstForOrg(orgId);
+    const deployment = await this.deployments.forReturnUrl(orgId, input.returnUrl);
     const companyName = targetVisitor?.companyName ?? deployment?.companyName ?? 'Support';
     const ctx = { orgId, conversation, companyName };
 

@@ -113,6 +113,15 @@ export function inviteFlowSuite(kind: DbKind) {
       page.close();
     });
 
+    test('with several sites, the SMS names the company of the site the link returns to', async () => {
+      await s.api('POST', '/v1/deployments', { name: 'Outlet', companyName: 'Acme Outlet', allowedOrigins: ['https://outlet.example.test'] });
+      const call = await connectedCall(s, { phone: '+14155550177' });
+      const res = await s.api('POST', '/v1/invites', { conversationId: call.id, returnUrl: 'https://outlet.example.test/help' });
+      const sms = (await s.api('GET', `/v1/sms/outbox?to=${encodeURIComponent('+14155550177')}`)).body.data[0];
+      assert.match(sms.body, /^Acme Outlet:/);
+      assert.equal(res.status, 201);
+    });
+
     test('an unknown link gets an HTML page, not JSON', async () => {
       const res = await fetch(`${s.url}/j/${'a'.repeat(32)}`, { redirect: 'manual' });
       assert.equal(res.status, 404);

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
-import { fixturesDir } from './browser-bundles.ts';
+import { e2eDistDir, fixturesDir } from './browser-bundles.ts';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 // Fixture pages written for the capture-only tests load test hooks; on the shop they embed Tandem.
@@ -42,9 +42,11 @@ export async function startShopSite(): Promise<ShopSite> {
   };
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (!path.startsWith('/shop/') && !path.startsWith('/fixtures/')) return void res.writeHead(404).end();
-    const file = normalize(join(fixturesDir, path.replace(/^\/(shop|fixtures)\//, (_, dir: string) => (dir === 'shop' ? 'shop/' : ''))));
-    if (!file.startsWith(normalize(fixturesDir) + sep)) return void res.writeHead(403).end();
+    if (!path.startsWith('/shop/') && !path.startsWith('/fixtures/') && !path.startsWith('/e2e-dist/')) return void res.writeHead(404).end();
+    // The fixture apps' own bundles (React, Vue, Lit) are built into e2e/dist.
+    const root = path.startsWith('/e2e-dist/') ? e2eDistDir : fixturesDir;
+    const file = normalize(join(root, path.replace(/^\/(shop|fixtures|e2e-dist)\//, (_, dir: string) => (dir === 'shop' ? 'shop/' : ''))));
+    if (!file.startsWith(normalize(root) + sep)) return void res.writeHead(403).end();
     try {
       let body: string | Buffer = await readFile(file);
       if (extname(file) === '.html') {

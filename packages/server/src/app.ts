@@ -27,6 +27,7 @@ import { InviteService } from './domain/invite-service.ts';
 import { createMemoryRateLimiter } from './domain/rate-limiter.ts';
 import { SessionService } from './domain/session-service.ts';
 import { SupportCodeService } from './domain/support-code-service.ts';
+import { CodeGuard } from './domain/code-guard.ts';
 import { WebhookDispatcher } from './events/webhook-dispatcher.ts';
 import { WebhookService } from './events/webhook-service.ts';
 import { installAuth } from './api/auth-hook.ts';
@@ -36,7 +37,7 @@ import { installErrorHandling } from './api/problem.ts';
 import type { Services } from './api/services.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
 import { conversationRoutes } from './api/conversation-routes.ts';
-import { inviteRoutes } from './api/invite-routes.ts';
+import { codeAttemptRoutes, inviteRoutes } from './api/invite-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
 import { eventRoutes } from './api/event-routes.ts';
 import { webhookRoutes } from './api/webhook-routes.ts';
@@ -95,10 +96,12 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     },
   });
   const rateLimiter = createMemoryRateLimiter();
+  const codeGuard = new CodeGuard(deps, rateLimiter);
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
     webhooks: new WebhookService(db),
-    supportCodes: new SupportCodeService(deps, invites, rateLimiter),
+    codeGuard,
+    supportCodes: new SupportCodeService(deps, invites, codeGuard),
   };
   const metrics = createMetrics();
 
@@ -143,6 +146,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   oauthRoutes(app, services);
   conversationRoutes(app, services);
   inviteRoutes(app, services);
+  codeAttemptRoutes(app, services);
   sessionRoutes(app, services);
   const shutdown = new AbortController();
   eventRoutes(app, services, { heartbeatMs: opts.heartbeatMs ?? 15_000, shutdown: shutdown.signal });

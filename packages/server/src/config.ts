@@ -21,7 +21,7 @@ export interface Config {
   webhookBackoffBaseMs: number;
   sweepIntervalMs: number;
   tokenRateLimit: { max: number; windowMs: number };
-  codeRateLimit: { perSource: number; perOrg: number; windowMs: number };
+  codeRateLimit: { perSource: number; perOrg: number; windowMs: number; lockoutMs: number };
   bodyLimitBytes: number;
   /** How long a sharing page may be gone (reload, network drop) before its session ends. */
   resumeWindowMs: number;
@@ -102,7 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookBackoffBaseMs: int('WEBHOOK_BACKOFF_BASE_MS', 2000, 10, 3_600_000),
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 50, 60_000),
     tokenRateLimit: { max: int('TOKEN_RATE_LIMIT', 30, 1, 100000), windowMs: 60_000 },
-    codeRateLimit: { perSource: int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 100000), perOrg: int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), windowMs: 60_000 },
+    codeRateLimit: { perSource: int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 100000), perOrg: int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), windowMs: 60_000, lockoutMs: int('CODE_LOCKOUT_SECONDS', 900, 1, 86400) * 1000 },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     resumeWindowMs: int('RESUME_WINDOW_SECONDS', 30, 1, 3600) * 1000,
     captureFramesPerSecond: int('CAPTURE_MAX_FRAMES_PER_SECOND', 400, 10, 1_000_000),

@@ -60,3 +60,35 @@ export function inviteRoutes(app: FastifyInstance, s: Services) {
     schema: { tags: ['invites'], summary: 'Revoke a live invite', security: security('invites:write'), params: Params, response: responses({ 200: Invite }, [404, 409]) },
   }, async (req) => s.invites.revoke(orgOf(req), (req.params as { id: string }).id));
 }
+
+const CodeAttempt = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Union([Type.Literal('enter'), Type.Literal('claim')]),
+  source: Type.String(),
+  outcome: Type.Union([Type.Literal('hit'), Type.Literal('miss'), Type.Literal('locked')]),
+  conversationId: Type.Union([Type.String(), Type.Null()]),
+  inviteId: Type.Union([Type.String(), Type.Null()]),
+  at: Type.String({ format: 'date-time' }),
+});
+
+/** The audit of short codes: every attempt, by customers typing one and agents claiming one. */
+export function codeAttemptRoutes(app: FastifyInstance, s: Services) {
+  app.get('/v1/code-attempts', {
+    config: { scope: 'sessions:read' },
+    schema: {
+      tags: ['invites'],
+      summary: 'Every attempt at a code (hit, miss, locked out), newest first',
+      security: security('sessions:read'),
+      querystring: Type.Object({
+        cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+        limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]?|100)$' })),
+      }, { additionalProperties: false }),
+      response: responses({ 200: Type.Object({ data: Type.Array(CodeAttempt), nextCursor: Type.Union([Type.String(), Type.Null()]) }) }),
+    },
+  }, async (req) => {
+    const q = req.query as { cursor?: string; limit?: string };
+    const limit = Number(q.limit ?? 50);
+    const data = await s.codeGuard.list(orgOf(req), { before: q.cursor ? Number(q.cursor) : undefined, limit });
+    return { data, nextCursor: data.length === limit ? String(data[data.length - 1]!.id) : null };
+  });
+}

@@ -8,6 +8,7 @@ import type { InviteService } from '../domain/invite-service.ts';
 import type { RateLimiter } from '../domain/rate-limiter.ts';
 import type { SessionService } from '../domain/session-service.ts';
 import type { SupportCodeService } from '../domain/support-code-service.ts';
+import type { CodeGuard } from '../domain/code-guard.ts';
 import type { WebhookService } from '../events/webhook-service.ts';
 
 /** Everything a route may call: the domain, never the store directly. */
@@ -22,4 +23,5 @@ export interface Services extends Deps {
   smsOutbox: SmsOutbox;
   supportCodes: SupportCodeService;
   rateLimiter: RateLimiter;
+  codeGuard: CodeGuard;
 }

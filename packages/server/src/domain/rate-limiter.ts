@@ -5,12 +5,24 @@
 export interface RateLimiter {
   /** Counts one hit; says whether it is within the limit and, if not, when to retry. */
   hit(key: string, limit: number, windowMs: number): { allowed: boolean; retryAfterSeconds: number };
-  /** Whether the key is already over its limit, without counting. */
+  /** Whether the key is already over its limit (or locked), without counting. */
   blocked(key: string, limit: number, windowMs: number): { allowed: boolean; retryAfterSeconds: number };
+  /** Refuses the key outright for `ms`, whatever its counter says. */
+  lock(key: string, ms: number): void;
 }
 
 export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
+  const locks = new Map<string, number>();
+  const locked = (key: string) => {
+    const until = locks.get(key);
+    if (until === undefined) return 0;
+    if (until <= now()) {
+      locks.delete(key);
+      return 0;
+    }
+    return Math.ceil((until - now()) / 1000);
+  };
   const current = (key: string, windowMs: number) => {
     const t = now();
     let w = windows.get(key);
@@ -25,13 +37,20 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
   };
   return {
     hit(key, limit, windowMs) {
+      const lockedFor = locked(key);
+      if (lockedFor) return { allowed: false, retryAfterSeconds: lockedFor };
       const { w, retryAfterSeconds } = current(key, windowMs);
       w.count++;
       return { allowed: w.count <= limit, retryAfterSeconds };
     },
     blocked(key, limit, windowMs) {
+      const lockedFor = locked(key);
+      if (lockedFor) return { allowed: false, retryAfterSeconds: lockedFor };
       const { w, retryAfterSeconds } = current(key, windowMs);
       return { allowed: w.count < limit, retryAfterSeconds };
+    },
+    lock(key, ms) {
+      locks.set(key, now() + ms);
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Deps } from './deps.ts';
 import { DomainError } from './domain-error.ts';
 import { newId, numericCode } from './ids.ts';
 import type { InviteService } from './invite-service.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { CodeGuard } from './code-guard.ts';
 import type { VisitorRef } from './visitor-ref.ts';
 
 const SUPPORT_CODE_DIGITS = 6;
@@ -17,7 +17,7 @@ export class SupportCodeService {
   /** Pages that asked for a code, by visitor id, while they are connected to this node. */
   private readonly pages = new Map<string, VisitorRef>();
 
-  constructor(private readonly deps: Deps, private readonly invites: InviteService, private readonly limiter: RateLimiter) {}
+  constructor(private readonly deps: Deps, private readonly invites: InviteService, private readonly guard: CodeGuard) {}
 
   async request(visitor: VisitorRef): Promise<{ code: string; expiresAt: string }> {
     const expiresAt = new Date(Date.now() + SUPPORT_CODE_TTL_MS);
@@ -45,31 +45,25 @@ export class SupportCodeService {
    * count against per-caller and per-organisation limits, so guessing is bounded.
    */
   async claim(orgId: string, source: string, code: string, conversationId: string): Promise<Invite> {
-    const { perSource, perOrg, windowMs } = this.deps.config.codeRateLimit;
-    for (const [key, limit] of [[`claim:src:${orgId}:${source}`, perSource], [`claim:org:${orgId}`, perOrg]] as const) {
-      const b = this.limiter.blocked(key, limit, windowMs);
-      if (!b.allowed) throw new DomainError('rate_limited', `Too many code attempts: retry in ${b.retryAfterSeconds} s.`, { retryAfterSeconds: b.retryAfterSeconds });
-    }
-    const fail = () => {
-      this.limiter.hit(`claim:src:${orgId}:${source}`, perSource, windowMs);
-      this.limiter.hit(`claim:org:${orgId}`, perOrg, windowMs);
-      return new DomainError('invalid_code');
-    };
-    const [row] = await this.deps.db.query<{ id: string; visitor_id: string }>(
-      `UPDATE support_codes SET claimed_at = $4 WHERE id = (
-         SELECT id FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at > $3 LIMIT 1)
-       RETURNING id, visitor_id`,
-      [orgId, code.replace(/\D/g, ''), new Date(), new Date()],
-    );
-    if (!row) throw fail();
-    const page = this.pages.get(row.visitor_id);
-    if (!page) throw fail();
-    try {
-      return await this.invites.create(orgId, { conversationId }, page);
-    } catch (err) {
-      // The call was not in a state to invite: give the code back so the agent can retry.
-      await this.deps.db.query('UPDATE support_codes SET claimed_at = NULL WHERE id = $1', [row.id]);
-      throw err;
-    }
+    const { invite } = await this.guard.attempt({ orgId, kind: 'claim', source, conversationId }, async () => {
+      const [row] = await this.deps.db.query<{ id: string; visitor_id: string }>(
+        `UPDATE support_codes SET claimed_at = $4 WHERE id = (
+           SELECT id FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at > $3 LIMIT 1)
+         RETURNING id, visitor_id`,
+        [orgId, code.replace(/\D/g, ''), new Date(), new Date()],
+      );
+      const page = row ? this.pages.get(row.visitor_id) : undefined;
+      if (!row || !page) throw new DomainError('invalid_code');
+      try {
+        const created = await this.invites.create(orgId, { conversationId }, page);
+        return { invite: created, inviteId: created.id };
+      } catch (err) {
+        // The call was not in a state to invite: give the code back so the agent can retry.
+        await this.deps.db.query('UPDATE support_codes SET claimed_at = NULL WHERE id = $1', [row.id]);
+        throw err;
+      }
+    });
+    return invite;
   }
+
 }

@@ -159,18 +159,8 @@ export class VisitorGateway {
         return conn.send({ type: 'invite', re: msg.seq, invite });
       }
       case 'code.enter': {
-        const { perSource, perOrg, windowMs } = this.s.config.codeRateLimit;
-        const keys = [[`code:src:${ref.ip}`, perSource], [`code:org:${ref.orgId}`, perOrg]] as const;
-        for (const [key, limit] of keys) {
-          if (!this.s.rateLimiter.blocked(key, limit, windowMs).allowed) throw new DomainError('rate_limited', 'Too many tries: wait a minute and try again.');
-        }
-        try {
-          const invite = await this.s.invites.enterCode(ref, msg.code);
-          return conn.send({ type: 'invite', re: msg.seq, invite });
-        } catch (err) {
-          for (const [key, limit] of keys) this.s.rateLimiter.hit(key, limit, windowMs);
-          throw err;
-        }
+        const invite = await this.s.codeGuard.attempt({ orgId: ref.orgId, kind: 'enter', source: ref.ip ?? 'unknown' }, () => this.s.invites.enterCode(ref, msg.code));
+        return conn.send({ type: 'invite', re: msg.seq, invite });
       }
       case 'code.request': {
         const { code, expiresAt } = await this.s.supportCodes.request(ref);

@@ -199,7 +199,12 @@ export function authAndInputSuite(kind: DbKind) {
       }
       assert.ok(limited, `limited after 5 misses: ${statuses}`);
       assert.equal(limited.body.code, 'rate_limited');
-      assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+      // The fifth miss locks this caller out for longer than the one-minute counting window.
+      assert.ok(Number(limited.headers.get('retry-after')) > 60, `retry-after ${limited.headers.get('retry-after')}`);
+      const attempts = (await s.api('GET', '/v1/code-attempts?limit=20')).body.data as { kind: string; outcome: string; conversationId: string }[];
+      const mine = attempts.filter((a) => a.kind === 'claim' && a.conversationId === call.id);
+      assert.equal(mine.filter((a) => a.outcome === 'miss').length, 5, 'every miss is audited');
+      assert.equal(mine.filter((a) => a.outcome === 'locked').length, 1, 'the refused attempt is audited too');
     });
 
     test('token requests are rate-limited per client with Retry-After', async () => {

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from './start-demo.ts';
-import { sdkUi } from './story/sdk-ui.ts';
+import { tandemUi as sdkUi } from '../../e2e/harness/tandem-ui.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const VIEWPORT = { width: 1280, height: 800 };

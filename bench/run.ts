@@ -1,42 +1,115 @@
 /**
  * `npm run bench`: every scenario against its baseline in the same run, one table, a JSON file
- * in bench/results/, SVG charts. `--smoke` runs each scenario tiny (the test suite does this to
- * keep the harness working; its figures mean nothing).
+ * in bench/results/, SVG charts (bench/results/<date>-*.svg, latest copied to docs/perf/).
+ * `--smoke` runs each scenario tiny (the test suite does this to keep the harness working; its
+ * figures mean nothing). `--only=dom,pointer,...` runs some scenarios. `--record-stream`
+ * re-records bench/fixtures/recorded-stream.json from the real SDK (bytes scenario).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { renderTable, type BenchRow } from './harness/result-table.ts';
+import { chartData } from './harness/chart-data.ts';
+import { cdfChart, panelsChart } from './harness/svg-chart.ts';
+import { startLiveStack, type LiveStack } from './harness/live-stack.ts';
 import { relayThroughput } from './scenarios/relay-throughput.ts';
 import { apiInvites } from './scenarios/api-invites.ts';
+import { domLatency } from './scenarios/dom-latency.ts';
+import { pointerLatency } from './scenarios/pointer-latency.ts';
+import { agentJoin } from './scenarios/agent-join.ts';
+import { RECORDED_STREAM, wireBytes } from './scenarios/wire-bytes.ts';
+import { sessionsPerMachine } from './scenarios/sessions.ts';
+import { sdkWeight } from './scenarios/sdk-weight.ts';
 
 const smoke = process.argv.includes('--smoke');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const record = process.argv.includes('--record-stream') || !existsSync(RECORDED_STREAM);
+
+// The browser scenarios share one stack (Tandem's server, the bare relay, the site, Chromium).
+let stack: LiveStack | null = null;
+const live = async () => (stack ??= await startLiveStack());
 
 const scenarios: [string, () => Promise<BenchRow[]>][] = [
+  ['dom', async () => domLatency(await live(), smoke ? { samples: 6, blocks: 1, gapMs: 30 } : { samples: 400, blocks: 4, gapMs: 60 })],
+  ['pointer', async () => pointerLatency(await live(), smoke ? { samples: 4, gapMs: 120 } : { samples: 60, gapMs: 150 })],
+  ['join', async () => agentJoin(await live(), smoke ? { sizes: [1000], runs: 1 } : { sizes: [1000, 10000], runs: 7 })],
+  ['bytes', async () => wireBytes(await live(), { durationMs: smoke ? 3_000 : 120_000, record: record && !smoke })],
+  ['weight', () => sdkWeight()],
   ['relay', () => relayThroughput(smoke ? { frames: 200, frameBytes: 1024 } : { frames: 50_000, frameBytes: 2048 })],
   ['api', () => apiInvites(smoke ? { durationMs: 300, concurrency: 2 } : { durationMs: 5_000, concurrency: 8 })],
+  ['sessions', () => sessionsPerMachine(smoke ? { levels: [4, 8], windowMs: 1_000, idleVisitors: 40, setupConcurrency: 8, workers: 1 } : { levels: [100, 500, 1000, 2000], windowMs: 10_000, idleVisitors: 8_000, setupConcurrency: 32, workers: 3 })],
 ];
+
+function writeCharts(prefix: string): string[] {
+  const written: string[] = [];
+  const docs = fileURLToPath(new URL('../docs/perf/', import.meta.url));
+  mkdirSync(docs, { recursive: true });
+  const out = (name: string, text: string) => {
+    const file = `${prefix}-${name}.svg`;
+    writeFileSync(file, text);
+    copyFileSync(file, `${docs}${name}.svg`);
+    written.push(file);
+  };
+  if (chartData.domLatency) {
+    out('dom-latency', cdfChart('DOM change → agent replica: latency distribution', [
+      { name: 'Tandem (SDK → relay → console)', samples: chartData.domLatency.tandem },
+      { name: 'baseline (rrweb → bare ws → Replayer)', samples: chartData.domLatency.baseline },
+    ]));
+  }
+  if (chartData.sessions?.length) {
+    const s = chartData.sessions;
+    out('sessions', panelsChart('Tandem server (one process, 2 cores) against active sessions', 'active sessions', s.map((p) => p.sessions), [
+      { name: 'p99 relay latency', unit: 'ms', values: s.map((p) => p.p99Ms), limit: 50 },
+      { name: 'server CPU', unit: '% of a core', values: s.map((p) => p.cpuPercent) },
+      { name: 'server RSS', unit: 'MiB', values: s.map((p) => p.rssMiB) },
+    ]));
+  }
+  return written;
+}
 
 async function main() {
   const started = Date.now();
   const rows: BenchRow[] = [];
-  for (const [name, run] of scenarios) {
-    if (only && !only.includes(name)) continue;
-    process.stderr.write(`bench: ${name}...\n`);
-    rows.push(...(await run()));
+  try {
+    for (const [name, run] of scenarios) {
+      if (only && !only.includes(name)) continue;
+      process.stderr.write(`bench: ${name}... (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+      try {
+        rows.push(...(await run()));
+      } catch (err) {
+        // One broken scenario does not lose the others' figures; the table says it failed.
+        process.stderr.write(`bench: ${name} failed: ${(err as Error).stack}\n`);
+        rows.push({ scenario: name, metric: 'failed', tandem: NaN, baseline: null, unit: '', better: 'lower', target: '—', met: false, note: (err as Error).message.split('\n')[0] });
+        if (smoke) throw err;
+      }
+      // The live stack is done once the browser scenarios are.
+      if (name === 'bytes' && stack) {
+        await stack.close();
+        stack = null;
+      }
+    }
+  } finally {
+    await stack?.close();
   }
   const table = renderTable(rows);
   process.stdout.write(`\n${table}\n\n`);
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const seconds = (Date.now() - started) / 1000;
+  process.stdout.write(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; ${seconds.toFixed(0)} s\n`);
   if (!smoke) {
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-    const file = new URL(`./results/${new Date().toISOString().slice(0, 10)}.json`, import.meta.url);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, seconds: (Date.now() - started) / 1000, rows }, null, 2));
+    const stamp = new Date().toISOString().slice(0, 10);
+    const file = new URL(`./results/${stamp}.json`, import.meta.url);
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, seconds, rows, charts: chartData }, null, 2));
     process.stderr.write(`bench: wrote ${file.pathname}\n`);
+    for (const f of writeCharts(fileURLToPath(new URL(`./results/${stamp}`, import.meta.url)))) process.stderr.write(`bench: wrote ${f}\n`);
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`${(err as Error).stack}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${(err as Error).stack}\n`);
+    process.exit(1);
+  },
+);

@@ -10,7 +10,9 @@ const BASELINE = new URL('../baselines/bare-ws-pipe.ts', import.meta.url).pathna
 /** Messages and megabytes per second through one session, against a bare ws pipe. */
 export async function relayThroughput(opts: { frames: number; frameBytes: number }): Promise<BenchRow[]> {
   const body = new Uint8Array(opts.frameBytes).fill(97);
-  const frame = (i: number) => encodeFrame(FRAME_KIND.DELTA, i, body);
+  // Every 1000th frame is a full snapshot, as the SDK's checkpoints are: without one, the relay's
+  // bounded buffer (4 MiB of deltas) fills and it asks the page for a snapshot and waits for it.
+  const frame = (i: number) => encodeFrame(i % 1000 === 0 ? FRAME_KIND.SNAPSHOT : FRAME_KIND.DELTA, i, body);
 
   // Tandem: capture socket -> relay -> agent socket.
   const server = await startServerProcess({ CAPTURE_MAX_FRAMES_PER_SECOND: '1000000' });

@@ -41,6 +41,15 @@ const SENT_KEYS = new Set([
 // Wheel bursts build on the position we last asked for until the replica has had time to follow.
 const SCROLL_FOLLOW_MS = 400;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+// See stamp(): how far before its arrival a delta is stamped, so that it is due at once.
+const APPLY_EARLY_MS = 20;
+
+/** Runs rrweb's live timer now instead of on the next animation frame (see applyDelta). */
+function applyDueNow(replayer: Replayer): void {
+  // rrweb 2.2.2: Timer.rafCheck is private in the typings; without it we keep rrweb's own tick.
+  const timer = replayer.timer as unknown as { rafCheck?: () => void };
+  if (typeof timer.rafCheck === 'function') timer.rafCheck();
+}
 
 function div(className: string): HTMLDivElement {
   const el = document.createElement('div');
@@ -149,7 +158,8 @@ export class ReplicaViewer {
     });
     const previous = this.live;
     this.live = { replayer, layer, baseline: Date.now(), clockAtBaseline: performance.now() };
-    replayer.startLive();
+    // The replayer's baseline is ours, so that a delta stamped with its arrival time is due at once.
+    replayer.startLive(this.live.baseline);
     this.layoutLayer(layer);
     // Applied at once (stamped before the baseline): the snapshot is the replica, not an update.
     for (const event of events) this.add(event, this.live.baseline - 1);
@@ -168,6 +178,10 @@ export class ReplicaViewer {
     const live = this.live;
     if (!live) return;
     for (const event of events) this.add(event, this.stamp(live));
+    // rrweb applies due events on its next animation-frame tick (up to a frame, ~16 ms, later);
+    // these are due now, so they are applied now, once rrweb has queued them (addEvent defers to a
+    // microtask). Same code path and order as the tick; the tick then finds nothing left to do.
+    queueMicrotask(() => applyDueNow(live.replayer));
   }
 
   moveCustomerPointer(point: PagePoint): void {
@@ -224,7 +238,11 @@ export class ReplicaViewer {
    * applies each on the next animation frame, in arrival order (which is the capture order).
    */
   private stamp(live: LiveReplica): number {
-    return live.baseline + (performance.now() - live.clockAtBaseline);
+    // APPLY_EARLY_MS early, so that the event is already due by rrweb's live timer when
+    // applyDueNow runs (that timer lags our clock by up to about a frame: with 1 ms, 7% of deltas
+    // still waited for the next frame); never before the baseline, which would make rrweb take it
+    // for history. A constant shift keeps the arrival order, which is all the stamp is for.
+    return live.baseline + Math.max(0, performance.now() - live.clockAtBaseline - APPLY_EARLY_MS);
   }
 
   private add(event: eventWithTime, timestamp: number): void {

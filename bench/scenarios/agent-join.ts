@@ -1,0 +1,47 @@
+import type { Page } from 'playwright-core';
+import type { BenchRow } from '../harness/result-table.ts';
+import { summarize } from '../harness/stats.ts';
+import type { LiveStack } from '../harness/live-stack.ts';
+
+/** From the agent page's navigation start to a replica that has the page's last element. */
+async function joinOnce(stack: LiveStack, url: string): Promise<number> {
+  const page: Page = await stack.newAgentPage('window.benchProbe.watchJoin()');
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => window.benchProbe.joinedAt() !== null, undefined, { timeout: 30_000, polling: 50 });
+    return (await page.evaluate(() => window.benchProbe.joinedAt()! - window.benchProbe.timeOrigin())) as number;
+  } finally {
+    await page.context().close();
+  }
+}
+
+/**
+ * An agent opens a live session on a page of `elements` elements that is already being shared.
+ * Tandem: the console page, whose relay hands it the cached snapshot (the customer's browser is
+ * not asked). Baseline: the plain viewer page asks the page for a full snapshot through the bare
+ * relay and rrweb's Replayer rebuilds it.
+ */
+export async function agentJoin(stack: LiveStack, opts: { sizes: number[]; runs: number }): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const n of opts.sizes) {
+    const tc = await stack.tandemCustomer(`/pages/join.html?n=${n}`);
+    const bc = await stack.baselineCustomer(`/pages/join.html?n=${n}`);
+    const consoleUrl = await stack.consoleUrl(tc.callId);
+    const t: number[] = [];
+    const b: number[] = [];
+    // One warm-up each (not in a one-run smoke), then in turn.
+    if (opts.runs > 1) {
+      await joinOnce(stack, consoleUrl);
+      await joinOnce(stack, stack.baselineViewerUrl());
+    }
+    for (let k = 0; k < opts.runs; k++) {
+      t.push(await joinOnce(stack, consoleUrl));
+      b.push(await joinOnce(stack, stack.baselineViewerUrl()));
+    }
+    await Promise.all([tc.context.close(), bc.context.close()]);
+    const ts = summarize(t);
+    const bs = summarize(b);
+    rows.push({ scenario: 'agent join', metric: `${n >= 1000 ? `${n / 1000}k` : n} elements, median of ${ts.n}`, tandem: ts.p50, baseline: bs.p50, unit: 'ms', better: 'lower', target: '≤ 0.6×', met: ts.p50 <= 0.6 * bs.p50, note: `Tandem ${Math.round(Math.min(...t))}–${Math.round(Math.max(...t))} ms, baseline ${Math.round(Math.min(...b))}–${Math.round(Math.max(...b))} ms` });
+  }
+  return rows;
+}

@@ -55,9 +55,13 @@ function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// One formatter for every timeline entry: toLocaleTimeString builds a new one per call, which
+// profiled at ~39 ms of an agent's join on a long timeline.
+const CLOCK = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 function clock(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return Number.isNaN(date.getTime()) ? '' : CLOCK.format(date);
 }
 
 function pendingInvite(invite: Invite | null, now: number): Invite | null {

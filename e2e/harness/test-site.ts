@@ -21,11 +21,15 @@ export interface TestSite {
   close(): Promise<void>;
 }
 
+/** Rewrites an HTML page before it is served (e.g. to put the site's script tags in). */
+export type HtmlRewrite = (html: string, url: URL) => string | Promise<string>;
+
 // mounts: URL prefix (e.g. '/sdk/') -> directory on disk
-export async function startTestSite(mounts: Record<string, string>): Promise<TestSite> {
+export async function startTestSite(mounts: Record<string, string>, rewriteHtml?: HtmlRewrite): Promise<TestSite> {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server: Server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = decodeURIComponent(url.pathname);
     const prefix = prefixes.find((p) => path.startsWith(p));
     const root = prefix === undefined ? undefined : mounts[prefix];
     if (prefix === undefined || root === undefined) {
@@ -33,12 +37,14 @@ export async function startTestSite(mounts: Record<string, string>): Promise<Tes
       return;
     }
     const file = normalize(join(root, path.slice(prefix.length)));
-    if (!file.startsWith(normalize(root) + sep)) {
+    // join(root, sep) is the root with exactly one trailing separator, however the mount was written.
+    if (!file.startsWith(join(root, sep))) {
       res.writeHead(403).end();
       return;
     }
     try {
-      const body = await readFile(file);
+      let body: string | Buffer = await readFile(file);
+      if (rewriteHtml && extname(file) === '.html') body = await rewriteHtml(body.toString('utf8'), url);
       res.writeHead(200, {
         'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',

@@ -219,6 +219,16 @@ export function authAndInputSuite(kind: DbKind) {
       assert.equal(ok.status, 200, 'other clients are unaffected');
     });
 
+    test('the code-attempt audit validates its paging parameters', async () => {
+      const bad = await s.api('GET', '/v1/code-attempts?cursor=abc');
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.code, 'validation_failed');
+      const extra = await s.api('GET', '/v1/code-attempts?limit=1000');
+      assert.equal(extra.body.code, 'validation_failed');
+      const noScope = await s.api('GET', '/v1/code-attempts', undefined, { token: await s.token(['invites:write']) });
+      assert.equal(noScope.body.code, 'insufficient_scope');
+    });
+
     test('unknown routes and ids answer with problem codes', async () => {
       const route = await s.api('GET', '/v1/nothing-here');
       assert.equal(route.status, 404);

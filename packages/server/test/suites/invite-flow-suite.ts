@@ -337,6 +337,31 @@ export function inviteFlowSuite(kind: DbKind) {
       bystander.close();
     });
 
+    test('resuming a session needs a valid capture token of a live session; declining control needs the session', async () => {
+      const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
+      const forged = await page.request({ type: 'session.resume', captureToken: 'not-a-token' });
+      assert.equal(forged.type === 'error' && forged.code, 'session_not_found');
+      const decline = await page.request({ type: 'control.decline', sessionId: 'ses_nope' });
+      assert.equal(decline.type === 'error' && decline.code, 'session_not_found');
+
+      const call = await connectedCall(s);
+      const owner = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
+      await owner.identify(dep.identitySecret, call.customer.id);
+      const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
+      const started = await owner.acceptInvite(inv.id);
+      const { sessionId, captureToken } = started as { sessionId: string; captureToken: string };
+      // Another page may not stop the session until it shows the session's capture token.
+      assert.equal((await page.request({ type: 'session.stop', sessionId })).type, 'error');
+      const resumed = await page.request({ type: 'session.resume', captureToken });
+      assert.equal(resumed.type === 'session.resumed' && resumed.sessionId, sessionId);
+      assert.equal((await page.request({ type: 'session.stop', sessionId })).type, 'ok');
+      assert.equal((await s.api('GET', `/v1/sessions/${sessionId}`)).body.endReason, 'customer_stopped');
+      const late = await page.request({ type: 'session.resume', captureToken });
+      assert.equal(late.type === 'error' && late.code, 'session_not_found', 'an ended session cannot be resumed');
+      page.close();
+      owner.close();
+    });
+
     test('a flood of visitor messages is cut off with RATE_LIMITED', async () => {
       const c = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
       for (let i = 2; i < 100; i++) c.sendRaw(JSON.stringify({ type: 'ping', seq: i }));

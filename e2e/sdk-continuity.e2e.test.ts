@@ -102,8 +102,11 @@ describe('continuity, through the server', () => {
   });
 
   test('on a resumed page the control decisions count: "Not now" is recorded, Allow grants, and the page is told', async () => {
+    const snapshots = agent.frames().filter((f) => f.kind === 'snapshot').length;
     await page.reload();
     await ui.waitFor('.banner [data-action="stop"]');
+    // The reloaded page's capture socket is attached once its new snapshot reaches the agent.
+    await agent.waitForFrame((f) => f.kind === 'snapshot' && agent.frames().filter((g) => g.kind === 'snapshot').indexOf(f) >= snapshots, 20_000);
     agent.send({ type: 'control.request' });
     await ui.waitFor('dialog [data-action="decline"]');
     await page.waitForTimeout(500);

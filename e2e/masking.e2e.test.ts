@@ -72,6 +72,7 @@ describe('capture masks before anything leaves the page', () => {
     assert.ok(text.includes('Name on card'), 'same-origin iframe was not captured');
     assert.ok(cdpText().includes('Checkout'), 'CDP saw no capture frames');
     assert.ok(wire.frames().some((f) => f.compressed), 'capture frames were not compressed');
+    assert.deepEqual(wire.frames().filter((f) => f.unreadable).length, 0, 'a compressed frame could not be inflated: the search would miss it');
   });
 
   test('a field opted in with data-tandem-unmask shows what the customer typed', () => {

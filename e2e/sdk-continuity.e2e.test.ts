@@ -81,6 +81,7 @@ describe('continuity, through the server', () => {
 
     const pageSent = wire.frames().map((f) => f.text).join('\n');
     assert.ok(wire.frames().some((f) => f.compressed), 'no compressed frame: the search would prove nothing');
+    assert.deepEqual(wire.frames().filter((f) => f.unreadable).length, 0, 'a compressed frame could not be inflated: the search would miss it');
     assert.ok(pageSent.includes('Name on card') && pageSent.includes('Widget note'), 'iframe and shadow content were not captured');
     assert.deepEqual(secretsIn(pageSent), [], 'a secret was sent by the page (CDP, inflated)');
     assert.deepEqual(secretsIn(agent.frames().map((f) => f.text).join('\n')), [], 'a secret reached the agent');

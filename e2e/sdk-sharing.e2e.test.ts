@@ -109,7 +109,10 @@ describe('customer side, through the server', () => {
     assert.ok(!snapshot.text.includes('jordan@example.com'), 'an input value not opted in reached the agent');
     assert.ok(captureRequested());
     // Pointer frames are not sequenced and may come first; the stream itself opens with a snapshot.
-    const binary = wire.frames().filter((f) => f.opcode === 2 && f.kind !== FRAME_KIND.POINTER);
+    // DevTools reports sent frames asynchronously: the agent can have the snapshot first.
+    const sentPageFrames = () => wire.frames().filter((f) => f.opcode === 2 && f.kind !== FRAME_KIND.POINTER);
+    for (const end = Date.now() + 5000; sentPageFrames().length === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 25));
+    const binary = sentPageFrames();
     assert.equal(binary[0]?.kind, FRAME_KIND.SNAPSHOT);
     assert.ok(binary.some((f) => f.compressed));
     await ui.waitFor('.banner [data-action="stop"]');

@@ -58,7 +58,7 @@ export function framesOf(rec: RecordedStream) {
 /**
  * One simulated live session: a capture socket replaying the recorded stream at its real pace
  * (from a random point, looping), an agent socket receiving it. Latency: sequenced frames are
- * matched by seq; pointer frames carry their send time in their { x, y, t } body (the relay does
+ * matched by seq; pointer frames carry their send time after the point in their body (the relay does
  * not read bodies).
  */
 class SimSession {
@@ -87,7 +87,7 @@ class SimSession {
       const h = decodeFrameHeader(data);
       if (!h) return;
       let t: number | undefined;
-      if (h.kind === FRAME_KIND.POINTER) t = (JSON.parse(data.subarray(5).toString()) as { t?: number }).t;
+      if (h.kind === FRAME_KIND.POINTER) t = data.byteLength >= 21 ? data.readDoubleBE(13) : undefined;
       else {
         t = this.sent.get(h.seq);
         this.sent.delete(h.seq);
@@ -109,8 +109,11 @@ class SimSession {
   private send(kind: number, body: Buffer, compressed: boolean) {
     if (this.capture.readyState !== WebSocket.OPEN) return;
     if (kind === FRAME_KIND.POINTER) {
-      const p = JSON.parse(body.toString() || '{}') as { x?: number; y?: number };
-      this.capture.send(encodeFrame(FRAME_KIND.POINTER, 0, Buffer.from(JSON.stringify({ x: p.x ?? 0, y: p.y ?? 0, t: now() }))));
+      // The recorded 8-byte point, then the send time (8 more bytes, which the relay does not read).
+      const timed = Buffer.alloc(16);
+      body.copy(timed, 0, 0, 8);
+      timed.writeDoubleBE(now(), 8);
+      this.capture.send(encodeFrame(FRAME_KIND.POINTER, 0, timed));
       return;
     }
     const seq = ++this.seq;

@@ -3,7 +3,7 @@
 // and inflated) it receives, so tests can check what actually reached the agent.
 import WebSocket from 'ws';
 import type { AgentClientMessage, AgentServerMessage } from '@tandem/protocol';
-import { decodeRelayFrame } from './frame-sink.ts';
+import { relayFrameDecoder } from './frame-sink.ts';
 
 export interface AgentFrame {
   kind: 'snapshot' | 'delta' | 'pointer';
@@ -34,9 +34,10 @@ export async function connectAgent(tandemUrl: string, token: string): Promise<Ag
   const ws = new WebSocket(`${tandemUrl.replace(/^http/, 'ws')}/v1/agent`);
   const messages: AgentServerMessage[] = [];
   const frames: AgentFrame[] = [];
+  const decode = relayFrameDecoder();
   ws.on('message', (data: Buffer, isBinary) => {
     if (isBinary) {
-      const f = decodeRelayFrame(data);
+      const f = decode(data);
       frames.push({ kind: f.kind, seq: f.seq, text: f.bytes.toString('utf8') });
     } else {
       messages.push(JSON.parse(data.toString('utf8')) as AgentServerMessage);

@@ -4,8 +4,8 @@
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
-import { FRAME_KIND, decodeFrameHeader, frameBody } from '@tandem/protocol';
-import { inflateRawSync } from 'node:zlib';
+import { FRAME_KIND, decodeFrameHeader, decodePointer, frameBody } from '@tandem/protocol';
+import { FrameInflater } from '@tandem/protocol/frame-stream';
 
 export interface SinkEvent {
   type: number;
@@ -32,14 +32,30 @@ export interface FrameSink {
   close(): Promise<void>;
 }
 
-/** A frame in the relay's wire format: 5-byte header, body deflated when flagged. */
-export function decodeRelayFrame(data: Buffer): { kind: 'snapshot' | 'delta' | 'pointer'; seq: number; bytes: Buffer } {
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const header = decodeFrameHeader(bytes);
-  if (!header || header.kind === FRAME_KIND.CONTROL_RESULT) throw new Error('not a page frame');
-  const body = Buffer.from(frameBody(bytes));
-  const kind = header.kind === FRAME_KIND.SNAPSHOT ? 'snapshot' : header.kind === FRAME_KIND.DELTA ? 'delta' : 'pointer';
-  return { kind, seq: header.seq, bytes: header.compressed ? inflateRawSync(body) : body };
+export interface DecodedFrame {
+  kind: 'snapshot' | 'delta' | 'pointer';
+  seq: number;
+  bytes: Buffer;
+}
+
+/**
+ * Frames of one socket in the relay's wire format: 5-byte header, and a body that is, when
+ * flagged, the next piece of the page's deflate stream (so one decoder per socket, fed in order).
+ */
+export function relayFrameDecoder(): (data: Buffer) => DecodedFrame {
+  const inflater = new FrameInflater();
+  return (data) => {
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const header = decodeFrameHeader(bytes);
+    if (!header || header.kind === FRAME_KIND.CONTROL_RESULT) throw new Error('not a page frame');
+    const kind = header.kind === FRAME_KIND.SNAPSHOT ? 'snapshot' : header.kind === FRAME_KIND.DELTA ? 'delta' : 'pointer';
+    let body = frameBody(bytes);
+    // Pointer bodies are two int32s; shown as the JSON a test can compare.
+    if (kind === 'pointer') return { kind, seq: header.seq, bytes: Buffer.from(JSON.stringify(decodePointer(body))) };
+    if (header.compressed) body = inflater.inflate(body, header.seq, kind === 'snapshot');
+    else inflater.pass(header.seq, kind === 'snapshot');
+    return { kind, seq: header.seq, bytes: Buffer.from(body) };
+  };
 }
 
 export async function startFrameSink(): Promise<FrameSink> {
@@ -74,8 +90,9 @@ export async function startFrameSink(): Promise<FrameSink> {
     }
     captures.add(socket);
     socket.on('close', () => captures.delete(socket));
+    const decode = relayFrameDecoder();
     socket.on('message', (data: Buffer) => {
-      const body = decodeRelayFrame(data);
+      const body = decode(data);
       raw.push(body.bytes);
       if (body.kind === 'pointer') return;
       const frame: SinkFrame = { kind: body.kind, seq: body.seq, events: JSON.parse(body.bytes.toString('utf8')) as SinkEvent[] };

@@ -3,7 +3,8 @@
 // seq-tracker.ts) and reconnects with backoff, because an agent on a call cannot be asked to reload.
 import type { AgentClientMessage, AgentServerMessage } from '@tandem/protocol';
 import type { eventWithTime } from '@rrweb/types';
-import { readPageFrame } from './page-frame.ts';
+import { FRAME_KIND, decodeFrameHeader } from '@tandem/protocol/relay-frame';
+import { PageFrameReader } from './page-frame.ts';
 import type { PagePoint } from './page-frame.ts';
 import { SeqTracker } from './seq-tracker.ts';
 import type { SeqVerdict } from './seq-tracker.ts';
@@ -46,8 +47,7 @@ export class AgentSocket {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private readonly tracker = new SeqTracker();
-  // Inflating is asynchronous; chaining keeps frames applied in the order they arrived.
-  private frames: Promise<void> = Promise.resolve();
+  private readonly reader = new PageFrameReader();
   private pendingPointer: Extract<AgentClientMessage, { type: 'pointer' }> | null = null;
   private pointerFrame: number | null = null;
 
@@ -108,13 +108,13 @@ export class AgentSocket {
     this.socket = socket;
     socket.addEventListener('open', () => {
       socket.send(JSON.stringify({ type: 'auth', token: this.options.token } satisfies AgentClientMessage));
-      this.frames = this.frames.then(() => this.tracker.reset());
+      this.tracker.reset();
+      this.reader.reset();
     });
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (socket !== this.socket) return;
       if (event.data instanceof ArrayBuffer) {
-        const bytes = new Uint8Array(event.data);
-        this.frames = this.frames.then(() => this.handleFrame(bytes));
+        this.handleFrame(new Uint8Array(event.data));
       } else if (typeof event.data === 'string') {
         this.handleText(event.data);
       }
@@ -156,8 +156,15 @@ export class AgentSocket {
     this.options.handlers.message(typed);
   }
 
-  private async handleFrame(bytes: Uint8Array): Promise<void> {
-    const result = await readPageFrame(bytes);
+  private handleFrame(bytes: Uint8Array): void {
+    // A delta is judged by its number before it is read: one the replica cannot apply is not
+    // inflated at all, and the snapshot request says why (joined vs gap).
+    const header = decodeFrameHeader(bytes);
+    if (header?.kind === FRAME_KIND.DELTA) {
+      const verdict = this.tracker.delta(header.seq);
+      if (verdict !== 'apply') return this.act(verdict);
+    }
+    const result = this.reader.read(bytes);
     const { handlers } = this.options;
     if (!result.ok) {
       if (result.sequenced) this.act(this.tracker.lost());
@@ -170,9 +177,7 @@ export class AgentSocket {
       this.tracker.snapshot(frame.seq);
       return handlers.snapshot(frame.events);
     }
-    const verdict = this.tracker.delta(frame.seq);
-    if (verdict === 'apply') handlers.delta(frame.events);
-    else this.act(verdict);
+    handlers.delta(frame.events);
   }
 
   private act(verdict: SeqVerdict): void {

@@ -4,7 +4,7 @@ export { AgentSocket, agentSocketUrl } from './agent-socket.ts';
 export type { AgentSocketHandlers, AgentSocketOptions, ConsoleLink } from './agent-socket.ts';
 export { ReplicaViewer } from './replica-viewer.ts';
 export type { ReplicaActions, ReplicaTool, ReplicaViewport } from './replica-viewer.ts';
-export { readPageFrame } from './page-frame.ts';
+export { PageFrameReader } from './page-frame.ts';
 export type { FrameResult, PageFrame, PagePoint } from './page-frame.ts';
 export { SeqTracker } from './seq-tracker.ts';
 export type { SeqVerdict } from './seq-tracker.ts';

@@ -7,10 +7,10 @@ import type { Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { deflateRawSync } from 'node:zlib';
+import { FrameDeflater } from '@tandem/protocol/frame-stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { encodeFrame } from '@tandem/protocol';
+import { FRAME_KIND, encodeFrame, encodePointer } from '@tandem/protocol';
 import type { AgentClientMessage, AgentServerMessage, AgentView, FrameKind } from '@tandem/protocol';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -56,6 +56,7 @@ export async function startFakeRelay(options: FakeRelayOptions): Promise<FakeRel
   const waiters: Array<() => void> = [];
   const pwned: string[] = [];
   const agents = new Set<WebSocket>();
+  const deflater = new FrameDeflater();
   const prefixes = Object.keys(options.mounts).sort((a, b) => b.length - a.length);
 
   const server: Server = createServer(async (req, res) => {
@@ -129,8 +130,14 @@ export async function startFakeRelay(options: FakeRelayOptions): Promise<FakeRel
       for (const socket of agents) socket.send(text);
     },
     sendFrame(kind, seq, body, compressed = false) {
+      if (kind === FRAME_KIND.POINTER) {
+        const { x, y } = body as { x: number; y: number };
+        for (const socket of agents) socket.send(encodePointer(x, y));
+        return;
+      }
       const json = Buffer.from(JSON.stringify(body), 'utf8');
-      const frame = encodeFrame(kind, seq, compressed ? deflateRawSync(json) : json, compressed);
+      // Compressed bodies are pieces of one stream per snapshot, as the customer's page sends them.
+      const frame = encodeFrame(kind, seq, compressed ? deflater.deflate(json, kind === FRAME_KIND.SNAPSHOT) : json, compressed);
       for (const socket of agents) socket.send(frame);
     },
     pwnedHits: () => pwned.slice(),

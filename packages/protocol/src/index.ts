@@ -21,6 +21,6 @@ export {
 export type { PromptInvite, VisitorErrorCode, VisitorServerMessage } from './visitor-messages.ts';
 export {
   AgentClientMessage, CaptureClientMessage, ControlCommand, FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND,
-  RELAY_MAX_FRAME_BYTES, decodeFrameHeader, encodeFrame, frameBody,
+  POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame, encodePointer, frameBody,
 } from './relay.ts';
 export type { AgentServerMessage, AgentView, CaptureServerMessage, CustomerLink, FrameHeader, FrameKind } from './relay.ts';

@@ -43,3 +43,21 @@ export function frameBody(frame: Uint8Array): Uint8Array {
   return frame.subarray(FRAME_HEADER_BYTES);
 }
 
+
+/** A pointer frame's body: page x and y as two signed 32-bit big-endian integers (8 bytes). */
+export const POINTER_BODY_BYTES = 8;
+
+export function encodePointer(x: number, y: number): Uint8Array {
+  const body = new Uint8Array(POINTER_BODY_BYTES);
+  const view = new DataView(body.buffer);
+  view.setInt32(0, Math.round(x), false);
+  view.setInt32(4, Math.round(y), false);
+  return encodeFrame(FRAME_KIND.POINTER, 0, body);
+}
+
+/** The point in a pointer frame's body; null when the body is not 8 bytes. */
+export function decodePointer(body: Uint8Array): { x: number; y: number } | null {
+  if (body.byteLength !== POINTER_BODY_BYTES) return null;
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  return { x: view.getInt32(0, false), y: view.getInt32(4, false) };
+}

@@ -6,13 +6,15 @@
  * parses. Everything else is small JSON text, schema-checked by the server. The first text message
  * on either socket is `auth`; nothing else is accepted before it.
  *
- *   byte 0      frame kind (low 7 bits) | 0x80 when the body is deflate-compressed (CompressionStream 'deflate-raw')
+ *   byte 0      frame kind (low 7 bits) | 0x80 when the body is compressed: the next piece of the page's
+ *               raw-deflate stream, which each snapshot frame starts afresh (see frame-stream.ts)
  *   bytes 1..4  per-session sequence number, unsigned big-endian (pointer frames carry 0: they are not sequenced)
- *   bytes 5..   body: UTF-8 JSON, an array of rrweb events (snapshot, delta) or { x, y } (pointer)
+ *   bytes 5..   body: UTF-8 JSON, an array of rrweb events (snapshot, delta); pointer: page x, y as two
+ *               int32 big-endian (8 bytes, the most frequent frame kept as small as it can be)
  */
 import { Type, type Static } from '@sinclair/typebox';
 
-export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, encodeFrame, frameBody } from './relay-frame.ts';
+export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame, encodePointer, frameBody } from './relay-frame.ts';
 export type { FrameHeader, FrameKind } from './relay-frame.ts';
 
 const Strict = { additionalProperties: false } as const;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CLOSE_CODES, FRAME_KIND, encodeFrame } from '@tandem/protocol';
+import { CLOSE_CODES, FRAME_KIND, encodeFrame, encodePointer } from '@tandem/protocol';
 import { startTestServer, type TestServer } from './test-server.ts';
 import { SHOP_ORIGIN, connectedCall, createDeployment, waitUntil } from './fixtures.ts';
 import { VisitorClient, SHOWN } from './visitor-client.ts';
@@ -60,7 +60,7 @@ describe('live relay: capture socket -> agent console', () => {
     await a2.until(() => a2.frames.length >= 2, 5000, 'catch-up frames');
     assert.deepEqual(a2.frames.map((f) => Buffer.from(f)), [Buffer.from(snapshot), Buffer.from(d2)]);
 
-    const pointer = encodeFrame(FRAME_KIND.POINTER, 0, json({ x: 10, y: 20 }));
+    const pointer = encodePointer(10, 20);
     cap.sendFrame(pointer);
     await a2.until(() => a2.frames.length >= 3);
     assert.deepEqual(Buffer.from(a2.frames[2]!), Buffer.from(pointer));

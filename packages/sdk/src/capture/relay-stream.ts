@@ -1,16 +1,12 @@
 // The page's end of the live relay (`/v1/capture`): auth with the capture token, then binary
-// frames (5-byte header from the protocol, body deflated in the browser). Each connection numbers
-// its frames from 1 and starts with a full snapshot; a dropped connection reconnects with backoff.
-import { FRAME_KIND, encodeFrame } from '@tandem/protocol';
+// frames (5-byte header from the protocol; snapshot and delta bodies are pieces of one deflate
+// stream per snapshot, see @tandem/protocol/frame-stream). Each connection numbers its frames from
+// 1 and starts with a full snapshot; a dropped connection reconnects with backoff.
+import { FRAME_KIND, encodeFrame, encodePointer } from '@tandem/protocol/relay-frame';
+import { FrameDeflater } from '@tandem/protocol/frame-stream';
 import type { CaptureClientMessage, CaptureServerMessage } from '@tandem/protocol';
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
-// Bodies smaller than this are sent as they are: deflate would not make them smaller.
-const COMPRESS_FROM_BYTES = 128;
-// Deltas smaller than this are sent as they are too: CompressionStream is asynchronous and costs
-// ~1 ms on each side (DecompressionStream in the console) at the median and several at p99, which
-// is most of a small DOM change's latency, for ~60 bytes saved (bench: DOM change → replica).
-const COMPRESS_DELTA_FROM_BYTES = 1024;
 const CLOSE_SESSION_ENDED = 4007;
 const CLOSE_UNAUTHORIZED = 4008;
 const CLOSE_REPLACED = 4009;
@@ -35,22 +31,16 @@ export interface RelayStream {
 
 const encoder = new TextEncoder();
 
-async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
 export function openRelayStream(o: RelayStreamOptions): RelayStream {
   const url = `${o.server.replace(/^http/, 'ws')}/v1/capture`;
   let ws: WebSocket | null = null;
   let live = false;
-  let epoch = 0;
   let seq = 0;
   let attempt = 0;
   let over = false;
   let connections = 0;
-  // Compression is asynchronous; frames still leave in the order they were made.
-  let chain: Promise<void> = Promise.resolve();
+  // One per connection: what the relay caches and replays is this connection's stream.
+  let deflater = new FrameDeflater();
 
   const finish = (reason: string) => {
     if (over) return;
@@ -78,8 +68,8 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
       }
       if (m.type === 'ready') {
         attempt = 0;
-        epoch++;
         seq = 0;
+        deflater = new FrameDeflater();
         live = true;
         o.onReady({ agentName: m.agentName, control: m.control });
       } else if (m.type === 'session.ended') {
@@ -106,19 +96,13 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
   return {
     sendEvents(kind, events) {
       // Not connected: nothing is queued, the next connection starts from a fresh snapshot.
-      if (!live) return;
-      const frameEpoch = epoch;
-      const frameSeq = ++seq;
-      const body = encoder.encode(JSON.stringify(events));
-      const frameKind = kind === 'snapshot' ? FRAME_KIND.SNAPSHOT : FRAME_KIND.DELTA;
-      chain = chain.then(async () => {
-        const compress = body.byteLength >= (frameKind === FRAME_KIND.DELTA ? COMPRESS_DELTA_FROM_BYTES : COMPRESS_FROM_BYTES);
-        const out = compress ? await deflate(body) : body;
-        if (frameEpoch === epoch && live && ws) ws.send(encodeFrame(frameKind, frameSeq, out, compress));
-      }).catch(() => undefined);
+      if (!live || !ws) return;
+      const snapshot = kind === 'snapshot';
+      const piece = deflater.deflate(encoder.encode(JSON.stringify(events)), snapshot);
+      ws.send(encodeFrame(snapshot ? FRAME_KIND.SNAPSHOT : FRAME_KIND.DELTA, ++seq, piece, true));
     },
     sendPointer(x, y) {
-      if (live && ws) ws.send(encodeFrame(FRAME_KIND.POINTER, 0, encoder.encode(JSON.stringify({ x: Math.round(x), y: Math.round(y) }))));
+      if (live && ws) ws.send(encodePointer(x, y));
     },
     sendJson(message) {
       if (live && ws) ws.send(JSON.stringify(message));

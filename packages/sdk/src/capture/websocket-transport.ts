@@ -1,7 +1,8 @@
-// A plain WebSocket carrying frames in the relay's wire format (protocol header, deflated body),
+// A plain WebSocket carrying frames in the relay's wire format (protocol header, deflate-stream body),
 // for the test sink in e2e/ that stands in for the relay. The real relay connection, with auth
 // and reconnects, is relay-stream.ts.
-import { FRAME_KIND, encodeFrame } from '@tandem/protocol';
+import { FRAME_KIND, encodeFrame } from '@tandem/protocol/relay-frame';
+import { FrameDeflater } from '@tandem/protocol/frame-stream';
 import type { CaptureFrame, FrameTransport } from './frame-transport.ts';
 
 // Messages a receiver may send back on the same socket.
@@ -14,17 +15,13 @@ function isReceiverMessage(value: unknown): value is ReceiverMessage {
   return type === 'snapshot-request' || type === 'snapshot.request';
 }
 
-async function deflate(text: string): Promise<Uint8Array> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
 export function webSocketTransport(url: string): FrameTransport {
   const socket = new WebSocket(url);
   // Frames produced before the socket opens (the first snapshot, always) wait here, in order.
   const pending: Uint8Array[] = [];
   const snapshotListeners: Array<() => void> = [];
-  let chain: Promise<void> = Promise.resolve();
+  const deflater = new FrameDeflater();
+  const encoder = new TextEncoder();
   socket.addEventListener('open', () => {
     for (const frame of pending.splice(0)) socket.send(frame);
   });
@@ -41,21 +38,17 @@ export function webSocketTransport(url: string): FrameTransport {
   return {
     send(frame: CaptureFrame) {
       const kind = frame.kind === 'snapshot' ? FRAME_KIND.SNAPSHOT : FRAME_KIND.DELTA;
-      const text = JSON.stringify(frame.events);
-      chain = chain.then(async () => {
-        const bytes = encodeFrame(kind, frame.seq, await deflate(text), true);
-        if (socket.readyState === WebSocket.OPEN) socket.send(bytes);
-        else if (socket.readyState === WebSocket.CONNECTING) pending.push(bytes);
-      });
+      const piece = deflater.deflate(encoder.encode(JSON.stringify(frame.events)), kind === FRAME_KIND.SNAPSHOT);
+      const bytes = encodeFrame(kind, frame.seq, piece, true);
+      if (socket.readyState === WebSocket.OPEN) socket.send(bytes);
+      else if (socket.readyState === WebSocket.CONNECTING) pending.push(bytes);
     },
     onSnapshotRequest(listener) {
       snapshotListeners.push(listener);
     },
     close() {
-      void chain.then(() => {
-        pending.length = 0;
-        socket.close(1000);
-      });
+      pending.length = 0;
+      socket.close(1000);
     },
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FRAME_KIND, decodeFrameHeader, encodeFrame } from '@tandem/protocol';
+import { FRAME_KIND, decodeFrameHeader, encodeFrame, encodePointer } from '@tandem/protocol';
 import { SessionRelay, type RelayPeer } from './session-relay.ts';
 
 class FakePeer implements RelayPeer {
@@ -98,7 +98,7 @@ test('pointer frames go straight to agents and are never buffered', () => {
   relay.fromCapture(snap(1));
   const a = new FakePeer();
   relay.addAgent(a);
-  relay.fromCapture(encodeFrame(FRAME_KIND.POINTER, 0, new TextEncoder().encode('{"x":1,"y":2}')));
+  relay.fromCapture(encodePointer(1, 2));
   assert.deepEqual(a.seqs(), ['S1', 'P0']);
   const b = new FakePeer();
   relay.addAgent(b);

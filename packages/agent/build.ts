@@ -1,11 +1,15 @@
 // Bundles the agent console into packages/agent/dist (served by the Tandem server at /agent/*):
-//   console.js          the standalone page (/console), which mounts <tandem-console> full-page
+//   console-link.js     the standalone page's (/console) first script: opens the console's link
+//                       to Tandem while the browser is still loading console.js (early-link.ts)
+//   console.js          the standalone page itself, which mounts <tandem-console> full-page; it
+//                       shares console-shared.js (the link's code) with console-link.js
 //   tandem-console.js   the element alone, for an agent desktop to embed: it imports
 //                       { defineTandemConsole, TandemConsole } and calls defineTandemConsole()
 // and prints gzipped sizes. Run: npx tsx packages/agent/build.ts
 import { build } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -13,10 +17,21 @@ const packageDir = dirname(fileURLToPath(import.meta.url));
 export const agentDistDir = join(packageDir, 'dist');
 export const agentPublicDir = join(packageDir, 'public');
 
-const bundles = [
-  { entry: 'src/console-page.ts', outfile: 'console.js' },
-  { entry: 'src/tandem-console.ts', outfile: 'tandem-console.js' },
-];
+// The page preloads this chunk by name (public/console.html): one fixed name, no content hash
+// (the server sends every bundle with no-cache). Two entries share exactly one chunk; should a
+// change ever make esbuild split out a second one, the build fails on the name clash.
+const PAGE_SHARED_CHUNK = 'console-shared';
+
+const common: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome105', 'firefox110', 'safari16.4'],
+  minify: true,
+  sourcemap: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
 
 export interface BuiltBundle {
   file: string;
@@ -24,26 +39,34 @@ export interface BuiltBundle {
   gzipBytes: number;
 }
 
+async function measure(file: string): Promise<BuiltBundle> {
+  const code = await readFile(file);
+  return { file, bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength };
+}
+
+/** The page's two entries share their common code through a chunk: one link, one module. */
+async function buildPage(): Promise<string[]> {
+  const result = await build({
+    ...common,
+    entryPoints: { 'console-link': join(packageDir, 'src/console-link.ts'), console: join(packageDir, 'src/console-page.ts') },
+    outdir: agentDistDir,
+    splitting: true,
+    entryNames: '[name]',
+    chunkNames: PAGE_SHARED_CHUNK,
+    metafile: true,
+  });
+  return Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).map((f) => resolve(f));
+}
+
+async function buildElement(): Promise<string> {
+  const file = join(agentDistDir, 'tandem-console.js');
+  await build({ ...common, entryPoints: [join(packageDir, 'src/tandem-console.ts')], outfile: file });
+  return file;
+}
+
 export async function buildAgent(): Promise<BuiltBundle[]> {
-  const built: BuiltBundle[] = [];
-  for (const spec of bundles) {
-    const file = join(agentDistDir, spec.outfile);
-    await build({
-      entryPoints: [join(packageDir, spec.entry)],
-      outfile: file,
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: ['chrome105', 'firefox110', 'safari16.4'],
-      minify: true,
-      sourcemap: true,
-      legalComments: 'none',
-      logLevel: 'warning',
-    });
-    const code = await readFile(file);
-    built.push({ file, bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength });
-  }
-  return built;
+  const files = [...(await buildPage()), await buildElement()];
+  return Promise.all(files.map(measure));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -181,7 +181,10 @@ export class AgentSocket {
   }
 
   private act(verdict: SeqVerdict): void {
-    if (verdict === 'request-gap') this.send({ type: 'snapshot.request', reason: 'agent_gap' });
-    else if (verdict === 'request-join') this.send({ type: 'snapshot.request', reason: 'agent_joined' });
+    const reason = verdict === 'request-gap' ? 'agent_gap' : verdict === 'request-join' ? 'agent_joined' : null;
+    if (!reason || this.socket?.readyState !== WebSocket.OPEN) return;
+    // Not send(), which waits for the link to be live: the relay sends its frames before the view
+    // that makes it live, and a frame on this socket means the server has accepted its auth.
+    this.socket.send(JSON.stringify({ type: 'snapshot.request', reason } satisfies AgentClientMessage));
   }
 }

@@ -1,16 +1,10 @@
-// The standalone console page (/console#token=...): the token travels in the fragment so it never
-// reaches a server log or a Referer header, and leaves the address bar at once so it is not in
-// history, bookmarks or a screen share of the agent's desktop.
+// The standalone console page (/console#token=...): <tandem-console> full-page. console-link.ts,
+// which runs first, has already opened the console's link to Tandem with the page's token.
 import { defineTandemConsole } from './tandem-console.ts';
+import { hidePageToken, pageToken } from './page-token.ts';
 
-function takeToken(): string | null {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const token = params.get('token');
-  if (token !== null) history.replaceState(history.state, '', location.pathname + location.search);
-  return token;
-}
-
-const token = takeToken();
+const token = pageToken();
+hidePageToken();
 defineTandemConsole();
 const mount = document.getElementById('console');
 if (mount && token) {

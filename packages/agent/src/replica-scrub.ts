@@ -20,9 +20,11 @@ function isDangerous(name: string, value: unknown): boolean {
   return URL_ATTRIBUTES.has(lower) && typeof value === 'string' && DANGEROUS_URL.test(value.replace(SCHEME_NOISE, ''));
 }
 
+// A snapshot of a large page is tens of thousands of nodes, scrubbed on the way to the agent's
+// first look at it: plain loops, no per-node arrays.
 function scrubAttributes(attributes: Record<string, unknown>): void {
-  for (const [name, value] of Object.entries(attributes)) {
-    if (isDangerous(name, value)) delete attributes[name];
+  for (const name in attributes) {
+    if (isDangerous(name, attributes[name])) delete attributes[name];
   }
 }
 
@@ -36,10 +38,11 @@ function scrubNode(node: serializedNodeWithId): void {
       return;
     }
     scrubAttributes(node.attributes);
+  } else if (node.type !== NodeType.Document) {
+    return;
   }
-  if (node.type === NodeType.Element || node.type === NodeType.Document) {
-    for (const child of node.childNodes) scrubNode(child);
-  }
+  const children = node.childNodes;
+  for (let i = 0; i < children.length; i++) scrubNode(children[i]!);
 }
 
 /** Makes the event harmless in place. */

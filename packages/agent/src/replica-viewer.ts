@@ -51,6 +51,21 @@ function applyDueNow(replayer: Replayer): void {
   if (typeof timer.rafCheck === 'function') timer.rafCheck();
 }
 
+/**
+ * rrweb rebuilds a document by open()ing it, and never close()s it: left open, the replica counts
+ * as still loading, and so does every page around it, the console's own included. The console
+ * page opens its link before its code has loaded (early-link.ts), so the replica is often built
+ * before that page has finished loading; it would then never fire its load event, and the
+ * browser's loading indicator would spin for as long as the console is open.
+ */
+function finishLoading(doc: Document): void {
+  if (doc.readyState === 'loading') doc.close();
+  for (const frame of doc.querySelectorAll('iframe')) {
+    const inner = frame.contentDocument;
+    if (inner) finishLoading(inner);
+  }
+}
+
 function div(className: string): HTMLDivElement {
   const el = document.createElement('div');
   el.className = className;
@@ -89,6 +104,8 @@ export class ReplicaViewer {
   private live: LiveReplica | null = null;
   private tool: ReplicaTool = 'none';
   private viewport = { width: 0, height: 0 };
+  // The host's size as the ResizeObserver last reported it (null until its first report).
+  private available: { width: number; height: number } | null = null;
   private scale = 1;
   private customerPoint: PagePoint | null = null;
   private highlightedId: number | null = null;
@@ -109,7 +126,11 @@ export class ReplicaViewer {
     this.frame.append(this.hoverBox, this.highlightBox, this.cursor, this.surface);
     this.frame.hidden = true;
     host.append(this.frame);
-    this.resizeObserver = new ResizeObserver(() => this.layout());
+    this.resizeObserver = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1]?.contentRect;
+      if (box) this.available = { width: box.width, height: box.height };
+      this.layout();
+    });
     this.resizeObserver.observe(host);
     this.listen();
     this.setTool('none');
@@ -154,7 +175,10 @@ export class ReplicaViewer {
     // rrweb scrolls the replica smoothly and rebuilds its document on every snapshot: overlays
     // follow the scroll as it happens, through listeners added to each rebuilt document.
     replayer.on('fullsnapshot-rebuilded', () => {
-      replayer.iframe.contentDocument?.addEventListener('scroll', () => this.scheduleRefresh(), { capture: true, passive: true });
+      const doc = replayer.iframe.contentDocument;
+      if (!doc) return;
+      doc.addEventListener('scroll', () => this.scheduleRefresh(), { capture: true, passive: true });
+      finishLoading(doc);
     });
     const previous = this.live;
     this.live = { replayer, layer, baseline: Date.now(), clockAtBaseline: performance.now() };
@@ -259,7 +283,12 @@ export class ReplicaViewer {
   private layout(): void {
     const { width, height } = this.viewport;
     if (!width || !height) return;
-    const available = this.host.getBoundingClientRect();
+    // The size the observer reported after the last layout, not a fresh measure: measuring here,
+    // in the middle of building a replica, would lay the console out once more before it is
+    // drawn. Until the first report there is nothing to fit to; the report lays the replica out,
+    // before that frame is painted.
+    const available = this.available;
+    if (!available) return;
     // Never enlarged: a phone-sized page at 1:1 is easier to read than a blurred one.
     this.scale = Math.min(1, available.width / width, available.height / height) || 1;
     this.frame.style.width = `${Math.floor(width * this.scale)}px`;

@@ -210,6 +210,8 @@ test('inviting shows the code and phrase, and the timeline follows the invite', 
     customerLink: 'connected',
   });
   await waitForConsoleText('customer-text', 'Customer connected');
+  // The timeline is drawn once per frame, however many events arrived in it.
+  await waitForConsoleText('timeline', 'Cobrowse started');
   const timeline = await consoleText('timeline');
   const steps = ['Invite created', 'Delivered by text message', 'Customer opened the link', 'Customer accepted', 'Cobrowse started'];
   let at = -1;
@@ -492,5 +494,36 @@ test('ending the session takes two presses and removes the replica when the sess
   assert.equal(await agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('iframe').length), 0);
   await waitForConsoleText('timeline', 'Cobrowse ended');
   await shoot('9-ended');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the console page opens its link before the console has loaded, and shows what arrived meanwhile', async () => {
+  view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
+  const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  // The console itself is held back until its link has authenticated and the customer's page has
+  // been sent: only the page's first, small script can have opened that link.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/agent/console.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const since = relay.received().length;
+  await page.goto(`${relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
+  await relay.waitFor('auth', undefined, since);
+  await sendSnapshot(customer);
+  await page.waitForTimeout(100);
+  release();
+  await page.waitForFunction(() => {
+    const iframe = document.querySelector('tandem-console')?.shadowRoot?.querySelector('.replica-layer iframe') as HTMLIFrameElement | null;
+    return iframe?.contentDocument?.body?.innerText.includes('Northwind Bank') ?? false;
+  });
+  // Built while the page was still loading, the replica must not keep it loading for ever.
+  await page.waitForLoadState('load', { timeout: 5_000 });
+  assert.equal(await page.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-layer iframe') as HTMLIFrameElement).contentDocument!.readyState), 'complete');
+  assert.equal(await page.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('veil')!.hidden), true);
+  assert.ok(!page.url().includes(GOOD_TOKEN), `token still in ${page.url()}`);
+  await page.context().close();
   assert.deepEqual(pageErrors, []);
 });

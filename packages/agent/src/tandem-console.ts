@@ -2,9 +2,10 @@
 // console for one call, for an agent desktop to embed or for the standalone page to fill.
 import type { AgentServerMessage, AgentView, CustomerLink } from '@tandem/protocol';
 import { AgentSocket } from './agent-socket.ts';
-import type { ConsoleLink } from './agent-socket.ts';
+import type { AgentSocketHandlers, ConsoleLink } from './agent-socket.ts';
 import { CONSOLE_MARKUP } from './console-markup.ts';
 import { CONSOLE_CSS } from './console-styles.ts';
+import { takeEarlyLink } from './early-link.ts';
 import { channelName, endReasonText, inviteIsOver, inviteStateText, timelineEntry } from './invite-timeline.ts';
 import type { TimelineEntry, Tone } from './invite-timeline.ts';
 import { ReplicaViewer } from './replica-viewer.ts';
@@ -37,6 +38,8 @@ const DELIVERY_TONES: Record<string, Tone> = { pending: 'neutral', sent: 'progre
 // Requests the customer ignores or declines leave no trace; after this the agent may ask again.
 const CONTROL_WAIT_MS = 30_000;
 const END_CONFIRM_MS = 4_000;
+// A background tab gets no animation frames; the timeline is drawn after this at the latest.
+const TIMELINE_LATEST_MS = 250;
 
 let sheet: CSSStyleSheet | null = null;
 
@@ -90,6 +93,9 @@ export class TandemConsole extends HTMLElement {
   private endArmedUntil = 0;
   private replicaSession: string | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
+  private timelineQueued = false;
+  // The replica was drawn from what the current connection sent (see the veil in renderReplica).
+  private replicaCurrent = false;
 
   constructor() {
     super();
@@ -145,28 +151,36 @@ export class TandemConsole extends HTMLElement {
     this.socketKey = key;
     if (!server || !token) return;
     this.link = 'connecting';
-    this.socket = new AgentSocket({
-      server,
-      token,
-      handlers: {
-        link: (state) => {
-          this.link = state;
-          this.render();
-        },
-        message: (message) => this.onMessage(message),
-        snapshot: (events) => {
-          try {
-            this.viewer?.showSnapshot(events);
-            this.replicaSession = this.view?.session?.state === 'active' ? this.view.session.id : null;
-          } catch (error) {
-            this.notice(error instanceof Error ? error.message : String(error), 'bad');
-          }
-          this.render();
-        },
-        delta: (events) => this.viewer?.applyDelta(events),
-        customerPointer: (point) => this.viewer?.moveCustomerPointer(point),
+    this.replicaCurrent = false;
+    const handlers: AgentSocketHandlers = {
+      link: (state) => {
+        this.link = state;
+        if (state !== 'live') this.replicaCurrent = false;
+        this.render();
       },
-    });
+      message: (message) => this.onMessage(message),
+      snapshot: (events) => {
+        try {
+          this.viewer?.showSnapshot(events);
+          this.replicaCurrent = true;
+          this.replicaSession = this.view?.session?.state === 'active' ? this.view.session.id : null;
+        } catch (error) {
+          this.notice(error instanceof Error ? error.message : String(error), 'bad');
+        }
+        this.render();
+      },
+      delta: (events) => this.viewer?.applyDelta(events),
+      customerPointer: (point) => this.viewer?.moveCustomerPointer(point),
+    };
+    // The console page opened this link before the console had loaded (early-link.ts): what it
+    // has received so far, often the customer's page already, is shown now.
+    const early = takeEarlyLink(server, token);
+    if (early) {
+      this.socket = early.socket;
+      early.attach(handlers);
+      return;
+    }
+    this.socket = new AgentSocket({ server, token, handlers });
     this.socket.start();
   }
 
@@ -261,7 +275,7 @@ export class TandemConsole extends HTMLElement {
           this.controlRequested = null;
           this.render();
         }
-        this.renderTimeline();
+        this.scheduleTimeline();
         break;
       case 'customer.link':
         if (this.view) this.view = { ...this.view, customerLink: message.state };
@@ -391,6 +405,23 @@ export class TandemConsole extends HTMLElement {
     }));
   }
 
+  /**
+   * Events arrive one message each, a whole call's history at once when the console connects:
+   * the timeline is drawn once per frame, not once per event (each draw lays the list out to
+   * scroll to its end).
+   */
+  private scheduleTimeline(): void {
+    if (this.timelineQueued) return;
+    this.timelineQueued = true;
+    const draw = () => {
+      if (!this.timelineQueued) return;
+      this.timelineQueued = false;
+      this.renderTimeline();
+    };
+    requestAnimationFrame(draw);
+    setTimeout(draw, TIMELINE_LATEST_MS);
+  }
+
   private renderTimeline(): void {
     const list = this.el('timeline');
     const entries = [...this.timeline.values()].sort((a, b) => a.seq - b.seq);
@@ -447,7 +478,10 @@ export class TandemConsole extends HTMLElement {
       : session ? `${sentence(endReasonText(session.endReason) || 'the session is over')}. Send a new invite to cobrowse again.`
       : 'The customer\'s screen appears here once they accept an invite.';
 
-    const veil = !hasReplica ? null
+    // The relay sends its cached snapshot as soon as the console has authenticated, before the
+    // view that makes the link live: a replica drawn from the current connection is up to date.
+    const connecting = this.link === 'connecting' || this.link === 'reconnecting';
+    const veil = !hasReplica || (connecting && this.replicaCurrent) ? null
       : !live ? 'Reconnecting to Tandem… the screen may be out of date.'
       : view?.customerLink === 'reconnecting' ? 'Customer reconnecting… the screen may be out of date.'
       : view?.customerLink === 'gone' ? 'The customer has left the page.'

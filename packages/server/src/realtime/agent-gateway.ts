@@ -125,12 +125,19 @@ export class AgentGateway {
             clearTimeout(authTimer);
             if (ws.readyState !== ws.OPEN) return;
             auth = claims;
+            // The customer's page first: a live session's relay hands over its cached snapshot
+            // now, before the call's view and timeline are read (bench: agent join). The view
+            // below is read after and leaves the session again if it ended meanwhile.
+            const [latest] = await this.s.sessions.list(claims.orgId, { conversationId: claims.conversationId, limit: 1 });
+            if (ws.readyState === ws.OPEN && latest?.state === 'active') joinOrLeave(latest.id);
             unsubscribe = await this.s.bus.subscribe(orgEventsTopic(claims.orgId), () => void refresh().catch((err) => this.s.log.warn({ err }, 'agent refresh failed')));
             const view = await loadAgentView(this.s, claims.orgId, claims.conversationId, 'reconnecting');
-            send({ type: 'ready', agentId: claims.agentId, view });
-            // A live session is joined at once: the relay's cached snapshot reaches the agent
-            // without waiting for the timeline's events to be read (bench: agent join).
-            if (ws.readyState === ws.OPEN && view.session?.state === 'active') joinOrLeave(view.session.id);
+            if (ws.readyState !== ws.OPEN) return;
+            joinOrLeave(view.session?.state === 'active' ? view.session.id : null);
+            // The relay told the customer's link before this view existed on the console's side:
+            // the view carries it as it is now.
+            const customerLink = view.session?.state === 'active' ? (relay?.customerLink ?? 'reconnecting') : view.customerLink;
+            send({ type: 'ready', agentId: claims.agentId, view: { ...view, customerLink } });
             await refresh();
           },
           () => this.close(ws, 'UNAUTHORIZED'),

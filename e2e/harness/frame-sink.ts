@@ -53,7 +53,7 @@ export function relayFrameDecoder(): (data: Buffer) => DecodedFrame {
     // Pointer bodies are two int32s; shown as the JSON a test can compare.
     if (kind === 'pointer') return { kind, seq: header.seq, bytes: Buffer.from(JSON.stringify(decodePointer(body))) };
     if (header.compressed) body = inflater.inflate(body, header.seq, kind === 'snapshot');
-    else inflater.pass(header.seq, kind === 'snapshot');
+    else inflater.pass(body, header.seq, kind === 'snapshot');
     return { kind, seq: header.seq, bytes: Buffer.from(body) };
   };
 }

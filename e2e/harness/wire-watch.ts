@@ -37,7 +37,7 @@ export function decodeSentFrame(opcode: number, payload: string, inflater = new 
       unreadable = true;
     }
   } else if (sequenced) {
-    inflater.pass(header.seq, header.kind === FRAME_KIND.SNAPSHOT);
+    inflater.pass(body, header.seq, header.kind === FRAME_KIND.SNAPSHOT);
   }
   return { opcode, text: Buffer.from(body).toString('utf8'), kind: header.kind, compressed: header.compressed, ...(unreadable ? { unreadable } : {}) };
 }

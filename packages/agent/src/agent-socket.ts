@@ -5,6 +5,7 @@ import type { AgentClientMessage, AgentServerMessage } from '@tandem/protocol';
 import type { eventWithTime } from '@rrweb/types';
 import { FRAME_KIND, decodeFrameHeader } from '@tandem/protocol/relay-frame';
 import { PageFrameReader } from './page-frame.ts';
+import type { FrameResult } from './page-frame.ts';
 import type { PagePoint } from './page-frame.ts';
 import { SeqTracker } from './seq-tracker.ts';
 import type { SeqVerdict } from './seq-tracker.ts';
@@ -48,6 +49,9 @@ export class AgentSocket {
   private stopped = false;
   private readonly tracker = new SeqTracker();
   private readonly reader = new PageFrameReader();
+  // Frames are handled in arrival order. Only a compressed snapshot takes time (the browser
+  // inflates it asynchronously); what arrives meanwhile waits behind it, since it is read against it.
+  private busy: Promise<void> | null = null;
   private pendingPointer: Extract<AgentClientMessage, { type: 'pointer' }> | null = null;
   private pointerFrame: number | null = null;
 
@@ -108,13 +112,16 @@ export class AgentSocket {
     this.socket = socket;
     socket.addEventListener('open', () => {
       socket.send(JSON.stringify({ type: 'auth', token: this.options.token } satisfies AgentClientMessage));
-      this.tracker.reset();
-      this.reader.reset();
+      this.inOrder(() => {
+        this.tracker.reset();
+        this.reader.reset();
+      });
     });
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (socket !== this.socket) return;
       if (event.data instanceof ArrayBuffer) {
-        this.handleFrame(new Uint8Array(event.data));
+        const bytes = new Uint8Array(event.data);
+        this.inOrder(() => this.handleFrame(bytes));
       } else if (typeof event.data === 'string') {
         this.handleText(event.data);
       }
@@ -156,7 +163,16 @@ export class AgentSocket {
     this.options.handlers.message(typed);
   }
 
-  private handleFrame(bytes: Uint8Array): void {
+  private inOrder(op: () => void | Promise<void>): void {
+    const run = this.busy ? this.busy.then(op) : op();
+    if (!run) return;
+    const tracked: Promise<void> = run.catch(() => undefined).then(() => {
+      if (this.busy === tracked) this.busy = null;
+    });
+    this.busy = tracked;
+  }
+
+  private handleFrame(bytes: Uint8Array): void | Promise<void> {
     // A delta is judged by its number before it is read: one the replica cannot apply is not
     // inflated at all, and the snapshot request says why (joined vs gap).
     const header = decodeFrameHeader(bytes);
@@ -165,6 +181,11 @@ export class AgentSocket {
       if (verdict !== 'apply') return this.act(verdict);
     }
     const result = this.reader.read(bytes);
+    if (result instanceof Promise) return result.then((r) => this.apply(r));
+    this.apply(result);
+  }
+
+  private apply(result: FrameResult): void {
     const { handlers } = this.options;
     if (!result.ok) {
       if (result.sequenced) this.act(this.tracker.lost());

@@ -1,7 +1,7 @@
 // Turns one binary frame from the agent socket into what the replica needs: the header says what
-// it is; the body (a piece of the page's deflate stream, see @tandem/protocol/frame-stream) is
-// JSON we check the shape of, because it comes from a browser we do not control. Stateful: the
-// pieces of a stream are only readable in order, from its snapshot on.
+// it is; the body (a deflated snapshot, or a delta's piece of the deflate stream that follows it:
+// @tandem/protocol/frame-stream) is JSON we check the shape of, because it comes from a browser
+// we do not control. Stateful: deltas are only readable in order, from their snapshot on.
 import { FRAME_KIND, decodeFrameHeader, decodePointer, frameBody } from '@tandem/protocol/relay-frame';
 import { FrameInflater } from '@tandem/protocol/frame-stream';
 import type { eventWithTime } from '@rrweb/types';
@@ -30,6 +30,38 @@ export type FrameResult =
 
 const decoder = new TextDecoder();
 
+/**
+ * A deflated snapshot, by the browser's own inflate: a console that just opened would otherwise
+ * spend its first tens of milliseconds warming pako up on the largest frame (bench: agent join).
+ */
+async function inflateNative(body: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  const reader = new Blob([body as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      void reader.cancel();
+      throw new Error('inflated snapshot too large');
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return all;
+}
+
+function parseEvents(json: Uint8Array): eventWithTime[] | null {
+  const parsed: unknown = JSON.parse(decoder.decode(json));
+  return Array.isArray(parsed) && parsed.every(isEvent) ? parsed : null;
+}
+
 export class PageFrameReader {
   private readonly inflater = new FrameInflater();
 
@@ -38,26 +70,40 @@ export class PageFrameReader {
     this.inflater.reset();
   }
 
-  read(bytes: Uint8Array): FrameResult {
+  /**
+   * Synchronous, except for a compressed snapshot (a promise): frames after it must wait for it,
+   * since the deltas that follow are read against it.
+   */
+  read(bytes: Uint8Array): FrameResult | Promise<FrameResult> {
     const header = decodeFrameHeader(bytes);
     if (!header) return { ok: false, sequenced: false };
-    const sequenced = header.kind === FRAME_KIND.SNAPSHOT || header.kind === FRAME_KIND.DELTA;
     if (header.kind === FRAME_KIND.POINTER) {
       const point = decodePointer(frameBody(bytes));
       return point ? { ok: true, frame: { kind: 'pointer', point } } : { ok: false, sequenced: false };
     }
-    if (!sequenced) return { ok: true, frame: null };
-    const snapshot = header.kind === FRAME_KIND.SNAPSHOT;
-    let parsed: unknown;
+    if (header.kind !== FRAME_KIND.SNAPSHOT && header.kind !== FRAME_KIND.DELTA) return { ok: true, frame: null };
+    const body = frameBody(bytes);
+    const { seq } = header;
+    if (header.kind === FRAME_KIND.SNAPSHOT) {
+      this.inflater.reset();
+      const json = header.compressed ? inflateNative(body, this.inflater.maxBytes) : Promise.resolve(body);
+      return json.then(
+        (text) => {
+          const events = parseEvents(text);
+          if (!events) return { ok: false, sequenced: true } as const;
+          this.inflater.startStream(text, seq);
+          return { ok: true, frame: { kind: 'snapshot', seq, events } } as const;
+        },
+        () => ({ ok: false, sequenced: true }) as const,
+      );
+    }
     try {
-      let body = frameBody(bytes);
-      if (header.compressed) body = this.inflater.inflate(body, header.seq, snapshot);
-      else this.inflater.pass(header.seq, snapshot);
-      parsed = JSON.parse(decoder.decode(body));
+      const json = header.compressed ? this.inflater.inflateDelta(body, seq) : body;
+      if (!header.compressed) this.inflater.pass(body, seq, false);
+      const events = parseEvents(json);
+      return events ? { ok: true, frame: { kind: 'delta', seq, events } } : { ok: false, sequenced: true };
     } catch {
       return { ok: false, sequenced: true };
     }
-    if (!Array.isArray(parsed) || !parsed.every(isEvent)) return { ok: false, sequenced: true };
-    return { ok: true, frame: { kind: snapshot ? 'snapshot' : 'delta', seq: header.seq, events: parsed } };
   }
 }

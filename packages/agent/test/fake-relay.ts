@@ -136,7 +136,8 @@ export async function startFakeRelay(options: FakeRelayOptions): Promise<FakeRel
         return;
       }
       const json = Buffer.from(JSON.stringify(body), 'utf8');
-      // Compressed bodies are pieces of one stream per snapshot, as the customer's page sends them.
+      // Compressed deltas are pieces of one stream against their snapshot, as the customer's page sends them.
+      if (!compressed && kind === FRAME_KIND.SNAPSHOT) deflater.startStream(json);
       const frame = encodeFrame(kind, seq, compressed ? deflater.deflate(json, kind === FRAME_KIND.SNAPSHOT) : json, compressed);
       for (const socket of agents) socket.send(frame);
     },

@@ -28,12 +28,30 @@ test('deltas compressed against the stream are a fraction of their size (what a 
   assert.ok(sent < raw * 0.25, `deltas ${sent} of ${raw} bytes`);
 });
 
-test('the stream is standard raw deflate: zlib reads a snapshot and its deltas joined', () => {
+test('standard raw deflate: zlib reads a snapshot, and its deltas with the snapshot as dictionary', () => {
   const d = new FrameDeflater();
-  const bodies = [snapshot(100), delta(1), delta(2), delta(3)];
-  const pieces = bodies.map((b, i) => d.deflate(b, i === 0));
-  const all = inflateRawSync(Buffer.concat(pieces), { finishFlush: constants.Z_SYNC_FLUSH });
-  assert.equal(all.toString(), bodies.map((b) => dec.decode(b)).join(''));
+  const snap = snapshot(3000); // longer than deflate's 32 KiB window
+  const deltas = [delta(1), delta(2), delta(3)];
+  assert.equal(inflateRawSync(d.deflateSnapshot(snap)).toString(), dec.decode(snap));
+  const pieces = deltas.map((b) => d.deflateDelta(b));
+  const all = inflateRawSync(Buffer.concat(pieces), { finishFlush: constants.Z_SYNC_FLUSH, dictionary: snap.subarray(snap.byteLength - 32 * 1024) });
+  assert.equal(all.toString(), deltas.map((b) => dec.decode(b)).join(''));
+});
+
+test('a snapshot the browser compressed (CompressionStream) starts the same stream', async () => {
+  const d = new FrameDeflater();
+  const r = new FrameInflater();
+  const snap = snapshot(400);
+  d.startStream(snap);
+  const native = new Uint8Array(await new Response(new Blob([snap]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer());
+  const pieces = [d.deflateDelta(delta(7)), d.deflateDelta(delta(8))];
+  assert.equal(dec.decode(r.inflateSnapshot(native, 1)), dec.decode(snap));
+  assert.equal(dec.decode(r.inflateDelta(pieces[0]!, 2)), dec.decode(delta(7)));
+  assert.equal(dec.decode(r.inflateDelta(pieces[1]!, 3)), dec.decode(delta(8)));
+  // And a reader that inflated the snapshot itself hands it over with startStream.
+  const r2 = new FrameInflater();
+  r2.startStream(snap, 1);
+  assert.equal(dec.decode(r2.inflateDelta(pieces[0]!, 2)), dec.decode(delta(7)));
 });
 
 test('a new snapshot starts a new stream: a receiver that joins there reads it without the earlier pieces', () => {

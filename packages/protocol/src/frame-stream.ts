@@ -1,23 +1,32 @@
 /**
  * Compression of the page stream, shared by both ends: `@tandem/protocol/frame-stream`.
  *
- * The page's snapshot and delta bodies form ONE raw-deflate stream per snapshot: a snapshot frame
- * starts a new stream, and every delta after it is the next piece of that stream, sync-flushed so
- * that it ends on a byte boundary and can be inflated as soon as it arrives. A delta is mostly the
- * same JSON keys and node ids as the frames before it, so it compresses to a few bytes against
- * that history, where a delta deflated on its own barely shrinks (bench: bytes on the wire).
+ * A compressed SNAPSHOT body is a complete raw-deflate stream of the snapshot's JSON, so either
+ * end may use the browser's own (de)compression for it (fast on a big page, and off pako's cold
+ * JIT on a console that just opened: bench, agent join). The DELTAS after it are the pieces of
+ * one raw-deflate stream that starts with the snapshot's JSON as its preset dictionary, each piece
+ * sync-flushed so it ends on a byte boundary and can be inflated as soon as it arrives. A delta
+ * is mostly the same keys, node ids and text as the snapshot and the deltas before it, so it
+ * compresses to a few bytes against that history, where a delta deflated on its own barely
+ * shrinks (bench: bytes on the wire).
  *
  * The relay never reads bodies: it can forward, cache and replay frames as they are, because its
- * cache is exactly "the latest snapshot and every delta since", i.e. one whole stream. A receiver
- * that misses a piece cannot read the next ones and must start again from a snapshot. Deflate
- * cannot tell on its own: a piece read against the wrong history inflates to wrong text without
- * an error. So the inflater also checks the frames' sequence numbers and refuses any piece that
- * does not follow the one before.
+ * cache is exactly "the latest snapshot and every delta since", i.e. what a reader needs. A
+ * reader that misses a delta cannot read the next ones and must start again from a snapshot.
+ * Deflate cannot tell on its own: a piece read against the wrong history inflates to wrong text
+ * without an error. So the inflater also checks the frames' sequence numbers and refuses any
+ * piece that does not follow the one before.
  *
- * pako rather than CompressionStream: the browser's streams cannot sync-flush, and pako's
- * synchronous calls (≈ 10 µs for a small delta) keep frames in order without a promise chain.
+ * pako for the deltas: the browser's streams cannot sync-flush, and pako's synchronous calls
+ * (≈ 10 µs for a small delta) keep frames in order without a promise chain.
  */
-import { Deflate, Inflate, Z_SYNC_FLUSH } from 'pako';
+import { Deflate, Inflate, Z_SYNC_FLUSH, deflateRaw, inflateRaw } from 'pako';
+
+/** Deflate's window: only this much of a dictionary can ever be referred to. */
+const WINDOW_BYTES = 32 * 1024;
+const CHUNK_BYTES = 4096;
+
+const dictionaryOf = (snapshotJson: Uint8Array) => snapshotJson.subarray(Math.max(0, snapshotJson.byteLength - WINDOW_BYTES));
 
 /** The customer's page: one per capture connection. */
 export class FrameDeflater {
@@ -25,16 +34,32 @@ export class FrameDeflater {
   private readonly out: Uint8Array[] = [];
 
   /**
-   * Deflates the body of the next frame. `startsStream` for a snapshot: the receiver starts a new
-   * inflater there, so the history of the previous stream is dropped on both sides.
+   * A snapshot was taken: the deltas after it compress against it. The snapshot's own body is
+   * compressed apart, by deflateSnapshot() or the browser's CompressionStream('deflate-raw').
    */
-  deflate(body: Uint8Array, startsStream: boolean): Uint8Array {
-    if (startsStream || !this.stream) {
-      this.stream = new Deflate({ raw: true, level: 6, chunkSize: 4096 });
-      this.stream.onData = (chunk) => this.out.push(chunk);
-    }
-    if (!this.stream.push(body, Z_SYNC_FLUSH)) throw new Error(`deflate failed: ${this.stream.msg}`);
+  startStream(snapshotJson: Uint8Array): void {
+    this.stream = new Deflate({ raw: true, level: 6, chunkSize: CHUNK_BYTES, dictionary: dictionaryOf(snapshotJson) });
+    this.stream.onData = (chunk) => this.out.push(chunk);
+  }
+
+  /** A snapshot body, compressed here (synchronously), and the stream its deltas continue. */
+  deflateSnapshot(snapshotJson: Uint8Array): Uint8Array {
+    this.startStream(snapshotJson);
+    return deflateRaw(snapshotJson, { level: 6 });
+  }
+
+  /** The next delta's piece of the stream. */
+  deflateDelta(json: Uint8Array): Uint8Array {
+    // Deltas before any snapshot: nobody can read them, but they still must not throw.
+    if (!this.stream) this.startStream(new Uint8Array(0));
+    const stream = this.stream!;
+    if (!stream.push(json, Z_SYNC_FLUSH)) throw new Error(`deflate failed: ${stream.msg}`);
     return joinChunks(this.out.splice(0));
+  }
+
+  /** deflateSnapshot or deflateDelta by frame kind. */
+  deflate(json: Uint8Array, snapshot: boolean): Uint8Array {
+    return snapshot ? this.deflateSnapshot(json) : this.deflateDelta(json);
   }
 }
 
@@ -43,25 +68,54 @@ export class FrameInflateError extends Error {}
 /** Inflated bodies larger than this are refused: a page could otherwise send a deflate bomb. */
 export const MAX_INFLATED_FRAME_BYTES = 64 * 1024 * 1024;
 
-/** A receiver (agent console, test harness): one per page stream it reads. */
+/** A reader (agent console, test harness): one per page stream it reads. */
 export class FrameInflater {
   private stream: Inflate | null = null;
   private out: Uint8Array[] = [];
   private size = 0;
   private lastSeq = 0;
 
-  constructor(private readonly maxBytes = MAX_INFLATED_FRAME_BYTES) {}
+  constructor(readonly maxBytes = MAX_INFLATED_FRAME_BYTES) {}
 
   /**
-   * Inflates the piece of frame `seq`. `startsStream` for a snapshot frame. Throws
-   * FrameInflateError when the piece does not follow the one before (a frame was missed), is
-   * corrupt or too large; the stream is then unusable until the next snapshot.
+   * Snapshot frame `seq`, inflated elsewhere (the browser's DecompressionStream): the deltas after
+   * it are read against it.
    */
-  inflate(piece: Uint8Array, seq: number, startsStream: boolean): Uint8Array {
-    if (startsStream) this.stream = this.open();
+  startStream(snapshotJson: Uint8Array, seq: number): void {
+    const stream = new Inflate({ raw: true, chunkSize: CHUNK_BYTES, dictionary: dictionaryOf(snapshotJson) });
+    stream.onData = (chunk) => {
+      this.size += chunk.byteLength;
+      // Keep counting but stop keeping once over the limit: inflateDelta() throws after the push.
+      if (this.size <= this.maxBytes) this.out.push(chunk);
+    };
+    this.stream = stream;
+    this.lastSeq = seq;
+  }
+
+  /** Snapshot frame `seq`, inflated here (synchronously); the deltas after it are read against it. */
+  inflateSnapshot(piece: Uint8Array, seq: number): Uint8Array {
+    this.stream = null;
+    let json: Uint8Array;
+    try {
+      json = inflateRaw(piece);
+    } catch (err) {
+      throw new FrameInflateError(`inflate failed: ${(err as Error).message}`);
+    }
+    // pako reports a corrupt stream by returning undefined rather than throwing.
+    if (!(json instanceof Uint8Array)) throw new FrameInflateError('inflate failed: corrupt snapshot');
+    if (json.byteLength > this.maxBytes) throw new FrameInflateError('inflated frame too large');
+    this.startStream(json, seq);
+    return json;
+  }
+
+  /**
+   * Delta frame `seq`'s piece. Throws FrameInflateError when it does not follow the frame before
+   * (one was missed), is corrupt or too large; the stream is then unusable until the next snapshot.
+   */
+  inflateDelta(piece: Uint8Array, seq: number): Uint8Array {
     const stream = this.stream;
     if (!stream) throw new FrameInflateError('a delta arrived before its snapshot');
-    if (!startsStream && seq !== this.lastSeq + 1) {
+    if (seq !== this.lastSeq + 1) {
       this.stream = null;
       throw new FrameInflateError(`frame ${seq} does not follow frame ${this.lastSeq}`);
     }
@@ -76,28 +130,24 @@ export class FrameInflater {
     return joinChunks(this.out.splice(0));
   }
 
+  /** inflateSnapshot or inflateDelta by frame kind. */
+  inflate(piece: Uint8Array, seq: number, snapshot: boolean): Uint8Array {
+    return snapshot ? this.inflateSnapshot(piece, seq) : this.inflateDelta(piece, seq);
+  }
+
   /**
-   * Frame `seq` came uncompressed: it is not part of the stream, but the next piece must follow it.
-   * An uncompressed snapshot ends the stream.
+   * Frame `seq` came uncompressed: it is not part of the stream, but the next piece must follow
+   * it. An uncompressed snapshot starts a stream like any other.
    */
-  pass(seq: number, snapshot: boolean): void {
-    if (snapshot || seq !== this.lastSeq + 1) this.stream = null;
+  pass(json: Uint8Array, seq: number, snapshot: boolean): void {
+    if (snapshot) return this.startStream(json, seq);
+    if (seq !== this.lastSeq + 1) this.stream = null;
     this.lastSeq = seq;
   }
 
   /** Forget the stream (e.g. the page reconnected): the next piece must start one. */
   reset(): void {
     this.stream = null;
-  }
-
-  private open(): Inflate {
-    const stream = new Inflate({ raw: true, chunkSize: 4096 });
-    stream.onData = (chunk) => {
-      this.size += chunk.byteLength;
-      // Keep counting but stop keeping once over the limit: inflate() throws after the push.
-      if (this.size <= this.maxBytes) this.out.push(chunk);
-    };
-    return stream;
   }
 }
 

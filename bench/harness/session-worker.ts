@@ -21,7 +21,7 @@ export type WorkerCommand =
 export type WorkerReply =
   | { type: 'started'; count: number; failed: number }
   | { type: 'measuring' }
-  | { type: 'collected'; latencies: number[]; loopLagP99Ms: number }
+  | { type: 'collected'; latencies: number[]; loopLagP99Ms: number; loopLagMaxMs: number }
   | { type: 'stopped' };
 
 const now = () => performance.now();
@@ -187,7 +187,7 @@ if (parentPort) {
       case 'collect': {
         const latencies = sink.latencies ?? [];
         sink.latencies = null;
-        return reply({ type: 'collected', latencies, loopLagP99Ms: lag.percentile(99) / 1e6 });
+        return reply({ type: 'collected', latencies, loopLagP99Ms: lag.percentile(99) / 1e6, loopLagMaxMs: lag.max / 1e6 });
       }
       case 'stop':
         clearInterval(ticker);

@@ -58,7 +58,30 @@ class LoadWorker {
  * `handOn`: a smoke run leaves its server (started with the inspector) parked for the idle
  * visitors scenario, which would otherwise spend 10–20 s starting one.
  */
-export async function sessionsPerMachine(opts: { levels: number[]; windowMs: number; setupConcurrency: number; workers: number; handOn?: boolean }): Promise<BenchRow[]> {
+interface Window {
+  lat: ReturnType<typeof summarize>;
+  cpuPercent: number;
+  rssBytes: number;
+  serverLagMaxMs: number;
+  genLagMaxMs: number;
+}
+
+/** The server's event-loop lag since its previous scrape (prom-client resets it on each). */
+async function serverLoopLagMaxMs(server: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/^nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1] ?? NaN) * 1000;
+}
+
+async function measureWindow(server: ServerProcess, workers: LoadWorker[], windowMs: number): Promise<Window> {
+  await serverLoopLagMaxMs(server);
+  await Promise.all(workers.map((w) => w.ask({ type: 'measure' })));
+  const { cpuPercent, rssBytes } = await cpuPercentOver(server.pid, windowMs);
+  const collected = await Promise.all(workers.map((w) => w.ask<'collected'>({ type: 'collect' })));
+  const serverLagMaxMs = await serverLoopLagMaxMs(server);
+  return { lat: summarize(collected.flatMap((c) => c.latencies)), cpuPercent, rssBytes, serverLagMaxMs, genLagMaxMs: Math.max(...collected.map((c) => c.loopLagMaxMs)) };
+}
+
+export async function sessionsPerMachine(opts: { levels: number[]; windowMs: number; topWindows: number; setupConcurrency: number; workers: number; handOn?: boolean }): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const points: NonNullable<typeof chartData.sessions> = [];
   const max = Math.max(...opts.levels);
@@ -79,23 +102,26 @@ export async function sessionsPerMachine(opts: { levels: number[]; windowMs: num
       const started = await Promise.all(workers.map((w, k) => w.ask<'started'>({ type: 'start', sessions: adding.filter((_, i) => i % workers.length === k) })));
       failed = started.reduce((a, r) => a + r.failed, 0);
       await sleep(2000);
-      await Promise.all(workers.map((w) => w.ask({ type: 'measure' })));
-      const { cpuPercent, rssBytes } = await cpuPercentOver(server.pid, opts.windowMs);
-      const collected = await Promise.all(workers.map((w) => w.ask<'collected'>({ type: 'collect' })));
-      const lat = summarize(collected.flatMap((c) => c.latencies));
-      const lagP99 = Math.max(...collected.map((c) => c.loopLagP99Ms));
-      const rssMiB = rssBytes / 2 ** 20;
-      points.push({ sessions: level, p99Ms: lat.p99, cpuPercent, rssMiB });
+      // The top level is measured over several windows: one stall of the whole machine (this is a
+      // VM on 2 cores, shared with the load generator) moves a single window's p99 by tens of ms,
+      // so the row gives the median window and the note every window, with where the stall was.
+      const windows: Window[] = [];
+      for (let k = 0; k < (level === max ? opts.topWindows : 1); k++) windows.push(await measureWindow(server, workers, opts.windowMs));
+      const byP99 = [...windows].sort((a, b) => a.lat.p99 - b.lat.p99);
+      const mid = byP99[Math.floor((byP99.length - 1) / 2)]!;
+      const rssMiB = mid.rssBytes / 2 ** 20;
+      points.push({ sessions: level, p99Ms: mid.lat.p99, cpuPercent: mid.cpuPercent, rssMiB });
+      const each = windows.length > 1 ? `; p99 of each ${opts.windowMs / 1000} s window: ${windows.map((w) => `${w.lat.p99.toFixed(1)} ms (server loop lag max ${w.serverLagMaxMs.toFixed(0)}, load generator ${w.genLagMaxMs.toFixed(0)})`).join(', ')}` : `; loop lag max: server ${mid.serverLagMaxMs.toFixed(0)} ms, load generator ${mid.genLagMaxMs.toFixed(0)} ms`;
       rows.push({
         scenario: 'sessions per machine',
-        metric: `${level} active: p99 relay latency`,
-        tandem: lat.p99,
+        metric: `${level} active: p99 relay latency${windows.length > 1 ? `, median of ${windows.length} windows` : ''}`,
+        tandem: mid.lat.p99,
         baseline: null,
         unit: 'ms',
         better: 'lower',
         target: level === max ? '≤ 50 ms at 2,000' : 'report',
-        met: level === max && max >= 2000 ? lat.p99 <= 50 : null,
-        note: `p50 ${lat.p50.toFixed(1)} ms, ${Math.round(lat.n / (opts.windowMs / 1000))} frames/s relayed; server CPU ${cpuPercent.toFixed(0)}% of a core, RSS ${rssMiB.toFixed(0)} MiB (+${((rssBytes - baseRss) / 2 ** 20).toFixed(0)} over set-up); load generator loop lag p99 ${lagP99.toFixed(0)} ms${failed ? `; ${failed} sessions failed to start` : ''}`,
+        met: level === max && max >= 2000 ? mid.lat.p99 <= 50 : null,
+        note: `p50 ${mid.lat.p50.toFixed(1)} ms, ${Math.round(mid.lat.n / (opts.windowMs / 1000))} frames/s relayed; server CPU ${mid.cpuPercent.toFixed(0)}% of a core, RSS ${rssMiB.toFixed(0)} MiB (+${((mid.rssBytes - baseRss) / 2 ** 20).toFixed(0)} over set-up)${each}${failed ? `; ${failed} sessions failed to start` : ''}`,
       });
     }
   } finally {

@@ -125,7 +125,11 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
       if (kind === 'snapshot') {
         // The deltas after it are compressed against it at once, in order; only sending waits.
         deflater.startStream(json);
-        sendInOrder(deflateNative(json).then((body) => encodeFrame(FRAME_KIND.SNAPSHOT, frameSeq, body, true)));
+        // Should the browser fail to deflate it, the snapshot goes as it is: its deltas still follow.
+        sendInOrder(deflateNative(json).then(
+          (body) => encodeFrame(FRAME_KIND.SNAPSHOT, frameSeq, body, true),
+          () => encodeFrame(FRAME_KIND.SNAPSHOT, frameSeq, json, false),
+        ));
       } else {
         sendInOrder(encodeFrame(FRAME_KIND.DELTA, frameSeq, deflater.deflateDelta(json), true));
       }

@@ -138,3 +138,24 @@ test('ending tells the page, closes it, and tells agents the customer is gone', 
   assert.deepEqual(capture.closed, { code: 4007, reason: 'session ended' });
   assert.deepEqual(agent.json.at(-1), { type: 'customer.link', state: 'gone' });
 });
+
+test('an agent that cannot read the cached stream is resent it once, then the page is asked for a fresh snapshot', () => {
+  const { relay, capture } = relayWithCapture();
+  relay.fromCapture(snap(1));
+  relay.fromCapture(delta(2));
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  relay.resync(agent);
+  assert.deepEqual(agent.seqs(), ['S1', 'D2', 'S1', 'D2'], 'first request: the cache again');
+  assert.ok(!capture.json.some((m) => m.type === 'snapshot.request'));
+  relay.resync(agent);
+  assert.deepEqual(agent.seqs(), ['S1', 'D2', 'S1', 'D2'], 'second request against the same snapshot: not replayed in a loop');
+  assert.ok(capture.json.some((m) => m.type === 'snapshot.request' && m.reason === 'agent_gap'));
+  relay.fromCapture(delta(3));
+  assert.deepEqual(agent.seqs().slice(4), [], 'it waits for the fresh snapshot');
+  relay.fromCapture(snap(4));
+  relay.fromCapture(delta(5));
+  assert.deepEqual(agent.seqs().slice(4), ['S4', 'D5']);
+  relay.resync(agent);
+  assert.deepEqual(agent.seqs().slice(6), ['S4', 'D5'], 'a new snapshot: the cache is tried again first');
+});

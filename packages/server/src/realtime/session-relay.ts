@@ -25,6 +25,8 @@ interface AgentSlot {
   stale: boolean;
   /** Joined before any snapshot existed: waits for the first. */
   waiting: boolean;
+  /** The cached snapshot this agent was last sent again on its own request. */
+  resyncedFrom: Uint8Array | null;
 }
 
 /**
@@ -137,7 +139,7 @@ export class SessionRelay {
   }
 
   addAgent(peer: RelayPeer) {
-    const slot: AgentSlot = { peer, stale: false, waiting: false };
+    const slot: AgentSlot = { peer, stale: false, waiting: false, resyncedFrom: null };
     this.agents.add(slot);
     peer.sendJson({ type: 'customer.link', state: this.customerLink } satisfies AgentServerMessage);
     this.catchUp(slot);
@@ -149,9 +151,22 @@ export class SessionRelay {
     this.toCapture({ type: 'agent.presence', agents: this.agents.size });
   }
 
-  /** An agent saw a gap in the sequence: it starts again from a snapshot. */
+  /**
+   * An agent saw a gap in the sequence: it starts again from the cached snapshot. Asking twice
+   * against the same cached snapshot means the cache itself does not read for it (nothing the
+   * relay can repair), so the page is asked for a fresh one instead of replaying it in a loop.
+   */
   resync(peer: RelayPeer) {
-    for (const a of this.agents) if (a.peer === peer) this.catchUp(a);
+    for (const a of this.agents) {
+      if (a.peer !== peer) continue;
+      if (this.snapshot && a.resyncedFrom === this.snapshot) {
+        a.waiting = true;
+        this.requestSnapshot('agent_gap');
+        continue;
+      }
+      a.resyncedFrom = this.snapshot;
+      this.catchUp(a);
+    }
   }
 
   /** Stale agents whose socket drained get the cached snapshot and deltas again. */

@@ -44,6 +44,22 @@ describe('live relay: capture socket -> agent console', () => {
     return a;
   }
 
+  test("a console hears its own call's events, and other calls' events cost it nothing", async () => {
+    const mine = await connectedCall(s);
+    const other = await connectedCall(s);
+    const token = (await s.api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: mine.id })).body.token as string;
+    const a = await agent(token);
+    await a.until(() => a.json.some((m) => m.type === 'view'), 5000, 'the first view');
+    const before = a.json.length;
+    assert.equal((await s.api('POST', '/v1/invites', { conversationId: other.id, channels: ['code'] })).status, 201);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(a.json.slice(before), [], "another call's invite reached this console");
+    const inv = (await s.api('POST', '/v1/invites', { conversationId: mine.id, channels: ['code'] })).body;
+    await a.until(() => a.json.some((m) => m.type === 'event' && m.event.type === 'invite.created'), 5000, 'its own invite.created');
+    await a.until(() => a.json.some((m) => m.type === 'view' && m.view.invite?.id === inv.id), 5000, 'a view with its invite');
+    a.close();
+  });
+
   test('the agent receives the page stream byte for byte; a late agent starts from snapshot + deltas', async () => {
     const live = await liveSession();
     const cap = await capture(live.captureToken);

@@ -4,7 +4,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AgentClientMessage, CLOSE_CODES, type AgentServerMessage, type CloseCodeName } from '@tandem/protocol';
 import type { Services } from '../api/services.ts';
-import { orgEventsTopic } from '../domain/deps.ts';
+import { concernsConversation, orgEventsTopic } from '../domain/deps.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { listEvents } from '../events/event-log.ts';
 import { loadAgentView } from './agent-view.ts';
@@ -130,7 +130,9 @@ export class AgentGateway {
             // below is read after and leaves the session again if it ended meanwhile.
             const [latest] = await this.s.sessions.list(claims.orgId, { conversationId: claims.conversationId, limit: 1 });
             if (ws.readyState === ws.OPEN && latest?.state === 'active') joinOrLeave(latest.id);
-            unsubscribe = await this.s.bus.subscribe(orgEventsTopic(claims.orgId), () => void refresh().catch((err) => this.s.log.warn({ err }, 'agent refresh failed')));
+            unsubscribe = await this.s.bus.subscribe(orgEventsTopic(claims.orgId), (m) => {
+              if (concernsConversation(m, claims.conversationId)) void refresh().catch((err) => this.s.log.warn({ err }, 'agent refresh failed'));
+            });
             const view = await loadAgentView(this.s, claims.orgId, claims.conversationId, 'reconnecting');
             if (ws.readyState !== ws.OPEN) return;
             joinOrLeave(view.session?.state === 'active' ? view.session.id : null);

@@ -49,12 +49,10 @@ export function relayFrameDecoder(): (data: Buffer) => DecodedFrame {
     const header = decodeFrameHeader(bytes);
     if (!header || header.kind === FRAME_KIND.CONTROL_RESULT) throw new Error('not a page frame');
     const kind = header.kind === FRAME_KIND.SNAPSHOT ? 'snapshot' : header.kind === FRAME_KIND.DELTA ? 'delta' : 'pointer';
-    let body = frameBody(bytes);
+    const body = frameBody(bytes);
     // Pointer bodies are two int32s; shown as the JSON a test can compare.
     if (kind === 'pointer') return { kind, seq: header.seq, bytes: Buffer.from(JSON.stringify(decodePointer(body))) };
-    if (header.compressed) body = inflater.inflate(body, header.seq, kind === 'snapshot');
-    else inflater.pass(body, header.seq, kind === 'snapshot');
-    return { kind, seq: header.seq, bytes: Buffer.from(body) };
+    return { kind, seq: header.seq, bytes: Buffer.from(inflater.read(body, header.seq, kind === 'snapshot', header.compressed)) };
   };
 }
 

@@ -30,14 +30,12 @@ export function decodeSentFrame(opcode: number, payload: string, inflater = new 
   const sequenced = header.kind === FRAME_KIND.SNAPSHOT || header.kind === FRAME_KIND.DELTA;
   let body = frameBody(bytes);
   let unreadable = false;
-  if (sequenced && header.compressed) {
+  if (sequenced) {
     try {
-      body = inflater.inflate(body, header.seq, header.kind === FRAME_KIND.SNAPSHOT);
+      body = inflater.read(body, header.seq, header.kind === FRAME_KIND.SNAPSHOT, header.compressed);
     } catch {
       unreadable = true;
     }
-  } else if (sequenced) {
-    inflater.pass(body, header.seq, header.kind === FRAME_KIND.SNAPSHOT);
   }
   return { opcode, text: Buffer.from(body).toString('utf8'), kind: header.kind, compressed: header.compressed, ...(unreadable ? { unreadable } : {}) };
 }

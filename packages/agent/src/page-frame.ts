@@ -3,7 +3,7 @@
 // @tandem/protocol/frame-stream) is JSON we check the shape of, because it comes from a browser
 // we do not control. Stateful: deltas are only readable in order, from their snapshot on.
 import { FRAME_KIND, decodeFrameHeader, decodePointer, frameBody } from '@tandem/protocol/relay-frame';
-import { FrameInflater } from '@tandem/protocol/frame-stream';
+import { FrameInflater, joinChunks } from '@tandem/protocol/frame-stream';
 import type { eventWithTime } from '@rrweb/types';
 
 export interface PagePoint {
@@ -48,13 +48,7 @@ async function inflateNative(body: Uint8Array, maxBytes: number): Promise<Uint8A
     }
     chunks.push(value);
   }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return all;
+  return joinChunks(chunks);
 }
 
 function parseEvents(json: Uint8Array): eventWithTime[] | null {
@@ -98,9 +92,7 @@ export class PageFrameReader {
       );
     }
     try {
-      const json = header.compressed ? this.inflater.inflateDelta(body, seq) : body;
-      if (!header.compressed) this.inflater.pass(body, seq, false);
-      const events = parseEvents(json);
+      const events = parseEvents(this.inflater.read(body, seq, false, header.compressed));
       return events ? { ok: true, frame: { kind: 'delta', seq, events } } : { ok: false, sequenced: true };
     } catch {
       return { ok: false, sequenced: true };

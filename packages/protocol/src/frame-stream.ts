@@ -145,13 +145,21 @@ export class FrameInflater {
     this.lastSeq = seq;
   }
 
+  /** The JSON of a snapshot or delta body as it came: inflated when compressed, else passed. */
+  read(body: Uint8Array, seq: number, snapshot: boolean, compressed: boolean): Uint8Array {
+    if (compressed) return this.inflate(body, seq, snapshot);
+    this.pass(body, seq, snapshot);
+    return body;
+  }
+
   /** Forget the stream (e.g. the page reconnected): the next piece must start one. */
   reset(): void {
     this.stream = null;
   }
 }
 
-function joinChunks(chunks: Uint8Array[]): Uint8Array {
+/** The chunks of a (de)compressor's output as one array. */
+export function joinChunks(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
   let n = 0;
   for (const c of chunks) n += c.byteLength;

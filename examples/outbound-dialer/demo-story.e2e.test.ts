@@ -1,5 +1,6 @@
 // The demo's whole story in Chromium, as a newcomer would click through it, with a screenshot of
-// each step for the README (docs/screenshots). The ways the invite reaches the customer:
+// each step. They go to e2e/screenshots (ignored); UPDATE_SCREENSHOTS=1 writes the README's copies in
+// docs/screenshots instead, so a plain test run leaves the tree clean. The ways the invite reaches the customer:
 //   1. Sam is not on the website: the invite goes out by SMS, the phone shows it, the link opens
 //      the shop at the prompt; Sam shares; the agent sees the checkout with the card masked;
 //      hanging up ends the cobrowse.
@@ -15,7 +16,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startDemo, type RunningDemo } from './start-demo.ts';
 import { tandemUi as sdkUi } from '../../e2e/harness/tandem-ui.ts';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../e2e/screenshots/demo/', import.meta.url),
+);
 const VIEWPORT = { width: 1280, height: 800 };
 const SAM = { id: 'cust-1042', phone: '+14155550123' };
 const CARD = '4242 4242 4242 4242';

@@ -27,6 +27,8 @@ export const ConsentShown = Type.Object(
 export type ConsentShown = Static<typeof ConsentShown>;
 
 export const VisitorClientMessage = Type.Union([
+  // `url` is the page's address, which older loaders sent: still accepted so that a cached
+  // loader keeps working, and ignored. The SDK sends nothing about the page before consent.
   Type.Object({ type: Type.Literal('hello'), seq: Seq, v: Type.Literal(VISITOR_PROTOCOL_VERSION), url: Type.Optional(Type.String({ maxLength: 2048 })), pageId: Type.Optional(Type.String({ maxLength: 64 })) }, Strict),
   Type.Object({ type: Type.Literal('identify'), seq: Seq, token: Type.String({ maxLength: 4096 }) }, Strict),
   Type.Object({ type: Type.Literal('link.redeem'), seq: Seq, secret: Type.String({ maxLength: 128 }) }, Strict),

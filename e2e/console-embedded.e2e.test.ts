@@ -38,15 +38,13 @@ before(async () => {
   const token = await stack.server.api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: call.id });
   assert.equal(token.status, 201, token.text);
   desk = await startTestSite({ '/desk/': join(fixturesDir, 'desk') }, (html) => html.replace('<!--console-->',
-    `<script type="module" src="${stack.server.url}/agent/tandem-console.js"></script>\n` +
+    `<script type="module">import { defineTandemConsole } from '${stack.server.url}/agent/tandem-console.js'; defineTandemConsole();</script>\n` +
     `<tandem-console server="${stack.server.url}" token="${token.body.token as string}" style="display:block;height:calc(100vh - 41px)"></tandem-console>`));
 
   customer = await (await stack.browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
   customer.on('request', (r) => customerRequests.push(r.url()));
   deskPage = await (await stack.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   deskPage.on('request', (r) => deskRequests.push(r.url()));
-  deskPage.on('console', (m) => console.log('DESK', m.text()));
-  deskPage.on('pageerror', (m) => console.log('DESKERR', m.message));
   await deskPage.goto(desk.url('/desk/index.html'));
   await deskPage.waitForFunction(() => document.querySelector('tandem-console')?.shadowRoot?.getElementById('link-text')?.textContent === 'Connected', undefined, { timeout: 15_000 });
 

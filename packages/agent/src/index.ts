@@ -8,6 +8,6 @@ export { PageFrameReader } from './page-frame.ts';
 export type { FrameResult, PageFrame, PagePoint } from './page-frame.ts';
 export { SeqTracker } from './seq-tracker.ts';
 export type { SeqVerdict } from './seq-tracker.ts';
-export { scrubEvent } from './replica-scrub.ts';
+export { ReplicaScrubber } from './replica-scrub.ts';
 export { timelineEntry } from './invite-timeline.ts';
 export type { TimelineEntry, TimelineEvent, Tone } from './invite-timeline.ts';

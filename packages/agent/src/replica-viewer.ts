@@ -6,7 +6,7 @@ import type { eventWithTime } from '@rrweb/types';
 import type { ControlCommand } from '@tandem/protocol';
 import type { PagePoint } from './page-frame.ts';
 import { boxInReplica, composedParent, deepElementAt, scrollableAncestor } from './replica-geometry.ts';
-import { scrubEvent } from './replica-scrub.ts';
+import { ReplicaScrubber } from './replica-scrub.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -101,6 +101,7 @@ export class ReplicaViewer {
   private readonly cursor = cursorElement();
   private readonly surface = div('replica-surface');
   private readonly resizeObserver: ResizeObserver;
+  private readonly scrubber = new ReplicaScrubber();
   private live: LiveReplica | null = null;
   private tool: ReplicaTool = 'none';
   private viewport = { width: 0, height: 0 };
@@ -270,7 +271,7 @@ export class ReplicaViewer {
   }
 
   private add(event: eventWithTime, timestamp: number): void {
-    scrubEvent(event);
+    this.scrubber.scrub(event);
     this.live?.replayer.addEvent({ ...event, timestamp } as eventWithTime);
   }
 

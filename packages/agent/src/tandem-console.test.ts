@@ -443,7 +443,7 @@ test('a hostile page runs no script in the console', async () => {
   await hostile.context().close();
 });
 
-test('embedded in a desktop page without CSP, the sandbox alone keeps the customer\'s scripts out', async () => {
+test('embedded in a desktop page without CSP, the sandbox keeps the customer\'s scripts out and the scrubbing their documents', async () => {
   const desktop = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   const calls: string[] = [];
   await desktop.context().exposeBinding('reportPwned', (_source, tag: string) => void calls.push(tag));
@@ -456,6 +456,32 @@ test('embedded in a desktop page without CSP, the sandbox alone keeps the custom
   await desktop.waitForFunction(() => {
     const iframe = document.querySelector('tandem-console')?.shadowRoot?.querySelector('.replica-layer iframe') as HTMLIFrameElement | null;
     return iframe?.contentDocument?.body?.innerText.includes('Northwind Bank') ?? false;
+  });
+  // Hand-made frames that would make this page, which has no CSP, fetch documents of the sender's
+  // choosing or move the replica's base (the relative image below would then hit /pwned).
+  const bodyId = await customer.evaluate(() => window.tandemRecorder.idOf('body'));
+  const add = (id: number, tagName: string, attributes: Record<string, string>, parentId = bodyId) =>
+    ({ parentId, nextId: null, node: { id, type: 2, tagName, attributes, childNodes: [] } });
+  seq += 1;
+  relay.sendFrame(FRAME_KIND.DELTA, seq, [{
+    type: 3,
+    timestamp: Date.now(),
+    data: {
+      source: 0, texts: [], removes: [], attributes: [],
+      adds: [
+        add(91001, 'iframe', { src: `${relay.origin}/pwned?crafted-iframe-src`, width: '100' }),
+        add(91002, 'object', { data: `${relay.origin}/pwned?crafted-object`, type: 'text/html' }),
+        add(91003, 'embed', { src: `${relay.origin}/pwned?crafted-embed`, type: 'text/html' }),
+        add(91004, 'base', { href: `${relay.origin}/pwned/base/` }),
+        add(91005, 'link', { rel: 'prefetch', href: `${relay.origin}/pwned?crafted-prefetch` }),
+        add(91006, 'p', {}),
+        { parentId: 91006, nextId: null, node: { id: 91007, type: 3, textContent: 'Crafted into the desk' } },
+      ],
+    },
+  }]);
+  await desktop.waitForFunction(() => {
+    const iframe = document.querySelector('tandem-console')?.shadowRoot?.querySelector('.replica-layer iframe') as HTMLIFrameElement | null;
+    return iframe?.contentDocument?.body?.innerText.includes('Crafted into the desk') ?? false;
   });
   // Straight into the replica document, past the scrubbing: only the sandbox can stop these.
   await desktop.evaluate(() => {

@@ -4,6 +4,8 @@ export const EVENT_TYPES = [
   'invite.created',
   'invite.delivered',
   'invite.opened',
+  /** A second page presented the invite's link secret and was refused (links work on one page). */
+  'invite.link_refused',
   'invite.accepted',
   'invite.declined',
   'invite.expired',

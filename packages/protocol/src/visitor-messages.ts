@@ -27,9 +27,12 @@ export const ConsentShown = Type.Object(
 export type ConsentShown = Static<typeof ConsentShown>;
 
 export const VisitorClientMessage = Type.Union([
+  // `url` is the page's address, which older loaders sent: still accepted so that a cached
+  // loader keeps working, and ignored. The SDK sends nothing about the page before consent.
   Type.Object({ type: Type.Literal('hello'), seq: Seq, v: Type.Literal(VISITOR_PROTOCOL_VERSION), url: Type.Optional(Type.String({ maxLength: 2048 })), pageId: Type.Optional(Type.String({ maxLength: 64 })) }, Strict),
   Type.Object({ type: Type.Literal('identify'), seq: Seq, token: Type.String({ maxLength: 4096 }) }, Strict),
-  Type.Object({ type: Type.Literal('link.redeem'), seq: Seq, secret: Type.String({ maxLength: 128 }) }, Strict),
+  /** `page`: a random key the page made for itself; the link is bound to the first page that presents it. */
+  Type.Object({ type: Type.Literal('link.redeem'), seq: Seq, secret: Type.String({ maxLength: 128 }), page: Type.Optional(Type.String({ minLength: 16, maxLength: 64 })) }, Strict),
   Type.Object({ type: Type.Literal('code.enter'), seq: Seq, code: Type.String({ maxLength: 16 }) }, Strict),
   Type.Object({ type: Type.Literal('code.request'), seq: Seq }, Strict),
   Type.Object({ type: Type.Literal('invite.open'), seq: Seq, inviteId: Type.String({ maxLength: 64 }) }, Strict),
@@ -75,6 +78,7 @@ export const VISITOR_ERROR_CODES = [
   'invite_not_found',
   'invite_not_for_you',
   'invite_not_available',
+  'link_used_elsewhere',
   'invalid_code',
   'rate_limited',
   'session_not_found',

@@ -15,7 +15,15 @@ function takeLinkSecret(): string | null {
   const match = /(?:^#|&)tandem=([A-Za-z0-9_-]{1,128})/.exec(location.hash);
   if (!match) return null;
   const rest = location.hash.slice(1).split('&').filter((part) => !part.startsWith('tandem=')).join('&');
-  history.replaceState(history.state, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
+  // An absolute URL built from the page's own address: a relative one would be resolved against
+  // the document's <base>, and a base on another origin (a CDN) makes replaceState throw.
+  const clean = new URL(location.href);
+  clean.hash = rest;
+  try {
+    history.replaceState(history.state, '', clean.href);
+  } catch {
+    // A page that forbids it (sandboxed, opaque origin): the invite starts all the same.
+  }
   return match[1]!;
 }
 

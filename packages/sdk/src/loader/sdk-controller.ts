@@ -4,6 +4,7 @@ import type { PromptInvite, VisitorServerMessage } from '@tandem/protocol';
 import type { CaptureBundle, ShareHandle } from '../share-contract.ts';
 import { consentShown, showPrompt, type OpenPrompt } from './consent-prompt.ts';
 import { controlCopy, shareCopy } from './copy.ts';
+import { linkRefusedCopy, showNotice } from './link-notice.ts';
 import { showBanner, type Banner } from './sharing-banner.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
 import { createUiHost, type UiHost } from './ui-host.ts';
@@ -36,6 +37,9 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
   const listeners = new Map<string, Set<Listener>>();
   let identityToken: string | null = null;
   let pendingSecret = linkSecret;
+  // This page's own name for the link it redeems: the server binds the link to the first page
+  // that presents it, and this page presenting it again (after a dropped connection) is still it.
+  const pageKey = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   let ui: UiHost | null = null;
   let prompt: (OpenPrompt & { inviteId: string }) | null = null;
   let controlPrompt: OpenPrompt | null = null;
@@ -63,9 +67,11 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
     if (share) s.send({ type: 'session.resume', captureToken: share.captureToken });
     if (pendingSecret) {
       const secret = pendingSecret;
-      void s.request({ type: 'link.redeem', secret }).then((r) => {
+      void s.request({ type: 'link.redeem', secret, page: pageKey }).then((r) => {
         // A dropped connection answers with an error; the next connection tries again.
-        if (r.type === 'invite' || (r.type === 'error' && r.message !== 'connection lost')) pendingSecret = null;
+        if (r.type === 'error' && r.message === 'connection lost') return;
+        pendingSecret = null;
+        if (r.type === 'error' && !stopped) showNotice(uiHost(), linkRefusedCopy(r.code));
       });
     }
   };

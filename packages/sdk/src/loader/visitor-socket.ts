@@ -58,11 +58,13 @@ export function openVisitorSocket(
     ws = socket;
     socket.onopen = () => {
       attempt = 0;
-      // A fresh socket has a fresh sequence on the server side; hello must be first.
+      // A fresh socket has a fresh sequence on the server side; hello must be first. It says
+      // nothing about the page: before consent the server learns only what routes an invite, and
+      // never the page's address (its query and fragment hold reset tokens and OAuth secrets).
       seq = 0;
       const pending = queue;
       queue = [];
-      socket.send(JSON.stringify({ type: 'hello', seq: ++seq, v: 1, url: location.href.slice(0, 2048) }));
+      socket.send(JSON.stringify({ type: 'hello', seq: ++seq, v: 1 }));
       ready = true;
       onOpen(api);
       for (const text of pending) {

@@ -14,6 +14,8 @@ export interface InviteRow {
   agent_name: string;
   channels: Channel[];
   session_id: string | null;
+  /** sha-256 of the key of the page that holds the link (see InviteService.redeemLink) */
+  link_holder: string | null;
   expires_at: Date;
   created_at: Date;
   updated_at: Date;

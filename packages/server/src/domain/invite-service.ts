@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Channel, ConsentShown, Invite, InviteCreate, InviteState, PromptInvite } from '@tandem/protocol';
 import type { DeliveryChannel, DeliveryResult } from '../channels/delivery-channel.ts';
 import type { Queryable } from '../store/db.ts';
@@ -237,11 +238,30 @@ export class InviteService {
     });
   }
 
-  /** The page presents a link secret (from the #tandem= fragment): the invite is offered to it. */
-  async redeemLink(visitor: VisitorRef, secret: string): Promise<PromptInvite> {
+  /**
+   * The page presents a link secret (from the #tandem= fragment): the invite is offered to it.
+   * Page scripts can read the fragment before the loader takes it, so a link is single use: the
+   * first page that presents it holds it (`pageKey` is a random key that page made for itself; a
+   * client that sends none is its connection), and any other page is refused. The refusal is an
+   * event, so the agent's timeline shows that a second page tried.
+   */
+  async redeemLink(visitor: VisitorRef, secret: string, pageKey?: string): Promise<PromptInvite> {
     const [row] = await this.deps.db.query<InviteRow>('SELECT * FROM invites WHERE secret = $1 AND org_id = $2', [secret, visitor.orgId]);
     if (!row) throw new DomainError('invite_not_found', 'This link is not valid.');
-    return this.offer(visitor, this.record(row), 'link');
+    const inv = this.record(row);
+    this.assertOfferable(visitor, inv, 'link');
+    const holder = createHash('sha256').update(pageKey ?? `connection:${visitor.visitorId}`).digest('hex');
+    const held = await transact(this.deps, visitor.orgId, async (tx) => {
+      const [claimed] = await tx.q.query<{ link_holder: string }>(
+        'UPDATE invites SET link_holder = COALESCE(link_holder, $2) WHERE id = $1 RETURNING link_holder', [inv.id, holder]);
+      if (claimed!.link_holder === holder) return true;
+      await tx.emit({ type: 'invite.link_refused', conversationId: inv.conversationId, inviteId: inv.id, data: { reason: 'opened_on_another_page', visitorId: visitor.visitorId } });
+      return false;
+    });
+    if (!held) {
+      throw new DomainError('invalid_state', 'This link was already opened on another page: go back to that page, or ask the person you are speaking with for a new link.', { visitorError: 'link_used_elsewhere' });
+    }
+    return this.offer(visitor, inv, 'link');
   }
 
   /** The customer typed the code the agent read aloud. Wrong, used and expired codes get one answer. */
@@ -254,11 +274,15 @@ export class InviteService {
     return this.offer(visitor, this.record(row), 'code');
   }
 
-  private async offer(visitor: VisitorRef, inv: InviteRecord, via: 'link' | 'code'): Promise<PromptInvite> {
+  private assertOfferable(visitor: VisitorRef, inv: InviteRecord, via: 'link' | 'code') {
     this.assertForVisitor(visitor, inv);
     if (!LIVE_INVITE_STATES.includes(inv.state) || Date.parse(inv.expiresAt) <= Date.now()) {
       throw new DomainError(via === 'code' ? 'invalid_code' : 'invalid_state', 'This invite is no longer available.', { currentState: inv.state });
     }
+  }
+
+  private async offer(visitor: VisitorRef, inv: InviteRecord, via: 'link' | 'code'): Promise<PromptInvite> {
+    this.assertOfferable(visitor, inv, via);
     visitor.offered.add(inv.id);
     return this.prompt(inv, visitor.companyName);
   }

@@ -161,7 +161,7 @@ export class VisitorGateway {
         return conn.send({ type: 'identified', re: msg.seq, customerId: result.customerId });
       }
       case 'link.redeem': {
-        const invite = await this.s.invites.redeemLink(ref, msg.secret);
+        const invite = await this.s.invites.redeemLink(ref, msg.secret, msg.page);
         return conn.send({ type: 'invite', re: msg.seq, invite });
       }
       case 'code.enter': {

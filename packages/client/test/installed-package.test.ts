@@ -19,6 +19,9 @@ import type { VisitorClient } from '../../server/test/visitor-client.ts';
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+// Under `npm test`, npm passes its settings down as npm_* variables (workspace, prefix...): the
+// integrator's npm in the empty folder must not inherit the monorepo's.
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
 
 /** The README's outbound flow, as a user's plain ES module. */
 const FLOW_SCRIPT = `
@@ -86,7 +89,7 @@ describe('@tandem/client installed from its npm tarball', () => {
   before(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'tandem-client-pkg-'));
     const dist = await buildClient();
-    await run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: dist, timeout: 60_000 });
+    await run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: dist, env: CLEAN_ENV, timeout: 60_000 });
     const tarball = (await readdir(work)).find((f) => f.endsWith('.tgz'));
     assert.ok(tarball, 'npm pack wrote no tarball');
 
@@ -94,7 +97,7 @@ describe('@tandem/client installed from its npm tarball', () => {
     await mkdir(app);
     await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'integrator-app', private: true, type: 'module' }));
     // --offline: the package must need nothing from a registry.
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', path.join(work, tarball)], { cwd: app, timeout: 120_000 });
+    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', path.join(work, tarball)], { cwd: app, env: CLEAN_ENV, timeout: 120_000 });
 
     s = await startTestServer('pglite');
     deploymentKey = (await createDeployment(s)).key;

@@ -105,12 +105,15 @@ describe('tandem_client (Python) installed with pip into a fresh venv', () => {
   test('WebhookVerifier accepts a real Tandem delivery and refuses a tampered copy of it', { timeout: 60_000 }, async () => {
     const receiver = checks(['webhook-receiver']);
     const url = await receiver.line(/^receiver: (http\S+)$/m, WAIT_MS);
-    await receiver.line(/^webhook: (wh_\S+)$/m);
+    const webhookId = await receiver.line(/^webhook: (wh_\S+)$/m);
     const call = callId('pyc');
     const put = await s.api('PUT', `/v1/conversations/${call}`, { state: 'connected', customer: { id: 'cust-1' } });
     assert.ok(put.status < 300, put.text);
 
-    const verified = await receiver.line(new RegExp(`^verified: (conversation\\.updated ${call} \\S+)$`, 'm'), WAIT_MS);
+    const verified = await receiver.line(new RegExp(`^verified: (conversation\\.updated ${call} \\S+)$`, 'm'), WAIT_MS).catch(async (err: Error) => {
+      // What the server tried, to tell a delivery that never came from one the receiver refused.
+      throw new Error(`${err.message}\ndeliveries: ${(await s.api('GET', `/v1/webhooks/${webhookId}/deliveries`)).text}`);
+    });
     const delivery = JSON.parse(await receiver.line(/^raw: (.+)$/m)) as { headers: Record<string, string>; body: string };
     assert.equal(verified.split(' ')[2], delivery.headers['webhook-id']);
 

@@ -51,7 +51,6 @@ export async function buildClient(): Promise<string> {
     name: source.name,
     version: source.version,
     description: 'Typed Node client for the Tandem co-browsing API: auth, conversations, invites, sessions, events, webhooks',
-    license: 'MIT',
     type: 'module',
     exports: { '.': { types: './index.d.ts', default: './index.js' } },
     types: './index.d.ts',

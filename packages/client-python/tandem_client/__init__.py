@@ -9,13 +9,14 @@
 
 from .client import TandemClient
 from .errors import TandemApiError, TandemConnectionError, TandemError, TandemTimeoutError, WebhookVerificationError
-from .models import Agent, Conversation, Customer, Delivery, Event, EventPage, Invite, Session, Webhook
+from .models import (Agent, Channel, Conversation, ConversationState, Customer, Delivery, Event, EventPage, EventType, Invite,
+                     Session, Webhook)
 from .token_cache import AccessTokenCache
 from .webhooks import WebhookVerifier
 
 __all__ = [
     "TandemClient", "TandemError", "TandemApiError", "TandemConnectionError", "TandemTimeoutError",
     "WebhookVerificationError", "WebhookVerifier", "AccessTokenCache",
-    "Agent", "Conversation", "Customer", "Delivery", "Event", "EventPage", "Invite", "Session", "Webhook",
+    "Agent", "Channel", "Conversation", "ConversationState", "EventType", "Customer", "Delivery", "Event", "EventPage", "Invite", "Session", "Webhook",
 ]
 __version__ = "0.1.0"

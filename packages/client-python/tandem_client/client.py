@@ -10,7 +10,7 @@ import requests
 
 from . import event_stream
 from .errors import TandemConnectionError, error_from_response
-from .models import Conversation, Event, EventPage, Invite, Session, Webhook
+from .models import Channel, Conversation, ConversationState, Event, EventPage, EventType, Invite, Session, Webhook
 from .token_cache import AccessTokenCache
 
 DEFAULT_TIMEOUT = 30.0
@@ -35,7 +35,7 @@ class TandemClient:
         self.tokens = AccessTokenCache(self._fetch_token)
 
     # ---- conversations
-    def upsert_conversation(self, conversation_id: str, state: str, *, customer: Optional[Mapping[str, str]] = None,
+    def upsert_conversation(self, conversation_id: str, state: ConversationState, *, customer: Optional[Mapping[str, str]] = None,
                             agent: Optional[Mapping[str, str]] = None) -> Conversation:
         """Creates or updates the conversation; its id is the dialer's call id. state "disconnected" is the hang-up."""
         body: Dict[str, Any] = {"state": state}
@@ -49,7 +49,7 @@ class TandemClient:
         return Conversation.from_json(self._request("GET", f"/v1/conversations/{_id(conversation_id)}"))
 
     # ---- invites
-    def create_invite(self, conversation_id: str, *, channels: Optional[Iterable[str]] = None, return_url: Optional[str] = None,
+    def create_invite(self, conversation_id: str, *, channels: Optional[Iterable[Channel]] = None, return_url: Optional[str] = None,
                       expires_in_seconds: Optional[int] = None, idempotency_key: Optional[str] = None) -> Invite:
         """Invites the customer of a connected call. A retry with the same `idempotency_key` returns
         the first invite instead of sending a second SMS; by default each call gets a new key."""
@@ -78,7 +78,7 @@ class TandemClient:
 
     # ---- events
     def list_events(self, *, after: Optional[int] = None, conversation_id: Optional[str] = None,
-                    types: Optional[Sequence[str]] = None, limit: Optional[int] = None) -> EventPage:
+                    types: Optional[Sequence[EventType]] = None, limit: Optional[int] = None) -> EventPage:
         """One page of the event log, oldest first; pass `next_cursor` as `after` for the next."""
         params = {"after": None if after is None else str(after), "conversationId": conversation_id,
                   "types": ",".join(types) if types else None, "limit": None if limit is None else str(limit)}
@@ -86,17 +86,17 @@ class TandemClient:
         return EventPage(data=[Event.from_json(e) for e in page["data"]], next_cursor=page.get("nextCursor"))
 
     def stream_events(self, *, after: Optional[int] = None, conversation_id: Optional[str] = None,
-                      types: Optional[Sequence[str]] = None, deadline: Optional[float] = None) -> Iterator[Event]:
+                      types: Optional[Sequence[EventType]] = None, deadline: Optional[float] = None) -> Iterator[Event]:
         """Live events, resumed with Last-Event-ID across dropped connections (see event_stream.stream_events)."""
         return event_stream.stream_events(self, after=after, conversation_id=conversation_id, types=types, deadline=deadline)
 
-    def wait_for(self, types: Union[str, Sequence[str]], conversation_id: Optional[str] = None, timeout: float = 600.0, *,
+    def wait_for(self, types: Union[EventType, Sequence[EventType]], conversation_id: Optional[str] = None, timeout: float = 600.0, *,
                  session_id: Optional[str] = None, invite_id: Optional[str] = None, after: Optional[int] = None) -> Event:
         """The first matching event, including one that happened before the call; TandemTimeoutError after `timeout` s."""
         return event_stream.wait_for(self, types, conversation_id, timeout, session_id=session_id, invite_id=invite_id, after=after)
 
     # ---- webhooks
-    def create_webhook(self, url: str, events: Optional[Sequence[str]] = None, description: Optional[str] = None) -> Webhook:
+    def create_webhook(self, url: str, events: Optional[Sequence[EventType]] = None, description: Optional[str] = None) -> Webhook:
         """Registers an endpoint; the result's `secret` (whsec_...) is shown only now: store it for WebhookVerifier."""
         body: Dict[str, Any] = {"url": url}
         if events is not None:

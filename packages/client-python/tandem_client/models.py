@@ -45,7 +45,7 @@ class Agent:
 @dataclass(frozen=True)
 class Conversation:
     id: str
-    state: str
+    state: ConversationState
     customer: Customer
     agent: Optional[Agent]
     created_at: str
@@ -64,7 +64,7 @@ class Conversation:
 
 @dataclass(frozen=True)
 class Delivery:
-    channel: str
+    channel: Channel
     state: str
     at: str
     detail: Optional[str] = None

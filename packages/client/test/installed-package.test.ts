@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { buildClient } from '../build.ts';
-import { SHOP_ORIGIN, callId, createDeployment } from '../../server/test/fixtures.ts';
+import { SHOP_ORIGIN, createDeployment } from '../../server/test/fixtures.ts';
 import { customerOpensLink } from '../../server/test/link-customer.ts';
 import { ScriptProcess } from '../../server/test/script-process.ts';
 import { startTestServer, type TestServer } from '../../server/test/test-server.ts';
@@ -23,37 +23,26 @@ const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
 // integrator's npm in the empty folder must not inherit the monorepo's.
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
 
-/** The README's outbound flow, as a user's plain ES module. */
-const FLOW_SCRIPT = `
-import { randomUUID } from 'node:crypto';
-import { TandemClient, isTandemApiError } from '@tandem/client';
+const README = path.join(ROOT, 'packages/client/README.md');
 
-const tandem = new TandemClient({
-  baseUrl: process.env.TANDEM_URL,
-  clientId: process.env.TANDEM_CLIENT_ID,
-  clientSecret: process.env.TANDEM_CLIENT_SECRET,
-});
-const callId = process.argv[2];
-
-try {
-  await tandem.invites.create({ conversationId: 'never-dialled-' + callId });
-} catch (err) {
-  if (!isTandemApiError(err)) throw err;
-  console.log('refused: ' + err.code + ' ' + err.status + ' ' + err.requestId);
+/** The README's outbound flow, exactly as written there: what a user copies into their backend. */
+async function readmeFlow(): Promise<string> {
+  const text = await readFile(README, 'utf8');
+  const block = /## The outbound flow[\s\S]*?```js\n([\s\S]*?)```/.exec(text)?.[1];
+  assert.ok(block, 'the README has a js block under "The outbound flow"');
+  return block;
 }
 
-await tandem.conversations.upsert(callId, {
-  state: 'connected',
-  customer: { id: 'cust-42', phone: '+14155550123' },
-  agent: { id: 'a-7', name: 'Dana' },
-});
-const invite = await tandem.invites.create({ conversationId: callId, channels: ['sms'] }, { idempotencyKey: randomUUID() });
-console.log('invite: ' + invite.id);
-console.log('link: ' + invite.link);
-const started = await tandem.waitFor('session.started', { conversationId: callId, timeoutMs: 30_000 });
-console.log('session.started: ' + started.sessionId);
-const hungUp = await tandem.conversations.upsert(callId, { state: 'disconnected' });
-console.log('conversation: ' + hungUp.state);
+/** A problem answer, from the installed package: TandemApiError with the stable code. */
+const PROBLEM_SCRIPT = `
+import { TandemClient, isTandemApiError } from '@tandem/client';
+const tandem = new TandemClient({ baseUrl: process.env.TANDEM_URL, clientId: process.env.TANDEM_CLIENT_ID, clientSecret: process.env.TANDEM_CLIENT_SECRET });
+try {
+  await tandem.invites.create({ conversationId: 'never-dialled' });
+} catch (err) {
+  if (!isTandemApiError(err, 'conversation_not_found')) throw err;
+  console.log('refused: ' + err.code + ' ' + err.status + ' ' + err.requestId);
+}
 `;
 
 /** Compiles only if the declarations carry the API's types (a wrong field or event type fails). */
@@ -133,28 +122,41 @@ describe('@tandem/client installed from its npm tarball', () => {
     assert.equal(output, '');
   });
 
-  test('plain node runs the README flow: a problem code, the invite, session.started when the customer shares, hang up', { timeout: 90_000 }, async () => {
-    await writeFile(path.join(app, 'flow.mjs'), FLOW_SCRIPT);
-    const call = callId('npm');
-    const script = new ScriptProcess(process.execPath, ['flow.mjs', call], {
+  function runScript(file: string) {
+    const script = new ScriptProcess(process.execPath, [file], {
       cwd: app,
+      // Plain node: no TypeScript loader inherited from the test runner.
       env: { TANDEM_URL: s.url, TANDEM_CLIENT_ID: s.clientId, TANDEM_CLIENT_SECRET: s.clientSecret, NODE_OPTIONS: '' },
     });
     scripts.push(script);
+    return script;
+  }
 
-    assert.match(await script.line(/^refused: (.+)$/m), /^conversation_not_found 404 req_\S+$/);
-    const inviteId = await script.line(/^invite: (inv_\S+)$/m);
-    const page = await customerOpensLink(s.url, deploymentKey, SHOP_ORIGIN, await script.line(/^link: (http\S+)$/m), inviteId);
+  test('a problem answer is a TandemApiError with its code, status and request id', { timeout: 60_000 }, async () => {
+    await writeFile(path.join(app, 'problem.mjs'), PROBLEM_SCRIPT);
+    const script = runScript('problem.mjs');
+    assert.equal(await script.exitCode(30_000), 0, script.output());
+    assert.match(script.stdout, /^refused: conversation_not_found 404 req_\S+$/m);
+  });
+
+  test('plain node runs the README flow as written: invite, session.started when the customer shares, hang up', { timeout: 90_000 }, async () => {
+    await writeFile(path.join(app, 'flow.mjs'), await readmeFlow());
+    const script = runScript('flow.mjs');
+    // The README prints `console.log(invite.code, invite.link)`.
+    const link = await script.line(/^\d{6} (http\S+)$/m);
+    const inviteId = (await s.api('GET', '/v1/invites?conversationId=call-1001')).body.data[0]?.id as string;
+    assert.match(inviteId, /^inv_/);
+    const page = await customerOpensLink(s.url, deploymentKey, SHOP_ORIGIN, link, inviteId);
     pages.push(page);
     const started = await page.acceptInvite(inviteId);
     assert.equal(started.type, 'session.started', JSON.stringify(started));
     const sessionId = started.type === 'session.started' ? started.sessionId : '';
 
     assert.equal(await script.exitCode(30_000), 0, script.output());
-    assert.match(script.stdout, new RegExp(`^session\\.started: ${sessionId}$`, 'm'));
-    assert.match(script.stdout, /^conversation: disconnected$/m);
+    assert.match(script.stdout, new RegExp(`^sharing: ${sessionId}$`, 'm'));
     const session = await s.api('GET', `/v1/sessions/${sessionId}`);
-    assert.equal(session.body.state, 'ended');
+    assert.equal(session.body.state, 'ended', 'the hang-up ended the session');
     assert.equal(session.body.endReason, 'call_ended');
+    assert.equal((await s.api('GET', '/v1/conversations/call-1001')).body.state, 'disconnected');
   });
 });

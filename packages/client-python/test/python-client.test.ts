@@ -2,7 +2,7 @@
 // venv, then scripts using the installed package against a live server, the customer played over
 // the visitor WebSocket the browser SDK speaks.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { SHOP_ORIGIN, callId, createDeployment, waitUntil } from '../../server/test/fixtures.ts';
@@ -74,6 +74,31 @@ describe('tandem_client (Python) installed with pip into a fresh venv', () => {
     assert.match(script.stdout, /^token fetches: 1$/m);
     const session = await s.api('GET', `/v1/sessions/${sessionId}`);
     assert.equal(session.body.endReason, 'call_ended', 'the hang-up ended the session');
+  });
+
+  test('the README flow runs as written: the code and link, session.started when the customer shares, hang up', { timeout: 60_000 }, async () => {
+    const readme = await readFile(path.join(PYTHON_CLIENT_DIR, 'README.md'), 'utf8');
+    const flow = /## The outbound flow[\s\S]*?```python\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(flow, 'the README has a python block under "The outbound flow"');
+    const file = path.join(py.dir, 'readme_flow.py');
+    await writeFile(file, flow);
+    const script = new ScriptProcess(py.python, [file], {
+      cwd: py.dir,
+      env: { TANDEM_URL: s.url, TANDEM_CLIENT_ID: s.clientId, TANDEM_CLIENT_SECRET: s.clientSecret },
+    });
+    running.push(script);
+    // The README prints `invite.code, invite.link`.
+    const link = await script.line(/^\d{6} (http\S+)$/m, WAIT_MS);
+    const inviteId = (await s.api('GET', '/v1/invites?conversationId=call-1001')).body.data[0]?.id as string;
+    const page = await customerOpensLink(s.url, deploymentKey, SHOP_ORIGIN, link, inviteId);
+    pages.push(page);
+    const started = await page.acceptInvite(inviteId);
+    assert.equal(started.type, 'session.started', JSON.stringify(started));
+    const sessionId = started.type === 'session.started' ? started.sessionId : '';
+
+    assert.equal(await script.exitCode(WAIT_MS), 0, script.output());
+    assert.match(script.stdout, new RegExp(`^session\\.started ${sessionId}$`, 'm'));
+    assert.equal((await s.api('GET', `/v1/sessions/${sessionId}`)).body.endReason, 'call_ended');
   });
 
   test('a dropped event stream is resumed with Last-Event-ID and the event that came meanwhile arrives', { timeout: 60_000 }, async () => {

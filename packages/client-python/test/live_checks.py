@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from dataclasses import is_dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -64,6 +65,21 @@ def outbound(args):
     # Every call above shared one token.
     say("token fetches", tandem.tokens.fetches)
     return 0
+
+
+def stream(args):
+    """Prints every event of a new call from the live stream until session.started."""
+    tandem = client()
+    tandem.upsert_conversation(args.call_id, "connected", customer={"id": "cust-42", "phone": "+14155550123"}, agent={"id": "a-7"})
+    invite = tandem.create_invite(args.call_id, channels=["sms"])
+    say("invite", invite.id)
+    say("link", invite.link)
+    for event in tandem.stream_events(conversation_id=args.call_id, deadline=time.monotonic() + args.timeout):
+        say("event", f"{event.seq} {event.type}")
+        if event.type == "session.started":
+            return 0
+    say("timed out", "no session.started")
+    return 4
 
 
 def webhook_receiver(args):
@@ -148,6 +164,10 @@ def main():
     flow.add_argument("--call-id", required=True)
     flow.add_argument("--timeout", type=float, default=30)
     flow.set_defaults(run=outbound)
+    follow = commands.add_parser("stream")
+    follow.add_argument("--call-id", required=True)
+    follow.add_argument("--timeout", type=float, default=30)
+    follow.set_defaults(run=stream)
     hooks = commands.add_parser("webhook-receiver")
     hooks.add_argument("--max-seconds", type=float, default=60)
     hooks.set_defaults(run=webhook_receiver)

@@ -127,6 +127,32 @@ describe('tandem_client (Python) installed with pip into a fresh venv', () => {
     }
   });
 
+  test('stream_events across a cut: every event of the call once, in order, resumed from the last one it had', { timeout: 60_000 }, async () => {
+    const proxy = new RecordingProxy(new URL(s.url));
+    try {
+      const call = callId('pyc');
+      const script = checks(['stream', '--call-id', call], { url: await proxy.listen() });
+      const inviteId = await script.line(/^invite: (inv_\S+)$/m, WAIT_MS);
+      const link = await script.line(/^link: (http\S+)$/m);
+      await script.line(/^event: (\d+) invite\.created$/m, WAIT_MS);
+      const seenBeforeCut = [...script.stdout.matchAll(/^event: (\d+) /gm)].map((m) => Number(m[1]));
+      proxy.cutAll();
+      const page = await customerOpensLink(s.url, deploymentKey, SHOP_ORIGIN, link, inviteId);
+      pages.push(page);
+      assert.equal((await page.acceptInvite(inviteId)).type, 'session.started');
+
+      assert.equal(await script.exitCode(WAIT_MS), 0, script.output());
+      const printed = [...script.stdout.matchAll(/^event: (\d+) (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+      const log = (await s.api('GET', `/v1/events?conversationId=${call}&limit=1000`)).body.data as { seq: number; type: string }[];
+      const upToStart = log.slice(0, log.findIndex((e) => e.type === 'session.started') + 1).map((e) => `${e.seq} ${e.type}`);
+      assert.deepEqual(printed, upToStart, 'each event of the call exactly once, in order');
+      const resumed = Number(/^last-event-id: (\d+)\r$/im.exec(proxy.streamRequests()[1] ?? '')?.[1]);
+      assert.ok(resumed >= Math.max(...seenBeforeCut), `resumed with Last-Event-ID ${resumed}, had printed up to ${Math.max(...seenBeforeCut)}`);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test('WebhookVerifier accepts a real Tandem delivery and refuses a tampered copy of it', { timeout: 60_000 }, async () => {
     const receiver = checks(['webhook-receiver']);
     const url = await receiver.line(/^receiver: (http\S+)$/m, WAIT_MS);

@@ -55,7 +55,8 @@ export async function buildClient(): Promise<string> {
     exports: { '.': { types: './index.d.ts', default: './index.js' } },
     types: './index.d.ts',
     files: ['index.js', 'index.d.ts', 'README.md'],
-    engines: { node: '>=20' },
+    // AbortSignal.any arrived in 20.3.
+    engines: { node: '>=20.3' },
     sideEffects: false,
   };
   await writeFile(join(distDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -30,7 +30,7 @@ export const VisitorClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('hello'), seq: Seq, v: Type.Literal(VISITOR_PROTOCOL_VERSION), url: Type.Optional(Type.String({ maxLength: 2048 })), pageId: Type.Optional(Type.String({ maxLength: 64 })) }, Strict),
   Type.Object({ type: Type.Literal('identify'), seq: Seq, token: Type.String({ maxLength: 4096 }) }, Strict),
   Type.Object({ type: Type.Literal('link.redeem'), seq: Seq, secret: Type.String({ maxLength: 128 }) }, Strict),
-  Type.Object({ type: Type.Literal('code.enter'), seq: Seq, code: Type.String({ maxLength: 16 }) }, Strict),
+  Type.Object({ type: Type.Literal('code.enter'), seq: Seq, code: Type.String({ maxLength: 24 }) }, Strict),
   Type.Object({ type: Type.Literal('code.request'), seq: Seq }, Strict),
   Type.Object({ type: Type.Literal('invite.open'), seq: Seq, inviteId: Type.String({ maxLength: 64 }) }, Strict),
   Type.Object({ type: Type.Literal('invite.accept'), seq: Seq, inviteId: Type.String({ maxLength: 64 }), shown: ConsentShown }, Strict),

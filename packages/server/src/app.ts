@@ -101,7 +101,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
     webhooks: new WebhookService(db),
     codeGuard,
-    supportCodes: new SupportCodeService(deps, invites, codeGuard),
+    supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
   };
   const metrics = createMetrics();
 
@@ -191,7 +191,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       dispatcher.start();
       const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
       for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
-      stopSweeper = startExpirySweeper(invites, log, config.sweepIntervalMs);
+      stopSweeper = startExpirySweeper(invites, services.supportCodes, log, config.sweepIntervalMs);
       return `http://${config.host}:${port}`;
     },
     async close() {

@@ -16,7 +16,7 @@ The steps, each one HTTP call:
   3. POST /v1/invites             an invite bound to that call (code, SMS link), Idempotency-Key
   4. GET  /v1/events/stream       Server-Sent Events until the customer answers
 
-It prints `invite: inv_...`, `code: 123456` and `link: http://...` (the agent may read the code
+It prints `invite: inv_...`, `code: 4829130751` and `link: http://...` (the agent may read the code
 aloud), then one of:
   session.started: ses_...   exit 0  the customer clicked Share
   invite.declined ...        exit 3  (also invite.expired, invite.revoked)

@@ -20,6 +20,7 @@ const LINK_TEXT: Record<ConsoleLink, { text: string; tone: Tone }> = {
   reconnecting: { text: 'Reconnecting…', tone: 'warn' },
   unauthorized: { text: 'Console link expired: open it again from your desktop', tone: 'bad' },
   replaced: { text: 'Opened in another window', tone: 'bad' },
+  call_ended: { text: 'Call ended', tone: 'warn' },
 };
 
 const CUSTOMER_TEXT: Record<CustomerLink, { text: string; tone: Tone }> = {

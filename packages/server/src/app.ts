@@ -12,6 +12,7 @@ import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
 import { createRedisBus } from './bus/redis-bus.ts';
 import { ClientService } from './auth/client-service.ts';
+import { ClientStatus } from './auth/client-status.ts';
 import { loadSigningKeys } from './auth/signing-keys.ts';
 import { TokenService } from './auth/token-service.ts';
 import { SmsOutbox } from './channels/sms-outbox.ts';
@@ -83,7 +84,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
 
   const clients = new ClientService(db);
   const boot = await clients.bootstrap();
-  const tokens = new TokenService(await loadSigningKeys(db));
+  const tokens = new TokenService(await loadSigningKeys(db), new ClientStatus(db));
   const registry = new VisitorRegistry();
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);

@@ -17,6 +17,8 @@ export interface Config {
   inviteExpirySeconds: number;
   corsOrigins: string[];
   accessTokenTtlSeconds: number;
+  /** The furthest ahead an identity token's exp may be (IDENTITY_TOKEN_MAX_TTL_SECONDS). */
+  identityTokenMaxTtlSeconds: number;
   webhookMaxAttempts: number;
   webhookBackoffBaseMs: number;
   sweepIntervalMs: number;
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     inviteExpirySeconds: int('INVITE_EXPIRY_SECONDS', 600, 30, 86400),
     corsOrigins,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
+    identityTokenMaxTtlSeconds: int('IDENTITY_TOKEN_MAX_TTL_SECONDS', 86400, 60, 30 * 86400),
     webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookBackoffBaseMs: int('WEBHOOK_BACKOFF_BASE_MS', 2000, 10, 3_600_000),
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 50, 60_000),

@@ -222,7 +222,7 @@ describe('live relay: capture socket -> agent console', () => {
     b.send({ type: 'pointer', x: 1, y: 1, visible: true });
     assert.equal((await b.closed).code, CLOSE_CODES.UNAUTHORIZED.code);
     const call = await connectedCall(s);
-    const { token: expired } = await s.tandem.services.tokens.issueAgent({ orgId: s.orgId, agentId: 'a', conversationId: call.id }, -10);
+    const { token: expired } = await s.tandem.services.tokens.issueAgent({ orgId: s.orgId, agentId: 'a', conversationId: call.id, clientId: s.clientId }, -10);
     const c = await RelayClient.open(s.url, '/v1/agent');
     c.send({ type: 'auth', token: expired });
     assert.equal((await c.closed).code, CLOSE_CODES.UNAUTHORIZED.code);

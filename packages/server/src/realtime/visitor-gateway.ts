@@ -155,7 +155,7 @@ export class VisitorGateway {
         return conn.send({ type: 'pong', re: msg.seq });
       case 'identify': {
         const deployment = await this.s.deployments.byId(ref.deploymentId);
-        const result = await verifyIdentityToken(msg.token, deployment?.identitySecret ?? '');
+        const result = await verifyIdentityToken(msg.token, deployment?.identitySecret ?? '', this.s.config.identityTokenMaxTtlSeconds);
         if (!result.ok) return conn.send({ type: 'error', re: msg.seq, code: result.code, message: result.message });
         if (ref.customerId !== result.customerId) ref.offered.clear();
         this.registry.identify(conn, result.customerId);

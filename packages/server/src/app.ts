@@ -31,6 +31,7 @@ import { SupportCodeService } from './domain/support-code-service.ts';
 import { CodeGuard } from './domain/code-guard.ts';
 import { WebhookDispatcher } from './events/webhook-dispatcher.ts';
 import { WebhookService } from './events/webhook-service.ts';
+import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
 import { installIdempotency } from './api/idempotency.ts';
 import { createMetrics, installRequestMetrics } from './api/metrics.ts';
@@ -100,7 +101,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const codeGuard = new CodeGuard(deps, rateLimiter);
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
-    webhooks: new WebhookService(db),
+    webhooks: new WebhookService(db, config.webhookAllowPrivate),
     codeGuard,
     supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
   };
@@ -172,7 +173,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     socket.destroy();
   });
 
-  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffBaseMs });
+  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffBaseMs, fetch: webhookFetch(config.webhookAllowPrivate) });
   let stopSweeper: (() => Promise<void>) | null = null;
   const unsubscribers: (() => Promise<void>)[] = [];
   let closed = false;

@@ -21,6 +21,8 @@ export interface Config {
   identityTokenMaxTtlSeconds: number;
   webhookMaxAttempts: number;
   webhookBackoffBaseMs: number;
+  /** Whether webhooks may reach private, loopback and link-local addresses (on-premises receivers). */
+  webhookAllowPrivate: boolean;
   sweepIntervalMs: number;
   tokenRateLimit: { max: number; windowMs: number };
   /**
@@ -68,6 +70,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
     return n;
   };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${name}=${JSON.stringify(raw)} must be true or false`);
+    return def;
+  };
   const url = (name: string, protocols: string[]): string | null => {
     const raw = env[name];
     if (raw === undefined || raw === '') return null;
@@ -114,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     identityTokenMaxTtlSeconds: int('IDENTITY_TOKEN_MAX_TTL_SECONDS', 86400, 60, 30 * 86400),
     webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookBackoffBaseMs: int('WEBHOOK_BACKOFF_BASE_MS', 2000, 10, 3_600_000),
+    webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 50, 60_000),
     tokenRateLimit: { max: int('TOKEN_RATE_LIMIT', 30, 1, 100000), windowMs: 60_000 },
     codeRateLimit: codeRateLimit(int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 1000), int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), int('CODE_LOCKOUT_SECONDS', 900, 60, 86400) * 1000),

@@ -22,6 +22,26 @@ async function closedWithin(c: RelayClient, ms = 10_000): Promise<number> {
   }
 }
 
+/** Reads a streamed body until the server ends it ('ended') or `ms` pass ('still open'). */
+async function readToEnd(res: Response, ms: number): Promise<'ended' | 'still open'> {
+  const reader = res.body!.getReader();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void reader.cancel();
+  }, ms);
+  try {
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) return timedOut ? 'still open' : 'ended';
+    }
+  } catch {
+    return 'still open';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function tokenFor(s: TestServer, clientId: string, secret: string): Promise<string> {
   const res = await fetch(`${s.url}/oauth/token`, {
     method: 'POST',
@@ -54,6 +74,9 @@ describe('token lifetimes', () => {
     assert.equal((await s.api('GET', '/v1/sessions', undefined, { token: access })).status, 200);
     const call = await connectedCall(s);
     const agent = await agentOn(s, call.id, access);
+    const stream = await fetch(`${s.url}/v1/events/stream`, { headers: { authorization: `Bearer ${access}`, accept: 'text/event-stream' } });
+    assert.equal(stream.status, 200);
+    const streamEnded = readToEnd(stream, 10_000);
 
     await s.tandem.services.clients.revoke(s.orgId, client.id);
 
@@ -64,6 +87,7 @@ describe('token lifetimes', () => {
     assert.equal(refused.body.code, 'invalid_token');
     assert.match(refused.body.detail, /revoked/);
     assert.equal(await closedWithin(agent.console), CLOSE_CODES.UNAUTHORIZED.code, 'the open console is cut off');
+    assert.equal(await streamEnded, 'ended', 'the open event stream ends');
 
     const again = await RelayClient.open(s.url, '/v1/agent');
     again.send({ type: 'auth', token: agent.token });

@@ -23,3 +23,19 @@ export class ClientStatus {
     return active;
   }
 }
+
+/**
+ * An abort signal for a long-lived response (an event stream) authorised once at its start: it
+ * fires when the API client is revoked, so the stream ends within seconds rather than never.
+ */
+export function whileClientActive(status: { isActive(clientId: string): Promise<boolean> }, clientId: string): { signal: AbortSignal; stop(): void } {
+  const controller = new AbortController();
+  const timer = setInterval(() => {
+    status.isActive(clientId).then((active) => {
+      if (!active) controller.abort();
+    }, () => undefined);
+  }, CLIENT_STATUS_TTL_MS);
+  timer.unref();
+  controller.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+  return { signal: controller.signal, stop: () => clearInterval(timer) };
+}

@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
 import type { Scope } from '@tandem/protocol';
 import { DomainError } from '../domain/domain-error.ts';
-import type { ClientStatus } from './client-status.ts';
+import { whileClientActive, type ClientStatus } from './client-status.ts';
 import type { SigningKey } from './signing-keys.ts';
 
 const ISSUER = 'tandem';
@@ -88,6 +88,11 @@ export class TokenService {
   /** Whether the client behind a token is still active (read again every few seconds). */
   clientActive(clientId: string): Promise<boolean> {
     return this.clients.isActive(clientId);
+  }
+
+  /** Fires when the client behind a long-lived response is revoked. */
+  whileClientActive(clientId: string) {
+    return whileClientActive(this.clients, clientId);
   }
 
   private async assertClientActive(clientId: string) {

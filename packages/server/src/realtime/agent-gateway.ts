@@ -39,12 +39,12 @@ export class AgentGateway {
 
   /** A revoked API client's consoles are cut off within seconds, not when their tokens expire. */
   private async closeRevoked() {
-    const byClient = new Map<string, WebSocket[]>();
-    for (const [ws, clientId] of this.live) byClient.set(clientId, [...(byClient.get(clientId) ?? []), ws]);
-    for (const [clientId, sockets] of byClient) {
-      if (await this.s.tokens.clientActive(clientId)) continue;
-      for (const ws of sockets) this.close(ws, 'UNAUTHORIZED');
+    const revoked = new Set<string>();
+    for (const clientId of new Set(this.live.values())) {
+      if (!(await this.s.tokens.clientActive(clientId))) revoked.add(clientId);
     }
+    if (!revoked.size) return;
+    for (const [ws, clientId] of this.live) if (revoked.has(clientId)) this.close(ws, 'UNAUTHORIZED');
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {

@@ -12,6 +12,7 @@ import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
 import { createRedisBus } from './bus/redis-bus.ts';
 import { ClientService } from './auth/client-service.ts';
+import { ClientStatus } from './auth/client-status.ts';
 import { loadSigningKeys } from './auth/signing-keys.ts';
 import { TokenService } from './auth/token-service.ts';
 import { SmsOutbox } from './channels/sms-outbox.ts';
@@ -30,6 +31,7 @@ import { SupportCodeService } from './domain/support-code-service.ts';
 import { CodeGuard } from './domain/code-guard.ts';
 import { WebhookDispatcher } from './events/webhook-dispatcher.ts';
 import { WebhookService } from './events/webhook-service.ts';
+import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
 import { installIdempotency } from './api/idempotency.ts';
 import { createMetrics, installRequestMetrics } from './api/metrics.ts';
@@ -83,7 +85,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
 
   const clients = new ClientService(db);
   const boot = await clients.bootstrap();
-  const tokens = new TokenService(await loadSigningKeys(db));
+  const tokens = new TokenService(await loadSigningKeys(db), new ClientStatus(db));
   const registry = new VisitorRegistry();
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
@@ -99,9 +101,9 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const codeGuard = new CodeGuard(deps, rateLimiter);
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
-    webhooks: new WebhookService(db),
+    webhooks: new WebhookService(db, config.webhookAllowPrivate),
     codeGuard,
-    supportCodes: new SupportCodeService(deps, invites, codeGuard),
+    supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
   };
   const metrics = createMetrics();
 
@@ -171,7 +173,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     socket.destroy();
   });
 
-  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffBaseMs });
+  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffBaseMs, fetch: webhookFetch(config.webhookAllowPrivate) });
   let stopSweeper: (() => Promise<void>) | null = null;
   const unsubscribers: (() => Promise<void>)[] = [];
   let closed = false;
@@ -191,7 +193,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       dispatcher.start();
       const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
       for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
-      stopSweeper = startExpirySweeper(invites, log, config.sweepIntervalMs);
+      stopSweeper = startExpirySweeper(invites, services.supportCodes, log, config.sweepIntervalMs);
       return `http://${config.host}:${port}`;
     },
     async close() {

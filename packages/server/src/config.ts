@@ -17,11 +17,21 @@ export interface Config {
   inviteExpirySeconds: number;
   corsOrigins: string[];
   accessTokenTtlSeconds: number;
+  /** The furthest ahead an identity token's exp may be (IDENTITY_TOKEN_MAX_TTL_SECONDS). */
+  identityTokenMaxTtlSeconds: number;
   webhookMaxAttempts: number;
   webhookBackoffBaseMs: number;
+  /** Whether webhooks may reach private, loopback and link-local addresses (on-premises receivers). */
+  webhookAllowPrivate: boolean;
   sweepIntervalMs: number;
   tokenRateLimit: { max: number; windowMs: number };
+  /**
+   * Wrong codes: a source may miss `perSource` times per window (the lockout period) and is then
+   * refused for `lockoutMs`; `perOrg` misses per window across an organisation raise an alarm.
+   */
   codeRateLimit: { perSource: number; perOrg: number; windowMs: number; lockoutMs: number };
+  /** Support codes a page may ask for (code.request), per source address and per deployment, per minute. */
+  codeRequestRateLimit: { perSource: number; perDeployment: number; windowMs: number };
   bodyLimitBytes: number;
   /** How long a sharing page may be gone (reload, network drop) before its session ends. */
   resumeWindowMs: number;
@@ -31,6 +41,11 @@ export interface Config {
   defaultPhoneRegion: string | null;
   /** Frames per second a sharing page may send on average before its socket is cut off. */
   captureFramesPerSecond: number;
+}
+
+/** Misses are counted over the lockout period itself, so a source cannot stay just under the budget forever. */
+function codeRateLimit(perSource: number, perOrg: number, lockoutMs: number): Config['codeRateLimit'] {
+  return { perSource, perOrg, windowMs: lockoutMs, lockoutMs };
 }
 
 export class ConfigError extends Error {
@@ -54,6 +69,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       return def;
     }
     return n;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${name}=${JSON.stringify(raw)} must be true or false`);
+    return def;
   };
   const url = (name: string, protocols: string[]): string | null => {
     const raw = env[name];
@@ -98,11 +120,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     inviteExpirySeconds: int('INVITE_EXPIRY_SECONDS', 600, 30, 86400),
     corsOrigins,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
+    identityTokenMaxTtlSeconds: int('IDENTITY_TOKEN_MAX_TTL_SECONDS', 86400, 60, 30 * 86400),
     webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookBackoffBaseMs: int('WEBHOOK_BACKOFF_BASE_MS', 2000, 10, 3_600_000),
+    webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 50, 60_000),
     tokenRateLimit: { max: int('TOKEN_RATE_LIMIT', 30, 1, 100000), windowMs: 60_000 },
-    codeRateLimit: { perSource: int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 100000), perOrg: int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), windowMs: 60_000, lockoutMs: int('CODE_LOCKOUT_SECONDS', 900, 1, 86400) * 1000 },
+    codeRateLimit: codeRateLimit(int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 1000), int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), int('CODE_LOCKOUT_SECONDS', 900, 60, 86400) * 1000),
+    codeRequestRateLimit: { perSource: int('CODE_REQUEST_RATE_LIMIT_PER_SOURCE', 10, 1, 10000), perDeployment: int('CODE_REQUEST_RATE_LIMIT_PER_DEPLOYMENT', 600, 1, 1000000), windowMs: 60_000 },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     resumeWindowMs: int('RESUME_WINDOW_SECONDS', 30, 1, 3600) * 1000,
     captureFramesPerSecond: int('CAPTURE_MAX_FRAMES_PER_SECOND', 400, 10, 1_000_000),

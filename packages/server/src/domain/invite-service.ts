@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Channel, ConsentShown, Invite, InviteCreate, InviteState, PromptInvite } from '@tandem/protocol';
+import { SHORT_CODE_DIGITS, shortCodeDigits, type Channel, type ConsentShown, type Invite, type InviteCreate, type InviteState, type PromptInvite } from '@tandem/protocol';
 import type { DeliveryChannel, DeliveryResult } from '../channels/delivery-channel.ts';
 import type { Queryable } from '../store/db.ts';
 import { loadConversation } from './conversation-service.ts';
@@ -14,8 +14,6 @@ import { matchingPhrase } from './phrases.ts';
 import type { Presence } from './presence.ts';
 import type { SessionService } from './session-service.ts';
 import type { VisitorRef } from './visitor-ref.ts';
-
-const CODE_DIGITS = 6;
 
 export class InviteService {
   private readonly channels: Map<Channel, DeliveryChannel>;
@@ -95,11 +93,11 @@ export class InviteService {
 
     const record = await transact(this.deps, orgId, async (tx) => {
       // Codes are unique among live invites; retry on the rare collision.
-      let code = numericCode(CODE_DIGITS);
+      let code = numericCode(SHORT_CODE_DIGITS);
       for (let i = 0; i < 20; i++) {
         const taken = await tx.q.query('SELECT 1 FROM invites WHERE org_id = $1 AND code = $2 AND state = ANY($3)', [orgId, code, LIVE_INVITE_STATES]);
         if (!taken.length) break;
-        code = numericCode(CODE_DIGITS);
+        code = numericCode(SHORT_CODE_DIGITS);
       }
       const now = new Date();
       const [row] = await tx.q.query<InviteRow>(
@@ -268,7 +266,7 @@ export class InviteService {
   async enterCode(visitor: VisitorRef, code: string): Promise<PromptInvite> {
     const [row] = await this.deps.db.query<InviteRow>(
       'SELECT * FROM invites WHERE org_id = $1 AND code = $2 AND state = ANY($3) AND expires_at > $4',
-      [visitor.orgId, code.replace(/\D/g, ''), LIVE_INVITE_STATES, new Date()],
+      [visitor.orgId, shortCodeDigits(code), LIVE_INVITE_STATES, new Date()],
     );
     if (!row) throw new DomainError('invalid_code');
     return this.offer(visitor, this.record(row), 'code');

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import { toEvent } from './event-log.ts';
 import { webhookHeaders } from './webhook-signing.ts';
+import { describeDeliveryError, webhookFetch, type WebhookFetch } from './webhook-destination-guard.ts';
 
 export interface DispatcherOptions {
   maxAttempts: number;
@@ -11,6 +12,8 @@ export interface DispatcherOptions {
   timeoutMs?: number;
   pollMs?: number;
   concurrency?: number;
+  /** How deliveries are sent: public receivers only unless private ones are allowed (webhook-destination-guard.ts). */
+  fetch?: WebhookFetch;
 }
 
 interface Due {
@@ -42,7 +45,7 @@ export class WebhookDispatcher {
   private readonly o: Required<DispatcherOptions>;
 
   constructor(private readonly db: Db, private readonly log: Logger, opts: DispatcherOptions) {
-    this.o = { backoffMaxMs: 3_600_000, timeoutMs: 10_000, pollMs: 500, concurrency: 32, ...opts };
+    this.o = { backoffMaxMs: 3_600_000, timeoutMs: 10_000, pollMs: 500, concurrency: 32, fetch: webhookFetch(false), ...opts };
   }
 
   start() {
@@ -110,7 +113,7 @@ export class WebhookDispatcher {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(d.url, {
+      const res = await this.o.fetch(d.url, {
         method: 'POST',
         headers: webhookHeaders(d.secret, event.id, body),
         body,
@@ -121,7 +124,7 @@ export class WebhookDispatcher {
       await res.body?.cancel().catch(() => undefined);
       if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (err) {
-      error = (err as Error).name === 'TimeoutError' ? `timed out after ${this.o.timeoutMs} ms` : ((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
+      error = describeDeliveryError(err, this.o.timeoutMs);
     }
     const durationMs = Date.now() - started;
     const ok = error === null;

@@ -4,6 +4,7 @@ import type { Db } from '../store/db.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { newId } from '../domain/ids.ts';
 import { newWebhookSecret } from './webhook-signing.ts';
+import { refusedWebhookHost } from './webhook-destination-guard.ts';
 
 interface Row {
   id: string;
@@ -19,12 +20,16 @@ const toWebhook = (r: Row) => ({ id: r.id, url: r.url, events: r.events, descrip
 
 /** Webhook endpoints and the record of every delivery attempt. */
 export class WebhookService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly allowPrivate: boolean) {}
 
   async create(orgId: string, input: { url: string; events?: EventType[]; description?: string }) {
     const u = new URL(input.url);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') {
       throw new DomainError('validation_failed', 'The webhook url must be http or https.', { errors: [{ path: '/url', message: 'must be http or https' }] });
+    }
+    const refused = this.allowPrivate ? null : refusedWebhookHost(u);
+    if (refused) {
+      throw new DomainError('validation_failed', `The webhook url must reach a public address (${refused}); a server for on-premises receivers sets WEBHOOK_ALLOW_PRIVATE=true.`, { errors: [{ path: '/url', message: 'must be a public address' }] });
     }
     const secret = newWebhookSecret();
     const [row] = await this.db.query<Row>(

@@ -2,8 +2,8 @@ import { DomainError } from '../domain/domain-error.ts';
 import { newId } from '../domain/ids.ts';
 import { normalisePhone } from '../domain/phone.ts';
 import type { DeliveryChannel, DeliveryResult } from './delivery-channel.ts';
-import type { SmsProvider } from './sms-provider.ts';
-import { attemptSend, continueSending, type SendOutcome, type SmsRetryPolicy } from './sms-retry.ts';
+import type { SmsMessageOut, SmsProvider } from './sms-provider.ts';
+import { attemptSend, nextAttemptDelay, type SendOutcome, type SmsRetryPolicy } from './sms-retry.ts';
 import { DEFAULT_SMS_TEMPLATE, renderSms } from './sms-template.ts';
 
 export interface SmsChannelOptions {
@@ -24,12 +24,18 @@ function toResult(providerName: string, o: SendOutcome): DeliveryResult {
 
 /**
  * A text with the deep link, through the configured SMS provider. The first attempt is made while
- * the invite is created; if it meets passing trouble the delivery is `pending` and the remaining
- * attempts run after the response, each with the same message id, until one is taken or the
- * attempts run out (then it is `failed`). Refusals that another try cannot change fail at once.
+ * the invite is created; if it meets passing trouble the delivery is `pending` with the time of
+ * its next attempt, which the invite service stores and makes later (on any node, after a restart
+ * too), each with the same message id, until one is taken or the attempts run out (then it is
+ * `failed`). Refusals that another try cannot change fail at once.
  */
 export function smsChannel(provider: SmsProvider, options: Partial<SmsChannelOptions> = {}): DeliveryChannel {
   const opts = { ...DEFAULTS, ...options };
+  const settleOrRetry = (message: SmsMessageOut, o: SendOutcome): DeliveryResult => {
+    const wait = nextAttemptDelay(o, opts.retry);
+    if (wait === null || o.ok) return toResult(provider.name, o);
+    return { state: 'pending', detail: `retrying: ${o.error.reason}: ${o.error.message}`, retry: { at: new Date(Date.now() + wait), attempts: o.attempts, message } };
+  };
   return {
     name: 'sms',
     async canReach({ conversation }) {
@@ -49,12 +55,11 @@ export function smsChannel(provider: SmsProvider, options: Partial<SmsChannelOpt
       const { text } = renderSms(opts.template ?? DEFAULT_SMS_TEMPLATE, { company: companyName, agent: invite.agentName, link: invite.link, minutes });
       const message = { id: newId('sms'), orgId, to, body: text, inviteId: invite.id, createdAt: new Date().toISOString() };
 
-      const first = await attemptSend(provider, message);
-      if (first.ok || !first.error.retryable || opts.retry.maxAttempts <= 1) return toResult(provider.name, first);
-      const settled = continueSending(provider, message, opts.retry, first)
-        .then((o) => toResult(provider.name, o))
-        .catch((err: Error): DeliveryResult => ({ state: 'failed', detail: `provider_unavailable: ${err.message}` }));
-      return { state: 'pending', detail: `retrying: ${first.error.reason}: ${first.error.message}`, settled };
+      return settleOrRetry(message, await attemptSend(provider, message));
+    },
+    async retry({ message, attempts }) {
+      const o = await attemptSend(provider, message);
+      return settleOrRetry(message, { ...o, attempts: attempts + 1 });
     },
   };
 }

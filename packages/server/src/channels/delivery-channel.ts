@@ -20,18 +20,34 @@ export interface DeliveryResult {
   retry?: { at: Date } & RetryTicket;
 }
 
-/** What a channel needs to make its next attempt: the same message (same id), and how many went before. */
+/** What a queued channel needs to make its next attempt: the same message (same id), and how many went before. */
 export interface RetryTicket {
   message: SmsMessageOut;
   attempts: number;
 }
 
-/** One way of getting an invite to the customer. */
-export interface DeliveryChannel {
+interface ChannelBase {
   readonly name: Channel;
   /** Whether the channel can reach this customer now (used to choose channels). */
   canReach(ctx: Omit<DeliveryContext, 'invite'>): Promise<boolean>;
-  deliver(ctx: DeliveryContext): Promise<DeliveryResult>;
-  /** The next attempt of a delivery that was left pending (channels that retry only). */
-  retry?(ticket: RetryTicket): Promise<DeliveryResult>;
 }
+
+/** Delivers at once, while the invite is created (push, code). */
+export interface DirectChannel extends ChannelBase {
+  deliver(ctx: DeliveryContext): Promise<DeliveryResult>;
+}
+
+/**
+ * Delivers through a queue in the database (sms): the message is made and stored in the invite's
+ * transaction, so a crash before, during or between attempts leaves it to be sent again, with
+ * the same id, by whichever node runs the queue.
+ */
+export interface QueuedChannel extends ChannelBase {
+  /** The message to send, or a result when there is nothing to send (no valid number). Pure: it runs in a transaction. */
+  prepare(ctx: DeliveryContext): { ticket: RetryTicket } | { result: DeliveryResult };
+  /** One attempt; a pending result says when to make the next. */
+  send(ticket: RetryTicket): Promise<DeliveryResult>;
+}
+
+/** One way of getting an invite to the customer. */
+export type DeliveryChannel = DirectChannel | QueuedChannel;

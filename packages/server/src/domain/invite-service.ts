@@ -93,7 +93,7 @@ export class InviteService {
     const expiresIn = input.expiresInSeconds ?? this.deps.config.inviteExpirySeconds;
     const returnUrl = input.returnUrl ?? (deployment ? deployment.allowedOrigins[0]! + '/' : null);
 
-    const record = await transact(this.deps, orgId, async (tx) => {
+    const { rec: record, queued } = await transact(this.deps, orgId, async (tx) => {
       // Codes are unique among live invites; retry on the rare collision.
       let code = numericCode(CODE_DIGITS);
       for (let i = 0; i < 20; i++) {
@@ -113,21 +113,54 @@ export class InviteService {
       const rec = this.record(row!);
       await bind?.(tx.q, rec.id);
       await tx.emit({ type: 'invite.created', conversationId: rec.conversationId, inviteId: rec.id, data: { channels, expiresAt: rec.expiresAt, code: rec.code } });
-      return rec;
+      // Queued channels' messages are stored with the invite: if this process dies before or
+      // while sending, the queue sends them (same message id) once the first attempt's lease ends.
+      const queued = new Map<Channel, { deliveryId: string; ticket: RetryTicket } | { result: DeliveryResult }>();
+      for (const ch of channels) {
+        const channel = this.channels.get(ch)!;
+        if (!('prepare' in channel)) continue;
+        const prepared = channel.prepare({ ...ctx, invite: rec });
+        if ('result' in prepared) {
+          queued.set(ch, prepared);
+          continue;
+        }
+        const [d] = await tx.q.query<{ id: string }>(
+          "INSERT INTO invite_deliveries (invite_id, channel, state, detail, at, retry, next_attempt_at) VALUES ($1, $2, 'pending', 'sending', $3, $4, $5) RETURNING id",
+          [rec.id, ch, now, JSON.stringify(prepared.ticket), new Date(now.getTime() + this.leaseMs())],
+        );
+        queued.set(ch, { deliveryId: d!.id, ticket: prepared.ticket });
+      }
+      return { rec, queued };
     });
 
     for (const ch of channels) {
+      const channel = this.channels.get(ch)!;
+      const q = queued.get(ch);
+      if (q && 'ticket' in q && 'send' in channel) {
+        const result = await channel.send(q.ticket).catch((err: Error): DeliveryResult => ({ state: 'failed', detail: `${ch} failed: ${err.message}` }));
+        await this.recordDelivery(orgId, record.id, ch, result, q.deliveryId);
+        continue;
+      }
       let result: DeliveryResult;
-      if (targetVisitor && ch === 'push') {
+      if (q && 'result' in q) {
+        result = q.result;
+      } else if (targetVisitor && ch === 'push') {
         targetVisitor.offered.add(record.id);
         const shown = await this.presence.toVisitor(targetVisitor.visitorId, { type: 'invite', invite: this.prompt(record, companyName) });
         result = shown ? { state: 'delivered' as const, detail: 'shown on the page that asked for the code' } : { state: 'failed' as const, detail: 'the page that asked for the code is gone' };
+      } else if ('deliver' in channel) {
+        result = await channel.deliver({ ...ctx, invite: record });
       } else {
-        result = await this.channels.get(ch)!.deliver({ ...ctx, invite: record });
+        continue;
       }
       await this.recordDelivery(orgId, record.id, ch, result);
     }
     return this.get(orgId, record.id);
+  }
+
+  /** How long one attempt of a queued delivery is left to the node making it before another may. */
+  private leaseMs(): number {
+    return this.deps.config.sms.timeoutMs + 5_000;
   }
 
   prompt(r: InviteRecord, companyName: string): PromptInvite {
@@ -142,20 +175,23 @@ export class InviteService {
    */
   async retryDueDeliveries(limit = 50): Promise<number> {
     const now = new Date();
-    const due = await this.deps.db.query<{ id: string; invite_id: string; org_id: string; channel: Channel; retry: RetryTicket }>(
+    const due = await this.deps.db.query<{ id: string; invite_id: string; org_id: string; invite_state: InviteState; channel: Channel; retry: RetryTicket }>(
       `WITH claimed AS (
          UPDATE invite_deliveries SET locked_until = $2
           WHERE id IN (SELECT id FROM invite_deliveries
                         WHERE state = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
                         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
           RETURNING id, invite_id, channel, retry)
-       SELECT c.id, c.invite_id, i.org_id, c.channel, c.retry FROM claimed c JOIN invites i ON i.id = c.invite_id`,
-      [now, new Date(now.getTime() + this.deps.config.sms.timeoutMs + 5_000), limit],
+       SELECT c.id, c.invite_id, i.org_id, i.state AS invite_state, c.channel, c.retry FROM claimed c JOIN invites i ON i.id = c.invite_id`,
+      [now, new Date(now.getTime() + this.leaseMs()), limit],
     );
     await Promise.all(due.map(async (d) => {
       const channel = this.channels.get(d.channel);
-      const result: DeliveryResult = channel?.retry
-        ? await channel.retry(d.retry).catch((err: Error): DeliveryResult => ({ state: 'failed', detail: `${d.channel} retry failed: ${err.message}` }))
+      // A text for an invite that can no longer be used would only confuse the customer.
+      const result: DeliveryResult = !LIVE_INVITE_STATES.includes(d.invite_state)
+        ? { state: 'failed', detail: `not sent: the invite is ${d.invite_state}` }
+        : channel && 'send' in channel
+        ? await channel.send(d.retry).catch((err: Error): DeliveryResult => ({ state: 'failed', detail: `${d.channel} failed: ${err.message}` }))
         : { state: 'failed', detail: `the ${d.channel} channel cannot retry` };
       await this.recordDelivery(d.org_id, d.invite_id, d.channel, result, d.id).catch((err) => this.deps.log.error({ err, inviteId: d.invite_id }, 'recording a delivery retry failed'));
     }));

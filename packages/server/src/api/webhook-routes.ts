@@ -68,7 +68,12 @@ export function webhookRoutes(app: FastifyInstance, s: Services) {
       description: 'Queues the delivery\'s event again as a new delivery with a fresh retry schedule (same webhook-id, so a receiver that has it drops it). A delivery still being tried answers 409 invalid_state.',
       security: security('webhooks:write'),
       params: DeliveryParams,
+      body: Type.Object({}, { additionalProperties: false, description: 'Nothing: send no body or {}' }),
       response: responses({ 202: WebhookDelivery }, [404, 409]),
+    },
+    // `curl -X POST .../redeliver` sends no body at all; that means the same as {}.
+    preValidation: async (req) => {
+      req.body ??= {};
     },
   }, async (req, reply) => {
     const p = req.params as { id: string; deliveryId: string };

@@ -81,6 +81,18 @@ describe('durable timers on two nodes sharing one Postgres', () => {
     assert.equal(ended.endReason, 'customer_left');
   });
 
+  test('an invite whose time is up expires once, though both nodes sweep', async () => {
+    const call = await connectedCall(a);
+    const invites = await Promise.all([0, 1, 2, 3, 4].map(() => a.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] })));
+    // Their expiry passes while both nodes sweep every 100 ms.
+    await a.tandem.services.db.query('UPDATE invites SET expires_at = $2 WHERE conversation_id = $1', [call.id, new Date(Date.now() + 300)]);
+    await waitUntil(async () => (await eventsOf(a, call.id)).filter((e) => e.type === 'invite.expired').length === invites.length, 10_000, 'every invite to expire');
+    await new Promise((r) => setTimeout(r, 500));
+    const expired = (await eventsOf(a, call.id)).filter((e) => e.type === 'invite.expired');
+    assert.equal(expired.length, invites.length, 'one invite.expired each');
+    assert.equal(new Set(expired.map((e) => e.inviteId)).size, invites.length);
+  });
+
   test('an SMS retry is made by one node: one text taken, one invite.delivered', async () => {
     sms.setMode('down');
     const call = await connectedCall(a, { phone: '+14155550150' });

@@ -238,8 +238,17 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const duplicates = ok.length - delivered().size;
       t.diagnostic(`${events.length} events delivered; ${duplicates} duplicates; last one ${Math.max(...ok.map((r) => r.at)) - restartedAt} ms after the restart`);
       assert.equal(duplicates, 0);
-      const list = (await api('GET', `/v1/webhooks/${webhookId}/deliveries?limit=100`)).body.data as { state: string }[];
-      assert.ok(list.every((d) => d.state === 'succeeded'), 'recorded as succeeded');
+      // The receiver answered before the attempt was recorded: wait for the record.
+      await waitUntil(async () => {
+        const states: string[] = [];
+        for (let cursor = '', page = 0; page < 20; page++) {
+          const res = (await api('GET', `/v1/webhooks/${webhookId}/deliveries?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).body;
+          states.push(...(res.data as { state: string }[]).map((d) => d.state));
+          if (!res.nextCursor) break;
+          cursor = res.nextCursor;
+        }
+        return states.length >= events.length && states.every((st) => st === 'succeeded');
+      }, 10_000, 'every delivery recorded as succeeded');
     });
   });
 }

@@ -151,7 +151,7 @@ const SHORT_WAIT_MS = 60_000;
  * The wait after attempt `attempt` failed: the schedule's entry for it, the last one repeating,
  * spread by ±10 % so endpoints that failed together are not retried in lockstep.
  */
-export function retryDelay(scheduleMs: number[], attempt: number): number {
+function retryDelay(scheduleMs: number[], attempt: number): number {
   const base = scheduleMs[Math.min(attempt, scheduleMs.length) - 1] ?? 1000;
   return Math.round(base * (0.9 + Math.random() * 0.2));
 }

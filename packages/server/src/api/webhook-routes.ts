@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { Webhook, WebhookCreate, WebhookCreated, WebhookDelivery, type EventType } from '@tandem/protocol';
 import { orgOf } from './auth-hook.ts';
+import { bindIdempotentResource } from './idempotency.ts';
 import { responses, security } from './route-schema.ts';
 import type { Services } from './services.ts';
 
@@ -18,7 +19,11 @@ const Redelivered = Type.Object({
 
 export function webhookRoutes(app: FastifyInstance, s: Services) {
   app.post('/v1/webhooks', {
-    config: { scope: 'webhooks:write', idempotent: true },
+    config: {
+      scope: 'webhooks:write',
+      idempotent: true,
+      idempotentReplay: async (req, webhookId) => ({ status: 201, body: await s.webhooks.getCreated(orgOf(req), webhookId) }),
+    },
     schema: {
       tags: ['webhooks'],
       summary: 'Register a webhook endpoint',
@@ -27,7 +32,7 @@ export function webhookRoutes(app: FastifyInstance, s: Services) {
       body: WebhookCreate,
       response: responses({ 201: WebhookCreated }),
     },
-  }, async (req, reply) => reply.code(201).send(await s.webhooks.create(orgOf(req), req.body as { url: string; events?: EventType[]; description?: string })));
+  }, async (req, reply) => reply.code(201).send(await s.webhooks.create(orgOf(req), req.body as { url: string; events?: EventType[]; description?: string }, bindIdempotentResource(req))));
 
   app.get('/v1/webhooks', {
     config: { scope: 'webhooks:write' },

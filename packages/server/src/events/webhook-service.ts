@@ -21,17 +21,29 @@ const toWebhook = (r: Row) => ({ id: r.id, url: r.url, events: r.events, descrip
 export class WebhookService {
   constructor(private readonly db: Db) {}
 
-  async create(orgId: string, input: { url: string; events?: EventType[]; description?: string }) {
+  /** `bind` runs in the creating transaction (the API ties the endpoint to the request's Idempotency-Key). */
+  async create(orgId: string, input: { url: string; events?: EventType[]; description?: string }, bind?: (q: Queryable, webhookId: string) => Promise<void>) {
     const u = new URL(input.url);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') {
       throw new DomainError('validation_failed', 'The webhook url must be http or https.', { errors: [{ path: '/url', message: 'must be http or https' }] });
     }
     const secret = newWebhookSecret();
-    const [row] = await this.db.query<Row>(
-      'INSERT INTO webhooks (id, org_id, url, events, secret, description) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
-      [newId('wh'), orgId, input.url, input.events ?? [...EVENT_TYPES], secret, input.description ?? null],
-    );
-    return { ...toWebhook(row!), secret };
+    const row = await this.db.tx(async (q) => {
+      const [r] = await q.query<Row>(
+        'INSERT INTO webhooks (id, org_id, url, events, secret, description) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+        [newId('wh'), orgId, input.url, input.events ?? [...EVENT_TYPES], secret, input.description ?? null],
+      );
+      await bind?.(q, r!.id);
+      return r!;
+    });
+    return { ...toWebhook(row), secret };
+  }
+
+  /** The endpoint with its secret, for the client that created it (a retry of its creating request). */
+  async getCreated(orgId: string, id: string) {
+    const [row] = await this.db.query<Row>('SELECT * FROM webhooks WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL', [orgId, id]);
+    if (!row) throw new DomainError('webhook_not_found');
+    return { ...toWebhook(row), secret: row.secret };
   }
 
   async list(orgId: string) {

@@ -214,6 +214,17 @@ export function authAndInputSuite(kind: DbKind) {
       const retried = await Promise.all([0, 1, 2].map(() => s.api('POST', '/v1/invites', body2, { headers: { 'idempotency-key': key2 } })));
       assert.ok(retried.every((r) => r.status === 201 || r.body.code === 'idempotency_key_in_use'), JSON.stringify(retried.map((r) => r.status)));
       assert.equal((await s.api('GET', `/v1/invites?conversationId=${call2.id}`)).body.data.length, 1, 'created once');
+
+      // The same for a webhook endpoint: the retry gets the endpoint and its secret, not a second one.
+      const hookKey = `died-hook-${Date.now()}`;
+      const hook = { url: 'http://127.0.0.1:9/died', events: ['invite.created'] };
+      const made = await s.api('POST', '/v1/webhooks', hook, { headers: { 'idempotency-key': hookKey } });
+      await setKey(hookKey, "state = 'pending', status = NULL, body = NULL, owner = 'dead', lease_until = $3", [new Date(Date.now() - 1)]);
+      const remade = await s.api('POST', '/v1/webhooks', hook, { headers: { 'idempotency-key': hookKey } });
+      assert.equal(remade.status, 201, remade.text);
+      assert.deepEqual([remade.body.id, remade.body.secret], [made.body.id, made.body.secret]);
+      assert.equal((await s.api('GET', '/v1/webhooks')).body.data.filter((w: { url: string }) => w.url === hook.url).length, 1);
+      await s.api('DELETE', `/v1/webhooks/${made.body.id}`);
     });
 
     test('claiming codes: wrong codes get one generic error and are rate-limited with Retry-After', async () => {

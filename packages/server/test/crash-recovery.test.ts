@@ -212,6 +212,15 @@ for (const kind of ['postgres', 'pglite'] as const) {
       assert.equal(endings[0]!.data.reason, 'customer_left');
     });
 
+    test('the agent console stops showing "reconnecting": the customer is gone', async () => {
+      const token = (await api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: orphan.conversationId })).body.token as string;
+      const consoleSocket = await RelayClient.open(server.url, '/v1/agent');
+      consoleSocket.send({ type: 'auth', token });
+      const view = await consoleSocket.until(() => consoleSocket.json.find((m) => (m.type === 'ready' || m.type === 'view') && m.view.customerLink === 'gone')?.view, 10_000, 'a view with the customer gone');
+      assert.equal(view.session.state, 'ended');
+      consoleSocket.close();
+    });
+
     test('SMS retries pending at the crash are resumed: each text taken once, one invite.delivered', async (t) => {
       for (const inviteId of [midRetry.inviteId, hung.inviteId]) {
         const invite = await waitUntil(async () => {

@@ -204,6 +204,7 @@ export const WebhookDelivery = Type.Object({
   state: StringEnum(['pending', 'succeeded', 'failed'] as const),
   attempts: Type.Array(WebhookAttempt),
   nextAttemptAt: Nullable(DateTime),
+  redeliveredAs: Nullable(Type.String({ description: 'The delivery that sent this event again (POST .../redeliver), if any' })),
 });
 
 // ---- Deployments (one per site that embeds the SDK)

@@ -22,7 +22,7 @@ import { codeChannel } from './channels/code-channel.ts';
 import { ConversationService } from './domain/conversation-service.ts';
 import { DeploymentService } from './domain/deployment-service.ts';
 import { orgEventsTopic, type Deps } from './domain/deps.ts';
-import { startExpirySweeper } from './domain/expiry-sweeper.ts';
+import { startTimerSweeper } from './domain/timer-sweeper.ts';
 import { newId } from './domain/ids.ts';
 import { InviteService } from './domain/invite-service.ts';
 import { createMemoryRateLimiter } from './domain/rate-limiter.ts';
@@ -142,7 +142,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
 
   installErrorHandling(app);
   installAuth(app, tokens);
-  installIdempotency(app, db);
+  installIdempotency(app, db, { leaseMs: config.idempotencyLeaseMs });
   installRequestMetrics(app, metrics);
 
   oauthRoutes(app, services);
@@ -173,7 +173,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     socket.destroy();
   });
 
-  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffBaseMs, fetch: webhookFetch(config.webhookAllowPrivate) });
+  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
   let stopSweeper: (() => Promise<void>) | null = null;
   const unsubscribers: (() => Promise<void>)[] = [];
   let closed = false;
@@ -193,7 +193,12 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       dispatcher.start();
       const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
       for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
-      stopSweeper = startExpirySweeper(invites, services.supportCodes, log, config.sweepIntervalMs);
+      stopSweeper = startTimerSweeper([
+        { name: 'invite expiry', run: () => invites.expireDue() },
+        { name: 'resume window', run: () => sessions.endAbandoned((id) => capture.holds(id)) },
+        { name: 'sms retry', run: () => invites.retryDueDeliveries() },
+        { name: 'support code expiry', run: () => services.supportCodes.sweepExpired() },
+      ], log, config.sweepIntervalMs);
       return `http://${config.host}:${port}`;
     },
     async close() {

@@ -45,7 +45,7 @@ export async function startTestServer(kind: DbKind, env: Record<string, string> 
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     SWEEP_INTERVAL_MS: '100',
-    WEBHOOK_BACKOFF_BASE_MS: '100',
+    WEBHOOK_RETRY_SCHEDULE: '100ms,200ms,400ms,800ms,1600ms,3200ms,6400ms',
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
   };
   let currentEnv = { ...baseEnv, ...env };

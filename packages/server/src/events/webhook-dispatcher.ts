@@ -5,10 +5,10 @@ import { webhookHeaders } from './webhook-signing.ts';
 import { describeDeliveryError, webhookFetch, type WebhookFetch } from './webhook-destination-guard.ts';
 
 export interface DispatcherOptions {
+  /** Attempts in all, the first included. */
   maxAttempts: number;
-  backoffBaseMs: number;
-  /** Longest wait between two attempts. */
-  backoffMaxMs?: number;
+  /** Wait before each retry (the first entry before the second attempt); the last one repeats. */
+  retryScheduleMs: number[];
   timeoutMs?: number;
   pollMs?: number;
   concurrency?: number;
@@ -45,7 +45,7 @@ export class WebhookDispatcher {
   private readonly o: Required<DispatcherOptions>;
 
   constructor(private readonly db: Db, private readonly log: Logger, opts: DispatcherOptions) {
-    this.o = { backoffMaxMs: 3_600_000, timeoutMs: 10_000, pollMs: 500, concurrency: 32, fetch: webhookFetch(false), ...opts };
+    this.o = { timeoutMs: 10_000, pollMs: 500, concurrency: 32, fetch: webhookFetch(false), ...opts };
   }
 
   start() {
@@ -129,7 +129,7 @@ export class WebhookDispatcher {
     const durationMs = Date.now() - started;
     const ok = error === null;
     const giveUp = !ok && attempt >= this.o.maxAttempts;
-    const delay = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
+    const delay = retryDelay(this.o.retryScheduleMs, attempt);
     try {
       await this.db.tx(async (q) => {
         await q.query('INSERT INTO webhook_attempts (delivery_id, attempt, at, status, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)', [d.id, attempt, new Date(started), status, error, durationMs]);
@@ -142,7 +142,19 @@ export class WebhookDispatcher {
       if (!this.stopped) this.log.error({ err, deliveryId: d.id }, 'recording a webhook attempt failed');
     }
     if (!ok) this.log.warn({ deliveryId: d.id, url: d.url, attempt, error, giveUp }, 'webhook delivery failed');
-    // Retry on time rather than at the next poll tick, so short backoffs really are short.
-    if (!ok && !giveUp && !this.stopped) setTimeout(() => this.wake(), delay + 5).unref();
+    // Retry on time rather than at the next poll tick, so short backoffs really are short; long
+    // waits are the table's business (the poll finds them, after a restart too).
+    if (!ok && !giveUp && !this.stopped && delay <= SHORT_WAIT_MS) setTimeout(() => this.wake(), delay + 5).unref();
   }
+}
+
+const SHORT_WAIT_MS = 60_000;
+
+/**
+ * The wait after attempt `attempt` failed: the schedule's entry for it, the last one repeating,
+ * spread by ±10 % so endpoints that failed together are not retried in lockstep.
+ */
+function retryDelay(scheduleMs: number[], attempt: number): number {
+  const base = scheduleMs[Math.min(attempt, scheduleMs.length) - 1] ?? 1000;
+  return Math.round(base * (0.9 + Math.random() * 0.2));
 }

@@ -15,7 +15,7 @@ const SENSITIVE_STEMS = [
   'סיסמה', 'κωδικ', 'secret', 'token', 'one time', 'onetime', 'verification code', 'security code',
   'security answer', 'social security', 'geheimzahl', 'geheimnummer', 'apikey', 'api key',
   // payment cards, in the languages checkout pages are written in
-  'card', 'karte', 'carte', 'tarjeta', 'carta', 'cartao', 'kaart', 'karta', 'kartu', 'kortnummer',
+  'card', 'kart', 'carte', 'tarjeta', 'carta', 'cartao', 'kaart', 'kortnummer',
   'kortets', 'kredit', 'credit', 'debit', 'карт', 'カード', '卡号', '信用卡', '银行卡', '카드',
   'cvc', 'cvv', 'csc', 'cvn', 'ccv', 'cryptogramme', 'prufziffer', 'pruefziffer', 'prufnummer',
   'codigo de seguridad', 'codice di sicurezza', 'codigo de seguranca', 'beveiligingscode',

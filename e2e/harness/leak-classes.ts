@@ -85,7 +85,7 @@ export const LEAK_CLASSES: LeakClass[] = [
     },
   },
   {
-    title: 'attributes inside a data-tandem-mask region (set at first, by setAttribute, by innerHTML), CSS attr(), slotted light DOM',
+    title: 'attributes inside a data-tandem-mask region (set at first, by setAttribute, by innerHTML), CSS attr() and content strings, slotted light DOM',
     fixture: '/fixtures/leaks/masked-attributes.html',
     shown: ['Shown to the agent', 'Support desk', 'Card:'],
     async during(page) {
@@ -108,7 +108,7 @@ export const LEAK_CLASSES: LeakClass[] = [
     },
   },
   {
-    title: 'choices read from elsewhere: option and optgroup labels, output, button value, data value, datalist',
+    title: 'choices read from elsewhere: option and optgroup labels, output, button value, data value, datalist, aria-valuetext',
     fixture: '/fixtures/leaks/choices.html',
     shown: ['Pay now', 'Submit transfer', 'Your customer number'],
     async during(page) {
@@ -120,6 +120,7 @@ export const LEAK_CLASSES: LeakClass[] = [
         document.querySelector('#customer')!.setAttribute('value', 'SECRET-DATA-LATER');
         document.querySelector('option[label="Other"]')!.setAttribute('label', 'SECRET-OPTION-LABEL-LATER');
         document.querySelector('#payees')!.insertAdjacentHTML('beforeend', '<option value="SECRET-DATALIST-ADDED" label="SECRET-DATALIST-ADDED-LABEL"></option>');
+        document.querySelector('#slider')!.setAttribute('aria-valuetext', 'SECRET-ARIA-VALUETEXT-LATER');
       });
       await type(page, '#payee', 'SECRET-DATALIST-TYPED');
     },
@@ -133,15 +134,16 @@ export const LEAK_CLASSES: LeakClass[] = [
         ['#f1', 'SECRET-PAY-LABEL-FOR'], ['#f2', 'SECRET-PAY-KREDITKARTE'], ['#f3', 'SECRET-PAY-EXP'],
         ['#f4', 'SECRET-PAY-CCEXP'], ['#f5', 'SECRET-PAY-ABLAUF'], ['#f6', 'SECRET-PAY-LABELLEDBY'],
         ['#f7', 'SECRET-PAY-PLACEHOLDER'], ['#pw', 'SECRET-PW-LABEL'], ['#pw2', 'SECRET-PW-ARIA'],
-        ['#pw3', 'SECRET-PW-TOGGLE'], ['#pin', 'SECRET-PIN-DOTS'], ['#city', 'Springfield'],
+        ['#pw3', 'SECRET-PW-TOGGLE'], ['#pin', 'SECRET-PIN-DOTS'], ['#f12', 'SECRET-PAY-SICHERHEITSCODE'],
+        ['#f13', 'SECRET-PAY-VERFALL'], ['#city', 'Springfield'],
       ];
       for (const [selector, text] of fields) await type(page, selector, text);
     },
   },
   {
-    title: '<meta> content (csrf-token and others) and the address query and fragment',
+    title: '<meta> content (csrf-token and others), the address query and fragment, tokens in link and form URLs',
     fixture: '/fixtures/leaks/meta.html?reset=SECRET-URL-QUERY#token=SECRET-URL-FRAGMENT',
-    shown: ['Recent orders', 'width=device-width', '/fixtures/leaks/meta.html'],
+    shown: ['Recent orders', 'width=device-width', '/fixtures/leaks/meta.html', '/logout', 'Log out'],
     async during(page) {
       await page.evaluate(() => {
         const meta = document.createElement('meta');
@@ -150,6 +152,7 @@ export const LEAK_CLASSES: LeakClass[] = [
         document.head.append(meta);
         document.querySelector('meta[name="user-id"]')!.setAttribute('content', 'SECRET-META-SET');
         history.pushState(null, '', '/fixtures/leaks/meta.html?step=SECRET-URL-PUSHED');
+        document.querySelector('#logout')!.setAttribute('href', '/logout#SECRET-LINK-FRAGMENT-LATER');
       });
     },
   },

@@ -25,7 +25,7 @@ import {
   watchTyping,
 } from './mask-policy.ts';
 import type { Region } from './mask-policy.ts';
-import { dropNonPageAttributes, keepLayoutAttributes } from './masked-attributes.ts';
+import { dropNonPageAttributes, keepLayoutAttributes, maskCssStrings } from './masked-attributes.ts';
 import type { Attributes, ElementFacts, StyleDeclaration } from './masked-attributes.ts';
 
 export interface NodeLookup {
@@ -34,6 +34,9 @@ export interface NodeLookup {
 
 // An unknown node (not in the mirror) is treated as masked: nothing is shown on a guess.
 const UNKNOWN_REGION: Region = { masked: true, blocked: false };
+
+// A value is a value whether a form field or a custom widget (a slider, a spin button) holds it.
+const VALUE_ATTRIBUTES = ['value', 'aria-valuetext', 'aria-valuenow'];
 
 // Input types whose value is their visible label, page copy like a button's text.
 const LABEL_VALUE_TYPES = new Set(['submit', 'reset', 'button']);
@@ -84,9 +87,10 @@ function sanitizeAttributes(el: Element | null, tagName: string, attributes: Att
     return;
   }
   notePasswordField(el);
-  const value = attributes['value'];
-  if (typeof value === 'string' && !valueIsPageCopy(el) && !mayShowValue(el, pass.regions)) {
-    attributes['value'] = maskValue(value);
+  for (const name of VALUE_ATTRIBUTES) {
+    const value = attributes[name];
+    if (typeof value !== 'string' || (name === 'value' && valueIsPageCopy(el))) continue;
+    if (!mayShowValue(el, pass.regions)) attributes[name] = maskValue(value);
   }
   const label = attributes['label'];
   if (typeof label === 'string' && (tagName === 'option' || tagName === 'optgroup') && !mayShowValue(el, pass.regions)) {
@@ -108,7 +112,11 @@ function sanitizeNode(sn: serializedNodeWithId, parentRegion: Region, parentIsHo
   else if (isElement) region = UNKNOWN_REGION;
   if (sn.type === NodeType.Text) {
     const isValue = valueOwner !== null && !mayShowValue(valueOwner, pass.regions);
-    if (!sn.isStyle && (region.masked || isValue)) sn.textContent = maskText(sn.textContent);
+    if (sn.isStyle) {
+      if (region.masked) sn.textContent = maskCssStrings(sn.textContent, maskText);
+    } else if (region.masked || isValue) {
+      sn.textContent = maskText(sn.textContent);
+    }
     return;
   }
   if (!isElement) return;
@@ -143,6 +151,10 @@ function sanitizeText(text: textMutation, pass: Pass): boolean {
   const region = pass.regions.regionOf(node);
   if (region.blocked) return false;
   if (text.value === null) return true;
+  if (node.parentElement?.localName === 'style') {
+    if (region.masked) text.value = maskCssStrings(text.value, maskText);
+    return true;
+  }
   const owner = valueOwnerAbove(node);
   if (region.masked || (owner !== null && !mayShowValue(owner, pass.regions))) text.value = maskText(text.value);
   return true;

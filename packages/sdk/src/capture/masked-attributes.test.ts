@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dropNonPageAttributes, keepLayoutAttributes, layoutStyle } from './masked-attributes.ts';
+import { dropNonPageAttributes, keepLayoutAttributes, layoutStyle, maskCssStrings, withoutQueryOrFragment } from './masked-attributes.ts';
 import type { Attributes } from './masked-attributes.ts';
 
 const stars = (text: string) => '*'.repeat(text.length);
@@ -103,4 +103,27 @@ test('meta content is sent only for the viewport and the colour scheme', () => {
   const viewport: Attributes = { name: 'viewport', content: 'width=device-width' };
   dropNonPageAttributes('meta', viewport, 'Viewport');
   assert.deepEqual(viewport, { name: 'viewport', content: 'width=device-width' });
+});
+
+test('text a stylesheet draws in a masked region is masked, the rest of the CSS kept', () => {
+  assert.equal(
+    maskCssStrings('.a::after { content: "Jane \\"J\\" Doe" attr(x); color: red } .b { content:\'x\' }', stars),
+    '.a::after { content: "**************" attr(x); color: red } .b { content:\'*\' }',
+  );
+  const attributes: Attributes = { _cssText: '.n::after { content: "secret" }' };
+  keepLayoutAttributes('style', attributes, {}, stars);
+  assert.deepEqual(attributes, { _cssText: '.n::after { content: "******" }' });
+});
+
+test('URLs nobody draws lose their query and fragment; pictures keep theirs', () => {
+  const link: Attributes = { href: '/logout?token=secret#x' };
+  dropNonPageAttributes('a', link, null);
+  assert.deepEqual(link, { href: '/logout' });
+  const form: Attributes = { action: 'https://shop.example/reorder#secret' };
+  dropNonPageAttributes('form', form, null);
+  assert.deepEqual(form, { action: 'https://shop.example/reorder' });
+  const picture: Attributes = { src: '/a.png?w=200' };
+  dropNonPageAttributes('img', picture, null);
+  assert.deepEqual(picture, { src: '/a.png?w=200' });
+  assert.equal(withoutQueryOrFragment('/p'), '/p');
 });

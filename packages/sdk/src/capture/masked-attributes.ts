@@ -90,7 +90,8 @@ function layoutStyleDiff(diff: StyleDiff): StyleDiff {
 function keptLayoutValue(tagName: string, name: string, value: AttributeValue, facts: ElementFacts, mask: (text: string) => string): AttributeValue | undefined {
   if (name === 'class') return value;
   if (TANDEM_MARKERS.has(name) || LAYOUT_FLAGS.has(name)) return value === null ? null : '';
-  if (RRWEB_LAYOUT.test(name) || name === '_cssText') return value;
+  if (RRWEB_LAYOUT.test(name)) return value;
+  if (name === '_cssText') return typeof value === 'string' ? maskCssStrings(value, mask) : value;
   if (name === 'style') {
     if (value !== null && typeof value === 'object') return layoutStyleDiff(value);
     return value === null ? null : layoutStyle(facts.declarations ?? []);
@@ -106,6 +107,16 @@ function keptLayoutValue(tagName: string, name: string, value: AttributeValue, f
   // A stylesheet link is layout; its URL names the site's CSS, not the customer.
   if (tagName === 'link' && (name === 'rel' || name === 'href' || name === 'media')) return value;
   return undefined;
+}
+
+// Text a stylesheet draws (`content: "…"`) is text: inside a masked subtree it is masked like
+// any other, keeping its length so generated content keeps its width.
+const CONTENT_DECLARATION = /(content\s*:)([^;}]*)/gi;
+const CSS_STRING = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g;
+
+export function maskCssStrings(cssText: string, mask: (text: string) => string): string {
+  return cssText.replace(CONTENT_DECLARATION, (_, property: string, value: string) =>
+    property + value.replace(CSS_STRING, (quoted) => quoted[0] + mask(quoted.slice(1, -1)) + quoted[0]));
 }
 
 /**
@@ -135,17 +146,37 @@ const FRAME_URL_ATTRIBUTES: Record<string, readonly string[]> = {
   object: ['data'],
 };
 const INLINE_DOCUMENT_URL = /^\s*(data|javascript|blob):/i;
+// Where a page puts a URL nobody draws: its query and fragment are where tokens travel (logout
+// and reset links, signed frame URLs) and the replica, which follows no link, needs neither.
+const UNDRAWN_URL_ATTRIBUTES: Record<string, readonly string[]> = {
+  a: ['href'],
+  area: ['href'],
+  form: ['action'],
+  button: ['formaction'],
+  input: ['formaction'],
+  iframe: ['src', 'rr_src'],
+  frame: ['src', 'rr_src'],
+};
+
+export function withoutQueryOrFragment(url: string): string {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
 const META_CONTENT_SHOWN = new Set(['viewport', 'color-scheme']);
 
 /**
- * Drops what is never page copy, wherever the element is: inline documents of frames and
- * `<meta>` content. `metaName` is the live element's `name` (a mutation may carry only `content`).
+ * Drops what is never page copy, wherever the element is: inline documents of frames, the query
+ * and fragment of URLs nobody draws, and `<meta>` content. `metaName` is the live element's `name` (a mutation may carry only `content`).
  */
 export function dropNonPageAttributes(tagName: string, attributes: Attributes, metaName: string | null): void {
   if (tagName === 'iframe' || tagName === 'frame') delete attributes['srcdoc'];
   for (const name of FRAME_URL_ATTRIBUTES[tagName] ?? []) {
     const value = attributes[name];
     if (typeof value === 'string' && INLINE_DOCUMENT_URL.test(value)) delete attributes[name];
+  }
+  for (const name of UNDRAWN_URL_ATTRIBUTES[tagName] ?? []) {
+    const value = attributes[name];
+    if (typeof value === 'string') attributes[name] = withoutQueryOrFragment(value);
   }
   if (tagName === 'meta' && 'content' in attributes) {
     const name = (metaName ?? '').toLowerCase();

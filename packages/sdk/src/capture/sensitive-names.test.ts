@@ -33,3 +33,9 @@ test('ordinary fields a site opts in stay visible', () => {
     assert.equal(namesSensitiveField(words), false, words);
   }
 });
+
+test('security codes and expiry dates in German, French, Spanish and Portuguese', () => {
+  for (const words of ['Sicherheitscode', 'Verfallsdatum', 'code de sécurité', 'código de seguridad', 'vencimento']) {
+    assert.equal(namesSensitiveField(words), true, words);
+  }
+});

@@ -12,15 +12,15 @@ const SENSITIVE_STEMS = [
   'passw', 'passcode', 'passphrase', 'kennwort', 'mot de passe', 'motdepasse', 'contrasena', 'senha',
   'wachtwoord', 'haslo', 'hasło', 'losenord', 'passord', 'adgangskode', 'salasana', 'jelszo', 'heslo',
   'geslo', 'lozinka', 'parola', 'sifre', 'пароль', 'パスワード', '密码', '密碼', '비밀번호', 'كلمة المرور',
-  'סיסמה', 'κωδικ', 'secret', 'token', 'one time', 'onetime', 'verification code', 'security code',
-  'security answer', 'social security', 'geheimzahl', 'geheimnummer', 'apikey', 'api key',
+  'סיסמה', 'κωδικ', 'secret', 'token', 'one time', 'onetime', 'verification code', 'security',
+  'securite', 'seguridad', 'sicherheit', 'geheimzahl', 'geheimnummer', 'apikey', 'api key',
   // payment cards, in the languages checkout pages are written in
   'card', 'kart', 'carte', 'tarjeta', 'carta', 'cartao', 'kaart', 'kortnummer',
   'kortets', 'kredit', 'credit', 'debit', 'карт', 'カード', '卡号', '信用卡', '银行卡', '카드',
   'cvc', 'cvv', 'csc', 'cvn', 'ccv', 'cryptogramme', 'prufziffer', 'pruefziffer', 'prufnummer',
-  'codigo de seguridad', 'codice di sicurezza', 'codigo de seguranca', 'beveiligingscode',
+  'codice di sicurezza', 'codigo de seguranca', 'beveiligingscode',
   // expiry
-  'expir', 'expdate', 'ablauf', 'gultig', 'gueltig', 'caducidad', 'vencimiento', 'scadenza',
+  'expir', 'expdate', 'ablauf', 'verfall', 'gultig', 'gueltig', 'caducidad', 'vencim', 'scadenza',
   'validade', 'vervaldatum', 'valid thru', 'valid until', 'mm yy', 'mmyy', '有効期限', '有效期',
   // bank accounts
   'iban', 'account number', 'accountnumber', 'acctnum', 'account no', 'routing', 'sort code',

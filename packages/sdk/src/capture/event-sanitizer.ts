@@ -21,7 +21,7 @@ import {
   notePasswordField,
   RegionCache,
   valueOwnerAbove,
-  valueOwnerOf,
+  isValueTextTag,
   watchTyping,
 } from './mask-policy.ts';
 import type { Region } from './mask-policy.ts';
@@ -86,7 +86,7 @@ function sanitizeAttributes(el: Element | null, tagName: string, attributes: Att
     keepLayoutAttributes(tagName, attributes, el ? factsOf(el) : {}, maskValue);
     return;
   }
-  notePasswordField(el);
+  if (tagName === 'input') notePasswordField(el);
   for (const name of VALUE_ATTRIBUTES) {
     const value = attributes[name];
     if (typeof value !== 'string' || (name === 'value' && valueIsPageCopy(el))) continue;
@@ -102,16 +102,28 @@ function regionOrUnknown(node: Node | null, pass: Pass): Region {
   return node ? pass.regions.regionOf(node) : UNKNOWN_REGION;
 }
 
-function sanitizeNode(sn: serializedNodeWithId, parentRegion: Region, parentIsHost: boolean, valueOwner: Element | null, pass: Pass): void {
+interface WalkContext {
+  region: Region;
+  /** the parent is a shadow host: its light children may be slotted elsewhere */
+  parentIsHost: boolean;
+  /** the field whose value the text below is (textarea, option, output), or null */
+  valueOwner: Element | null;
+  /** whether the current document or shadow root has styles that could make elements editable */
+  scopeMayEdit: boolean | undefined;
+}
+
+function sanitizeNode(sn: serializedNodeWithId, ctx: WalkContext, pass: Pass): void {
   const isElement = sn.type === NodeType.Element || sn.type === NodeType.Document;
   // Only the children of a shadow host can be slotted somewhere other than their parent, so only
   // they need the DOM walk; everything else derives its region from its parent's, in one step.
-  const node = isElement || parentIsHost ? pass.mirror.getNode(sn.id) : null;
-  let region = parentRegion;
-  if (node) region = parentIsHost ? pass.regions.regionOf(node) : pass.regions.derive(node, parentRegion);
+  const node = isElement || ctx.parentIsHost ? pass.mirror.getNode(sn.id) : null;
+  let scopeMayEdit = ctx.scopeMayEdit;
+  if (node && sn.type === NodeType.Document) scopeMayEdit = pass.regions.scopeMayEdit(node as Document);
+  let region = ctx.region;
+  if (node) region = ctx.parentIsHost ? pass.regions.regionOf(node) : pass.regions.derive(node, ctx.region, scopeMayEdit);
   else if (isElement) region = UNKNOWN_REGION;
   if (sn.type === NodeType.Text) {
-    const isValue = valueOwner !== null && !mayShowValue(valueOwner, pass.regions);
+    const isValue = ctx.valueOwner !== null && !mayShowValue(ctx.valueOwner, pass.regions);
     if (sn.isStyle) {
       if (region.masked) sn.textContent = maskCssStrings(sn.textContent, maskText);
     } else if (region.masked || isValue) {
@@ -122,18 +134,21 @@ function sanitizeNode(sn: serializedNodeWithId, parentRegion: Region, parentIsHo
   if (!isElement) return;
   // A same-origin iframe's document: typing into it (designMode, editable styles) must be seen too.
   if (sn.type === NodeType.Document && node) watchTyping(node as Document);
-  let owner = valueOwner;
-  let isHost = false;
+  const child: WalkContext = { region, parentIsHost: false, valueOwner: ctx.valueOwner, scopeMayEdit };
+  let shadowScopeMayEdit: boolean | undefined;
   if (sn.type === NodeType.Element) {
     const el = asElement(node);
     sanitizeAttributes(el, sn.tagName, sn.attributes as Attributes, region, pass);
     // rrweb strips a blocked element down to class and size; the marker tells the viewer to draw
     // it as a box rather than leave an unexplained gap (a masked picture is drawn the same way).
     if ('rr_width' in sn.attributes) sn.attributes[BLOCK_ATTRIBUTE] = '';
-    owner = (el && valueOwnerOf(el)) ?? valueOwner;
-    isHost = el?.shadowRoot != null;
+    if (el && isValueTextTag(sn.tagName)) child.valueOwner = el;
+    child.parentIsHost = sn.isShadowHost === true;
+    if (child.parentIsHost && el?.shadowRoot) shadowScopeMayEdit = pass.regions.scopeMayEdit(el.shadowRoot);
   }
-  for (const child of sn.childNodes) sanitizeNode(child, region, isHost, owner, pass);
+  const shadowChild: WalkContext = { ...child, scopeMayEdit: shadowScopeMayEdit };
+  // rrweb lists a host's shadow-root children among its own, flagged isShadow.
+  for (const c of sn.childNodes) sanitizeNode(c, c.isShadow ? shadowChild : child, pass);
 }
 
 function sanitizeAdd(add: addedNodeMutation, pass: Pass): boolean {
@@ -141,7 +156,7 @@ function sanitizeAdd(add: addedNodeMutation, pass: Pass): boolean {
   const region = regionOrUnknown(parent, pass);
   if (region.blocked) return false;
   // The added node may itself be slotted: resolve its region from the DOM, not from the parent.
-  sanitizeNode(add.node, region, true, parent ? valueOwnerAbove(parent) : null, pass);
+  sanitizeNode(add.node, { region, parentIsHost: true, valueOwner: parent ? valueOwnerAbove(parent) : null, scopeMayEdit: undefined }, pass);
   return true;
 }
 
@@ -200,7 +215,8 @@ export function sanitizeEvent(event: eventWithTime, mirror: NodeLookup): eventWi
     return event;
   }
   if (event.type === EventType.FullSnapshot) {
-    sanitizeNode(event.data.node, { masked: false, blocked: false }, false, null, pass);
+    const top = { region: { masked: false, blocked: false }, parentIsHost: false, valueOwner: null, scopeMayEdit: undefined };
+    sanitizeNode(event.data.node, top, pass);
     return event;
   }
   if (event.type !== EventType.IncrementalSnapshot) return event;

@@ -133,6 +133,13 @@ function drawnParent(node: Node): Node | null {
 // Chromium's isContentEditable and :read-write do not report; only the computed style does), or
 // because the customer typed into them. Remembered for the page's life: editing is the customer's.
 const knownEditable = new WeakSet<Element>();
+// Most pages have none: then no element pays for a WeakSet lookup (it hashes every wrapper).
+let knownEditableCount = 0;
+
+function rememberEditable(el: Element): void {
+  knownEditable.add(el);
+  knownEditableCount += 1;
+}
 
 const USER_MODIFY = '-webkit-user-modify';
 
@@ -189,7 +196,7 @@ function noteTyping(event: Event): void {
   const target = event.composedPath()[0] as Node | undefined;
   // nodeType, not instanceof: a same-origin iframe's elements come from another realm.
   if (target?.nodeType === Node.ELEMENT_NODE && !FORM_FIELDS.has((target as Element).localName)) {
-    knownEditable.add(target as Element);
+    rememberEditable(target as Element);
   }
 }
 
@@ -219,17 +226,21 @@ const MARKED_SELECTOR = `${MASK_TEXT_SELECTOR}, ${BLOCK_SELECTOR}`;
  */
 export class RegionCache {
   private readonly known = new Map<Node, Region>();
-  private readonly editableScopes = new Map<Node, boolean>();
+  private readonly editableScopes = new Map<Document | ShadowRoot, boolean>();
 
   constructor(private readonly readStyles = false) {}
 
-  /** The region of `node` given the region of the parent it is drawn in. */
-  derive(node: Node, parent: Region): Region {
+  /**
+   * The region of `node` given the region of the parent it is drawn in. `scopeMayEdit` is what
+   * scopeMayEdit() said of the node's document or shadow root, when the caller walking the tree
+   * knows it; otherwise it is looked up.
+   */
+  derive(node: Node, parent: Region, scopeMayEdit?: boolean): Region {
     if (node.nodeType === Node.ELEMENT_NODE) {
       const el = node as Element;
       // One selector match for the common case of an unmarked element.
       const marked = el.matches(MARKED_SELECTOR);
-      const masked = parent.masked || (marked && el.matches(MASK_TEXT_SELECTOR)) || this.isEditable(el);
+      const masked = parent.masked || (marked && el.matches(MASK_TEXT_SELECTOR)) || this.isEditable(el, scopeMayEdit);
       const blocked = parent.blocked || (marked && el.matches(BLOCK_SELECTOR));
       return masked === parent.masked && blocked === parent.blocked ? parent : { masked, blocked };
     }
@@ -260,21 +271,23 @@ export class RegionCache {
     return region;
   }
 
-  private mayEditByStyle(el: Element): boolean {
+  /** Whether elements of this document or shadow root may be editable by style (read once). */
+  scopeMayEdit(scope: Document | ShadowRoot): boolean {
     if (!this.readStyles) return false;
-    const scope = el.getRootNode() as Document | ShadowRoot;
     let mayEdit = this.editableScopes.get(scope);
     if (mayEdit === undefined) {
-      mayEdit = 'styleSheets' in scope && scopeMayEdit(scope);
+      mayEdit = scopeMayEdit(scope);
       this.editableScopes.set(scope, mayEdit);
     }
     return mayEdit;
   }
 
-  private isEditable(el: Element): boolean {
-    if (knownEditable.has(el)) return true;
-    if (!this.mayEditByStyle(el) || !isEditableByStyle(el)) return false;
-    knownEditable.add(el);
+  private isEditable(el: Element, scopeMayEdit?: boolean): boolean {
+    if (knownEditableCount > 0 && knownEditable.has(el)) return true;
+    if (!this.readStyles) return false;
+    const mayEdit = scopeMayEdit ?? this.scopeMayEdit(el.getRootNode() as Document | ShadowRoot);
+    if (!mayEdit || !isEditableByStyle(el)) return false;
+    rememberEditable(el);
     return true;
   }
 }
@@ -312,9 +325,9 @@ export function maskInputValue(text: string, el: HTMLElement): string {
 // choice (of a select or a datalist of suggestions), an <output>'s computed result.
 const VALUE_TEXT_ELEMENTS = new Set(['textarea', 'option', 'output']);
 
-/** `el` when its text is a field's value, else null. */
-export function valueOwnerOf(el: Element): Element | null {
-  return VALUE_TEXT_ELEMENTS.has(el.localName) ? el : null;
+/** Whether an element's text is a field's value rather than page copy. */
+export function isValueTextTag(tagName: string): boolean {
+  return VALUE_TEXT_ELEMENTS.has(tagName);
 }
 
 /** The field whose value a node's text is (it may sit deeper, as in <output><b>42</b></output>). */

@@ -141,9 +141,9 @@ export const LEAK_CLASSES: LeakClass[] = [
     },
   },
   {
-    title: '<meta> content (csrf-token and others), the address query and fragment, tokens in link and form URLs',
+    title: 'what is never page copy: <meta> content (csrf-token…), address query and fragment, link and form URL tokens, comments, inline script',
     fixture: '/fixtures/leaks/meta.html?reset=SECRET-URL-QUERY#token=SECRET-URL-FRAGMENT',
-    shown: ['Recent orders', 'width=device-width', '/fixtures/leaks/meta.html', '/logout', 'Log out'],
+    shown: ['Recent orders', 'width=device-width', '/fixtures/leaks/meta.html', '/logout', 'Log out', 'Track parcel'],
     async during(page) {
       await page.evaluate(() => {
         const meta = document.createElement('meta');
@@ -153,6 +153,10 @@ export const LEAK_CLASSES: LeakClass[] = [
         document.querySelector('meta[name="user-id"]')!.setAttribute('content', 'SECRET-META-SET');
         history.pushState(null, '', '/fixtures/leaks/meta.html?step=SECRET-URL-PUSHED');
         document.querySelector('#logout')!.setAttribute('href', '/logout#SECRET-LINK-FRAGMENT-LATER');
+        document.querySelector('#track')!.setAttribute('onmouseover', "track('SECRET-INLINE-HANDLER-LATER')");
+        const comment = document.createComment(' SECRET-COMMENT-ADDED ');
+        document.body.append(comment);
+        comment.data = ' SECRET-COMMENT-CHANGED ';
       });
     },
   },

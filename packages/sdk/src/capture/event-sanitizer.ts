@@ -131,6 +131,11 @@ function sanitizeNode(sn: serializedNodeWithId, ctx: WalkContext, pass: Pass): v
     }
     return;
   }
+  // Comments are never drawn, and server-rendered pages leave debug data (ids, tokens) in them.
+  if (sn.type === NodeType.Comment) {
+    sn.textContent = '';
+    return;
+  }
   if (!isElement) return;
   // A same-origin iframe's document: typing into it (designMode, editable styles) must be seen too.
   if (sn.type === NodeType.Document && node) watchTyping(node as Document);
@@ -166,6 +171,10 @@ function sanitizeText(text: textMutation, pass: Pass): boolean {
   const region = pass.regions.regionOf(node);
   if (region.blocked) return false;
   if (text.value === null) return true;
+  if (node.nodeType === Node.COMMENT_NODE) {
+    text.value = '';
+    return true;
+  }
   if (node.parentElement?.localName === 'style') {
     if (region.masked) text.value = maskCssStrings(text.value, maskText);
     return true;

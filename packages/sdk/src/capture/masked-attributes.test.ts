@@ -127,3 +127,18 @@ test('URLs nobody draws lose their query and fragment; pictures keep theirs', ()
   assert.deepEqual(picture, { src: '/a.png?w=200' });
   assert.equal(withoutQueryOrFragment('/p'), '/p');
 });
+
+test('inline handlers and javascript: URLs never leave, in any element', () => {
+  const button: Attributes = { onclick: "track('secret')", OnMouseOver: 'x()', type: 'button' };
+  dropNonPageAttributes('button', button, null);
+  assert.deepEqual(button, { type: 'button' });
+  const link: Attributes = { href: ' java\tscript:void("secret")' };
+  dropNonPageAttributes('a', link, null);
+  assert.deepEqual(link, {});
+});
+
+test("a page's own attribute named like rrweb's bookkeeping keeps only values of that shape", () => {
+  const attributes: Attributes = { rr_width: 'secret', rr_height: '20px', rr_scrollTop: 'secret', rr_open_mode: 'modal' };
+  keepLayoutAttributes('div', attributes, {}, stars);
+  assert.deepEqual(attributes, { rr_height: '20px', rr_open_mode: 'modal' });
+});

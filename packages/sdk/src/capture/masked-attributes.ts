@@ -40,7 +40,20 @@ const VIEWBOX_VALUE = /^[\d\s.,eE+-]*$/;
 const LAYOUT_FLAGS = new Set(['hidden', 'open', 'multiple']);
 const DIRECTIONS = new Set(['ltr', 'rtl', 'auto']);
 // rrweb's own bookkeeping: scroll offsets, a blocked element's box, a dialog's mode, media state.
-const RRWEB_LAYOUT = /^rr_(width|height|scrollLeft|scrollTop|open_mode|media[A-Za-z]+)$/;
+// A page can write attributes with these names too, so each keeps only values of its own shape.
+const RRWEB_LAYOUT: Record<string, RegExp> = {
+  rr_width: /^[\d.]+px$/,
+  rr_height: /^[\d.]+px$/,
+  rr_scrollLeft: /^-?[\d.]+$/,
+  rr_scrollTop: /^-?[\d.]+$/,
+  rr_open_mode: /^(modal|non-modal)$/,
+  rr_mediaState: /^(played|paused)$/,
+  rr_mediaCurrentTime: /^[\d.]+$/,
+  rr_mediaPlaybackRate: /^[\d.]+$/,
+  rr_mediaMuted: /^(true|false)$/,
+  rr_mediaLoop: /^(true|false)$/,
+  rr_mediaVolume: /^[\d.]+$/,
+};
 // Tandem's markers, which the site wrote and the viewer draws (masked text, blocked box).
 const TANDEM_MARKERS = new Set(['data-tandem-mask', 'data-tandem-block']);
 const REPLACED_ELEMENTS = new Set(['img', 'video', 'canvas', 'embed', 'object', 'iframe', 'picture', 'audio']);
@@ -90,7 +103,8 @@ function layoutStyleDiff(diff: StyleDiff): StyleDiff {
 function keptLayoutValue(tagName: string, name: string, value: AttributeValue, facts: ElementFacts, mask: (text: string) => string): AttributeValue | undefined {
   if (name === 'class') return value;
   if (TANDEM_MARKERS.has(name) || LAYOUT_FLAGS.has(name)) return value === null ? null : '';
-  if (RRWEB_LAYOUT.test(name)) return value;
+  const shape = Object.hasOwn(RRWEB_LAYOUT, name) ? RRWEB_LAYOUT[name] : undefined;
+  if (shape) return shape.test(String(value)) ? value : undefined;
   if (name === '_cssText') return typeof value === 'string' ? maskCssStrings(value, mask) : value;
   if (name === 'style') {
     if (value !== null && typeof value === 'object') return layoutStyleDiff(value);
@@ -146,6 +160,7 @@ const FRAME_URL_ATTRIBUTES: Record<string, readonly string[]> = {
   object: ['data'],
 };
 const INLINE_DOCUMENT_URL = /^\s*(data|javascript|blob):/i;
+const JAVASCRIPT_URL = /^[\s\x00-\x1f]*j[\s]*a[\s]*v[\s]*a[\s]*s[\s]*c[\s]*r[\s]*i[\s]*p[\s]*t[\s]*:/i;
 // Where a page puts a URL nobody draws: its query and fragment are where tokens travel (logout
 // and reset links, signed frame URLs) and the replica, which follows no link, needs neither.
 const UNDRAWN_URL_ATTRIBUTES: Record<string, readonly string[]> = {
@@ -165,11 +180,17 @@ export function withoutQueryOrFragment(url: string): string {
 const META_CONTENT_SHOWN = new Set(['viewport', 'color-scheme']);
 
 /**
- * Drops what is never page copy, wherever the element is: inline documents of frames, the query
- * and fragment of URLs nobody draws, and `<meta>` content. `metaName` is the live element's `name` (a mutation may carry only `content`).
+ * Drops what is never page copy, wherever the element is: inline documents of frames, script in
+ * attributes, the query and fragment of URLs nobody draws, and `<meta>` content. `metaName` is the live element's `name` (a mutation may carry only `content`).
  */
 export function dropNonPageAttributes(tagName: string, attributes: Attributes, metaName: string | null): void {
   if (tagName === 'iframe' || tagName === 'frame') delete attributes['srcdoc'];
+  // Inline handlers and javascript: URLs are script bodies: the replica runs none, and a page's
+  // scripts may carry what it knows about the customer.
+  for (const name of Object.keys(attributes)) {
+    const value = attributes[name];
+    if (/^on/i.test(name) || (typeof value === 'string' && JAVASCRIPT_URL.test(value))) delete attributes[name];
+  }
   for (const name of FRAME_URL_ATTRIBUTES[tagName] ?? []) {
     const value = attributes[name];
     if (typeof value === 'string' && INLINE_DOCUMENT_URL.test(value)) delete attributes[name];

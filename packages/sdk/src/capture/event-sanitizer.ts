@@ -19,14 +19,15 @@ import {
   maskText,
   maskValue,
   notePasswordField,
+  isValueTextTag,
   RegionCache,
   valueOwnerAbove,
-  isValueTextTag,
   watchTyping,
 } from './mask-policy.ts';
 import type { Region } from './mask-policy.ts';
 import { dropNonPageAttributes, keepLayoutAttributes, maskCssStrings } from './masked-attributes.ts';
-import type { Attributes, ElementFacts, StyleDeclaration } from './masked-attributes.ts';
+import type { Attributes } from './masked-attributes.ts';
+import { factsOf } from './element-facts.ts';
 
 export interface NodeLookup {
   getNode(id: number): Node | null;
@@ -55,29 +56,6 @@ function asElement(node: Node | null): Element | null {
 function valueIsPageCopy(el: Element): boolean {
   if (el.localName === 'li') return true;
   return el.localName === 'input' && LABEL_VALUE_TYPES.has((el as HTMLInputElement).type);
-}
-
-function styleDeclarations(el: Element): StyleDeclaration[] {
-  const style = (el as Partial<HTMLElement>).style;
-  if (!style) return [];
-  const declarations: StyleDeclaration[] = [];
-  for (let i = 0; i < style.length; i++) {
-    const name = style.item(i);
-    declarations.push({ name, value: style.getPropertyValue(name), priority: style.getPropertyPriority(name) });
-  }
-  return declarations;
-}
-
-const REPLACED = new Set(['img', 'video', 'canvas', 'embed', 'object', 'iframe', 'picture', 'audio']);
-
-function factsOf(el: Element): ElementFacts {
-  const facts: ElementFacts = { declarations: styleDeclarations(el) };
-  if (el.localName === 'input' || el.localName === 'button') facts.controlType = (el as HTMLInputElement).type;
-  if (REPLACED.has(el.localName)) {
-    const box = el.getBoundingClientRect();
-    facts.box = { width: Math.round(box.width), height: Math.round(box.height) };
-  }
-  return facts;
 }
 
 function sanitizeAttributes(el: Element | null, tagName: string, attributes: Attributes, region: Region, pass: Pass): void {

@@ -78,7 +78,7 @@ function drawsAsSecret(el: Element): boolean {
   return security !== '' && security !== 'none';
 }
 
-export function isSensitiveField(el: Element): boolean {
+function isSensitiveField(el: Element): boolean {
   if (el.localName === 'input') {
     const input = el as HTMLInputElement;
     if (input.type === 'password' || everPassword.has(el) || el.hasAttribute('data-rr-is-password')) {
@@ -105,7 +105,7 @@ const OPEN_REGION: Region = { masked: false, blocked: false };
 
 // The parent of a node as the user sees the tree: across shadow roots to their host and out of
 // a same-origin iframe's document to its <iframe> element, where `closest()` stops.
-export function composedParent(node: Node): Node | null {
+function composedParent(node: Node): Node | null {
   if (node.parentNode) {
     const parent = node.parentNode;
     if (parent.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in parent) {
@@ -290,10 +290,6 @@ export class RegionCache {
     rememberEditable(el);
     return true;
   }
-}
-
-export function isInMaskedRegion(node: Node, regions = new RegionCache()): boolean {
-  return regions.regionOf(node).masked;
 }
 
 export function isInBlockedRegion(node: Node, regions = new RegionCache()): boolean {

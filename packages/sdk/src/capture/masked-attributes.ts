@@ -56,7 +56,7 @@ const RRWEB_LAYOUT: Record<string, RegExp> = {
 };
 // Tandem's markers, which the site wrote and the viewer draws (masked text, blocked box).
 const TANDEM_MARKERS = new Set(['data-tandem-mask', 'data-tandem-block']);
-const REPLACED_ELEMENTS = new Set(['img', 'video', 'canvas', 'embed', 'object', 'iframe', 'picture', 'audio']);
+export const REPLACED_ELEMENTS: ReadonlySet<string> = new Set(['img', 'video', 'canvas', 'embed', 'object', 'iframe', 'picture', 'audio']);
 
 // CSS properties that place and size boxes and whose valid values are numbers, lengths, colours
 // and fixed keywords: none of them can hold a page's text (unlike content, font-family, grid

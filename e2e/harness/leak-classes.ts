@@ -108,7 +108,7 @@ export const LEAK_CLASSES: LeakClass[] = [
     },
   },
   {
-    title: 'choices read from elsewhere: option and optgroup labels, output, button value, data value, datalist, aria-valuetext',
+    title: 'choices read from elsewhere: option and optgroup labels, output, button, data, meter and progress values, datalist, aria-valuetext',
     fixture: '/fixtures/leaks/choices.html',
     shown: ['Pay now', 'Submit transfer', 'Your customer number'],
     async during(page) {

@@ -142,3 +142,9 @@ test("a page's own attribute named like rrweb's bookkeeping keeps only values of
   keepLayoutAttributes('div', attributes, {}, stars);
   assert.deepEqual(attributes, { rr_height: '20px', rr_open_mode: 'modal' });
 });
+
+test("a script element's URL and configuration never leave", () => {
+  const script: Attributes = { src: '/app.js?token=secret', 'data-user': 'secret', type: 'module' };
+  dropNonPageAttributes('script', script, null);
+  assert.deepEqual(script, {});
+});

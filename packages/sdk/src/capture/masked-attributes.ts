@@ -180,10 +180,16 @@ export function withoutQueryOrFragment(url: string): string {
 const META_CONTENT_SHOWN = new Set(['viewport', 'color-scheme']);
 
 /**
- * Drops what is never page copy, wherever the element is: inline documents of frames, script in
- * attributes, the query and fragment of URLs nobody draws, and `<meta>` content. `metaName` is the live element's `name` (a mutation may carry only `content`).
+ * Drops what is never page copy, wherever the element is: script elements' attributes, inline
+ * documents of frames, script in attributes, the query and fragment of URLs nobody draws, and `<meta>` content. `metaName` is the live element's `name` (a mutation may carry only `content`).
  */
 export function dropNonPageAttributes(tagName: string, attributes: Attributes, metaName: string | null): void {
+  // A script element is kept only as a placeholder in the tree (rrweb replaces its body): its
+  // URL and data-* configuration are for the page's code, not for the replica.
+  if (tagName === 'script') {
+    for (const name of Object.keys(attributes)) delete attributes[name];
+    return;
+  }
   if (tagName === 'iframe' || tagName === 'frame') delete attributes['srcdoc'];
   // Inline handlers and javascript: URLs are script bodies: the replica runs none, and a page's
   // scripts may carry what it knows about the customer.

@@ -13,6 +13,8 @@ export const CLOSE_CODES = {
   UNAUTHORIZED: { code: 4008, reason: 'token missing, invalid or expired' },
   REPLACED: { code: 4009, reason: 'replaced by a newer connection' },
   SERVER_SHUTDOWN: { code: 1001, reason: 'server shutting down' },
+  // RFC 6455 "Try Again Later": the database did not answer; clients reconnect as after a drop.
+  TRY_AGAIN_LATER: { code: 1013, reason: 'database unavailable: reconnect shortly' },
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

@@ -77,8 +77,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const { config } = opts;
   const log = opts.logger ?? pino({ level: config.logLevel });
   const ownDb = !opts.db;
-  const db = opts.db ?? (await openDb(config));
-  const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, (err) => log.warn({ err }, 'redis bus error')) : createMemoryBus();
+  const db = opts.db ?? (await openDb(config, log));
+  const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, log }) : createMemoryBus();
   const deps: Deps = { config, db, bus, log };
 
   const clients = new ClientService(db);
@@ -191,6 +191,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       dispatcher.start();
       const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
       for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
+      const offResume = bus.onResume(() => dispatcher.wake());
+      unsubscribers.push(async () => offResume());
       stopSweeper = startExpirySweeper(invites, log, config.sweepIntervalMs);
       return `http://${config.host}:${port}`;
     },

@@ -6,6 +6,7 @@ import { AgentClientMessage, CLOSE_CODES, type AgentServerMessage, type CloseCod
 import type { Services } from '../api/services.ts';
 import { concernsConversation, orgEventsTopic } from '../domain/deps.ts';
 import { DomainError } from '../domain/domain-error.ts';
+import { StoreUnavailableError } from '../store/store-unavailable.ts';
 import { listEvents } from '../events/event-log.ts';
 import { loadAgentView } from './agent-view.ts';
 import type { RelayRegistry } from './relay-registry.ts';
@@ -47,6 +48,7 @@ export class AgentGateway {
     let relay: SessionRelay | null = null;
     let lastSeq = 0;
     let unsubscribe: (() => Promise<void>) | null = null;
+    let offResume: (() => void) | null = null;
     let refreshing: Promise<void> | null = null;
     let refreshAgain = false;
     let windowStart = Date.now();
@@ -99,6 +101,7 @@ export class AgentGateway {
     ws.on('close', () => {
       clearTimeout(authTimer);
       void unsubscribe?.();
+      offResume?.();
       if (relay) {
         relay.removeAgent(peer);
         this.relays.release(relay);
@@ -133,6 +136,9 @@ export class AgentGateway {
             unsubscribe = await this.s.bus.subscribe(orgEventsTopic(claims.orgId), (m) => {
               if (concernsConversation(m, claims.conversationId)) void refresh().catch((err) => this.s.log.warn({ err }, 'agent refresh failed'));
             });
+            // The console has no poll: events stored while the bus was down are read when it is back.
+            offResume = this.s.bus.onResume(() => void refresh().catch((err) => this.s.log.warn({ err }, 'agent refresh failed')));
+            if (ws.readyState !== ws.OPEN) offResume();
             const view = await loadAgentView(this.s, claims.orgId, claims.conversationId, 'reconnecting');
             if (ws.readyState !== ws.OPEN) return;
             joinOrLeave(view.session?.state === 'active' ? view.session.id : null);
@@ -143,12 +149,17 @@ export class AgentGateway {
             await refresh();
           },
           () => this.close(ws, 'UNAUTHORIZED'),
-        );
+        ).catch((err: unknown) => {
+          // The store failed while the console was being set up: it reconnects and tries again.
+          if (!(err instanceof StoreUnavailableError)) this.s.log.error({ err }, 'agent console setup failed');
+          this.close(ws, 'TRY_AGAIN_LATER');
+        });
         return;
       }
       if (!auth) return this.close(ws, 'UNAUTHORIZED');
       void this.handle(auth, msg, relay, peer).catch((err) => {
         if (err instanceof DomainError) return send({ type: 'error', code: err.code, message: err.detail });
+        if (err instanceof StoreUnavailableError) return send({ type: 'error', code: 'store_unavailable', message: 'The database is not reachable; try again in a few seconds.' });
         this.s.log.error({ err }, 'agent message failed');
         send({ type: 'error', code: 'internal_error', message: 'Something went wrong; try again.' });
       });

@@ -21,7 +21,7 @@ export async function migrate(db: Db): Promise<string[]> {
       for (const statement of splitStatements(sql)) await q.query(statement);
       await q.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
       done.push(file);
-    });
+    }, { unbounded: true });
   }
   return done;
 }

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
+import { CLOSE_CODES } from '@tandem/protocol';
 import { callId, waitUntil } from './fixtures.ts';
+import { RelayClient } from './relay-clients.ts';
 import { openSse } from './sse-reader.ts';
 import { OwnPostgres } from './faults/own-postgres.ts';
 import { startPartitionProxy, type PartitionProxy } from './faults/partition-proxy.ts';
@@ -113,6 +115,13 @@ describe('store faults: Postgres stopped, idle connections killed, silent partit
   test('Postgres stopped for 10 s: 503 store_unavailable with Retry-After, /readyz says why, the relay flows, recovery without restart', async (t) => {
     pgs.stop();
     await throughOutage(t);
+    // A console or page connecting now is told to come back (1013), not that its token is bad.
+    for (const [p, token] of [['/v1/agent', relay.agentToken], ['/v1/capture', relay.captureToken]] as const) {
+      const late = await RelayClient.open(node.url, p);
+      late.send({ type: 'auth', token });
+      assert.equal((await late.closed).code, CLOSE_CODES.TRY_AGAIN_LATER.code, `${p} while the database is down`);
+    }
+    await relay.frameArrives();
     pgs.start();
     const ms = await recovers(t, Date.now());
     assert.match(node.out, /database unreachable/, 'the log says the database is unreachable');

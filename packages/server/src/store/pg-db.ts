@@ -28,19 +28,30 @@ const silent: HealthLog = { warn: () => undefined, info: () => undefined };
 
 /** A Postgres server reached by DATABASE_URL, through a connection pool. */
 export async function openPostgres(url: string, timeouts: PostgresTimeouts = DEFAULT_POSTGRES_TIMEOUTS, log: HealthLog = silent): Promise<Db> {
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: url,
-    max: 10,
     connectionTimeoutMillis: timeouts.connectMs,
-    idleTimeoutMillis: timeouts.idleMs,
     query_timeout: timeouts.statementMs,
     statement_timeout: timeouts.statementMs,
     idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
     // Finds a dead peer on a connection that is neither used nor closed (a failover, a partition).
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
-  });
-  const monitor = new HealthMonitor(() => pool.query('SELECT 1'), log, PROBE_RETRY_MS);
+  };
+  const pool = new pg.Pool({ ...connection, max: 10, idleTimeoutMillis: timeouts.idleMs });
+  // The probe opens a connection of its own: a pooled one may be one the server just killed,
+  // which says nothing about whether the server answers.
+  const probe = async () => {
+    const client = new pg.Client(connection);
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  const monitor = new HealthMonitor(probe, log, PROBE_RETRY_MS);
   // An idle pooled connection the server terminated (restart, failover, pg_terminate_backend):
   // the pool drops it by itself. Without this listener the 'error' event ends the process.
   pool.on('error', (err) => {

@@ -10,6 +10,8 @@ const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 export interface LiveRelay {
   conversationId: string;
   agent: RelayClient;
+  agentToken: string;
+  captureToken: string;
   /** Sends the next delta from the page and waits until the agent has it byte for byte. */
   frameArrives(timeoutMs?: number): Promise<void>;
   close(): void;
@@ -37,6 +39,8 @@ export async function openLiveRelay(t: TandemProcess): Promise<LiveRelay> {
   return {
     conversationId: call.id,
     agent,
+    agentToken,
+    captureToken: started.captureToken,
     async frameArrives(timeoutMs = 10_000) {
       const frame = Buffer.from(encodeFrame(FRAME_KIND.DELTA, ++seq, json([{ type: 3, data: { text: `typed ${seq}` } }])));
       capture.sendFrame(frame);

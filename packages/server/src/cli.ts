@@ -6,6 +6,7 @@ import { ClientService } from './auth/client-service.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DomainError } from './domain/domain-error.ts';
 import { openDb } from './store/open-db.ts';
+import { StoreUnavailableError } from './store/store-unavailable.ts';
 
 const USAGE = `Usage: tandem <command>
 
@@ -33,7 +34,9 @@ async function start() {
   const tandem = await buildApp({ config });
   const url = await tandem.listen();
   const out = process.stdout;
-  out.write(`\nTandem is running at ${config.publicUrl} (listening on ${url}, database: ${tandem.services.db.kind})\n`);
+  const bus = tandem.services.bus.health();
+  const busNote = bus.state === 'down' ? `, bus: ${tandem.services.bus.kind} DOWN (${bus.reason}), running degraded` : '';
+  out.write(`\nTandem is running at ${config.publicUrl} (listening on ${url}, database: ${tandem.services.db.kind}${busNote})\n`);
   out.write(`  API docs:  ${config.publicUrl}/docs\n`);
   if (tandem.bootstrap) {
     out.write(`\nFirst start: an API client was created. Its secret is shown only now:\n`);
@@ -98,6 +101,10 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof DomainError) {
     process.stderr.write(`${err.code}: ${err.detail}\n`);
     process.exit(2);
+  }
+  if (err instanceof StoreUnavailableError) {
+    process.stderr.write(`The database is not reachable (${err.reason}): start it or check DATABASE_URL, then start again.\n`);
+    process.exit(1);
   }
   if (err instanceof ConfigError || err instanceof UsageError) {
     process.stderr.write(`${err.message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);

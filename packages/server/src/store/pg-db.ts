@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Db, Queryable, TxOptions } from './db.ts';
 import { HealthMonitor, type HealthLog } from './health-monitor.ts';
-import { isStoreUnreachable } from './store-unavailable.ts';
+import { StoreUnavailableError, isStoreUnreachable, unreachableReason } from './store-unavailable.ts';
 
 // Return BIGINT (event sequence numbers) and timestamps as the same JS types PGlite gives.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -68,7 +68,12 @@ export async function openPostgres(url: string, timeouts: PostgresTimeouts = DEF
     }
   };
 
-  await pool.query('SELECT 1');
+  try {
+    await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw isStoreUnreachable(err) ? new StoreUnavailableError(unreachableReason(err), { cause: err }) : err;
+  }
   return {
     kind: 'postgres',
     query: <T>(sql: string, params: unknown[] = []) => guarded(async () => (await pool.query(sql, params)).rows as T[]),

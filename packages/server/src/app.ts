@@ -171,6 +171,17 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     socket.destroy();
   });
 
+  // Ends and control changes made on another node while the bus was down never reached the
+  // relays here: read them from the store.
+  const recheckRelays = async () => {
+    for (const id of relays.sessionIds()) {
+      const session = await sessions.record(id);
+      if (!session) continue;
+      if (session.state !== 'active') relays.end(id, session.endReason ?? 'ended');
+      else relays.get(id)?.toCapture({ type: 'control.state', control: session.control });
+    }
+  };
+
   const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffBaseMs });
   let stopSweeper: (() => Promise<void>) | null = null;
   const unsubscribers: (() => Promise<void>)[] = [];
@@ -191,7 +202,10 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       dispatcher.start();
       const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
       for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
-      const offResume = bus.onResume(() => dispatcher.wake());
+      const offResume = bus.onResume(() => {
+        dispatcher.wake();
+        void recheckRelays().catch((err) => log.warn({ err }, 'checking relays after a bus outage failed'));
+      });
       unsubscribers.push(async () => offResume());
       stopSweeper = startExpirySweeper(invites, log, config.sweepIntervalMs);
       return `http://${config.host}:${port}`;

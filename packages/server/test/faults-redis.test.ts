@@ -9,6 +9,8 @@ import { RelayClient } from './relay-clients.ts';
 import { openSse } from './sse-reader.ts';
 import { OwnRedis } from './faults/own-redis.ts';
 import { TandemProcess, type TimedResponse } from './faults/tandem-process.ts';
+import { openLiveRelay, type LiveRelay } from './faults/live-relay.ts';
+import { CLOSE_CODES } from '@tandem/protocol';
 
 /**
  * Two nodes on one database and a Redis of the test's own, which is stopped while they run: the
@@ -23,6 +25,7 @@ describe('bus faults: Redis stopped under two nodes', () => {
   let console: RelayClient | undefined;
   let sse: Awaited<ReturnType<typeof openSse>> | undefined;
   let conversationId: string;
+  let relay: LiveRelay | undefined;
   const dirs = [mkdtempSync(path.join(tmpdir(), 'tandem-faults-redis-a-')), mkdtempSync(path.join(tmpdir(), 'tandem-faults-redis-b-'))];
   const env = (dir: string) => ({ DATA_DIR: dir, DATABASE_URL: db.url, REDIS_URL: redis.url });
   /** Seqs of the events made while Redis was down. */
@@ -37,6 +40,7 @@ describe('bus faults: Redis stopped under two nodes', () => {
   after(async () => {
     console?.close();
     sse?.close();
+    relay?.close();
     await b?.stop();
     await a?.stop();
     await redis?.stop();
@@ -88,6 +92,9 @@ describe('bus faults: Redis stopped under two nodes', () => {
     await console.jsonOf('ready', 15_000);
     sse = await openSse(`${b.url}/v1/events/stream`, await b.token());
     await sse.waitForCount(1, 15_000);
+    // A customer shares through this node while Redis is down: the relay is local, it works.
+    relay = await openLiveRelay(b);
+    await relay.frameArrives();
   });
 
   test('Redis back: the console and SSE on the other node catch up the events made during the outage, once each', async (t) => {
@@ -95,6 +102,10 @@ describe('bus faults: Redis stopped under two nodes', () => {
     await inviteAndRevoke(a);
     madeDuringOutage.push(...(await callSeqs()).filter((s) => !seen.has(s)));
     assert.ok(madeDuringOutage.length >= 2);
+
+    // The call's session is ended through the other node: the relay here is not told yet.
+    const ended = await a.api('POST', `/v1/sessions/${relay!.sessionId}/end`, {});
+    assert.equal(ended.status, 200, ended.text);
 
     const restarted = Date.now();
     await redis.start();
@@ -114,6 +125,8 @@ describe('bus faults: Redis stopped under two nodes', () => {
     await inviteAndRevoke(a);
     const fresh = (await callSeqs()).filter((s) => !known.has(s));
     await c.until(() => fresh.every((s) => c.json.some((m) => m.type === 'event' && m.event.seq === s)), 15_000, 'the live events after recovery');
+    const closed = await Promise.race([relay!.capture.closed, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
+    assert.equal(closed?.code, CLOSE_CODES.SESSION_ENDED.code, 'the sharing page is told its session ended');
     t.diagnostic(`console and SSE caught up ${caughtUp} ms after redis-server started; ${madeDuringOutage.length} outage events, lost 0, duplicates 0`);
   });
 });

@@ -9,6 +9,8 @@ const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 /** A sharing page and its agent on one node: the page's frames must keep reaching the agent. */
 export interface LiveRelay {
   conversationId: string;
+  sessionId: string;
+  capture: RelayClient;
   agent: RelayClient;
   agentToken: string;
   captureToken: string;
@@ -38,6 +40,8 @@ export async function openLiveRelay(t: TandemProcess): Promise<LiveRelay> {
   await agent.until(() => agent.frames.some((f) => Buffer.from(f).equals(Buffer.from(snapshot))), 15_000, 'the snapshot');
   return {
     conversationId: call.id,
+    sessionId: started.sessionId,
+    capture,
     agent,
     agentToken,
     captureToken: started.captureToken,

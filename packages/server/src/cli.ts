@@ -6,7 +6,7 @@ import { ClientService } from './auth/client-service.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DomainError } from './domain/domain-error.ts';
 import { openDb } from './store/open-db.ts';
-import { StoreUnavailableError } from './store/store-unavailable.ts';
+import { StoreUnavailableError, isStoreUnreachable } from './store/store-unavailable.ts';
 
 const USAGE = `Usage: tandem <command>
 
@@ -42,6 +42,13 @@ async function start() {
     out.write(`\nFirst start: an API client was created. Its secret is shown only now:\n`);
     out.write(`  TANDEM_CLIENT_ID=${tandem.bootstrap.clientId}\n  TANDEM_CLIENT_SECRET=${tandem.bootstrap.clientSecret}\n\n`);
   }
+  // Last line of defence for a store error some code path did not catch: an outage must not end
+  // the process (every known path handles it). Anything else is a bug: log it and exit as before.
+  process.on('unhandledRejection', (reason) => {
+    if (isStoreUnreachable(reason)) return tandem.services.log.warn({ err: reason }, 'a database error was not handled; the process keeps running');
+    tandem.services.log.fatal({ err: reason }, 'unhandled rejection');
+    process.exit(1);
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

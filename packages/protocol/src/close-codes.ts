@@ -15,6 +15,8 @@ export const CLOSE_CODES = {
   CALL_ENDED: { code: 4010, reason: 'the call has ended' },
   SERVER_SHUTDOWN: { code: 1001, reason: 'server shutting down' },
   INTERNAL_ERROR: { code: 1011, reason: 'internal error' },
+  // RFC 6455 "Try Again Later": the database did not answer; clients reconnect as after a drop.
+  TRY_AGAIN_LATER: { code: 1013, reason: 'database unavailable: reconnect shortly' },
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   invalid_client: { status: 401, title: 'Client authentication failed', detail: 'Check client_id and client_secret; create a client with `tandem clients create`.' },
   invalid_scope: { status: 400, title: 'A requested scope is unknown or not granted to this client', detail: 'Request only the scopes this client has.' },
   unsupported_grant_type: { status: 400, title: 'Unsupported grant type', detail: 'Use grant_type=client_credentials.' },
+  store_unavailable: { status: 503, title: 'The database is not reachable', detail: 'Retry after the number of seconds in the Retry-After header; send the same Idempotency-Key so a retried POST is not applied twice.' },
   not_ready: { status: 503, title: 'The server is not ready', detail: 'The database is not reachable; retry shortly.' },
   internal_error: { status: 500, title: 'Something went wrong on our side', detail: 'Retry; if it keeps failing, send the requestId to the operator.' },
 } as const satisfies Record<string, { status: number; title: string; detail: string }>;

@@ -79,8 +79,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const { config } = opts;
   const log = opts.logger ?? pino({ level: config.logLevel });
   const ownDb = !opts.db;
-  const db = opts.db ?? (await openDb(config));
-  const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, (err) => log.warn({ err }, 'redis bus error')) : createMemoryBus();
+  const db = opts.db ?? (await openDb(config, log));
+  const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, log }) : createMemoryBus();
   const deps: Deps = { config, db, bus, log };
 
   const clients = new ClientService(db);
@@ -173,6 +173,17 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     socket.destroy();
   });
 
+  // Ends and control changes made on another node while the bus was down never reached the
+  // relays here: read them from the store.
+  const recheckRelays = async () => {
+    for (const id of relays.sessionIds()) {
+      const session = await sessions.record(id);
+      if (!session) continue;
+      if (session.state !== 'active') relays.end(id, session.endReason ?? 'ended');
+      else relays.get(id)?.toCapture({ type: 'control.state', control: session.control });
+    }
+  };
+
   const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
   let stopSweeper: (() => Promise<void>) | null = null;
   const unsubscribers: (() => Promise<void>)[] = [];
@@ -193,6 +204,11 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       dispatcher.start();
       const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
       for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
+      const offResume = bus.onResume(() => {
+        dispatcher.wake();
+        void recheckRelays().catch((err) => log.warn({ err }, 'checking relays after a bus outage failed'));
+      });
+      unsubscribers.push(async () => offResume());
       stopSweeper = startTimerSweeper([
         { name: 'invite expiry', run: () => invites.expireDue() },
         { name: 'resume window', run: () => sessions.endAbandoned((id) => capture.holds(id)) },

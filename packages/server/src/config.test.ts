@@ -41,3 +41,16 @@ test('webhook retries span a day by default; WEBHOOK_RETRY_SCHEDULE shortens the
   assert.equal(short.webhookMaxAttempts, 4);
   assert.throws(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '5s,soon' }), /WEBHOOK_RETRY_SCHEDULE="5s,soon" must be a comma-separated list of waits/);
 });
+
+test('outage bounds: database and Redis timeouts have defaults and are checked', () => {
+  const c = loadConfig({});
+  assert.deepEqual(c.databaseTimeouts, { connectMs: 1000, statementMs: 1500, idleMs: 10_000, idleInTransactionMs: 5000 });
+  assert.equal(c.redisCommandTimeoutMs, 500);
+  assert.equal(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '30000' }).databaseTimeouts.statementMs, 30_000);
+  assert.throws(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '0', REDIS_COMMAND_TIMEOUT_MS: 'soon' }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /DATABASE_CONNECT_TIMEOUT_MS="0" must be a whole number from 100/);
+    assert.match(err.message, /REDIS_COMMAND_TIMEOUT_MS="soon" must be a whole number from 50/);
+    return true;
+  });
+});

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { loadSmsConfig, type SmsConfig } from './channels/sms-config.ts';
 import { isPhoneRegion } from './domain/phone.ts';
+import type { PostgresTimeouts } from './store/pg-db.ts';
 
 export interface Config {
   port: number;
@@ -13,6 +14,10 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** Bounds on every wait for the Postgres server (DATABASE_URL); see the README's Operations. */
+  databaseTimeouts: PostgresTimeouts;
+  /** Longest wait for one Redis command (a publish) before the bus gives up on it. */
+  redisCommandTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   inviteExpirySeconds: number;
   corsOrigins: string[];
@@ -141,6 +146,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    databaseTimeouts: {
+      connectMs: int('DATABASE_CONNECT_TIMEOUT_MS', 1000, 100, 60_000),
+      statementMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 1500, 100, 600_000),
+      idleMs: int('DATABASE_IDLE_TIMEOUT_MS', 10_000, 1000, 3_600_000),
+      idleInTransactionMs: int('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 5000, 1000, 3_600_000),
+    },
+    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 500, 50, 60_000),
     logLevel: (LOG_LEVELS as readonly string[]).includes(logLevelRaw) ? (logLevelRaw as Config['logLevel']) : 'info',
     inviteExpirySeconds: int('INVITE_EXPIRY_SECONDS', 600, 30, 86400),
     corsOrigins,

@@ -1,6 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, PROBLEM_TYPE_BASE, type ErrorCode, type Problem } from '@tandem/protocol';
 import { DomainError } from '../domain/domain-error.ts';
+import { StoreUnavailableError } from '../store/store-unavailable.ts';
+
+/** Seconds a client waits before retrying while the database is unreachable (the store probes twice a second). */
+export const STORE_RETRY_AFTER_SECONDS = 2;
 
 export function problem(code: ErrorCode, requestId: string, detail?: string, extra: Record<string, unknown> = {}): Problem {
   const def = ERROR_CODES[code];
@@ -50,6 +54,11 @@ export function installErrorHandling(app: FastifyInstance) {
       if (err.code === 'invalid_token') headers['www-authenticate'] = 'Bearer error="invalid_token"';
       if (err.code === 'insufficient_scope') headers['www-authenticate'] = `Bearer error="insufficient_scope", scope="${String(err.extra.requiredScope)}"`;
       return sendProblem(reply, p, headers);
+    }
+    if (err instanceof StoreUnavailableError) {
+      req.log.warn({ reason: err.reason }, 'database unavailable');
+      const p = problem('store_unavailable', req.id, `The database is not reachable (${err.reason}). Retry in ${STORE_RETRY_AFTER_SECONDS} s; send the same Idempotency-Key so a retried POST is not applied twice.`);
+      return sendProblem(reply, p, { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) });
     }
     const p = fromFastifyError(err, req);
     if (p.status >= 500) req.log.error({ err }, 'request failed');

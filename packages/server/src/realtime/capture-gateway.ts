@@ -6,6 +6,7 @@ import { CLOSE_CODES, CaptureClientMessage, RELAY_MAX_FRAME_BYTES, type CloseCod
 import type { Services } from '../api/services.ts';
 import type { Metrics } from '../api/metrics.ts';
 import { DomainError } from '../domain/domain-error.ts';
+import { StoreUnavailableError } from '../store/store-unavailable.ts';
 import type { RelayRegistry } from './relay-registry.ts';
 import type { SessionRelay } from './session-relay.ts';
 import { wsPeer } from './ws-peer.ts';
@@ -119,6 +120,7 @@ export class CaptureGateway {
             peer.sendJson({ type: 'ready', sessionId: r.sessionId, agentName: r.agentName, control: r.control });
           },
           (err) => {
+            if (err instanceof StoreUnavailableError) return this.close(ws, 'TRY_AGAIN_LATER');
             this.s.log.error({ err }, 'capture auth failed');
             this.close(ws, 'UNAUTHORIZED');
           },

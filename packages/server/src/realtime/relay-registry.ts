@@ -52,6 +52,11 @@ export class RelayRegistry {
     this.release(r);
   }
 
+  /** The sessions relayed on this node (checked against the store after the bus lost messages). */
+  sessionIds(): string[] {
+    return [...this.relays.keys()];
+  }
+
   get size() {
     return this.relays.size;
   }

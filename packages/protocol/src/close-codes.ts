@@ -12,6 +12,9 @@ export const CLOSE_CODES = {
   SESSION_ENDED: { code: 4007, reason: 'session ended' },
   UNAUTHORIZED: { code: 4008, reason: 'token missing, invalid or expired' },
   REPLACED: { code: 4009, reason: 'replaced by a newer connection' },
+  BYTE_RATE_EXCEEDED: { code: 4010, reason: 'too many bytes per second for this session' },
+  TOO_FAR_BEHIND: { code: 4011, reason: 'not reading: too much waiting to be sent' },
+  TOO_MANY_SOCKETS: { code: 4012, reason: 'too many sockets from this address' },
   SERVER_SHUTDOWN: { code: 1001, reason: 'server shutting down' },
 } as const;
 

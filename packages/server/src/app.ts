@@ -52,6 +52,8 @@ import { AgentGateway, AGENT_PATH } from './realtime/agent-gateway.ts';
 import { RelayRegistry } from './realtime/relay-registry.ts';
 import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
+import { SocketAdmission, type SocketKind } from './realtime/socket-admission.ts';
+import { proxyTrust } from './realtime/source-address.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -104,8 +106,11 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     supportCodes: new SupportCodeService(deps, invites, codeGuard),
   };
   const metrics = createMetrics();
+  const trust = proxyTrust(config.trustProxy);
 
   const app: FastifyInstance = Fastify({
+    // One trust function for HTTP (request.ip) and WebSocket upgrades (socket caps, code guard).
+    trustProxy: trust,
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
@@ -158,13 +163,19 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   linkRoutes(app, services);
   bundleRoutes(app);
 
-  const gateway = new VisitorGateway(services, registry, metrics);
-  const relays = new RelayRegistry();
+  const gateway = new VisitorGateway(services, registry, metrics, trust);
+  const relays = new RelayRegistry(config.relayLimits);
+  metrics.watchRelays(() => relays.memory());
   await relays.listen(bus);
+  const admission = new SocketAdmission(config.socketsPerSource, trust, metrics);
+  const socketKinds: Record<string, SocketKind> = { [VISITOR_PATH]: 'visitor', [CAPTURE_PATH]: 'capture', [AGENT_PATH]: 'agent' };
   const capture = new CaptureGateway(services, relays, metrics, { resumeWindowMs: config.resumeWindowMs, framesPerSecond: config.captureFramesPerSecond });
   const agents = new AgentGateway(services, relays);
   app.server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const kind = socketKinds[path];
+    if (!kind) return socket.destroy();
+    if (!admission.admit(kind, req, socket, head)) return;
     if (path === VISITOR_PATH) return gateway.handleUpgrade(req, socket, head);
     if (path === CAPTURE_PATH) return capture.handleUpgrade(req, socket, head);
     if (path === AGENT_PATH) return agents.handleUpgrade(req, socket, head);

@@ -33,7 +33,8 @@ import { WebhookService } from './events/webhook-service.ts';
 import { installAuth } from './api/auth-hook.ts';
 import { installIdempotency } from './api/idempotency.ts';
 import { createMetrics, installRequestMetrics } from './api/metrics.ts';
-import { installErrorHandling } from './api/problem.ts';
+import { clientErrorProblem, frameworkProblem, installErrorHandling } from './api/problem.ts';
+import { installTextGuard } from './api/text-guard.ts';
 import type { Services } from './api/services.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
 import { conversationRoutes } from './api/conversation-routes.ts';
@@ -117,6 +118,10 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     genReqId: () => newId('req'),
     // Unknown fields are an error, not silently dropped; types are not coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // Faults found before any route (bad URL encoding, an over-long path segment, unparsable
+    // HTTP) are problem+json like every other error.
+    frameworkErrors: frameworkProblem,
+    clientErrorHandler: clientErrorProblem,
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -144,6 +149,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   installErrorHandling(app);
+  installTextGuard(app);
   installAuth(app, tokens);
   installIdempotency(app, db);
   installRequestMetrics(app, metrics);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLOSE_CODES, FRAME_KIND, decodeFrameHeader, encodeFrame, encodePointer } from '@tandem/protocol';
-import { CAPTURE_BACKLOG_BYTES, DEFAULT_RELAY_LIMITS, POINTER_BACKLOG_BYTES, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
+import { CAPTURE_BACKLOG_BYTES, DEFAULT_RELAY_LIMITS, agentQueueBound, POINTER_BACKLOG_BYTES, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
 
 class FakePeer implements RelayPeer {
   frames: Uint8Array[] = [];
@@ -207,4 +207,16 @@ test('a page that stops reading is cut off instead of queued for', () => {
   relay.toCapture({ type: 'agent.pointer', x: 2, y: 2, visible: true });
   assert.deepEqual(capture.closed, CLOSE_CODES.TOO_FAR_BEHIND);
   assert.equal(relay.capture, null);
+});
+
+test('an agent whose queue passes its bound is cut off instead of queued for', () => {
+  const { relay } = relayWithCapture({});
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  agent.backlog = agentQueueBound(DEFAULT_RELAY_LIMITS) - 64 * 1024;
+  relay.toAgents({ type: 'control.result', id: 1, ok: true });
+  assert.equal(agent.closed, null, 'a full catch-up and some messages are allowed');
+  agent.backlog = agentQueueBound(DEFAULT_RELAY_LIMITS);
+  relay.toAgents({ type: 'control.result', id: 2, ok: true });
+  assert.deepEqual(agent.closed, CLOSE_CODES.TOO_FAR_BEHIND);
 });

@@ -38,15 +38,24 @@ export const POINTER_BACKLOG_BYTES = 16 * 1024;
 /** A page that stops reading is cut off once this much waits for it (agent pointers, presence). */
 export const CAPTURE_BACKLOG_BYTES = 1024 * 1024;
 
+/** JSON for an agent (link state, control results) may queue this much past its frames. */
+export const AGENT_MESSAGE_ALLOWANCE_BYTES = 64 * 1024;
+
+/**
+ * The most queued for one agent: frames go only while its queue is under the backlog limit (so
+ * at most that plus one frame), a catch-up (snapshot and deltas) only once it drained to a
+ * quarter, and JSON up to a small allowance beyond; past that the agent is cut off.
+ */
+export function agentQueueBound(limits: RelayLimits): number {
+  return Math.max(limits.agentBacklogBytes + RELAY_MAX_FRAME_BYTES, limits.agentBacklogBytes / 4 + RELAY_MAX_FRAME_BYTES + limits.maxBufferedBytes) + AGENT_MESSAGE_ALLOWANCE_BYTES;
+}
+
 /**
  * The most one session holds for its sockets on this node, by construction: the cached snapshot
- * and deltas, the page's unread queue, and per agent the larger of "backlog limit plus one frame"
- * and "a catch-up (snapshot and deltas) sent when a quarter drained".
+ * and deltas, the page's unread queue, and each agent's queue.
  */
 export function sessionMemoryBound(limits: RelayLimits, agents: number): number {
-  const cache = RELAY_MAX_FRAME_BYTES + limits.maxBufferedBytes;
-  const perAgent = Math.max(limits.agentBacklogBytes + RELAY_MAX_FRAME_BYTES, limits.agentBacklogBytes / 4 + cache) + POINTER_BACKLOG_BYTES;
-  return cache + CAPTURE_BACKLOG_BYTES + agents * perAgent;
+  return RELAY_MAX_FRAME_BYTES + limits.maxBufferedBytes + CAPTURE_BACKLOG_BYTES + agents * agentQueueBound(limits);
 }
 
 interface AgentSlot {
@@ -284,7 +293,7 @@ export class SessionRelay {
 
   /** An agent that cannot take what it is sent, even past a catch-up's worth, is cut off. */
   toAgents(message: AgentServerMessage) {
-    const most = this.limits.agentBacklogBytes + RELAY_MAX_FRAME_BYTES + this.limits.maxBufferedBytes;
+    const most = agentQueueBound(this.limits) - AGENT_MESSAGE_ALLOWANCE_BYTES / 2;
     for (const a of this.agents) {
       if (a.peer.bufferedAmount() > most) a.peer.close(CLOSE_CODES.TOO_FAR_BEHIND.code, CLOSE_CODES.TOO_FAR_BEHIND.reason);
       else a.peer.sendJson(message);

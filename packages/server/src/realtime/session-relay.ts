@@ -206,7 +206,8 @@ export class SessionRelay {
 
   private sendPointer(a: AgentSlot, frame: Uint8Array) {
     if (a.stale || a.waiting || a.peer.bufferedAmount() > POINTER_BACKLOG_BYTES) {
-      a.pointer = frame;
+      // A copy: the frame may be a view into a larger read buffer that it would keep alive.
+      a.pointer = a.pointer === frame ? frame : new Uint8Array(frame);
       return;
     }
     a.pointer = null;

@@ -35,7 +35,7 @@ test('abuse limits: TRUST_PROXY takes true, false or balancer addresses; socket 
   const d = loadConfig({});
   assert.equal(d.trustProxy, false);
   assert.equal(d.metricsToken, null);
-  assert.deepEqual(d.socketsPerSource, { visitor: 200, capture: 50, agent: 200 });
+  assert.deepEqual(d.socketsPerSource, { visitor: 200, capture: 20, agent: 200 });
   assert.deepEqual(d.relayLimits, { maxBufferedBytes: 4 * 1024 * 1024, agentBacklogBytes: 4 * 1024 * 1024, captureBytesPerSecond: 1024 * 1024, captureBurstBytes: 16 * 1024 * 1024 });
   assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
   assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy, ['10.0.0.0/8', 'loopback']);

@@ -129,7 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     socketsPerSource: {
       visitor: int('VISITOR_SOCKETS_PER_SOURCE', 200, 1, 1_000_000),
-      capture: int('CAPTURE_SOCKETS_PER_SOURCE', 50, 1, 1_000_000),
+      capture: int('CAPTURE_SOCKETS_PER_SOURCE', 20, 1, 1_000_000),
       agent: int('AGENT_SOCKETS_PER_SOURCE', 200, 1, 1_000_000),
     },
     trustProxy,

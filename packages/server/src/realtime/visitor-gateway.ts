@@ -52,7 +52,9 @@ function visitorErrorCode(err: DomainError): VisitorErrorCode {
  * refusals are `error` replies and the socket stays open.
  */
 export class VisitorGateway {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // Messages are at most 16 KiB (closed with MESSAGE_TOO_LARGE above that); ws buffers a message
+  // whole before it is checked, so its limit bounds what each socket can make the server hold.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
   constructor(private readonly s: Services, private readonly registry: VisitorRegistry, private readonly metrics: Metrics, private readonly trust: ProxyTrust) {}
 

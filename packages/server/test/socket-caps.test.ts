@@ -37,10 +37,9 @@ describe('per-source socket caps, TRUST_PROXY and a protected /metrics', () => {
   let proxied: TestServer;
   const METRICS_TOKEN = 'scrape-secret-0123456789';
   before(async () => {
-    [direct, proxied] = await Promise.all([
-      startTestServer('pglite', { CAPTURE_SOCKETS_PER_SOURCE: '2', AGENT_SOCKETS_PER_SOURCE: '2', VISITOR_SOCKETS_PER_SOURCE: '2', TOKEN_RATE_LIMIT: '2', METRICS_TOKEN }),
-      startTestServer('pglite', { CAPTURE_SOCKETS_PER_SOURCE: '1', TOKEN_RATE_LIMIT: '2', TRUST_PROXY: 'loopback' }),
-    ]);
+    // One after the other: two starting at once can overrun Fastify's plugin timeout on a busy machine.
+    direct = await startTestServer('pglite', { CAPTURE_SOCKETS_PER_SOURCE: '2', AGENT_SOCKETS_PER_SOURCE: '2', VISITOR_SOCKETS_PER_SOURCE: '2', TOKEN_RATE_LIMIT: '2', METRICS_TOKEN });
+    proxied = await startTestServer('pglite', { CAPTURE_SOCKETS_PER_SOURCE: '1', TOKEN_RATE_LIMIT: '2', TRUST_PROXY: 'loopback' });
   });
   after(async () => Promise.all([direct?.close(), proxied?.close()]));
 

@@ -13,8 +13,9 @@ export class ByteBudget {
 
   /** Spends `bytes`; false (and nothing spent) when the budget does not hold them. */
   take(bytes: number, now: number): boolean {
-    this.available = Math.min(this.burstBytes, this.available + ((now - this.last) / 1000) * this.bytesPerSecond);
-    this.last = now;
+    // A wall clock stepped back refills nothing rather than taking budget away.
+    this.available = Math.min(this.burstBytes, this.available + (Math.max(0, now - this.last) / 1000) * this.bytesPerSecond);
+    this.last = Math.max(this.last, now);
     if (bytes > this.available) return false;
     this.available -= bytes;
     return true;

@@ -35,7 +35,8 @@ import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
 import { installIdempotency } from './api/idempotency.ts';
 import { createMetrics, installRequestMetrics } from './api/metrics.ts';
-import { installErrorHandling } from './api/problem.ts';
+import { clientErrorProblem, frameworkProblem, installErrorHandling } from './api/problem.ts';
+import { installTextGuard } from './api/text-guard.ts';
 import type { Services } from './api/services.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
 import { conversationRoutes } from './api/conversation-routes.ts';
@@ -54,6 +55,8 @@ import { AgentGateway, AGENT_PATH } from './realtime/agent-gateway.ts';
 import { RelayRegistry } from './realtime/relay-registry.ts';
 import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
+import { SocketAdmission, type SocketKind } from './realtime/socket-admission.ts';
+import { proxyTrust } from './realtime/source-address.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -106,14 +109,21 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
   };
   const metrics = createMetrics();
+  const trust = proxyTrust(config.trustProxy);
 
   const app: FastifyInstance = Fastify({
+    // One trust function for HTTP (request.ip) and WebSocket upgrades (socket caps, code guard).
+    trustProxy: trust,
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => newId('req'),
     // Unknown fields are an error, not silently dropped; types are not coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // Faults found before any route (bad URL encoding, an over-long path segment, unparsable
+    // HTTP) are problem+json like every other error.
+    frameworkErrors: frameworkProblem,
+    clientErrorHandler: clientErrorProblem,
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -141,6 +151,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   installErrorHandling(app);
+  installTextGuard(app);
   installAuth(app, tokens);
   installIdempotency(app, db, { leaseMs: config.idempotencyLeaseMs });
   installRequestMetrics(app, metrics);
@@ -160,13 +171,19 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   linkRoutes(app, services);
   bundleRoutes(app);
 
-  const gateway = new VisitorGateway(services, registry, metrics);
-  const relays = new RelayRegistry();
+  const gateway = new VisitorGateway(services, registry, metrics, trust);
+  const relays = new RelayRegistry(config.relayLimits);
+  metrics.watchRelays(() => relays.memory());
   await relays.listen(bus);
+  const admission = new SocketAdmission(config.socketsPerSource, trust, metrics);
+  const socketKinds: Record<string, SocketKind> = { [VISITOR_PATH]: 'visitor', [CAPTURE_PATH]: 'capture', [AGENT_PATH]: 'agent' };
   const capture = new CaptureGateway(services, relays, metrics, { resumeWindowMs: config.resumeWindowMs, framesPerSecond: config.captureFramesPerSecond });
   const agents = new AgentGateway(services, relays);
   app.server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const kind = socketKinds[path];
+    if (!kind) return socket.destroy();
+    if (!admission.admit(kind, req, socket, head)) return;
     if (path === VISITOR_PATH) return gateway.handleUpgrade(req, socket, head);
     if (path === CAPTURE_PATH) return capture.handleUpgrade(req, socket, head);
     if (path === AGENT_PATH) return agents.handleUpgrade(req, socket, head);

@@ -54,3 +54,23 @@ test('outage bounds: database and Redis timeouts have defaults and are checked',
     return true;
   });
 });
+
+test('abuse limits: TRUST_PROXY takes true, false or balancer addresses; socket caps, relay limits and METRICS_TOKEN are checked', () => {
+  const d = loadConfig({});
+  assert.equal(d.trustProxy, false);
+  assert.equal(d.metricsToken, null);
+  assert.deepEqual(d.socketsPerSource, { visitor: 200, capture: 20, agent: 200 });
+  assert.deepEqual(d.relayLimits, { maxBufferedBytes: 4 * 1024 * 1024, agentBacklogBytes: 4 * 1024 * 1024, captureBytesPerSecond: 1024 * 1024, captureBurstBytes: 16 * 1024 * 1024 });
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy, ['10.0.0.0/8', 'loopback']);
+  try {
+    loadConfig({ TRUST_PROXY: '2,not-an-ip', METRICS_TOKEN: 'short', CAPTURE_BURST_BYTES: '1024', CAPTURE_SOCKETS_PER_SOURCE: '0' });
+    assert.fail('should throw');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /TRUST_PROXY entries "2", "not-an-ip" must be true, false, or addresses/);
+    assert.match(err.message, /METRICS_TOKEN must be at least 16 characters/);
+    assert.match(err.message, /CAPTURE_BURST_BYTES="1024" must be a whole number from 8388608/);
+    assert.match(err.message, /CAPTURE_SOCKETS_PER_SOURCE="0" must be a whole number from 1/);
+  }
+});

@@ -17,6 +17,8 @@ const checkMessage = TypeCompiler.Compile(CaptureClientMessage);
 export const CAPTURE_PATH = '/v1/capture';
 const AUTH_TIMEOUT_MS = 10_000;
 const RATE_WINDOW_MS = 5_000;
+/** Before auth only the small auth message may come: nothing large is read for a stranger. */
+const MAX_UNAUTHENTICATED_BYTES = 16 * 1024;
 
 export interface CaptureGatewayOptions {
   /** How long a page may be gone (reload, network drop) before the session ends with customer_left. */
@@ -92,6 +94,8 @@ export class CaptureGateway {
       }
       if (++frames > (this.opts.framesPerSecond * RATE_WINDOW_MS) / 1000) return this.close(ws, 'RATE_LIMITED');
       if (buf.byteLength > RELAY_MAX_FRAME_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
+      if (!relay && buf.byteLength > MAX_UNAUTHENTICATED_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
+      if (relay && !relay.admit(buf.byteLength, now)) return this.close(ws, 'BYTE_RATE_EXCEEDED');
 
       if (isBinary) {
         if (!relay) return this.close(ws, authing ? 'PROTOCOL_VIOLATION' : 'UNAUTHORIZED');

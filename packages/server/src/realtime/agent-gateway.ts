@@ -170,7 +170,8 @@ export class AgentGateway {
             send({ type: 'ready', agentId: claims.agentId, view: { ...view, customerLink } });
             await refresh();
           },
-          () => this.close(ws, 'UNAUTHORIZED'),
+          // The client's status is read from the store: while it is down the console tries again.
+          (err: unknown) => this.close(ws, err instanceof StoreUnavailableError ? 'TRY_AGAIN_LATER' : 'UNAUTHORIZED'),
         ).catch((err: unknown) => {
           // The store failed while the console was being set up: it reconnects and tries again.
           if (err instanceof StoreUnavailableError) return this.close(ws, 'TRY_AGAIN_LATER');

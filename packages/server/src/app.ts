@@ -52,6 +52,12 @@ import { AgentGateway, AGENT_PATH } from './realtime/agent-gateway.ts';
 import { RelayRegistry } from './realtime/relay-registry.ts';
 import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
+import { genesysRoutes } from './api/genesys-routes.ts';
+import { GenesysLinkStore } from './integrations/genesys/genesys-link-store.ts';
+import { GenesysLinkService } from './integrations/genesys/genesys-link-service.ts';
+import { createGenesysMetrics } from './integrations/genesys/genesys-metrics.ts';
+import { genesysSmsRoutes } from './integrations/genesys/genesys-sms-routes.ts';
+import { GenesysSupervisor } from './integrations/genesys/genesys-supervisor.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -87,8 +93,9 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const registry = new VisitorRegistry();
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
+  const genesysStore = new GenesysLinkStore(db);
   const sessions = new SessionService(deps, registry);
-  const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox), codeChannel], deployments, registry, sessions);
+  const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox, genesysSmsRoutes(genesysStore, config.genesys.timeoutMs)), codeChannel], deployments, registry, sessions);
   const conversations = new ConversationService(deps, {
     async onCallEnded(tx, orgId, conversationId) {
       await invites.revokeLiveForConversation(tx, orgId, conversationId);
@@ -104,6 +111,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     supportCodes: new SupportCodeService(deps, invites, codeGuard),
   };
   const metrics = createMetrics();
+  const genesys = new GenesysSupervisor(genesysStore, { store: genesysStore, conversations, config: config.genesys, log, metrics: createGenesysMetrics(metrics.registry), node: newId('node') });
 
   const app: FastifyInstance = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -156,6 +164,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   smsRoutes(app, services);
   opsRoutes(app, services, metrics);
   linkRoutes(app, services);
+  genesysRoutes(app, new GenesysLinkService(genesysStore, config.genesys, config.defaultPhoneRegion, () => genesys.changed()));
   bundleRoutes(app);
 
   const gateway = new VisitorGateway(services, registry, metrics);
@@ -192,6 +201,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
       for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
       stopSweeper = startExpirySweeper(invites, log, config.sweepIntervalMs);
+      genesys.start();
       return `http://${config.host}:${port}`;
     },
     async close() {
@@ -203,6 +213,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       agents.closeAll();
       await relays.close();
       await stopSweeper?.();
+      await genesys.stop();
       await dispatcher.stop();
       for (const u of unsubscribers) await u();
       await app.close();

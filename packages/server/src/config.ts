@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { loadSmsConfig, type SmsConfig } from './channels/sms-config.ts';
 import { isPhoneRegion } from './domain/phone.ts';
+import { loadGenesysConfig, type GenesysConfig } from './integrations/genesys/genesys-config.ts';
 
 export interface Config {
   port: number;
@@ -31,6 +32,8 @@ export interface Config {
   defaultPhoneRegion: string | null;
   /** Frames per second a sharing page may send on average before its socket is cut off. */
   captureFramesPerSecond: number;
+  /** The Genesys Cloud connector (GENESYS_*): host overrides, reconnects, the channel lease. */
+  genesys: GenesysConfig;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     resumeWindowMs: int('RESUME_WINDOW_SECONDS', 30, 1, 3600) * 1000,
     captureFramesPerSecond: int('CAPTURE_MAX_FRAMES_PER_SECOND', 400, 10, 1_000_000),
     sms: loadSmsConfig(env, problems, int),
+    genesys: loadGenesysConfig(env, problems, int),
     defaultPhoneRegion: phoneRegion && isPhoneRegion(phoneRegion) ? phoneRegion : null,
     ...overrides,
   };

@@ -6,6 +6,7 @@ import { ClientService } from './auth/client-service.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DomainError } from './domain/domain-error.ts';
 import { openDb } from './store/open-db.ts';
+import { GENESYS_USAGE, genesysCommand } from './integrations/genesys/genesys-cli.ts';
 
 const USAGE = `Usage: tandem <command>
 
@@ -14,7 +15,7 @@ const USAGE = `Usage: tandem <command>
   clients create --name N [--scopes "a b"]   create an API client; prints its secret once
   clients list                   list API clients
   clients revoke <client-id>     revoke an API client
-`;
+${GENESYS_USAGE}`;
 
 async function withClients<T>(fn: (c: ClientService) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -86,6 +87,18 @@ async function main(argv: string[]) {
         return;
       }
       throw new UsageError(`unknown clients command "${sub ?? ''}"`);
+    }
+    case 'genesys': {
+      const config = loadConfig();
+      const db = await openDb(config);
+      try {
+        const clients = new ClientService(db);
+        await clients.bootstrap();
+        const orgId = await clients.defaultOrgId();
+        return await genesysCommand(sub, rest, config, db, orgId, process.stdout, (why) => new UsageError(why));
+      } finally {
+        await db.close();
+      }
     }
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');

@@ -17,6 +17,7 @@ export const GenesysLinkInput = Type.Object(
       Strict,
     ),
     smsFrom: Type.Optional(Type.Union([Type.String({ maxLength: 32, description: 'An SMS number provisioned in the Genesys org, E.164' }), Type.Null()])),
+    widgetClientId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128, description: 'Client id of a Token Implicit Grant (browser) OAuth client; agents sign in with it on the interaction widget page' }), Type.Null()])),
   },
   Strict,
 );
@@ -30,6 +31,8 @@ export const GenesysLink = Type.Object({
   clientSecretSet: Type.Boolean(),
   follow: Type.Object({ users: Type.Array(Type.String()), queues: Type.Array(Type.String()) }),
   smsFrom: Type.Union([Type.String(), Type.Null()]),
+  widgetClientId: Type.Union([Type.String(), Type.Null()]),
+  widgetUrl: Type.String({ description: 'The URL to give the Genesys Interaction Widget integration (its template fills in the conversation id)' }),
   status: Type.String({ description: '"connected", "connecting", or "degraded: <why>"' }),
   statusSince: Type.String({ format: 'date-time' }),
   createdAt: Type.String({ format: 'date-time' }),

@@ -53,6 +53,8 @@ import { RelayRegistry } from './realtime/relay-registry.ts';
 import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
 import { genesysRoutes } from './api/genesys-routes.ts';
+import { genesysWidgetRoutes } from './api/genesys-widget-routes.ts';
+import { GenesysWidgetService } from './integrations/genesys/genesys-widget-service.ts';
 import { GenesysLinkStore } from './integrations/genesys/genesys-link-store.ts';
 import { GenesysLinkService } from './integrations/genesys/genesys-link-service.ts';
 import { createGenesysMetrics } from './integrations/genesys/genesys-metrics.ts';
@@ -164,7 +166,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   smsRoutes(app, services);
   opsRoutes(app, services, metrics);
   linkRoutes(app, services);
-  genesysRoutes(app, new GenesysLinkService(genesysStore, config.genesys, config.defaultPhoneRegion, () => genesys.changed()));
+  genesysRoutes(app, new GenesysLinkService(genesysStore, config.genesys, config.defaultPhoneRegion, () => config.publicUrl, () => genesys.changed()));
+  genesysWidgetRoutes(app, new GenesysWidgetService(genesysStore, conversations, tokens, config.genesys, () => config.publicUrl));
   bundleRoutes(app);
 
   const gateway = new VisitorGateway(services, registry, metrics);

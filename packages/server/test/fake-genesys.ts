@@ -15,7 +15,7 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
-export type FakeRoute = 'token' | 'channels' | 'subscriptions' | 'call' | 'user' | 'agentless';
+export type FakeRoute = 'token' | 'authorize' | 'me' | 'channels' | 'subscriptions' | 'call' | 'user' | 'agentless';
 
 export interface FakeParticipant {
   id: string;
@@ -34,6 +34,8 @@ export interface FakeCall {
 
 export const FAKE_CLIENT_ID = '7de3af06-b0c7-4b8c-9b0f-3f2a1e5d6c01';
 export const FAKE_CLIENT_SECRET = 'fake-genesys-secret-0123456789';
+/** The browser (Token Implicit Grant) client agents sign in with on the widget page. */
+export const FAKE_BROWSER_CLIENT_ID = '0b5e7c1d-2a3f-4e6b-8c9d-1f2e3d4c5b6a';
 
 /** Genesys's error body: {message, code, status, contextId}. */
 export const genesysError = (status: number, code: string, message: string, headers?: Record<string, string>): Answer => ({
@@ -55,7 +57,9 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
   let clientSecret = opts.clientSecret ?? FAKE_CLIENT_SECRET;
   const smsNumbers = new Set(opts.smsNumbers ?? ['+13175550100']);
   const requests: GenesysRequest[] = [];
-  const tokens = new Set<string>();
+  // Access tokens: null for the client-credentials client, else the signed-in user's id.
+  const tokens = new Map<string, string | null>();
+  let signedIn: string | null = null;
   const channels = new Map<string, { topics: Set<string>; sockets: Set<WebSocket> }>();
   const calls = new Map<string, FakeCall>();
   const users = new Map<string, { id: string; name: string }>();
@@ -66,6 +70,8 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
 
   const routeOf = (method: string, path: string): FakeRoute | null => {
     if (method === 'POST' && path === '/oauth/token') return 'token';
+    if (method === 'GET' && path === '/oauth/authorize') return 'authorize';
+    if (method === 'GET' && path === '/api/v2/users/me') return 'me';
     if (method === 'POST' && path === '/api/v2/notifications/channels') return 'channels';
     if ((method === 'PUT' || method === 'POST') && /^\/api\/v2\/notifications\/channels\/[^/]+\/subscriptions$/.test(path)) return 'subscriptions';
     if (method === 'GET' && /^\/api\/v2\/conversations\/(calls\/)?[^/]+$/.test(path)) return 'call';
@@ -87,11 +93,25 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
       if (new URLSearchParams(req.raw.toString()).get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type', description: 'grant_type' } };
       if (req.headers.authorization !== expected) return { status: 400, body: { error: 'invalid_client', description: 'client not found' } };
       const token = randomUUID();
-      tokens.add(token);
+      tokens.set(token, null);
       return { status: 200, body: { access_token: token, token_type: 'bearer', expires_in: 86399 } };
+    }
+    if (route === 'authorize') {
+      // The implicit grant: the login page would ask who you are; the test says so with signInAs.
+      const q = new URLSearchParams(req.url.split('?')[1] ?? '');
+      if (q.get('client_id') !== FAKE_BROWSER_CLIENT_ID || q.get('response_type') !== 'token' || !q.get('redirect_uri')) return { status: 400, body: 'invalid client_id, response_type or redirect_uri' };
+      if (!signedIn) return { status: 401, body: 'sign in to Genesys Cloud first' };
+      const token = randomUUID();
+      tokens.set(token, signedIn);
+      const back = new URLSearchParams({ access_token: token, expires_in: '86399', token_type: 'bearer', ...(q.get('state') ? { state: q.get('state')! } : {}) });
+      return { status: 302, body: '', headers: { location: `${q.get('redirect_uri')}#${back.toString()}` } };
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!bearer || !tokens.has(bearer)) return genesysError(401, 'bad.credentials', 'Invalid login credentials.');
+    if (route === 'me') {
+      const u = users.get(tokens.get(bearer) ?? '');
+      return u ? { status: 200, body: { ...u, state: 'active', selfUri: `/api/v2/users/${u.id}` } } : genesysError(404, 'not.found', 'No user for a client credentials token');
+    }
 
     if (route === 'channels') {
       const id = `streaming-0-${randomUUID().replace(/-/g, '').slice(0, 26)}`;
@@ -202,6 +222,10 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     /** Topics of every channel that has a live socket. */
     liveTopics(): string[] {
       return [...channels.values()].filter((c) => c.sockets.size > 0).flatMap((c) => [...c.topics]);
+    },
+    /** Who the login page signs in (the agent at the browser), or nobody. */
+    signInAs(userId: string | null) {
+      signedIn = userId;
     },
     addUser(id: string, name: string) {
       users.set(id, { id, name });

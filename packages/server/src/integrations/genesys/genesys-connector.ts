@@ -119,7 +119,7 @@ export class GenesysConnector {
     try {
       // In the queue: events that arrive while it runs wait behind it, so none is applied out of order.
       await this.enqueue(() => this.resync(), true);
-      await store.setHealth(this.org, 'connected', null);
+      await store.setHealth(this.org, this.row.updated_at, 'connected', null);
       this.log.info({ topics: this.topics.size }, 'genesys: notification stream open');
       const why = await stream.ended;
       metrics.streamEnds.inc({ org: this.org, reason: why });
@@ -139,7 +139,7 @@ export class GenesysConnector {
     const wait = Math.max(backoff * (0.75 + Math.random() / 4), e.retryAfterMs ?? 0);
     metrics.failures.inc({ org: this.org, failure: e.failure });
     this.log.warn({ failure: e.failure, status: e.status, retryInMs: Math.round(wait) }, `genesys: ${e.message}`);
-    await store.setHealth(this.org, 'degraded', reasonFor(e)).catch(() => undefined);
+    await store.setHealth(this.org, this.row.updated_at, 'degraded', reasonFor(e)).catch(() => undefined);
     return wait;
   }
 

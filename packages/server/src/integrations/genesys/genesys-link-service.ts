@@ -9,7 +9,7 @@ import { GENESYS_REGIONS, genesysHosts, isGenesysRegion } from './genesys-region
 
 const iso = (d: Date) => new Date(d).toISOString();
 
-export function toGenesysLink(r: GenesysLinkRow): GenesysLink {
+export function toGenesysLink(r: GenesysLinkRow, publicUrl: string): GenesysLink {
   return {
     region: r.region,
     apiBaseUrl: r.api_base_url,
@@ -18,6 +18,8 @@ export function toGenesysLink(r: GenesysLinkRow): GenesysLink {
     clientSecretSet: r.client_secret.length > 0,
     follow: { users: r.follow_users, queues: r.follow_queues },
     smsFrom: r.sms_from,
+    widgetClientId: r.widget_client_id,
+    widgetUrl: `${publicUrl}/genesys/widget?org=${encodeURIComponent(r.org_id)}&conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}`,
     status: r.health === 'degraded' ? `degraded: ${r.health_reason ?? 'unknown'}` : r.health,
     statusSince: iso(r.health_at),
     createdAt: iso(r.created_at),
@@ -34,6 +36,7 @@ export class GenesysLinkService {
     private readonly store: GenesysLinkStore,
     private readonly config: GenesysConfig,
     private readonly defaultPhoneRegion: string | null,
+    private readonly publicUrl: () => string,
     /** Told after a change so this node's connector follows it at once. */
     private readonly onChange: (orgId: string) => void,
   ) {}
@@ -41,7 +44,7 @@ export class GenesysLinkService {
   async get(orgId: string): Promise<GenesysLink> {
     const row = await this.store.get(orgId);
     if (!row) throw new DomainError('genesys_not_linked');
-    return toGenesysLink(row);
+    return toGenesysLink(row, this.publicUrl());
   }
 
   async link(orgId: string, input: GenesysLinkInput): Promise<{ link: GenesysLink; created: boolean }> {
@@ -66,9 +69,10 @@ export class GenesysLinkService {
     const { row, created } = await this.store.upsert({
       org_id: orgId, region: input.region, api_base_url: apiBaseUrl, login_base_url: loginBaseUrl,
       client_id: input.clientId, client_secret: clientSecret, follow_users: users, follow_queues: queues, sms_from: smsFrom,
+      widget_client_id: input.widgetClientId === undefined ? (existing?.widget_client_id ?? null) : input.widgetClientId,
     });
     this.onChange(orgId);
-    return { link: toGenesysLink(row), created };
+    return { link: toGenesysLink(row, this.publicUrl()), created };
   }
 
   async unlink(orgId: string): Promise<void> {

@@ -11,6 +11,7 @@ export interface GenesysLinkRow {
   follow_users: string[];
   follow_queues: string[];
   sms_from: string | null;
+  widget_client_id: string | null;
   health: string;
   health_reason: string | null;
   health_at: Date;
@@ -36,12 +37,12 @@ export class GenesysLinkStore {
   async upsert(r: Omit<GenesysLinkRow, 'health' | 'health_reason' | 'health_at' | 'created_at' | 'updated_at'>): Promise<{ row: GenesysLinkRow; created: boolean }> {
     const existed = !!(await this.get(r.org_id));
     const [row] = await this.db.query<GenesysLinkRow>(
-      `INSERT INTO genesys_integrations (org_id, region, api_base_url, login_base_url, client_id, client_secret, follow_users, follow_queues, sms_from)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO genesys_integrations (org_id, region, api_base_url, login_base_url, client_id, client_secret, follow_users, follow_queues, sms_from, widget_client_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (org_id) DO UPDATE SET region = $2, api_base_url = $3, login_base_url = $4, client_id = $5, client_secret = $6,
-         follow_users = $7, follow_queues = $8, sms_from = $9, health = 'connecting', health_reason = NULL, health_at = now(), updated_at = now()
+         follow_users = $7, follow_queues = $8, sms_from = $9, widget_client_id = $10, health = 'connecting', health_reason = NULL, health_at = now(), updated_at = now()
        RETURNING *`,
-      [r.org_id, r.region, r.api_base_url, r.login_base_url, r.client_id, r.client_secret, JSON.stringify(r.follow_users), JSON.stringify(r.follow_queues), r.sms_from],
+      [r.org_id, r.region, r.api_base_url, r.login_base_url, r.client_id, r.client_secret, JSON.stringify(r.follow_users), JSON.stringify(r.follow_queues), r.sms_from, r.widget_client_id],
     );
     return { row: row!, created: !existed };
   }
@@ -51,12 +52,16 @@ export class GenesysLinkStore {
     return rows.length > 0;
   }
 
-  /** Records the link's health; a write only when it changed, so a steady link costs nothing. */
-  async setHealth(orgId: string, health: GenesysHealth, reason: string | null): Promise<void> {
+  /**
+   * Records the health of the link as it was at `version` (its updated_at): a connector still
+   * winding down after a re-link must not report on the new one. A write only when it changed,
+   * so a steady link costs nothing.
+   */
+  async setHealth(orgId: string, version: Date, health: GenesysHealth, reason: string | null): Promise<void> {
     await this.db.query(
-      `UPDATE genesys_integrations SET health = $2, health_reason = $3, health_at = now()
-        WHERE org_id = $1 AND (health <> $2 OR health_reason IS DISTINCT FROM $3)`,
-      [orgId, health, reason],
+      `UPDATE genesys_integrations SET health = $3, health_reason = $4, health_at = now()
+        WHERE org_id = $1 AND date_trunc('milliseconds', updated_at) = $2 AND (health <> $3 OR health_reason IS DISTINCT FROM $4)`,
+      [orgId, version, health, reason],
     );
   }
 

@@ -11,6 +11,8 @@ CREATE TABLE genesys_integrations (
   follow_users JSONB NOT NULL DEFAULT '[]',
   follow_queues JSONB NOT NULL DEFAULT '[]',
   sms_from TEXT,
+  -- A browser (implicit grant) OAuth client the agents sign in with on the interaction widget page.
+  widget_client_id TEXT,
   health TEXT NOT NULL DEFAULT 'connecting',
   health_reason TEXT,
   health_at TIMESTAMPTZ NOT NULL DEFAULT now(),

@@ -57,6 +57,14 @@ describe('genesys: linking an org (PUT/GET/DELETE /v1/integrations/genesys)', ()
     assert.match(r.body.detail, /follow\.users or follow\.queues/);
   });
 
+  test('an SMS number that is not a phone number is refused before anything is tried', async () => {
+    const before = fake.requests.length;
+    const r = await s.api('PUT', '/v1/integrations/genesys', body({ smsFrom: 'ACME' }));
+    assert.equal(r.status, 422);
+    assert.equal(r.body.code, 'invalid_phone');
+    assert.equal(fake.requests.length, before, 'Genesys was not asked');
+  });
+
   test('a Genesys that cannot be reached is a 502 that says to retry', async () => {
     fake.answerNext('token', { status: 503, body: '<html>down</html>' });
     const r = await s.api('PUT', '/v1/integrations/genesys', body());

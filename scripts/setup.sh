@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Tandem needs, idempotently: npm packages always; with --test also the Debian
-# packages the tests drive (Chromium for browser tests, python3-requests for the Python example).
+# packages the tests drive (Chromium for browser tests; requests, setuptools, wheel, pip and venv
+# for the Python client, which its tests pip-install offline into a fresh venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,11 @@ if [ "${1:-}" = "--test" ]; then
   need=()
   [ -x /usr/bin/chromium ] || need+=(chromium)
   python3 -c 'import requests' 2>/dev/null || need+=(python3-requests)
+  # The same probe as packages/client-python/test/python-venv.ts: python3, or else Debian's own.
+  build_tools='import requests, setuptools, wheel, pip, venv'
+  if ! python3 -c "$build_tools" 2>/dev/null && ! /usr/bin/python3 -c "$build_tools" 2>/dev/null; then
+    need+=(python3 python3-requests python3-setuptools python3-wheel python3-pip python3-venv)
+  fi
   if [ ${#need[@]} -gt 0 ]; then
     echo "Installing Debian packages: ${need[*]}"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

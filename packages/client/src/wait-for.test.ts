@@ -69,9 +69,10 @@ describe('waitFor', () => {
 
   it('rejects with TandemTimeoutError when nothing matches in time, and closes the stream', async (t) => {
     const { server, client, streamClosed } = await setup(t, [makeEvent(1, 'invite.created')]);
-    const error = await client.waitFor('session.started', { conversationId: 'call-1', timeoutMs: 200 }).catch((e: unknown) => e);
+    // Long enough for the history read and the stream to open on a loaded machine (200 ms was not).
+    const error = await client.waitFor('session.started', { conversationId: 'call-1', timeoutMs: 1500 }).catch((e: unknown) => e);
     assert.ok(error instanceof TandemTimeoutError);
-    assert.match(error.message, /No session.started event arrived within 200 ms/);
+    assert.match(error.message, /No session.started event arrived within 1500 ms/);
     const streams = server.requests.filter((r) => r.url.pathname === '/v1/events/stream');
     assert.equal(streams.length, 1);
     await streamClosed;

@@ -12,7 +12,9 @@ export const CLOSE_CODES = {
   SESSION_ENDED: { code: 4007, reason: 'session ended' },
   UNAUTHORIZED: { code: 4008, reason: 'token missing, invalid or expired' },
   REPLACED: { code: 4009, reason: 'replaced by a newer connection' },
+  CALL_ENDED: { code: 4010, reason: 'the call has ended' },
   SERVER_SHUTDOWN: { code: 1001, reason: 'server shutting down' },
+  INTERNAL_ERROR: { code: 1011, reason: 'internal error' },
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

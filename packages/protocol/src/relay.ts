@@ -53,7 +53,7 @@ export type CaptureServerMessage =
 export const AgentClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('auth'), token: Type.String({ maxLength: 4096 }) }, Strict),
   Type.Object({ type: Type.Literal('invite.create'), channels: Type.Optional(Type.Array(Type.Union([Type.Literal('push'), Type.Literal('sms'), Type.Literal('code')]), { minItems: 1, maxItems: 3 })) }, Strict),
-  Type.Object({ type: Type.Literal('code.claim'), code: Type.String({ maxLength: 16 }) }, Strict),
+  Type.Object({ type: Type.Literal('code.claim'), code: Type.String({ maxLength: 24 }) }, Strict),
   Type.Object({ type: Type.Literal('pointer'), x: Type.Number(), y: Type.Number(), visible: Type.Boolean() }, Strict),
   Type.Object({ type: Type.Literal('highlight'), nodeId: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]) }, Strict),
   Type.Object({ type: Type.Literal('snapshot.request'), reason: Type.Union([Type.Literal('agent_gap'), Type.Literal('agent_joined')]) }, Strict),

@@ -12,6 +12,7 @@ import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
 import { createRedisBus } from './bus/redis-bus.ts';
 import { ClientService } from './auth/client-service.ts';
+import { ClientStatus } from './auth/client-status.ts';
 import { loadSigningKeys } from './auth/signing-keys.ts';
 import { TokenService } from './auth/token-service.ts';
 import { SmsOutbox } from './channels/sms-outbox.ts';
@@ -21,7 +22,7 @@ import { codeChannel } from './channels/code-channel.ts';
 import { ConversationService } from './domain/conversation-service.ts';
 import { DeploymentService } from './domain/deployment-service.ts';
 import { orgEventsTopic, type Deps } from './domain/deps.ts';
-import { startExpirySweeper } from './domain/expiry-sweeper.ts';
+import { startTimerSweeper } from './domain/timer-sweeper.ts';
 import { newId } from './domain/ids.ts';
 import { InviteService } from './domain/invite-service.ts';
 import { createMemoryRateLimiter } from './domain/rate-limiter.ts';
@@ -30,6 +31,7 @@ import { SupportCodeService } from './domain/support-code-service.ts';
 import { CodeGuard } from './domain/code-guard.ts';
 import { WebhookDispatcher } from './events/webhook-dispatcher.ts';
 import { WebhookService } from './events/webhook-service.ts';
+import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
 import { installIdempotency } from './api/idempotency.ts';
 import { createMetrics, installRequestMetrics } from './api/metrics.ts';
@@ -91,7 +93,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
 
   const clients = new ClientService(db);
   const boot = await clients.bootstrap();
-  const tokens = new TokenService(await loadSigningKeys(db));
+  const tokens = new TokenService(await loadSigningKeys(db), new ClientStatus(db));
   const registry = new VisitorRegistry();
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
@@ -108,9 +110,9 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const codeGuard = new CodeGuard(deps, rateLimiter);
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
-    webhooks: new WebhookService(db),
+    webhooks: new WebhookService(db, config.webhookAllowPrivate),
     codeGuard,
-    supportCodes: new SupportCodeService(deps, invites, codeGuard),
+    supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
   };
   const metrics = createMetrics();
   const genesys = new GenesysSupervisor(genesysStore, { store: genesysStore, conversations, config: config.genesys, log, metrics: createGenesysMetrics(metrics.registry), node: newId('node') });
@@ -150,7 +152,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
 
   installErrorHandling(app);
   installAuth(app, tokens);
-  installIdempotency(app, db);
+  installIdempotency(app, db, { leaseMs: config.idempotencyLeaseMs });
   installRequestMetrics(app, metrics);
 
   oauthRoutes(app, services);
@@ -183,7 +185,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     socket.destroy();
   });
 
-  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffBaseMs });
+  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
   let stopSweeper: (() => Promise<void>) | null = null;
   const unsubscribers: (() => Promise<void>)[] = [];
   let closed = false;
@@ -203,7 +205,12 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       dispatcher.start();
       const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
       for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
-      stopSweeper = startExpirySweeper(invites, log, config.sweepIntervalMs);
+      stopSweeper = startTimerSweeper([
+        { name: 'invite expiry', run: () => invites.expireDue() },
+        { name: 'resume window', run: () => sessions.endAbandoned((id) => capture.holds(id)) },
+        { name: 'sms retry', run: () => invites.retryDueDeliveries() },
+        { name: 'support code expiry', run: () => services.supportCodes.sweepExpired() },
+      ], log, config.sweepIntervalMs);
       genesys.start();
       return `http://${config.host}:${port}`;
     },

@@ -95,7 +95,9 @@ async function main(argv: string[]) {
         const clients = new ClientService(db);
         await clients.bootstrap();
         const orgId = await clients.defaultOrgId();
-        return await genesysCommand(sub, rest, config, db, orgId, process.stdout, (why) => new UsageError(why));
+        // Widget consoles act for an API client; from the CLI, the organisation's first active one.
+        const clientId = (await clients.list(orgId)).find((c) => !c.revokedAt)?.id ?? null;
+        return await genesysCommand(sub, rest, config, db, { id: orgId, clientId }, process.stdout, (why) => new UsageError(why));
       } finally {
         await db.close();
       }

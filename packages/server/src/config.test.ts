@@ -30,3 +30,14 @@ test('every bad value is named with what it accepts, all at once', () => {
 test('a trailing slash on PUBLIC_URL is dropped so links do not get a double slash', () => {
   assert.equal(loadConfig({ PUBLIC_URL: 'https://cobrowse.example.com/' }).publicUrl, 'https://cobrowse.example.com');
 });
+
+test('webhook retries span a day by default; WEBHOOK_RETRY_SCHEDULE shortens them for tests', () => {
+  const c = loadConfig({});
+  assert.deepEqual(c.webhookRetryScheduleMs, [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+  assert.equal(c.webhookMaxAttempts, 8);
+  assert.ok(c.webhookRetryScheduleMs.reduce((a, b) => a + b) >= 86_400_000, 'at least a day');
+  const short = loadConfig({ WEBHOOK_RETRY_SCHEDULE: '50ms, 1s,2m' });
+  assert.deepEqual(short.webhookRetryScheduleMs, [50, 1000, 120_000]);
+  assert.equal(short.webhookMaxAttempts, 4);
+  assert.throws(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '5s,soon' }), /WEBHOOK_RETRY_SCHEDULE="5s,soon" must be a comma-separated list of waits/);
+});

@@ -18,11 +18,25 @@ export interface Config {
   inviteExpirySeconds: number;
   corsOrigins: string[];
   accessTokenTtlSeconds: number;
+  /** The furthest ahead an identity token's exp may be (IDENTITY_TOKEN_MAX_TTL_SECONDS). */
+  identityTokenMaxTtlSeconds: number;
+  /** Whether webhooks may reach private, loopback and link-local addresses (on-premises receivers). */
+  webhookAllowPrivate: boolean;
+  /** Attempts in all for one webhook delivery, the first included. */
   webhookMaxAttempts: number;
-  webhookBackoffBaseMs: number;
+  /** Wait before each retry of a webhook delivery; the last one repeats if attempts remain. */
+  webhookRetryScheduleMs: number[];
+  /** How long a pending Idempotency-Key is held by its request before a retry may take it over. */
+  idempotencyLeaseMs: number;
   sweepIntervalMs: number;
   tokenRateLimit: { max: number; windowMs: number };
+  /**
+   * Wrong codes: a source may miss `perSource` times per window (the lockout period) and is then
+   * refused for `lockoutMs`; `perOrg` misses per window across an organisation raise an alarm.
+   */
   codeRateLimit: { perSource: number; perOrg: number; windowMs: number; lockoutMs: number };
+  /** Support codes a page may ask for (code.request), per source address and per deployment, per minute. */
+  codeRequestRateLimit: { perSource: number; perDeployment: number; windowMs: number };
   bodyLimitBytes: number;
   /** How long a sharing page may be gone (reload, network drop) before its session ends. */
   resumeWindowMs: number;
@@ -36,11 +50,36 @@ export interface Config {
   genesys: GenesysConfig;
 }
 
+/** Misses are counted over the lockout period itself, so a source cannot stay just under the budget forever. */
+function codeRateLimit(perSource: number, perOrg: number, lockoutMs: number): Config['codeRateLimit'] {
+  return { perSource, perOrg, windowMs: lockoutMs, lockoutMs };
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** Like the large webhook senders: a receiver that is down for most of a day still gets it. */
+const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
+const DURATION = /^(\d+)(ms|s|m|h)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** A comma-separated list of waits such as 5s,5m,2h (ms, s, m or h), each at most a day. */
+function durations(name: string, raw: string, problems: string[]): number[] {
+  const out: number[] = [];
+  for (const part of raw.split(',').map((p) => p.trim())) {
+    const m = DURATION.exec(part);
+    const ms = m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : NaN;
+    if (!(ms >= 1 && ms <= 86_400_000)) {
+      problems.push(`${name}=${JSON.stringify(raw)} must be a comma-separated list of waits like 5s,5m,30m,2h (ms, s, m or h; 1 ms to 24 h each)`);
+      return [];
+    }
+    out.push(ms);
+  }
+  return out;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -58,6 +97,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
     return n;
   };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${name}=${JSON.stringify(raw)} must be true or false`);
+    return def;
+  };
   const url = (name: string, protocols: string[]): string | null => {
     const raw = env[name];
     if (raw === undefined || raw === '') return null;
@@ -71,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
   };
 
+  const webhookRetryScheduleMs = durations('WEBHOOK_RETRY_SCHEDULE', env.WEBHOOK_RETRY_SCHEDULE || DEFAULT_WEBHOOK_RETRY_SCHEDULE, problems);
   const port = int('PORT', 8080, 0, 65535);
   const host = env.HOST || '127.0.0.1';
   const publicUrl = (url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, '');
@@ -101,11 +148,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     inviteExpirySeconds: int('INVITE_EXPIRY_SECONDS', 600, 30, 86400),
     corsOrigins,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
-    webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
-    webhookBackoffBaseMs: int('WEBHOOK_BACKOFF_BASE_MS', 2000, 10, 3_600_000),
+    identityTokenMaxTtlSeconds: int('IDENTITY_TOKEN_MAX_TTL_SECONDS', 86400, 60, 30 * 86400),
+    webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
+    webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', webhookRetryScheduleMs.length + 1, 1, 50),
+    webhookRetryScheduleMs,
+    idempotencyLeaseMs: int('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600) * 1000,
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 50, 60_000),
     tokenRateLimit: { max: int('TOKEN_RATE_LIMIT', 30, 1, 100000), windowMs: 60_000 },
-    codeRateLimit: { perSource: int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 100000), perOrg: int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), windowMs: 60_000, lockoutMs: int('CODE_LOCKOUT_SECONDS', 900, 1, 86400) * 1000 },
+    codeRateLimit: codeRateLimit(int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 1000), int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), int('CODE_LOCKOUT_SECONDS', 900, 60, 86400) * 1000),
+    codeRequestRateLimit: { perSource: int('CODE_REQUEST_RATE_LIMIT_PER_SOURCE', 10, 1, 10000), perDeployment: int('CODE_REQUEST_RATE_LIMIT_PER_DEPLOYMENT', 600, 1, 1000000), windowMs: 60_000 },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     resumeWindowMs: int('RESUME_WINDOW_SECONDS', 30, 1, 3600) * 1000,
     captureFramesPerSecond: int('CAPTURE_MAX_FRAMES_PER_SECOND', 400, 10, 1_000_000),

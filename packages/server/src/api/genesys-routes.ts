@@ -18,7 +18,7 @@ export function genesysRoutes(app: FastifyInstance, links: GenesysLinkService) {
       response: responses({ 200: GenesysLink, 201: GenesysLink }, [422, 502]),
     },
   }, async (req, reply) => {
-    const { link, created } = await links.link(orgOf(req), req.body as GenesysLinkInput);
+    const { link, created } = await links.link(orgOf(req), req.body as GenesysLinkInput, req.auth?.clientId ?? null);
     return reply.code(created ? 201 : 200).send(link);
   });
 

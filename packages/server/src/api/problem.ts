@@ -46,7 +46,7 @@ export function installErrorHandling(app: FastifyInstance) {
       // RFC 6749 §5.2: OAuth libraries read `error` and `error_description` at the token endpoint.
       if (req.routeOptions.url === '/oauth/token') Object.assign(p, { error: err.code, error_description: err.detail });
       const headers: Record<string, string> = {};
-      if (err.code === 'rate_limited' && typeof err.extra.retryAfterSeconds === 'number') headers['retry-after'] = String(err.extra.retryAfterSeconds);
+      if ((err.code === 'rate_limited' || err.code === 'idempotency_key_in_use') && typeof err.extra.retryAfterSeconds === 'number') headers['retry-after'] = String(err.extra.retryAfterSeconds);
       if (err.code === 'invalid_token') headers['www-authenticate'] = 'Bearer error="invalid_token"';
       if (err.code === 'insufficient_scope') headers['www-authenticate'] = `Bearer error="insufficient_scope", scope="${String(err.extra.requiredScope)}"`;
       return sendProblem(reply, p, headers);

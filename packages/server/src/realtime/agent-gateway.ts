@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AgentClientMessage, CLOSE_CODES, type AgentServerMessage, type CloseCodeName } from '@tandem/protocol';
 import type { Services } from '../api/services.ts';
 import { concernsConversation, orgEventsTopic } from '../domain/deps.ts';
+import { CLIENT_STATUS_TTL_MS } from '../auth/client-status.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { listEvents } from '../events/event-log.ts';
 import { loadAgentView } from './agent-view.ts';
@@ -27,8 +28,24 @@ const RATE_MAX = 1_000;
  */
 export class AgentGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  /** Authenticated consoles and the API client their token came from, checked for revocation. */
+  private readonly live = new Map<WebSocket, string>();
+  private readonly revocationTimer: NodeJS.Timeout;
 
-  constructor(private readonly s: Services, private readonly relays: RelayRegistry) {}
+  constructor(private readonly s: Services, private readonly relays: RelayRegistry) {
+    this.revocationTimer = setInterval(() => void this.closeRevoked().catch((err) => this.s.log.warn({ err }, 'agent revocation check failed')), CLIENT_STATUS_TTL_MS);
+    this.revocationTimer.unref();
+  }
+
+  /** A revoked API client's consoles are cut off within seconds, not when their tokens expire. */
+  private async closeRevoked() {
+    const revoked = new Set<string>();
+    for (const clientId of new Set(this.live.values())) {
+      if (!(await this.s.tokens.clientActive(clientId))) revoked.add(clientId);
+    }
+    if (!revoked.size) return;
+    for (const [ws, clientId] of this.live) if (revoked.has(clientId)) this.close(ws, 'UNAUTHORIZED');
+  }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
@@ -85,6 +102,8 @@ export class AgentGateway {
             const sessionId = live.session?.state === 'active' ? live.session.id : null;
             joinOrLeave(sessionId);
             send({ type: 'view', view: { ...live, customerLink: live.session?.state === 'active' ? (relay?.customerLink ?? 'reconnecting') : live.customerLink } });
+            // The token ends with its call: the console has the last events and view, then the link closes.
+            if (live.conversationState === 'disconnected') return this.close(ws, 'CALL_ENDED');
           }
         } while (refreshAgain);
       })().finally(() => {
@@ -97,6 +116,7 @@ export class AgentGateway {
     // socket; unhandled, one bad client would crash the server.
     ws.on('error', (err) => this.s.log.debug({ err }, 'socket error'));
     ws.on('close', () => {
+      this.live.delete(ws);
       clearTimeout(authTimer);
       void unsubscribe?.();
       if (relay) {
@@ -125,6 +145,7 @@ export class AgentGateway {
             clearTimeout(authTimer);
             if (ws.readyState !== ws.OPEN) return;
             auth = claims;
+            this.live.set(ws, claims.clientId);
             // The customer's page first: a live session's relay hands over its cached snapshot
             // now, before the call's view and timeline are read (bench: agent join). The view
             // below is read after and leaves the session again if it ended meanwhile.
@@ -135,6 +156,7 @@ export class AgentGateway {
             });
             const view = await loadAgentView(this.s, claims.orgId, claims.conversationId, 'reconnecting');
             if (ws.readyState !== ws.OPEN) return;
+            if (view.conversationState === 'disconnected') return this.close(ws, 'CALL_ENDED');
             joinOrLeave(view.session?.state === 'active' ? view.session.id : null);
             // The relay told the customer's link before this view existed on the console's side:
             // the view carries it as it is now.
@@ -143,7 +165,10 @@ export class AgentGateway {
             await refresh();
           },
           () => this.close(ws, 'UNAUTHORIZED'),
-        );
+        ).catch((err) => {
+          this.s.log.error({ err }, 'agent authentication failed');
+          this.close(ws, 'INTERNAL_ERROR');
+        });
         return;
       }
       if (!auth) return this.close(ws, 'UNAUTHORIZED');
@@ -191,6 +216,7 @@ export class AgentGateway {
   }
 
   closeAll() {
+    clearInterval(this.revocationTimer);
     for (const ws of this.wss.clients) this.close(ws, 'SERVER_SHUTDOWN');
   }
 }

@@ -9,6 +9,7 @@ import type { Services } from '../api/services.ts';
 import type { Metrics } from '../api/metrics.ts';
 import { verifyIdentityToken } from '../auth/identity-token.ts';
 import { DomainError } from '../domain/domain-error.ts';
+import { attemptSource } from '../domain/attempt-source.ts';
 import { newId } from '../domain/ids.ts';
 import type { VisitorRef } from '../domain/visitor-ref.ts';
 import type { DeploymentRecord } from '../domain/deployment-service.ts';
@@ -154,7 +155,7 @@ export class VisitorGateway {
         return conn.send({ type: 'pong', re: msg.seq });
       case 'identify': {
         const deployment = await this.s.deployments.byId(ref.deploymentId);
-        const result = await verifyIdentityToken(msg.token, deployment?.identitySecret ?? '');
+        const result = await verifyIdentityToken(msg.token, deployment?.identitySecret ?? '', this.s.config.identityTokenMaxTtlSeconds);
         if (!result.ok) return conn.send({ type: 'error', re: msg.seq, code: result.code, message: result.message });
         if (ref.customerId !== result.customerId) ref.offered.clear();
         this.registry.identify(conn, result.customerId);
@@ -165,11 +166,11 @@ export class VisitorGateway {
         return conn.send({ type: 'invite', re: msg.seq, invite });
       }
       case 'code.enter': {
-        const invite = await this.s.codeGuard.attempt({ orgId: ref.orgId, kind: 'enter', source: ref.ip ?? 'unknown' }, () => this.s.invites.enterCode(ref, msg.code));
+        const invite = await this.s.codeGuard.attempt({ orgId: ref.orgId, kind: 'enter', source: attemptSource(ref.ip) }, () => this.s.invites.enterCode(ref, msg.code));
         return conn.send({ type: 'invite', re: msg.seq, invite });
       }
       case 'code.request': {
-        const { code, expiresAt } = await this.s.supportCodes.request(ref);
+        const { code, expiresAt } = await this.s.supportCodes.request(ref, attemptSource(ref.ip));
         return conn.send({ type: 'code', re: msg.seq, code, expiresAt });
       }
       case 'invite.open':

@@ -17,7 +17,8 @@ const list = (v: string | undefined) => (v ? v.split(/[\s,]+/).filter(Boolean) :
  * `tandem genesys ...`: the same link as PUT /v1/integrations/genesys, written to the database;
  * a running server picks the change up within half a GENESYS_LEASE_MS.
  */
-export async function genesysCommand(sub: string | undefined, args: string[], config: Config, db: Db, orgId: string, out: NodeJS.WritableStream, usage: (why: string) => Error): Promise<void> {
+export async function genesysCommand(sub: string | undefined, args: string[], config: Config, db: Db, org: { id: string; clientId: string | null }, out: NodeJS.WritableStream, usage: (why: string) => Error): Promise<void> {
+  const orgId = org.id;
   const links = new GenesysLinkService(new GenesysLinkStore(db), config.genesys, config.defaultPhoneRegion, () => config.publicUrl, () => undefined);
   if (sub === 'link') {
     const { values } = parseArgs({ args, options: { region: { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' }, users: { type: 'string' }, queues: { type: 'string' }, 'sms-from': { type: 'string' }, 'widget-client-id': { type: 'string' } } });
@@ -29,7 +30,7 @@ export async function genesysCommand(sub: string | undefined, args: string[], co
       follow: { users: list(values.users), queues: list(values.queues) },
       ...(values['sms-from'] ? { smsFrom: values['sms-from'] } : {}),
       ...(values['widget-client-id'] ? { widgetClientId: values['widget-client-id'] } : {}),
-    });
+    }, org.clientId);
     out.write(`${created ? 'linked' : 'updated'} Genesys Cloud ${link.region} (client ${link.clientId}); following ${link.follow.users.length} users, ${link.follow.queues.length} queues${link.smsFrom ? `; SMS from ${link.smsFrom}` : ''}\n`);
     return;
   }

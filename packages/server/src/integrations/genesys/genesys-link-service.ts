@@ -47,7 +47,8 @@ export class GenesysLinkService {
     return toGenesysLink(row, this.publicUrl());
   }
 
-  async link(orgId: string, input: GenesysLinkInput): Promise<{ link: GenesysLink; created: boolean }> {
+  /** `byClient`: the API client making the link (null from the CLI: the org's first active one). */
+  async link(orgId: string, input: GenesysLinkInput, byClient: string | null): Promise<{ link: GenesysLink; created: boolean }> {
     if (!isGenesysRegion(input.region)) {
       throw new DomainError('validation_failed', `Unknown Genesys Cloud region "${input.region}": give the domain your Genesys users sign in at, one of ${GENESYS_REGIONS.join(', ')}.`, { errors: [{ path: '/region', message: `must be one of ${GENESYS_REGIONS.join(', ')}` }] });
     }
@@ -70,6 +71,7 @@ export class GenesysLinkService {
       org_id: orgId, region: input.region, api_base_url: apiBaseUrl, login_base_url: loginBaseUrl,
       client_id: input.clientId, client_secret: clientSecret, follow_users: users, follow_queues: queues, sms_from: smsFrom,
       widget_client_id: input.widgetClientId === undefined ? (existing?.widget_client_id ?? null) : input.widgetClientId,
+      linked_by_client: byClient,
     });
     this.onChange(orgId);
     return { link: toGenesysLink(row, this.publicUrl()), created };

@@ -39,7 +39,8 @@ export class GenesysWidgetService {
       throw new DomainError('genesys_not_participant', `The Genesys user ${user.id} is not an agent on call ${conversationId}: only an agent on the call may cobrowse with its customer.`);
     }
     await this.conversations.get(orgId, conversationId);
-    const { token } = await this.tokens.issueAgent({ orgId, agentId: user.id, conversationId }, 8 * 3600);
+    if (!row.linked_by_client) throw new DomainError('genesys_widget_not_configured', 'The Genesys link names no active API client for widget consoles to act for: PUT /v1/integrations/genesys once through the API.');
+    const { token } = await this.tokens.issueAgent({ orgId, agentId: user.id, conversationId, clientId: row.linked_by_client }, 8 * 3600);
     return { consoleUrl: `${this.publicUrl()}/console#token=${token}`, agent: { id: user.id, name: typeof user.name === 'string' ? user.name : null } };
   }
 

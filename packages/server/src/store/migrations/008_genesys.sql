@@ -13,6 +13,9 @@ CREATE TABLE genesys_integrations (
   sms_from TEXT,
   -- A browser (implicit grant) OAuth client the agents sign in with on the interaction widget page.
   widget_client_id TEXT,
+  -- The Tandem API client that made the link: widget consoles are agent tokens on its behalf, so
+  -- revoking it ends them.
+  linked_by_client TEXT,
   health TEXT NOT NULL DEFAULT 'connecting',
   health_reason TEXT,
   health_at TIMESTAMPTZ NOT NULL DEFAULT now(),

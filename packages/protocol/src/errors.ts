@@ -38,6 +38,11 @@ export const ERROR_CODES = {
   invalid_scope: { status: 400, title: 'A requested scope is unknown or not granted to this client', detail: 'Request only the scopes this client has.' },
   unsupported_grant_type: { status: 400, title: 'Unsupported grant type', detail: 'Use grant_type=client_credentials.' },
   store_unavailable: { status: 503, title: 'The database is not reachable', detail: 'Retry after the number of seconds in the Retry-After header; send the same Idempotency-Key so a retried POST is not applied twice.' },
+  genesys_not_linked: { status: 404, title: 'No Genesys Cloud org is linked', detail: 'Link one with PUT /v1/integrations/genesys (or `tandem genesys link`).' },
+  genesys_credentials_rejected: { status: 422, title: 'Genesys Cloud refused the OAuth client', detail: 'Check the region (the domain your Genesys users sign in at) and the client id and secret of a Client Credentials OAuth client of that org.' },
+  genesys_widget_not_configured: { status: 409, title: 'The Genesys link has no widget client', detail: 'PUT /v1/integrations/genesys with widgetClientId, the client id of a Token Implicit Grant OAuth client whose redirect URI is {PUBLIC_URL}/genesys/widget.' },
+  genesys_not_participant: { status: 403, title: 'The signed-in Genesys user is not an agent on this call', detail: 'Open the widget from the interaction of a call you are on.' },
+  genesys_unavailable: { status: 502, title: 'Genesys Cloud could not be reached', detail: 'Genesys did not answer or answered with an error; retry in a minute.' },
   not_ready: { status: 503, title: 'The server is not ready', detail: 'The database is not reachable; retry shortly.' },
   internal_error: { status: 500, title: 'Something went wrong on our side', detail: 'Retry; if it keeps failing, send the requestId to the operator.' },
 } as const satisfies Record<string, { status: number; title: string; detail: string }>;

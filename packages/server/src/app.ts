@@ -57,6 +57,14 @@ import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
 import { SocketAdmission, type SocketKind } from './realtime/socket-admission.ts';
 import { proxyTrust } from './realtime/source-address.ts';
+import { genesysRoutes } from './api/genesys-routes.ts';
+import { genesysWidgetRoutes } from './api/genesys-widget-routes.ts';
+import { GenesysWidgetService } from './integrations/genesys/genesys-widget-service.ts';
+import { GenesysLinkStore } from './integrations/genesys/genesys-link-store.ts';
+import { GenesysLinkService } from './integrations/genesys/genesys-link-service.ts';
+import { createGenesysMetrics } from './integrations/genesys/genesys-metrics.ts';
+import { genesysSmsRoutes } from './integrations/genesys/genesys-sms-routes.ts';
+import { GenesysSupervisor } from './integrations/genesys/genesys-supervisor.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -92,8 +100,9 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const registry = new VisitorRegistry();
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
+  const genesysStore = new GenesysLinkStore(db);
   const sessions = new SessionService(deps, registry);
-  const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox), codeChannel], deployments, registry, sessions);
+  const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox, genesysSmsRoutes(genesysStore, config.genesys.timeoutMs)), codeChannel], deployments, registry, sessions);
   const conversations = new ConversationService(deps, {
     async onCallEnded(tx, orgId, conversationId) {
       await invites.revokeLiveForConversation(tx, orgId, conversationId);
@@ -110,6 +119,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   };
   const metrics = createMetrics();
   const trust = proxyTrust(config.trustProxy);
+  const genesys = new GenesysSupervisor(genesysStore, { store: genesysStore, conversations, config: config.genesys, log, metrics: createGenesysMetrics(metrics.registry), node: newId('node') });
 
   const app: FastifyInstance = Fastify({
     // One trust function for HTTP (request.ip) and WebSocket upgrades (socket caps, code guard).
@@ -169,6 +179,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   smsRoutes(app, services);
   opsRoutes(app, services, metrics);
   linkRoutes(app, services);
+  genesysRoutes(app, new GenesysLinkService(genesysStore, config.genesys, config.defaultPhoneRegion, () => config.publicUrl, () => genesys.changed()));
+  genesysWidgetRoutes(app, new GenesysWidgetService(genesysStore, conversations, tokens, config.genesys, () => config.publicUrl));
   bundleRoutes(app);
 
   const gateway = new VisitorGateway(services, registry, metrics, trust);
@@ -232,6 +244,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
         { name: 'sms retry', run: () => invites.retryDueDeliveries() },
         { name: 'support code expiry', run: () => services.supportCodes.sweepExpired() },
       ], log, config.sweepIntervalMs);
+      genesys.start();
       return `http://${config.host}:${port}`;
     },
     async close() {
@@ -243,6 +256,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       agents.closeAll();
       await relays.close();
       await stopSweeper?.();
+      await genesys.stop();
       await dispatcher.stop();
       for (const u of unsubscribers) await u();
       await app.close();

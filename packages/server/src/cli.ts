@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { DomainError } from './domain/domain-error.ts';
 import { openDb } from './store/open-db.ts';
 import { StoreUnavailableError, isStoreUnreachable } from './store/store-unavailable.ts';
+import { GENESYS_USAGE, genesysCommand } from './integrations/genesys/genesys-cli.ts';
 
 const USAGE = `Usage: tandem <command>
 
@@ -15,7 +16,7 @@ const USAGE = `Usage: tandem <command>
   clients create --name N [--scopes "a b"]   create an API client; prints its secret once
   clients list                   list API clients
   clients revoke <client-id>     revoke an API client
-`;
+${GENESYS_USAGE}`;
 
 async function withClients<T>(fn: (c: ClientService) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -96,6 +97,20 @@ async function main(argv: string[]) {
         return;
       }
       throw new UsageError(`unknown clients command "${sub ?? ''}"`);
+    }
+    case 'genesys': {
+      const config = loadConfig();
+      const db = await openDb(config);
+      try {
+        const clients = new ClientService(db);
+        await clients.bootstrap();
+        const orgId = await clients.defaultOrgId();
+        // Widget consoles act for an API client; from the CLI, the organisation's first active one.
+        const clientId = (await clients.list(orgId)).find((c) => !c.revokedAt)?.id ?? null;
+        return await genesysCommand(sub, rest, config, db, { id: orgId, clientId }, process.stdout, (why) => new UsageError(why));
+      } finally {
+        await db.close();
+      }
     }
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');

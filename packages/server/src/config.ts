@@ -8,6 +8,7 @@ import { RELAY_MAX_FRAME_BYTES } from '@tandem/protocol';
 import { loadSmsConfig, type SmsConfig } from './channels/sms-config.ts';
 import { isPhoneRegion } from './domain/phone.ts';
 import type { PostgresTimeouts } from './store/pg-db.ts';
+import { loadGenesysConfig, type GenesysConfig } from './integrations/genesys/genesys-config.ts';
 
 export interface Config {
   port: number;
@@ -60,6 +61,8 @@ export interface Config {
   trustProxy: boolean | string[];
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | null;
+  /** The Genesys Cloud connector (GENESYS_*): host overrides, reconnects, the channel lease. */
+  genesys: GenesysConfig;
 }
 
 /** Misses are counted over the lockout period itself, so a source cannot stay just under the budget forever. */
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy,
     metricsToken,
     sms: loadSmsConfig(env, problems, int),
+    genesys: loadGenesysConfig(env, problems, int),
     defaultPhoneRegion: phoneRegion && isPhoneRegion(phoneRegion) ? phoneRegion : null,
     ...overrides,
   };

@@ -201,20 +201,24 @@ describe('the prompt, banner and notice for everyone, in every language', () => 
   test('the link notice follows the page\'s <html lang> in every language: an alert, axe clean, fits 320 px', async () => {
     const context = await stack.browser.newContext({ viewport: { width: 320, height: 640 } });
     await openTandemShadowForAudit(context);
-    let lang = 'en';
-    // The same shop page, declaring another language, as a site in that language would.
-    await context.route((url) => url.pathname === '/shop/account.html', async (route) => {
-      const res = await route.fetch();
-      await route.fulfill({ response: res, body: (await res.text()).replace('<html lang="en">', `<html lang="${lang}">`) });
+    // The same shop page declaring another language in <html lang>, as a site in that language
+    // would (set before the loader runs; the language comes in the address's ?lang).
+    await context.addInitScript(() => {
+      const lang = new URLSearchParams(location.search).get('lang');
+      if (!lang) return;
+      new MutationObserver((_, watch) => {
+        if (!document.documentElement) return;
+        document.documentElement.lang = lang;
+        watch.disconnect();
+      }).observe(document, { childList: true });
     });
     const other = await context.newPage();
     const otherUi = await tandemUi(other);
     const otherCdp = await context.newCDPSession(other);
     for (const l of LOCALES) {
-      lang = l;
       const s = words.get(l)!;
       // A link that is not (or no longer) valid: the page must say so, not stay silent.
-      await other.goto(`${stack.shop.url('/shop/account.html')}#tandem=expired${l}${'x'.repeat(24)}`);
+      await other.goto(`${stack.shop.url('/shop/account.html')}?lang=${l}#tandem=expired${l}${'x'.repeat(24)}`);
       await otherUi.waitFor('.notice [data-action="dismiss"]');
       assert.equal(await otherUi.evaluate('.notice', 'function () { return this.getAttribute("role") + " " + this.lang + " " + this.dir; }'), `alert ${l} ${s.dir}`);
       assert.ok((await accessibilityTree(otherCdp)).some((n) => n.role === 'heading' && n.name === s.deadTitle), `${l}: no heading "${s.deadTitle}"`);

@@ -33,6 +33,7 @@ const sheetDir = process.env.CONSENT_SHEET_DIR ?? join(screenshotsDir, 'consent'
 before(async () => {
   for (const lang of LOCALES) words.set(lang, ((await import(`../packages/sdk/src/loader/locales/${lang}.ts`)) as { default?: LocaleStrings; en?: LocaleStrings }).default ?? (await import('../packages/sdk/src/loader/locales/en.ts')).en);
   await mkdir(sheetDir, { recursive: true });
+  await mkdir(join(screenshotsDir, 'consent'), { recursive: true });
   stack = await startTandemStack();
   customerId = (await stack.call()).customerId;
   stack.shop.setCustomer(customerId);
@@ -185,7 +186,7 @@ describe('the prompt, banner and notice for everyone, in every language', () => 
       await page.waitForTimeout(100);
       assert.deepEqual(await overflowIn('.banner'), [], `the banner does not fit 320 px in ${lang}`);
       none(await axeTandemUi(page), `the banner at 320 px (${lang})`);
-      await page.screenshot({ path: join(sheetDir, `banner-${lang}-320.png`) });
+      await page.screenshot({ path: join(screenshotsDir, 'consent', `banner-${lang}-320.png`) });
       await page.setViewportSize({ width: 1280, height: 800 });
 
       // Control handed back, then sharing stopped: both said aloud.
@@ -224,7 +225,7 @@ describe('the prompt, banner and notice for everyone, in every language', () => 
       assert.ok((await accessibilityTree(otherCdp)).some((n) => n.role === 'heading' && n.name === s.deadTitle), `${l}: no heading "${s.deadTitle}"`);
       assert.deepEqual(await overflowIn('.notice', otherUi), [], `the notice does not fit 320 px in ${l}`);
       none(await axeTandemUi(other), `the link notice (${l})`);
-      await other.screenshot({ path: join(sheetDir, `notice-${l}-320.png`) });
+      await other.screenshot({ path: join(screenshotsDir, 'consent', `notice-${l}-320.png`) });
     }
     await context.close();
   });

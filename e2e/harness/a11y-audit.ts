@@ -33,7 +33,8 @@ export interface AxeViolation {
 }
 
 /**
- * axe-core over Tandem's UI only (the host and everything in its shadow root).
+ * axe-core over Tandem's UI only (the host and everything in its shadow root; `scope` names
+ * another host, e.g. the agent's <tandem-console>).
  *
  * axe cannot work out the background of anything outside <body>, and Tandem's host sits on
  * <html> (so a page that replaces its body cannot take the prompt with it): axe reports every
@@ -42,7 +43,7 @@ export interface AxeViolation {
  * background up the flat tree, with the ratio axe says the text needs; below it is a violation.
  */
 // Plain JavaScript run in the page (kept as source so the test runner's transforms stay out of it).
-const AUDIT = `async (tags) => {
+const AUDIT = `async (tags, scope) => {
   const { Color, getContrast, flattenColors } = axe.commons.color;
   const parse = (css) => new Color().parseString(css);
   const background = (el) => {
@@ -56,7 +57,7 @@ const AUDIT = `async (tags) => {
     for (const layer of layers.reverse()) bg = flattenColors(layer, bg);
     return bg;
   };
-  const result = await axe.run({ include: [['tandem-ui']] }, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'], elementRef: true });
+  const result = await axe.run({ include: [[scope]] }, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'], elementRef: true });
   const found = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
   for (const rule of result.incomplete.filter((r) => r.id === 'color-contrast')) {
     const low = rule.nodes.filter((n) => {
@@ -71,9 +72,9 @@ const AUDIT = `async (tags) => {
   return found;
 }`;
 
-export async function axeTandemUi(page: Page): Promise<AxeViolation[]> {
+export async function axeTandemUi(page: Page, scope = 'tandem-ui'): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await axeSource);
-  return page.evaluate(`(${AUDIT})(${JSON.stringify(AXE_TAGS)})`) as Promise<AxeViolation[]>;
+  return page.evaluate(`(${AUDIT})(${JSON.stringify(AXE_TAGS)}, ${JSON.stringify(scope)})`) as Promise<AxeViolation[]>;
 }
 
 export interface AxNode {

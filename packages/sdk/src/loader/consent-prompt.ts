@@ -78,6 +78,7 @@ export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: () => void, o
   ) as HTMLDialogElement;
 
   // Where the keyboard was before the prompt took it: it goes back there when the prompt closes.
+  // Current engines do this on dialog.close(); the loader also runs where they do not (Safari 15).
   const returnTo = document.activeElement;
   const shownAt = performance.now();
   let done = false;

@@ -13,6 +13,9 @@ import { createMemoryBus } from './bus/memory-bus.ts';
 import { createRedisBus } from './bus/redis-bus.ts';
 import { ClientService } from './auth/client-service.ts';
 import { loadSigningKeys } from './auth/signing-keys.ts';
+import { ReceiptKeys } from './auth/receipt-keys.ts';
+import { ConsentReceipts } from './domain/consent-receipts.ts';
+import { receiptRoutes } from './api/receipt-routes.ts';
 import { TokenService } from './auth/token-service.ts';
 import { SmsOutbox } from './channels/sms-outbox.ts';
 import { pushChannel } from './channels/push-channel.ts';
@@ -87,7 +90,9 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const registry = new VisitorRegistry();
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
-  const sessions = new SessionService(deps, registry);
+  const receiptKeys = new ReceiptKeys(db);
+  const receipts = new ConsentReceipts(db, receiptKeys, config.publicUrl);
+  const sessions = new SessionService(deps, registry, receipts);
   const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox), codeChannel], deployments, registry, sessions);
   const conversations = new ConversationService(deps, {
     async onCallEnded(tx, orgId, conversationId) {
@@ -100,7 +105,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
     webhooks: new WebhookService(db),
-    codeGuard,
+    codeGuard, receipts, receiptKeys,
     supportCodes: new SupportCodeService(deps, invites, codeGuard),
   };
   const metrics = createMetrics();
@@ -155,6 +160,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   agentTokenRoutes(app, services);
   smsRoutes(app, services);
   opsRoutes(app, services, metrics);
+  receiptRoutes(app, services);
   linkRoutes(app, services);
   bundleRoutes(app);
 

@@ -91,7 +91,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
   const receiptKeys = new ReceiptKeys(db);
-  const receipts = new ConsentReceipts(db, receiptKeys, config.publicUrl);
+  const receipts = new ConsentReceipts(db, receiptKeys, config);
   const sessions = new SessionService(deps, registry, receipts);
   const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox), codeChannel], deployments, registry, sessions);
   const conversations = new ConversationService(deps, {

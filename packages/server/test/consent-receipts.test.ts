@@ -3,18 +3,19 @@
 // against the published JWKS (in-process and with the CLI as a child process), and a receipt
 // with one byte changed no longer verifies.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { ConsentReceiptClaims } from '@tandem/protocol';
+import { ScriptProcess } from './script-process.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 import { VisitorClient } from './visitor-client.ts';
 import { SHOP_ORIGIN, connectedCall, createDeployment } from './fixtures.ts';
 
 const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
+const REPO = new URL('../../..', import.meta.url).pathname;
 const work = mkdtempSync(path.join(tmpdir(), 'tandem-receipts-'));
 let s: TestServer;
 let dep: { key: string; identitySecret: string };
@@ -79,7 +80,7 @@ describe('consent receipts', () => {
     const claims = await verify(listed!.receipt, keys);
     assert.equal(decodeProtectedHeader(listed!.receipt).kid, keys.keys[0]!.kid);
     assert.equal(claims.jti, listed!.id);
-    assert.equal(claims.iss, s.config.publicUrl);
+    assert.equal(`${claims.iss}/.well-known/jwks.json`, (await s.api('GET', `/v1/conversations/${call.id}/consent-receipts`)).body.jwksUrl);
     assert.deepEqual(claims.shown, { text: shown.text, locale: 'de', copyVersion: 'share-v3', companyName: 'Acme', agentName: 'Dana', phrase: inv.phrase });
     assert.equal(claims.clickedAt, '2026-11-30T04:00:00.000Z');
     assert.equal(claims.conversationId, call.id);
@@ -163,9 +164,14 @@ describe('consent receipts', () => {
     const answer = (await s.api('GET', `/v1/conversations/${call.id}/consent-receipts`)).text;
     const file = path.join(work, 'receipts.json');
     writeFileSync(file, answer);
-    const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, 'receipts', 'verify', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DATA_DIR: work } });
+    // Run asynchronously: the server under test lives in this process and must answer the CLI.
+    const cli = async (args: string[]) => {
+      const p = new ScriptProcess(process.execPath, ['--import', 'tsx', CLI, 'receipts', 'verify', ...args], { cwd: REPO, env: { DATA_DIR: work } });
+      const status = await p.exitCode(90_000);
+      return { status, stdout: p.stdout, stderr: p.stderr };
+    };
 
-    const ok = cli([file, '--jwks', `${s.url}/.well-known/jwks.json`]);
+    const ok = await cli([file, '--jwks', `${s.url}/.well-known/jwks.json`]);
     assert.equal(ok.status, 0, ok.stderr + ok.stdout);
     assert.match(ok.stdout, /^valid +rcp_\S+ +share accepted/m);
     assert.match(ok.stdout, /Diesen Tab mit Dana teilen\?/);
@@ -173,15 +179,15 @@ describe('consent receipts', () => {
     const jwksFile = path.join(work, 'jwks.json');
     writeFileSync(jwksFile, JSON.stringify(await jwks()));
     const receipt = JSON.parse(answer).data[0].receipt as string;
-    const pasted = cli([receipt, '--jwks', jwksFile, '--json']);
+    const pasted = await cli([receipt, '--jwks', jwksFile, '--json']);
     assert.equal(pasted.status, 0, pasted.stderr);
     assert.equal(JSON.parse(pasted.stdout)[0].claims.conversationId, call.id);
 
-    const tampered = cli([flipOneByte(receipt), '--jwks', jwksFile]);
+    const tampered = await cli([flipOneByte(receipt), '--jwks', jwksFile]);
     assert.equal(tampered.status, 1);
     assert.match(tampered.stdout, /^INVALID/m);
 
-    const noKeys = cli([receipt, '--jwks', path.join(work, 'missing.json')]);
+    const noKeys = await cli([receipt, '--jwks', path.join(work, 'missing.json')]);
     assert.equal(noKeys.status, 2);
     assert.match(noKeys.stderr, /no JWKS file/);
     page.close();

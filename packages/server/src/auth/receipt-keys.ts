@@ -1,6 +1,6 @@
 import { CONSENT_RECEIPT_ALG, CONSENT_RECEIPT_TYPE } from '@tandem/protocol';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from 'jose';
-import type { Db } from '../store/db.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import { newId } from '../domain/ids.ts';
 
 interface KeyRow {
@@ -30,22 +30,25 @@ export class ReceiptKeys {
   constructor(private readonly db: Db) {}
 
   /** Adds a new signing key; it signs every receipt from now on. */
-  async rotate(): Promise<string> {
+  async rotate(q: Queryable = this.db): Promise<string> {
     const { privateKey, publicKey } = await generateKeyPair(CONSENT_RECEIPT_ALG, { extractable: true });
     const kid = newId('rk');
-    await this.db.query('INSERT INTO receipt_keys (id, alg, private_jwk, public_jwk) VALUES ($1, $2, $3, $4)', [
+    await q.query('INSERT INTO receipt_keys (id, alg, private_jwk, public_jwk) VALUES ($1, $2, $3, $4)', [
       kid, CONSENT_RECEIPT_ALG, JSON.stringify(await exportJWK(privateKey)), JSON.stringify(await exportJWK(publicKey)),
     ]);
     return kid;
   }
 
-  /** Read per signature (one indexed row), so a key rotated on another node is used at once. */
-  private async newest(): Promise<{ kid: string; key: PrivateKey }> {
+  /**
+   * Read per signature (one indexed row), so a key rotated on another node is used at once; read
+   * through the caller's transaction, which may hold the only connection (PGlite).
+   */
+  private async newest(q: Queryable): Promise<{ kid: string; key: PrivateKey }> {
     const newestSql = 'SELECT id, private_jwk FROM receipt_keys ORDER BY created_at DESC, id DESC LIMIT 1';
-    let [row] = await this.db.query<KeyRow>(newestSql);
+    let [row] = await q.query<KeyRow>(newestSql);
     if (!row) {
-      await this.rotate();
-      [row] = await this.db.query<KeyRow>(newestSql);
+      await this.rotate(q);
+      [row] = await q.query<KeyRow>(newestSql);
     }
     let key = this.imported.get(row!.id);
     if (!key) {
@@ -55,8 +58,8 @@ export class ReceiptKeys {
     return { kid: row!.id, key };
   }
 
-  async sign(claims: JWTPayload): Promise<string> {
-    const { kid, key } = await this.newest();
+  async sign(q: Queryable, claims: JWTPayload): Promise<string> {
+    const { kid, key } = await this.newest(q);
     return new SignJWT(claims).setProtectedHeader({ alg: CONSENT_RECEIPT_ALG, kid, typ: CONSENT_RECEIPT_TYPE }).sign(key);
   }
 

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { CONSENT_RECEIPT_VERSION, type ConsentReceipt, type ConsentReceiptClaims, type ConsentShown } from '@tandem/protocol';
-import type { Db } from '../store/db.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import type { Tx } from './deps.ts';
 import { newId } from './ids.ts';
 import type { VisitorRef } from './visitor-ref.ts';
 
 /** Signs receipt claims as a compact JWS whose header names the key. */
 export interface ReceiptSigner {
-  sign(claims: ConsentReceiptClaims): Promise<string>;
+  sign(q: Queryable, claims: ConsentReceiptClaims): Promise<string>;
 }
 
 interface Decision {
@@ -38,11 +38,12 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url')
  * was recorded has a receipt, and a receipt never names a decision that rolled back.
  */
 export class ConsentReceipts {
-  constructor(private readonly db: Db, private readonly signer: ReceiptSigner, private readonly issuer: string) {}
+  // `site.publicUrl` is read when signing: it is final only once the server listens (port 0 in tests).
+  constructor(private readonly db: Db, private readonly signer: ReceiptSigner, private readonly site: { publicUrl: string }) {}
 
   private base(d: Decision, receiptId: string, decision: 'accepted' | 'withdrawn'): ConsentReceiptClaims {
     return {
-      iss: this.issuer,
+      iss: this.site.publicUrl,
       jti: receiptId,
       iat: Math.floor(d.at.getTime() / 1000),
       ver: CONSENT_RECEIPT_VERSION,
@@ -68,7 +69,7 @@ export class ConsentReceipts {
       clickedAt,
       shown: { text: shown.text, locale: shown.locale ?? null, copyVersion: shown.version ?? null, companyName: shown.companyName, agentName: shown.agentName, phrase: shown.phrase },
     };
-    await this.store(tx, d, id, 'accepted', await this.signer.sign(claims));
+    await this.store(tx, d, id, 'accepted', await this.signer.sign(tx.q, claims));
     return id;
   }
 
@@ -80,7 +81,7 @@ export class ConsentReceipts {
     );
     const id = newId('rcp');
     const claims: ConsentReceiptClaims = { ...this.base(d, id, 'withdrawn'), ...(accepted ? { withdraws: { receiptId: accepted.id, sha256: sha256(accepted.jws) } } : {}) };
-    await this.store(tx, d, id, 'withdrawn', await this.signer.sign(claims));
+    await this.store(tx, d, id, 'withdrawn', await this.signer.sign(tx.q, claims));
     return id;
   }
 

@@ -2,6 +2,9 @@
 // what the prompt rendered (both are built from these objects).
 import type { PromptCopy } from './consent-prompt.ts';
 
+/** The version of the prompts' wording, recorded in every consent receipt: bump it when a word changes. */
+export const COPY_VERSION = 'en-2026-11-30';
+
 export function shareCopy(companyName: string, agentName: string, phrase: string): PromptCopy {
   return {
     brand: `${companyName} · secure screen sharing`,

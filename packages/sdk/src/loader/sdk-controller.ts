@@ -3,7 +3,7 @@
 import type { PromptInvite, VisitorServerMessage } from '@tandem/protocol';
 import type { CaptureBundle, ShareHandle } from '../share-contract.ts';
 import { consentShown, showPrompt, type OpenPrompt } from './consent-prompt.ts';
-import { controlCopy, shareCopy } from './copy.ts';
+import { COPY_VERSION, controlCopy, shareCopy } from './copy.ts';
 import { linkRefusedCopy, showNotice } from './link-notice.ts';
 import { showBanner, type Banner } from './sharing-banner.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
@@ -105,10 +105,10 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
     const open = showPrompt(
       uiHost(),
       copy,
-      () => {
+      (seen) => {
         prompt = null;
         emit('invite.accepted', { inviteId: invite.inviteId });
-        socket.send({ type: 'invite.accept', inviteId: invite.inviteId, shown: consentShown(copy, invite.companyName, invite.agentName) });
+        socket.send({ type: 'invite.accept', inviteId: invite.inviteId, shown: { ...consentShown(copy, invite.companyName, invite.agentName), ...seen, version: COPY_VERSION } });
       },
       () => {
         prompt = null;
@@ -166,9 +166,10 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
     controlPrompt = showPrompt(
       uiHost(),
       copy,
-      () => {
+      (seen) => {
         controlPrompt = null;
-        void socket.request({ type: 'control.accept', sessionId: live.sessionId, shown: consentShown({ ...copy, phrase: live.phrase }, live.companyName, live.agentName) }).then((r) => {
+        const shown = { ...consentShown({ ...copy, phrase: live.phrase }, live.companyName, live.agentName), ...seen, version: COPY_VERSION };
+        void socket.request({ type: 'control.accept', sessionId: live.sessionId, shown }).then((r) => {
           if (r.type !== 'control.granted' || share !== live) return;
           live.control = true;
           live.handle?.setControl(true);

@@ -79,6 +79,8 @@ describe('consent receipts from a real customer in Chromium', () => {
   });
 
   test('allowing control, taking it back and stopping add receipts; each withdrawal names what it ends', async () => {
+    // The request reaches the page through its capture connection: wait until that streams.
+    await agent.waitForFrame((f) => f.kind === 'snapshot');
     agent.send({ type: 'control.request' });
     await ui.waitFor('dialog [data-action="accept"]');
     await page.waitForTimeout(500);

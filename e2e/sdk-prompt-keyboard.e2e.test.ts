@@ -70,7 +70,7 @@ describe('prompt by keyboard, and codes', () => {
   test('the customer reads a support code to the agent; claiming it shows the prompt on that page', async () => {
     const second = await stack.call();
     const code = (await page.evaluate(() => (window as unknown as { Tandem: { requestCode(): Promise<string> } }).Tandem.requestCode())) as string;
-    assert.match(code, /^\d{6}$/);
+    assert.match(code, /^\d{10}$/);
     const claimed = await stack.server.api('POST', '/v1/invites/claim', { code, conversationId: second.id });
     assert.equal(claimed.status, 201, claimed.text);
     await ui.waitFor('dialog [data-action="accept"]');

@@ -236,9 +236,9 @@ describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
     await shop.click('[data-support="request"]');
     const shown = await shop.waitForFunction(() => {
       const text = document.getElementById('code-dialog-code')?.textContent ?? '';
-      return /^\d{3} \d{3}$/.test(text) ? text : null;
+      return /^\d{3} \d{3} \d{4}$/.test(text) ? text : null;
     });
-    const code = String(await shown.jsonValue()).replace(' ', '');
+    const code = String(await shown.jsonValue()).replace(/ /g, '');
     await shot(shop, '10-customer-support-code');
 
     const desk = await newPage();

@@ -60,7 +60,7 @@ describe('examples/python/outbound_cobrowse.py against a live server', () => {
   test('the customer follows the SMS link and shares: exit 0 with the session id', { timeout: 60_000 }, async () => {
     const script = run(callId('py'));
     const inviteId = await script.line(/^invite: (inv_\S+)$/m);
-    assert.match(await script.line(/^code: (\d+)$/m), /^\d{6}$/);
+    assert.match(await script.line(/^code: (\d+)$/m), /^\d{10}$/);
     const link = await script.line(/^link: (http\S+)$/m);
     assert.ok(link.startsWith(`${s.url}/j/`), link);
 

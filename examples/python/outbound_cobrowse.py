@@ -16,7 +16,7 @@ The steps (the client gets and renews the token by itself):
   2. create_invite         an invite bound to that call (code, SMS link), with an Idempotency-Key
   3. wait_for              the event log, then the live stream, until the customer answers
 
-It prints `invite: inv_...`, `code: 123456` and `link: http://...` (the agent may read the code
+It prints `invite: inv_...`, `code: 4829130751` and `link: http://...` (the agent may read the code
 aloud), then one of:
   session.started: ses_...   exit 0  the customer clicked Share
   invite.declined ...        exit 3  (also invite.expired, invite.revoked)

@@ -83,7 +83,7 @@ ${main}
     <p class="big-code" id="code-dialog-code" hidden></p>
     <label class="code-entry" id="code-dialog-entry" hidden>
       <span>Code</span>
-      <input id="code-dialog-input" inputmode="numeric" autocomplete="one-time-code" maxlength="12" placeholder="123 456">
+      <input id="code-dialog-input" inputmode="numeric" autocomplete="one-time-code" maxlength="16" placeholder="123 456 7890">
     </label>
     <p class="code-error" id="code-dialog-error" role="alert"></p>
     <div class="code-actions">

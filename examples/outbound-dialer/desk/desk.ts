@@ -2,6 +2,7 @@
 // current call. It talks only to its own backend (/api/*); the backend holds the Tandem
 // credentials and calls Tandem. The console is Tandem's <tandem-console> element, loaded from the
 // Tandem server and given a short-lived token for this call.
+import { groupShortCode } from '@tandem/protocol/short-code';
 
 interface Customer { id: string; name: string; phone: string; email: string; reason: string }
 interface Delivery { channel: 'push' | 'sms' | 'code'; state: string; detail?: string }
@@ -151,11 +152,11 @@ function guide(): GuideStep {
       if (delivery?.channel === 'sms') {
         return {
           step: '3', heading: `Text sent to ${name}'s phone`,
-          text: `${name} is not on the website, so Tandem sent an SMS with a secure link to ${prettyPhone(call.customer.phone)}. Open the phone and tap the link: it opens the shop with the prompt. Or read the code ${call.invite?.code ?? ''} aloud for "Have a code?".`,
+          text: `${name} is not on the website, so Tandem sent an SMS with a secure link to ${prettyPhone(call.customer.phone)}. Open the phone and tap the link: it opens the shop with the prompt. Or read the code ${groupShortCode(call.invite?.code ?? '')} aloud for "Have a code?".`,
           links: [[`Open ${name}'s phone`, phoneUrl]],
         };
       }
-      return { step: '3', heading: 'Invite ready', text: `Read the code ${call.invite?.code ?? ''} to ${name}: they type it under "Have a code?" on the shop.`, links: [shopLink] };
+      return { step: '3', heading: 'Invite ready', text: `Read the code ${groupShortCode(call.invite?.code ?? '')} to ${name}: they type it under "Have a code?" on the shop.`, links: [shopLink] };
     }
     case 'opened':
       return { step: '3', heading: `${name} sees the prompt`, text: `${name} opened the invite and is reading "Share this tab with Dana?". Nothing is shared until they click Share.` };
@@ -321,7 +322,7 @@ async function cobrowse(): Promise<void> {
     message = {
       text: delivery?.channel === 'push' ? `Invite shown on ${name}'s open page.`
         : delivery?.channel === 'sms' ? `Invite texted to ${prettyPhone(call.customer.phone)}.`
-        : `Invite ready: read the code ${call.invite?.code ?? ''}.`,
+        : `Invite ready: read the code ${groupShortCode(call.invite?.code ?? '')}.`,
       tone: delivery?.state === 'failed' ? 'bad' : 'good',
     };
     await mountConsole(call.id, result.agentToken.token, result.agentToken.consoleUrl);

@@ -4,6 +4,7 @@
 //   - "Get a support code" (Tandem.requestCode) and "Have a code?" (Tandem.enterCode), closing
 //     its own dialog when the SDK shows its prompt (Tandem.on('invite.shown')).
 // The SDK's script tag is async: calls made before it arrives are queued in window.Tandem.
+import { groupShortCode } from '@tandem/protocol/short-code';
 
 interface TandemSdk {
   identify(token: string): void;
@@ -62,11 +63,11 @@ function openCodeDialog(mode: 'request' | 'enter'): void {
   if (mode === 'request') {
     $('code-dialog-title').textContent = 'Your support code';
     $('code-dialog-text').textContent = 'Getting a code…';
-    code.textContent = '··· ···';
+    code.textContent = '··· ··· ····';
     tandemLoaded()
       .then((sdk) => sdk.requestCode())
       .then((value) => {
-        code.textContent = value.length === 6 ? `${value.slice(0, 3)} ${value.slice(3)}` : value;
+        code.textContent = groupShortCode(value);
         $('code-dialog-text').textContent = 'Read this code to the agent on the phone. They type it in, then you are asked whether to share this tab. It works for a few minutes.';
       }, (err: unknown) => {
         code.hidden = true;
@@ -91,8 +92,8 @@ function wireCodeDialog(): void {
     if (event.submitter !== submit) return;
     event.preventDefault();
     const value = input.value.replace(/[\s-]/g, '');
-    if (!/^\d{4,12}$/.test(value)) {
-      error.textContent = 'Type the digits the agent read to you.';
+    if (!/^\d{10}$/.test(value)) {
+      error.textContent = 'Type the ten digits the agent read to you.';
       return;
     }
     submit.disabled = true;

@@ -11,7 +11,7 @@ import { SeqTracker } from './seq-tracker.ts';
 import type { SeqVerdict } from './seq-tracker.ts';
 
 /** The console's own link to the server (the customer's link is in the view). */
-export type ConsoleLink = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'replaced';
+export type ConsoleLink = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'replaced' | 'call_ended';
 
 export interface AgentSocketHandlers {
   link(state: ConsoleLink): void;
@@ -29,9 +29,11 @@ export interface AgentSocketOptions {
 }
 
 // Close codes after which trying again cannot help (protocol close-codes.ts): the token is bad or
-// expired, or this console was opened again elsewhere and the newer one should win.
+// expired, this console was opened again elsewhere and the newer one should win, or the call ended
+// (and the token with it).
 const CLOSE_UNAUTHORIZED = 4008;
 const CLOSE_REPLACED = 4009;
+const CLOSE_CALL_ENDED = 4010;
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
 
@@ -132,6 +134,7 @@ export class AgentSocket {
       if (this.stopped) return;
       if (event.code === CLOSE_UNAUTHORIZED) return this.setState('unauthorized');
       if (event.code === CLOSE_REPLACED) return this.setState('replaced');
+      if (event.code === CLOSE_CALL_ENDED) return this.setState('call_ended');
       this.setState('reconnecting');
       this.scheduleRetry();
     });

@@ -48,7 +48,7 @@ export const CONSOLE_MARKUP = `
         <h2 id="claim-title">Customer has a code?</h2>
         <form id="claim-form" class="claim">
           <label for="claim" class="sr-only">Code the customer reads to you</label>
-          <input id="claim" inputmode="numeric" autocomplete="off" spellcheck="false" maxlength="16" placeholder="123 456">
+          <input id="claim" inputmode="numeric" autocomplete="off" spellcheck="false" maxlength="24" placeholder="123 456 7890">
           <button id="claim-button" class="secondary" type="submit">Connect</button>
         </form>
         <p id="claim-msg" class="msg" role="status"></p>

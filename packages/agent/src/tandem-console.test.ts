@@ -187,12 +187,12 @@ test('inviting shows the code and phrase, and the timeline follows the invite', 
   assert.deepEqual(create.channels, ['sms']);
 
   const invite = {
-    id: 'inv_1', state: 'created', code: '482913', phrase: 'amber harbour',
+    id: 'inv_1', state: 'created', code: '4829130751', phrase: 'amber harbour',
     expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(), deliveries: [{ channel: 'sms', state: 'pending' }],
   };
   sendEvent('invite.created', { channels: ['sms'], code: invite.code });
   setView({ ...view, invite });
-  await waitForConsoleText('code', '482 913');
+  await waitForConsoleText('code', '482 913 0751');
   await waitForConsoleText('phrase', 'amber harbour');
   sendEvent('invite.delivered', { channel: 'sms' });
   setView({ ...view, invite: { ...invite, state: 'delivered', deliveries: [{ channel: 'sms', state: 'delivered' }] } });

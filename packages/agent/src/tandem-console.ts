@@ -1,6 +1,7 @@
 // <tandem-console server="https://tandem.example" token="...">: the agent's whole cobrowse
 // console for one call, for an agent desktop to embed or for the standalone page to fill.
 import type { AgentServerMessage, AgentView, CustomerLink } from '@tandem/protocol';
+import { groupShortCode } from '@tandem/protocol/short-code';
 import { AgentSocket } from './agent-socket.ts';
 import type { AgentSocketHandlers, ConsoleLink } from './agent-socket.ts';
 import { CONSOLE_MARKUP } from './console-markup.ts';
@@ -19,6 +20,7 @@ const LINK_TEXT: Record<ConsoleLink, { text: string; tone: Tone }> = {
   reconnecting: { text: 'Reconnecting…', tone: 'warn' },
   unauthorized: { text: 'Console link expired: open it again from your desktop', tone: 'bad' },
   replaced: { text: 'Opened in another window', tone: 'bad' },
+  call_ended: { text: 'Call ended', tone: 'warn' },
 };
 
 const CUSTOMER_TEXT: Record<CustomerLink, { text: string; tone: Tone }> = {
@@ -47,11 +49,6 @@ function styles(): CSSStyleSheet {
   sheet ??= new CSSStyleSheet();
   if (!sheet.cssRules.length) sheet.replaceSync(CONSOLE_CSS);
   return sheet;
-}
-
-/** "482913" as "482 913": how it is read aloud, in twos of three. */
-function spacedCode(code: string): string {
-  return code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code;
 }
 
 function sentence(text: string): string {
@@ -391,7 +388,7 @@ export class TandemConsole extends HTMLElement {
     const left = Math.max(0, Math.round((Date.parse(pending.expiresAt) - now) / 1000));
     this.el('invite-expiry').textContent = `Expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
     const code = this.el('code');
-    code.textContent = spacedCode(pending.code);
+    code.textContent = groupShortCode(pending.code);
     code.setAttribute('aria-label', `Code ${pending.code.split('').join(' ')}`);
     this.el('phrase').textContent = pending.phrase;
     const deliveries = this.el('deliveries');

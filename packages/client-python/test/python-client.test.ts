@@ -25,7 +25,7 @@ describe('tandem_client (Python) installed with pip into a fresh venv', () => {
 
   before(async () => {
     py = await installPythonClient();
-    s = await startTestServer('pglite');
+    s = await startTestServer('pglite', { WEBHOOK_ALLOW_PRIVATE: 'true' });
     deploymentKey = (await createDeployment(s)).key;
   });
   afterEach(() => {
@@ -88,7 +88,7 @@ describe('tandem_client (Python) installed with pip into a fresh venv', () => {
     });
     running.push(script);
     // The README prints `invite.code, invite.link`.
-    const link = await script.line(/^\d{6} (http\S+)$/m, WAIT_MS);
+    const link = await script.line(/^\d{10} (http\S+)$/m, WAIT_MS);
     const inviteId = (await s.api('GET', '/v1/invites?conversationId=call-1001')).body.data[0]?.id as string;
     const page = await customerOpensLink(s.url, deploymentKey, SHOP_ORIGIN, link, inviteId);
     pages.push(page);

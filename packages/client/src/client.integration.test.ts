@@ -19,7 +19,7 @@ describe('TandemClient against the real server', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-client-'));
 
   before(async () => {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEBHOOK_ALLOW_PRIVATE: 'true' });
     tandem = await buildApp({ config, heartbeatMs: 200 });
     baseUrl = await tandem.listen();
     const { clientId, clientSecret } = tandem.bootstrap!;

@@ -7,6 +7,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES, SESSION_END_REASONS } from './events.ts';
 import { ERROR_CODE_LIST } from './errors.ts';
 import { SCOPES } from './scopes.ts';
+import { SHORT_CODE_INPUT_PATTERN } from './short-code.ts';
 
 const Strict = { additionalProperties: false } as const;
 const DateTime = Type.String({ format: 'date-time' });
@@ -119,7 +120,7 @@ export const Invite = Type.Object({
   conversationId: Type.String(),
   customerId: Nullable(Type.String()),
   state: StringEnum(INVITE_STATES),
-  code: Type.String({ description: 'Short numeric code the agent can read aloud' }),
+  code: Type.String({ pattern: '^[0-9]{10}$', description: 'Ten-digit code the agent reads aloud, grouped like a phone number ("482 913 0751")' }),
   link: Type.String({ description: 'Deep link with a long random secret; send it only to the customer' }),
   phrase: Type.String({ description: 'Matching phrase shown in both the prompt and the agent console' }),
   expiresAt: DateTime,
@@ -130,7 +131,7 @@ export const Invite = Type.Object({
 export type Invite = Static<typeof Invite>;
 
 export const InviteClaim = Type.Object(
-  { code: Type.String({ minLength: 1, maxLength: 16 }), conversationId: ExternalId },
+  { code: Type.String({ pattern: SHORT_CODE_INPUT_PATTERN, maxLength: 24, description: 'The ten digits the customer read; spaces and dashes between groups are fine' }), conversationId: ExternalId },
   Strict,
 );
 
@@ -203,6 +204,7 @@ export const WebhookDelivery = Type.Object({
   state: StringEnum(['pending', 'succeeded', 'failed'] as const),
   attempts: Type.Array(WebhookAttempt),
   nextAttemptAt: Nullable(DateTime),
+  redeliveredAs: Nullable(Type.String({ description: 'The delivery that sent this event again (POST .../redeliver), if any' })),
 });
 
 // ---- Deployments (one per site that embeds the SDK)

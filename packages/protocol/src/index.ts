@@ -6,6 +6,7 @@ export type { CloseCodeName } from './close-codes.ts';
 export { EVENT_TYPES, SESSION_END_REASONS } from './events.ts';
 export type { EventType, SessionEndReason, TandemEvent } from './events.ts';
 export { SCOPES } from './scopes.ts';
+export { SHORT_CODE_DIGITS, SHORT_CODE_INPUT_PATTERN, groupShortCode, shortCodeDigits } from './short-code.ts';
 export type { Scope } from './scopes.ts';
 export {
   AgentToken, AgentTokenCreate, ApiClient, AuditEntry, CHANNELS, CONVERSATION_STATES, Conversation,

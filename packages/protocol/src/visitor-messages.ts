@@ -37,7 +37,7 @@ export const VisitorClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('identify'), seq: Seq, token: Type.String({ maxLength: 4096 }) }, Strict),
   /** `page`: a random key the page made for itself; the link is bound to the first page that presents it. */
   Type.Object({ type: Type.Literal('link.redeem'), seq: Seq, secret: Type.String({ maxLength: 128 }), page: Type.Optional(Type.String({ minLength: 16, maxLength: 64 })) }, Strict),
-  Type.Object({ type: Type.Literal('code.enter'), seq: Seq, code: Type.String({ maxLength: 16 }) }, Strict),
+  Type.Object({ type: Type.Literal('code.enter'), seq: Seq, code: Type.String({ maxLength: 24 }) }, Strict),
   Type.Object({ type: Type.Literal('code.request'), seq: Seq }, Strict),
   Type.Object({ type: Type.Literal('invite.open'), seq: Seq, inviteId: Type.String({ maxLength: 64 }) }, Strict),
   Type.Object({ type: Type.Literal('invite.accept'), seq: Seq, inviteId: Type.String({ maxLength: 64 }), shown: ConsentShown }, Strict),

@@ -12,6 +12,7 @@ import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
 import { createRedisBus } from './bus/redis-bus.ts';
 import { ClientService } from './auth/client-service.ts';
+import { ClientStatus } from './auth/client-status.ts';
 import { loadSigningKeys } from './auth/signing-keys.ts';
 import { ReceiptKeys } from './auth/receipt-keys.ts';
 import { ConsentReceipts } from './domain/consent-receipts.ts';
@@ -24,7 +25,7 @@ import { codeChannel } from './channels/code-channel.ts';
 import { ConversationService } from './domain/conversation-service.ts';
 import { DeploymentService } from './domain/deployment-service.ts';
 import { orgEventsTopic, type Deps } from './domain/deps.ts';
-import { startExpirySweeper } from './domain/expiry-sweeper.ts';
+import { startTimerSweeper } from './domain/timer-sweeper.ts';
 import { newId } from './domain/ids.ts';
 import { InviteService } from './domain/invite-service.ts';
 import { createMemoryRateLimiter } from './domain/rate-limiter.ts';
@@ -33,10 +34,12 @@ import { SupportCodeService } from './domain/support-code-service.ts';
 import { CodeGuard } from './domain/code-guard.ts';
 import { WebhookDispatcher } from './events/webhook-dispatcher.ts';
 import { WebhookService } from './events/webhook-service.ts';
+import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
 import { installIdempotency } from './api/idempotency.ts';
 import { createMetrics, installRequestMetrics } from './api/metrics.ts';
-import { installErrorHandling } from './api/problem.ts';
+import { clientErrorProblem, frameworkProblem, installErrorHandling } from './api/problem.ts';
+import { installTextGuard } from './api/text-guard.ts';
 import type { Services } from './api/services.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
 import { conversationRoutes } from './api/conversation-routes.ts';
@@ -55,6 +58,8 @@ import { AgentGateway, AGENT_PATH } from './realtime/agent-gateway.ts';
 import { RelayRegistry } from './realtime/relay-registry.ts';
 import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
+import { SocketAdmission, type SocketKind } from './realtime/socket-admission.ts';
+import { proxyTrust } from './realtime/source-address.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -80,13 +85,13 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const { config } = opts;
   const log = opts.logger ?? pino({ level: config.logLevel });
   const ownDb = !opts.db;
-  const db = opts.db ?? (await openDb(config));
-  const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, (err) => log.warn({ err }, 'redis bus error')) : createMemoryBus();
+  const db = opts.db ?? (await openDb(config, log));
+  const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, log }) : createMemoryBus();
   const deps: Deps = { config, db, bus, log };
 
   const clients = new ClientService(db);
   const boot = await clients.bootstrap();
-  const tokens = new TokenService(await loadSigningKeys(db));
+  const tokens = new TokenService(await loadSigningKeys(db), new ClientStatus(db));
   const registry = new VisitorRegistry();
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
@@ -104,19 +109,26 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const codeGuard = new CodeGuard(deps, rateLimiter);
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
-    webhooks: new WebhookService(db),
+    webhooks: new WebhookService(db, config.webhookAllowPrivate),
     codeGuard, receipts, receiptKeys,
-    supportCodes: new SupportCodeService(deps, invites, codeGuard),
+    supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
   };
   const metrics = createMetrics();
+  const trust = proxyTrust(config.trustProxy);
 
   const app: FastifyInstance = Fastify({
+    // One trust function for HTTP (request.ip) and WebSocket upgrades (socket caps, code guard).
+    trustProxy: trust,
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => newId('req'),
     // Unknown fields are an error, not silently dropped; types are not coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // Faults found before any route (bad URL encoding, an over-long path segment, unparsable
+    // HTTP) are problem+json like every other error.
+    frameworkErrors: frameworkProblem,
+    clientErrorHandler: clientErrorProblem,
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -144,8 +156,9 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   installErrorHandling(app);
+  installTextGuard(app);
   installAuth(app, tokens);
-  installIdempotency(app, db);
+  installIdempotency(app, db, { leaseMs: config.idempotencyLeaseMs });
   installRequestMetrics(app, metrics);
 
   oauthRoutes(app, services);
@@ -164,20 +177,37 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   linkRoutes(app, services);
   bundleRoutes(app);
 
-  const gateway = new VisitorGateway(services, registry, metrics);
-  const relays = new RelayRegistry();
+  const gateway = new VisitorGateway(services, registry, metrics, trust);
+  const relays = new RelayRegistry(config.relayLimits);
+  metrics.watchRelays(() => relays.memory());
   await relays.listen(bus);
+  const admission = new SocketAdmission(config.socketsPerSource, trust, metrics);
+  const socketKinds: Record<string, SocketKind> = { [VISITOR_PATH]: 'visitor', [CAPTURE_PATH]: 'capture', [AGENT_PATH]: 'agent' };
   const capture = new CaptureGateway(services, relays, metrics, { resumeWindowMs: config.resumeWindowMs, framesPerSecond: config.captureFramesPerSecond });
   const agents = new AgentGateway(services, relays);
   app.server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const kind = socketKinds[path];
+    if (!kind) return socket.destroy();
+    if (!admission.admit(kind, req, socket, head)) return;
     if (path === VISITOR_PATH) return gateway.handleUpgrade(req, socket, head);
     if (path === CAPTURE_PATH) return capture.handleUpgrade(req, socket, head);
     if (path === AGENT_PATH) return agents.handleUpgrade(req, socket, head);
     socket.destroy();
   });
 
-  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, backoffBaseMs: config.webhookBackoffBaseMs });
+  // Ends and control changes made on another node while the bus was down never reached the
+  // relays here: read them from the store.
+  const recheckRelays = async () => {
+    for (const id of relays.sessionIds()) {
+      const session = await sessions.record(id);
+      if (!session) continue;
+      if (session.state !== 'active') relays.end(id, session.endReason ?? 'ended');
+      else relays.get(id)?.toCapture({ type: 'control.state', control: session.control });
+    }
+  };
+
+  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
   let stopSweeper: (() => Promise<void>) | null = null;
   const unsubscribers: (() => Promise<void>)[] = [];
   let closed = false;
@@ -197,7 +227,17 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       dispatcher.start();
       const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
       for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
-      stopSweeper = startExpirySweeper(invites, log, config.sweepIntervalMs);
+      const offResume = bus.onResume(() => {
+        dispatcher.wake();
+        void recheckRelays().catch((err) => log.warn({ err }, 'checking relays after a bus outage failed'));
+      });
+      unsubscribers.push(async () => offResume());
+      stopSweeper = startTimerSweeper([
+        { name: 'invite expiry', run: () => invites.expireDue() },
+        { name: 'resume window', run: () => sessions.endAbandoned((id) => capture.holds(id)) },
+        { name: 'sms retry', run: () => invites.retryDueDeliveries() },
+        { name: 'support code expiry', run: () => services.supportCodes.sweepExpired() },
+      ], log, config.sweepIntervalMs);
       return `http://${config.host}:${port}`;
     },
     async close() {

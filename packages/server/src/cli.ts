@@ -6,6 +6,7 @@ import { ClientService } from './auth/client-service.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DomainError } from './domain/domain-error.ts';
 import { openDb } from './store/open-db.ts';
+import { StoreUnavailableError, isStoreUnreachable } from './store/store-unavailable.ts';
 import { ReceiptKeys } from './auth/receipt-keys.ts';
 import { receiptsCommand } from './receipts-command.ts';
 
@@ -38,12 +39,21 @@ async function start() {
   const tandem = await buildApp({ config });
   const url = await tandem.listen();
   const out = process.stdout;
-  out.write(`\nTandem is running at ${config.publicUrl} (listening on ${url}, database: ${tandem.services.db.kind})\n`);
+  const bus = tandem.services.bus.health();
+  const busNote = bus.state === 'down' ? `, bus: ${tandem.services.bus.kind} DOWN (${bus.reason}), running degraded` : '';
+  out.write(`\nTandem is running at ${config.publicUrl} (listening on ${url}, database: ${tandem.services.db.kind}${busNote})\n`);
   out.write(`  API docs:  ${config.publicUrl}/docs\n`);
   if (tandem.bootstrap) {
     out.write(`\nFirst start: an API client was created. Its secret is shown only now:\n`);
     out.write(`  TANDEM_CLIENT_ID=${tandem.bootstrap.clientId}\n  TANDEM_CLIENT_SECRET=${tandem.bootstrap.clientSecret}\n\n`);
   }
+  // Last line of defence for a store error some code path did not catch: an outage must not end
+  // the process (every known path handles it). Anything else is a bug: log it and exit as before.
+  process.on('unhandledRejection', (reason) => {
+    if (isStoreUnreachable(reason)) return tandem.services.log.warn({ err: reason }, 'a database error was not handled; the process keeps running');
+    tandem.services.log.fatal({ err: reason }, 'unhandled rejection');
+    process.exit(1);
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -127,6 +137,10 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof DomainError) {
     process.stderr.write(`${err.code}: ${err.detail}\n`);
     process.exit(2);
+  }
+  if (err instanceof StoreUnavailableError) {
+    process.stderr.write(`The database is not reachable (${err.reason}): start it or check DATABASE_URL, then start again.\n`);
+    process.exit(1);
   }
   if (err instanceof ConfigError || err instanceof UsageError) {
     process.stderr.write(`${err.message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);

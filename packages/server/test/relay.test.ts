@@ -160,11 +160,11 @@ describe('live relay: capture socket -> agent console', () => {
     const created = await a.until(() => a.json.find((m) => m.type === 'event' && m.event.type === 'invite.created'));
     assert.deepEqual(created.event.data.channels, ['code']);
     const view = await a.until(() => a.json.find((m) => m.type === 'view' && m.view.invite));
-    assert.match(view.view.invite.code, /^\d{6}$/);
+    assert.match(view.view.invite.code, /^\d{10}$/);
     a.send({ type: 'invite.create', channels: ['sms'] });
     const err = await a.jsonOf('error');
     assert.equal(err.code, 'customer_unreachable');
-    a.send({ type: 'code.claim', code: '000000' });
+    a.send({ type: 'code.claim', code: '0000000000' });
     await a.until(() => a.json.filter((m) => m.type === 'error').length >= 2);
     assert.equal(a.json.filter((m) => m.type === 'error')[1].code, 'invalid_code');
     a.close();
@@ -222,7 +222,7 @@ describe('live relay: capture socket -> agent console', () => {
     b.send({ type: 'pointer', x: 1, y: 1, visible: true });
     assert.equal((await b.closed).code, CLOSE_CODES.UNAUTHORIZED.code);
     const call = await connectedCall(s);
-    const { token: expired } = await s.tandem.services.tokens.issueAgent({ orgId: s.orgId, agentId: 'a', conversationId: call.id }, -10);
+    const { token: expired } = await s.tandem.services.tokens.issueAgent({ orgId: s.orgId, agentId: 'a', conversationId: call.id, clientId: s.clientId }, -10);
     const c = await RelayClient.open(s.url, '/v1/agent');
     c.send({ type: 'auth', token: expired });
     assert.equal((await c.closed).code, CLOSE_CODES.UNAUTHORIZED.code);

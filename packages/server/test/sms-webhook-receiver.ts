@@ -11,13 +11,21 @@ export interface SmsWebhookMessage {
 }
 
 /**
+ * How the sender behaves: `up` answers (scripted answers first), `down` answers 503 (an outage),
+ * `hang` never answers (the request is still in flight when Tandem dies).
+ */
+export type SmsReceiverMode = 'up' | 'down' | 'hang';
+
+/**
  * A company's own SMS sender on loopback. It verifies each request with the Standard Webhooks
  * library (as an integrator would), refuses bad signatures with 401, drops a repeated
  * webhook-id as a real receiver should, and answers scripted responses first.
  */
 export async function startSmsWebhookReceiver(secret: string) {
   const verifier = new Webhook(secret);
-  const requests: { headers: IncomingHttpHeaders; raw: string; verified: boolean }[] = [];
+  let mode: SmsReceiverMode = 'up';
+  /** Every request with the status it was answered (null: never answered). */
+  const requests: { headers: IncomingHttpHeaders; raw: string; verified: boolean; status: number | null }[] = [];
   const accepted: SmsWebhookMessage[] = [];
   const script: Answer[] = [];
   const server = createServer((req, res) => {
@@ -32,8 +40,11 @@ export async function startSmsWebhookReceiver(secret: string) {
       } catch {
         verified = false;
       }
-      requests.push({ headers: req.headers, raw, verified });
-      const a: Answer = script.shift() ?? (verified ? { status: 202, body: '' } : { status: 401, body: { message: 'bad signature' } });
+      const entry = { headers: req.headers, raw, verified, status: null as number | null };
+      requests.push(entry);
+      if (mode === 'hang') return;
+      const a: Answer = mode === 'down' ? { status: 503, body: { message: 'down for maintenance' } } : script.shift() ?? (verified ? { status: 202, body: '' } : { status: 401, body: { message: 'bad signature' } });
+      entry.status = a.status;
       if (a.status >= 200 && a.status < 300 && verified) {
         const m = JSON.parse(raw) as SmsWebhookMessage;
         if (!accepted.some((x) => x.id === m.id)) accepted.push(m);
@@ -50,6 +61,9 @@ export async function startSmsWebhookReceiver(secret: string) {
     accepted,
     answerNext(...answers: Answer[]) {
       script.push(...answers);
+    },
+    setMode(m: SmsReceiverMode) {
+      mode = m;
     },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };

@@ -45,7 +45,8 @@ export async function startTestServer(kind: DbKind, env: Record<string, string> 
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     SWEEP_INTERVAL_MS: '100',
-    WEBHOOK_BACKOFF_BASE_MS: '100',
+    // Far enough apart that a busy machine's scheduling noise cannot reorder the first two waits.
+    WEBHOOK_RETRY_SCHEDULE: '100ms,600ms,1200ms,2400ms,4800ms,9600ms',
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
   };
   let currentEnv = { ...baseEnv, ...env };

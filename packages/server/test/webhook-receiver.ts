@@ -4,6 +4,8 @@ export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
+  /** The status it was answered with. */
+  status: number;
 }
 
 const open = new Set<{ close(): Promise<void> }>();
@@ -21,8 +23,9 @@ export async function startReceiver(answer: (n: number) => number = () => 200): 
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      received.push({ headers: req.headers, body, at: Date.now() });
-      res.statusCode = answer(++n);
+      const status = answer(++n);
+      received.push({ headers: req.headers, body, at: Date.now(), status });
+      res.statusCode = status;
       res.end();
     });
   });

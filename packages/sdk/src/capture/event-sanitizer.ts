@@ -1,8 +1,10 @@
 // A second pass over each rrweb event before it leaves rrweb, still in the customer's page.
-// rrweb's own masking checks one node at a time with `closest()`, which stops at shadow roots and
-// iframe documents, keeps an input's `value` attribute when its live value is empty, and emits a
-// textarea's or option's text as page text. This pass re-derives every such decision from the real
-// DOM node (through rrweb's mirror) so those gaps cannot carry a value out.
+// rrweb's own masking checks one node at a time with `closest()`, which stops at shadow roots,
+// slots and iframe documents, masks only text (never attributes) inside a masked element, knows
+// editable regions only by the contenteditable attribute, sends checkbox and radio values as they
+// are, and emits a textarea's, option's or output's text as page text. This pass re-derives every
+// decision from the real DOM node (through rrweb's mirror) and the rules in mask-policy.ts, so
+// none of those gaps can carry a value out.
 import { EventType, IncrementalSource, NodeType } from '@rrweb/types';
 import type {
   addedNodeMutation,
@@ -13,118 +15,205 @@ import type {
 } from '@rrweb/types';
 import {
   BLOCK_ATTRIBUTE,
-  composedParent,
-  isInBlockedRegion,
-  isInMaskedRegion,
-  MASK_TEXT_SELECTOR,
   mayShowValue,
   maskText,
   maskValue,
   notePasswordField,
+  isValueTextTag,
+  RegionCache,
+  valueOwnerAbove,
+  watchTyping,
 } from './mask-policy.ts';
+import type { Region } from './mask-policy.ts';
+import { dropNonPageAttributes, keepLayoutAttributes, maskCssStrings } from './masked-attributes.ts';
+import type { Attributes } from './masked-attributes.ts';
+import { factsOf } from './element-facts.ts';
 
 export interface NodeLookup {
   getNode(id: number): Node | null;
 }
 
-const VALUE_FIELDS = new Set(['input', 'textarea', 'select', 'option']);
-const UNMASKED_BUTTON_TYPES = new Set(['button', 'submit', 'reset', 'image', 'checkbox', 'radio']);
+// An unknown node (not in the mirror) is treated as masked: nothing is shown on a guess.
+const UNKNOWN_REGION: Region = { masked: true, blocked: false };
 
-interface WalkContext {
-  masked: boolean;
-  // the field whose value a text node is (textarea, option of a select), null for page copy
-  valueOwner: Element | null;
+// A value is a value whether a form field or a custom widget (a slider, a spin button) holds it.
+const VALUE_ATTRIBUTES = ['value', 'aria-valuetext', 'aria-valuenow'];
+
+// Input types whose value is their visible label, page copy like a button's text.
+const LABEL_VALUE_TYPES = new Set(['submit', 'reset', 'button']);
+
+interface Pass {
+  mirror: NodeLookup;
+  regions: RegionCache;
 }
 
-function carriesValue(el: Element): boolean {
-  if (el.localName !== 'input') return true;
-  return !UNMASKED_BUTTON_TYPES.has((el as HTMLInputElement).type);
+function asElement(node: Node | null): Element | null {
+  return node && node.nodeType === Node.ELEMENT_NODE ? (node as Element) : null;
 }
 
-function sanitizeAttributes(el: Element | null, tagName: string, attributes: Record<string, unknown>): void {
-  if (!VALUE_FIELDS.has(tagName) || !el) return;
-  notePasswordField(el);
-  const value = attributes['value'];
-  if (typeof value === 'string' && carriesValue(el) && !mayShowValue(el)) {
-    attributes['value'] = maskValue(value);
+// Every element's `value` is a value (a checkbox's saved-card id, a button's submitted choice, a
+// <data> machine value, an option's key), except an input button's label and a list item's number.
+function valueIsPageCopy(el: Element): boolean {
+  if (el.localName === 'li') return true;
+  return el.localName === 'input' && LABEL_VALUE_TYPES.has((el as HTMLInputElement).type);
+}
+
+function sanitizeAttributes(el: Element | null, tagName: string, attributes: Attributes, region: Region, pass: Pass): void {
+  dropNonPageAttributes(tagName, attributes, tagName === 'meta' ? el?.getAttribute('name') ?? null : null);
+  if (!el || region.masked) {
+    keepLayoutAttributes(tagName, attributes, el ? factsOf(el) : {}, maskValue);
+    return;
+  }
+  if (tagName === 'input') notePasswordField(el);
+  for (const name of VALUE_ATTRIBUTES) {
+    const value = attributes[name];
+    if (typeof value !== 'string' || (name === 'value' && valueIsPageCopy(el))) continue;
+    if (!mayShowValue(el, pass.regions)) attributes[name] = maskValue(value);
+  }
+  const label = attributes['label'];
+  if (typeof label === 'string' && (tagName === 'option' || tagName === 'optgroup') && !mayShowValue(el, pass.regions)) {
+    attributes['label'] = maskText(label);
   }
 }
 
-function sanitizeNode(sn: serializedNodeWithId, ctx: WalkContext, mirror: NodeLookup): void {
+function regionOrUnknown(node: Node | null, pass: Pass): Region {
+  return node ? pass.regions.regionOf(node) : UNKNOWN_REGION;
+}
+
+interface WalkContext {
+  region: Region;
+  /** the parent is a shadow host: its light children may be slotted elsewhere */
+  parentIsHost: boolean;
+  /** the field whose value the text below is (textarea, option, output), or null */
+  valueOwner: Element | null;
+  /** whether the current document or shadow root has styles that could make elements editable */
+  scopeMayEdit: boolean | undefined;
+}
+
+function sanitizeNode(sn: serializedNodeWithId, ctx: WalkContext, pass: Pass): void {
+  const isElement = sn.type === NodeType.Element || sn.type === NodeType.Document;
+  // Only the children of a shadow host can be slotted somewhere other than their parent, so only
+  // they need the DOM walk; everything else derives its region from its parent's, in one step.
+  const node = isElement || ctx.parentIsHost ? pass.mirror.getNode(sn.id) : null;
+  let scopeMayEdit = ctx.scopeMayEdit;
+  if (node && sn.type === NodeType.Document) scopeMayEdit = pass.regions.scopeMayEdit(node as Document);
+  let region = ctx.region;
+  if (node) region = ctx.parentIsHost ? pass.regions.regionOf(node) : pass.regions.derive(node, ctx.region, scopeMayEdit);
+  else if (isElement) region = UNKNOWN_REGION;
   if (sn.type === NodeType.Text) {
-    const showsValue = ctx.valueOwner !== null && mayShowValue(ctx.valueOwner);
-    if (!sn.isStyle && (ctx.masked || (ctx.valueOwner !== null && !showsValue))) {
+    const isValue = ctx.valueOwner !== null && !mayShowValue(ctx.valueOwner, pass.regions);
+    if (sn.isStyle) {
+      if (region.masked) sn.textContent = maskCssStrings(sn.textContent, maskText);
+    } else if (region.masked || isValue) {
       sn.textContent = maskText(sn.textContent);
     }
     return;
   }
-  if (sn.type !== NodeType.Element && sn.type !== NodeType.Document) return;
-  let childCtx = ctx;
-  if (sn.type === NodeType.Element) {
-    const el = mirror.getNode(sn.id) as Element | null;
-    sanitizeAttributes(el, sn.tagName, sn.attributes);
-    // rrweb strips a blocked element down to class and size; the marker tells the viewer to draw
-    // it as a box rather than leave an unexplained gap.
-    if ('rr_width' in sn.attributes) sn.attributes[BLOCK_ATTRIBUTE] = '';
-    // Ancestors were decided by the caller, so only this element's own attributes matter here.
-    const masked = ctx.masked || (el !== null && el.nodeType === Node.ELEMENT_NODE && el.matches(MASK_TEXT_SELECTOR));
-    const valueOwner = sn.tagName === 'textarea' || sn.tagName === 'option' ? el : ctx.valueOwner;
-    childCtx = { masked, valueOwner };
+  // Comments are never drawn, and server-rendered pages leave debug data (ids, tokens) in them.
+  if (sn.type === NodeType.Comment) {
+    sn.textContent = '';
+    return;
   }
-  for (const child of sn.childNodes) sanitizeNode(child, childCtx, mirror);
+  if (!isElement) return;
+  // A same-origin iframe's document: typing into it (designMode, editable styles) must be seen too.
+  if (sn.type === NodeType.Document && node) watchTyping(node as Document);
+  const child: WalkContext = { region, parentIsHost: false, valueOwner: ctx.valueOwner, scopeMayEdit };
+  let shadowScopeMayEdit: boolean | undefined;
+  if (sn.type === NodeType.Element) {
+    const el = asElement(node);
+    sanitizeAttributes(el, sn.tagName, sn.attributes as Attributes, region, pass);
+    // rrweb strips a blocked element down to class and size; the marker tells the viewer to draw
+    // it as a box rather than leave an unexplained gap (a masked picture is drawn the same way).
+    if ('rr_width' in sn.attributes) sn.attributes[BLOCK_ATTRIBUTE] = '';
+    if (el && isValueTextTag(sn.tagName)) child.valueOwner = el;
+    child.parentIsHost = sn.isShadowHost === true;
+    if (child.parentIsHost && el?.shadowRoot) shadowScopeMayEdit = pass.regions.scopeMayEdit(el.shadowRoot);
+  }
+  const shadowChild: WalkContext = { ...child, scopeMayEdit: shadowScopeMayEdit };
+  // rrweb lists a host's shadow-root children among its own, flagged isShadow.
+  for (const c of sn.childNodes) sanitizeNode(c, c.isShadow ? shadowChild : child, pass);
 }
 
-function contextOf(parent: Node | null): WalkContext {
-  if (!parent) return { masked: true, valueOwner: null };
-  const el = parent.nodeType === Node.ELEMENT_NODE ? (parent as Element) : null;
-  const owner = el && (el.localName === 'textarea' || el.localName === 'option') ? el : null;
-  return { masked: isInMaskedRegion(parent), valueOwner: owner };
-}
-
-function sanitizeAdd(add: addedNodeMutation, mirror: NodeLookup): boolean {
-  const parent = mirror.getNode(add.parentId);
-  if (parent && isInBlockedRegion(parent)) return false;
-  sanitizeNode(add.node, contextOf(parent), mirror);
+function sanitizeAdd(add: addedNodeMutation, pass: Pass): boolean {
+  const parent = pass.mirror.getNode(add.parentId);
+  const region = regionOrUnknown(parent, pass);
+  if (region.blocked) return false;
+  // The added node may itself be slotted: resolve its region from the DOM, not from the parent.
+  sanitizeNode(add.node, { region, parentIsHost: true, valueOwner: parent ? valueOwnerAbove(parent) : null, scopeMayEdit: undefined }, pass);
   return true;
 }
 
-function sanitizeText(text: textMutation, mirror: NodeLookup): boolean {
-  const node = mirror.getNode(text.id);
+function sanitizeText(text: textMutation, pass: Pass): boolean {
+  const node = pass.mirror.getNode(text.id);
   if (!node) return false;
-  if (isInBlockedRegion(node)) return false;
+  const region = pass.regions.regionOf(node);
+  if (region.blocked) return false;
   if (text.value === null) return true;
-  const parent = composedParent(node);
-  const ctx = contextOf(parent);
-  const owner = ctx.valueOwner;
-  if (ctx.masked || (owner !== null && !mayShowValue(owner))) text.value = maskText(text.value);
+  if (node.nodeType === Node.COMMENT_NODE) {
+    text.value = '';
+    return true;
+  }
+  if (node.parentElement?.localName === 'style') {
+    if (region.masked) text.value = maskCssStrings(text.value, maskText);
+    return true;
+  }
+  const owner = valueOwnerAbove(node);
+  if (region.masked || (owner !== null && !mayShowValue(owner, pass.regions))) text.value = maskText(text.value);
   return true;
 }
 
-function sanitizeAttributeMutation(mutation: attributeMutation, mirror: NodeLookup): boolean {
-  const node = mirror.getNode(mutation.id);
-  if (!node || node.nodeType !== Node.ELEMENT_NODE) return node !== null;
-  if (isInBlockedRegion(node)) return false;
-  const el = node as Element;
-  sanitizeAttributes(el, el.localName, mutation.attributes);
-  return true;
+function sanitizeAttributeMutation(mutation: attributeMutation, pass: Pass): boolean {
+  const el = asElement(pass.mirror.getNode(mutation.id));
+  if (!el) return false;
+  const region = pass.regions.regionOf(el);
+  if (region.blocked) return false;
+  sanitizeAttributes(el, el.localName, mutation.attributes as Attributes, region, pass);
+  return Object.keys(mutation.attributes).length > 0;
+}
+
+function sanitizeInput(data: { id: number; text: string; isChecked: boolean }, pass: Pass): void {
+  const el = asElement(pass.mirror.getNode(data.id));
+  if (!el) {
+    data.text = maskValue(data.text);
+    return;
+  }
+  // Which box of a masked group is ticked is a choice, like a value.
+  if (pass.regions.regionOf(el).masked) data.isChecked = false;
+  if (!valueIsPageCopy(el) && !mayShowValue(el, pass.regions)) data.text = maskValue(data.text);
+}
+
+// The page's address without query or fragment: those carry reset tokens, OAuth codes and
+// search terms, and the replica needs neither.
+function addressWithoutSecrets(href: string): string {
+  try {
+    const url = new URL(href);
+    return url.origin + url.pathname;
+  } catch {
+    return '';
+  }
 }
 
 // Mutates and returns the event; only called on events rrweb has just built for us.
 export function sanitizeEvent(event: eventWithTime, mirror: NodeLookup): eventWithTime {
+  // Computed styles are read for full snapshots only (see RegionCache).
+  const pass: Pass = { mirror, regions: new RegionCache(event.type === EventType.FullSnapshot) };
+  if (event.type === EventType.Meta) {
+    event.data.href = addressWithoutSecrets(event.data.href);
+    return event;
+  }
   if (event.type === EventType.FullSnapshot) {
-    sanitizeNode(event.data.node, { masked: false, valueOwner: null }, mirror);
+    const top = { region: { masked: false, blocked: false }, parentIsHost: false, valueOwner: null, scopeMayEdit: undefined };
+    sanitizeNode(event.data.node, top, pass);
     return event;
   }
   if (event.type !== EventType.IncrementalSnapshot) return event;
   const data = event.data;
   if (data.source === IncrementalSource.Mutation) {
-    data.adds = data.adds.filter((add) => sanitizeAdd(add, mirror));
-    data.texts = data.texts.filter((text) => sanitizeText(text, mirror));
-    data.attributes = data.attributes.filter((attr) => sanitizeAttributeMutation(attr, mirror));
+    data.adds = data.adds.filter((add) => sanitizeAdd(add, pass));
+    data.texts = data.texts.filter((text) => sanitizeText(text, pass));
+    data.attributes = data.attributes.filter((attr) => sanitizeAttributeMutation(attr, pass));
   } else if (data.source === IncrementalSource.Input) {
-    const node = mirror.getNode(data.id);
-    const el = node && node.nodeType === Node.ELEMENT_NODE ? (node as Element) : null;
-    if (!el || (carriesValue(el) && !mayShowValue(el))) data.text = maskValue(data.text);
+    sanitizeInput(data, pass);
   }
   return event;
 }

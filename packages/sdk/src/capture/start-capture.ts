@@ -12,6 +12,8 @@ import {
   MASKED_INPUT_TYPES,
   maskInputValue,
   rememberPasswordFields,
+  stopWatchingTyping,
+  watchTyping,
 } from './mask-policy.ts';
 
 export interface CaptureOptions {
@@ -81,6 +83,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   };
 
   rememberPasswordFields(document);
+  watchTyping(document);
   const stopRecording = record({
     emit,
     maskInputOptions: maskedInputOptions(),
@@ -110,6 +113,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
     },
     stop() {
       stopRecording?.();
+      stopWatchingTyping();
       flush();
       transport.close();
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AgentToken, AgentTokenCreate } from '@tandem/protocol';
+import { DomainError } from '../domain/domain-error.ts';
 import { orgOf } from './auth-hook.ts';
 import { responses, security } from './route-schema.ts';
 import type { Services } from './services.ts';
@@ -12,13 +13,17 @@ export function agentTokenRoutes(app: FastifyInstance, s: Services) {
       summary: 'A token and console URL for one agent on one call',
       security: security('agents:token'),
       body: AgentTokenCreate,
-      response: responses({ 201: AgentToken }, [404]),
+      description: 'The token ends with the call (PUT the conversation disconnected) and with the revocation of the API client that asked for it.',
+      response: responses({ 201: AgentToken }, [404, 409]),
     },
   }, async (req, reply) => {
     const body = req.body as { agentId: string; conversationId: string; expiresInSeconds?: number };
     const org = orgOf(req);
-    await s.conversations.get(org, body.conversationId);
-    const { token, expiresAt } = await s.tokens.issueAgent({ orgId: org, agentId: body.agentId, conversationId: body.conversationId }, body.expiresInSeconds ?? 8 * 3600);
+    const conversation = await s.conversations.get(org, body.conversationId);
+    if (conversation.state === 'disconnected') {
+      throw new DomainError('conversation_not_connected', `The call "${conversation.id}" has ended: an agent token lives only as long as its call.`, { currentState: conversation.state });
+    }
+    const { token, expiresAt } = await s.tokens.issueAgent({ orgId: org, agentId: body.agentId, conversationId: body.conversationId, clientId: req.auth!.clientId }, body.expiresInSeconds ?? 8 * 3600);
     // The token travels in the fragment so it stays out of server and proxy logs.
     return reply.code(201).send({ token, expiresAt: expiresAt.toISOString(), consoleUrl: `${s.config.publicUrl}/console#token=${token}` });
   });

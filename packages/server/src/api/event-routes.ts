@@ -48,7 +48,7 @@ export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeat
     schema: {
       tags: ['events'],
       summary: 'Live event stream (Server-Sent Events)',
-      description: 'Each message has `id: <seq>`, `event: <type>`, `data: <event JSON>`. Reconnect with Last-Event-ID (or ?after=) to resume with nothing missed or repeated. A comment line is sent every 15 s.',
+      description: 'Each message has `id: <seq>`, `event: <type>`, `data: <event JSON>`. Reconnect with Last-Event-ID (or ?after=) to resume with nothing missed or repeated. A comment line is sent every 15 s. The stream ends within seconds when the API client is revoked.',
       security: security('events:read'),
       querystring: Type.Object({ after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })), ...Filters }, { additionalProperties: false }),
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) }),
@@ -60,6 +60,12 @@ export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeat
     const types = parseTypes(q.types);
     const org = orgOf(req);
     reply.hijack();
-    await streamEvents(s, reply.raw, { orgId: org, after: Number(lastEventId ?? q.after ?? 0), conversationId: q.conversationId, types, heartbeatMs: opts.heartbeatMs }, opts.shutdown);
+    // Revoking the client ends the stream; its reconnect is then refused.
+    const active = s.tokens.whileClientActive(req.auth!.clientId);
+    try {
+      await streamEvents(s, reply.raw, { orgId: org, after: Number(lastEventId ?? q.after ?? 0), conversationId: q.conversationId, types, heartbeatMs: opts.heartbeatMs }, AbortSignal.any([opts.shutdown, active.signal]));
+    } finally {
+      active.stop();
+    }
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { Invite, InviteClaim, InviteCreate } from '@tandem/protocol';
 import { orgOf } from './auth-hook.ts';
+import { bindIdempotentResource } from './idempotency.ts';
 import { responses, security } from './route-schema.ts';
 import type { Services } from './services.ts';
 
@@ -10,7 +11,11 @@ const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.St
 
 export function inviteRoutes(app: FastifyInstance, s: Services) {
   app.post('/v1/invites', {
-    config: { scope: 'invites:write', idempotent: true },
+    config: {
+      scope: 'invites:write',
+      idempotent: true,
+      idempotentReplay: async (req, inviteId) => ({ status: 201, body: await s.invites.get(orgOf(req), inviteId) }),
+    },
     schema: {
       tags: ['invites'],
       summary: 'Invite the customer of a connected call to share their screen',
@@ -20,7 +25,7 @@ export function inviteRoutes(app: FastifyInstance, s: Services) {
       body: InviteCreate,
       response: responses({ 201: Invite }, [404, 409, 422]),
     },
-  }, async (req, reply) => reply.code(201).send(await s.invites.create(orgOf(req), req.body as InviteCreate)));
+  }, async (req, reply) => reply.code(201).send(await s.invites.create(orgOf(req), req.body as InviteCreate, undefined, bindIdempotentResource(req))));
 
   app.post('/v1/invites/claim', {
     config: { scope: 'invites:write', idempotent: true },

@@ -1,7 +1,7 @@
-import type { DeliveryChannel } from './delivery-channel.ts';
+import type { DirectChannel } from './delivery-channel.ts';
 
 /** The agent reads the code aloud; the customer types it into the site. Always available. */
-export const codeChannel: DeliveryChannel = {
+export const codeChannel: DirectChannel = {
   name: 'code',
   async canReach() {
     return true;

@@ -1,8 +1,8 @@
 import type { Presence } from '../domain/presence.ts';
-import type { DeliveryChannel } from './delivery-channel.ts';
+import type { DirectChannel } from './delivery-channel.ts';
 
 /** The customer has the site open and is identified: the prompt appears there at once. */
-export function pushChannel(presence: Presence): DeliveryChannel {
+export function pushChannel(presence: Presence): DirectChannel {
   return {
     name: 'push',
     async canReach({ orgId, conversation }) {

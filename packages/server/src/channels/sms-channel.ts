@@ -1,9 +1,9 @@
 import { DomainError } from '../domain/domain-error.ts';
 import { newId } from '../domain/ids.ts';
 import { normalisePhone } from '../domain/phone.ts';
-import type { DeliveryChannel, DeliveryResult } from './delivery-channel.ts';
-import type { SmsProvider } from './sms-provider.ts';
-import { attemptSend, continueSending, type SendOutcome, type SmsRetryPolicy } from './sms-retry.ts';
+import type { DeliveryResult, QueuedChannel } from './delivery-channel.ts';
+import type { SmsMessageOut, SmsProvider } from './sms-provider.ts';
+import { attemptSend, nextAttemptDelay, type SendOutcome, type SmsRetryPolicy } from './sms-retry.ts';
 import { DEFAULT_SMS_TEMPLATE, renderSms } from './sms-template.ts';
 
 export interface SmsChannelOptions {
@@ -23,38 +23,42 @@ function toResult(providerName: string, o: SendOutcome): DeliveryResult {
 }
 
 /**
- * A text with the deep link, through the configured SMS provider. The first attempt is made while
- * the invite is created; if it meets passing trouble the delivery is `pending` and the remaining
- * attempts run after the response, each with the same message id, until one is taken or the
- * attempts run out (then it is `failed`). Refusals that another try cannot change fail at once.
+ * A text with the deep link, through the configured SMS provider. The message is made (and
+ * stored by the invite service) while the invite is created and the first attempt follows at
+ * once; if it meets passing trouble the delivery is `pending` with the time of its next attempt,
+ * which the invite service stores and makes later (on any node, after a restart too), each with
+ * the same message id, until one is taken or the attempts run out (then it is `failed`).
+ * Refusals that another try cannot change fail at once.
  */
-export function smsChannel(provider: SmsProvider, options: Partial<SmsChannelOptions> = {}): DeliveryChannel {
+export function smsChannel(provider: SmsProvider, options: Partial<SmsChannelOptions> = {}): QueuedChannel {
   const opts = { ...DEFAULTS, ...options };
+  const settleOrRetry = (message: SmsMessageOut, o: SendOutcome): DeliveryResult => {
+    const wait = nextAttemptDelay(o, opts.retry);
+    if (wait === null || o.ok) return toResult(provider.name, o);
+    return { state: 'pending', detail: `retrying: ${o.error.reason}: ${o.error.message}`, retry: { at: new Date(Date.now() + wait), attempts: o.attempts, message } };
+  };
   return {
     name: 'sms',
     async canReach({ conversation }) {
       return !!conversation.customer.phone;
     },
-    async deliver({ orgId, invite, conversation, companyName }) {
+    prepare({ orgId, invite, conversation, companyName }) {
       const phone = conversation.customer.phone;
-      if (!phone) return { state: 'failed', detail: 'the conversation has no customer.phone' };
+      if (!phone) return { result: { state: 'failed', detail: 'the conversation has no customer.phone' } };
       let to: string;
       try {
         to = normalisePhone(phone, opts.defaultPhoneRegion);
       } catch (err) {
-        if (err instanceof DomainError) return { state: 'failed', detail: `invalid_phone: ${err.detail}` };
+        if (err instanceof DomainError) return { result: { state: 'failed', detail: `invalid_phone: ${err.detail}` } };
         throw err;
       }
       const minutes = Math.max(1, Math.round((Date.parse(invite.expiresAt) - Date.now()) / 60_000));
       const { text } = renderSms(opts.template ?? DEFAULT_SMS_TEMPLATE, { company: companyName, agent: invite.agentName, link: invite.link, minutes });
-      const message = { id: newId('sms'), orgId, to, body: text, inviteId: invite.id, createdAt: new Date().toISOString() };
-
-      const first = await attemptSend(provider, message);
-      if (first.ok || !first.error.retryable || opts.retry.maxAttempts <= 1) return toResult(provider.name, first);
-      const settled = continueSending(provider, message, opts.retry, first)
-        .then((o) => toResult(provider.name, o))
-        .catch((err: Error): DeliveryResult => ({ state: 'failed', detail: `provider_unavailable: ${err.message}` }));
-      return { state: 'pending', detail: `retrying: ${first.error.reason}: ${first.error.message}`, settled };
+      return { ticket: { message: { id: newId('sms'), orgId, to, body: text, inviteId: invite.id, createdAt: new Date().toISOString() }, attempts: 0 } };
+    },
+    async send({ message, attempts }) {
+      const o = await attemptSend(provider, message);
+      return settleOrRetry(message, { ...o, attempts: attempts + 1 });
     },
   };
 }

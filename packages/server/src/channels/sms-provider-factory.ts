@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { DeliveryChannel } from './delivery-channel.ts';
+import type { QueuedChannel } from './delivery-channel.ts';
 import { smsChannel } from './sms-channel.ts';
 import type { SmsOutbox } from './sms-outbox.ts';
 import type { SmsProvider } from './sms-provider.ts';
@@ -20,7 +20,7 @@ export function createSmsProvider(config: Pick<Config, 'sms'>, outbox: SmsOutbox
 }
 
 /** The sms delivery channel as configured: provider, retries, text and phone region. */
-export function smsChannelFromConfig(config: Pick<Config, 'sms' | 'defaultPhoneRegion'>, outbox: SmsOutbox): DeliveryChannel {
+export function smsChannelFromConfig(config: Pick<Config, 'sms' | 'defaultPhoneRegion'>, outbox: SmsOutbox): QueuedChannel {
   return smsChannel(createSmsProvider(config, outbox), {
     retry: { maxAttempts: config.sms.maxAttempts, baseDelayMs: config.sms.retryBaseMs },
     template: config.sms.template,

@@ -31,23 +31,25 @@ export function delayBefore(attempt: number, policy: SmsRetryPolicy, askedMs?: n
 }
 
 /**
- * Sends the same message (same id) again while failures are retryable and attempts remain.
- * `done` says how many were made already and how the last one ended.
+ * How long to wait before trying again after `o` (`o.attempts` made so far), or null when it is
+ * settled: taken, refused for good, or out of attempts.
  */
-export async function continueSending(provider: SmsProvider, m: SmsMessageOut, policy: SmsRetryPolicy, done: SendOutcome): Promise<SendOutcome> {
-  let last = done;
-  let attempts = done.attempts;
-  while (!last.ok && last.error.retryable && attempts < policy.maxAttempts) {
-    attempts++;
-    await sleep(delayBefore(attempts, policy, last.error.retryAfterMs));
-    last = await attemptSend(provider, m);
-  }
-  return { ...last, attempts };
+export function nextAttemptDelay(o: SendOutcome, policy: SmsRetryPolicy): number | null {
+  if (o.ok || !o.error.retryable || o.attempts >= policy.maxAttempts) return null;
+  return delayBefore(o.attempts + 1, policy, o.error.retryAfterMs);
 }
 
-/** All attempts from the first. */
+/**
+ * All attempts from the first, in this process (the provider contract suites). The invite flow
+ * instead stores each wait in the database, so a restart resumes it (invite-service.ts).
+ */
 export async function sendWithRetry(provider: SmsProvider, m: SmsMessageOut, policy: SmsRetryPolicy): Promise<SendOutcome> {
-  return continueSending(provider, m, policy, await attemptSend(provider, m));
+  let last = await attemptSend(provider, m);
+  for (let wait = nextAttemptDelay(last, policy); wait !== null; wait = nextAttemptDelay(last, policy)) {
+    await sleep(wait);
+    last = { ...(await attemptSend(provider, m)), attempts: last.attempts + 1 };
+  }
+  return last;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

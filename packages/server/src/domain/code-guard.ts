@@ -5,7 +5,7 @@ import type { RateLimiter } from './rate-limiter.ts';
 export interface CodeAttempt {
   orgId: string;
   kind: 'enter' | 'claim';
-  /** Who tried: the page's IP for a customer, the API client or agent for a claim. */
+  /** Who tried: the page's address (attemptSource) for a customer, the API client for a claim. */
   source: string;
   conversationId?: string;
 }
@@ -21,8 +21,11 @@ export interface CodeAttemptRecord {
 }
 
 /**
- * Guards every use of a short code: misses count per source and per organisation; a source that
- * reaches its limit is locked out for a while; every attempt, hit, miss or refused, is recorded.
+ * Guards every use of a short code. Each source has a budget of misses: the one that reaches it
+ * locks that source out for CODE_LOCKOUT_SECONDS. Only the source's own misses count against it,
+ * so a flood from other sources never refuses a customer's right code; the organisation-wide
+ * count only raises an alarm. What bounds guessing is the code space against the per-source
+ * budget (README, Security: the odds).
  */
 export class CodeGuard {
   constructor(private readonly deps: Deps, private readonly limiter: RateLimiter) {}
@@ -30,25 +33,30 @@ export class CodeGuard {
   async attempt<T extends { inviteId?: string }>(a: CodeAttempt, fn: () => Promise<T>): Promise<T> {
     const { perSource, perOrg, windowMs, lockoutMs } = this.deps.config.codeRateLimit;
     const sourceKey = `code:${a.kind}:src:${a.orgId}:${a.source}`;
-    const orgKey = `code:${a.kind}:org:${a.orgId}`;
-    for (const [key, limit] of [[sourceKey, perSource], [orgKey, perOrg]] as const) {
-      const b = this.limiter.blocked(key, limit, windowMs);
-      if (!b.allowed) {
-        await this.record(a, 'locked', null);
-        throw new DomainError('rate_limited', `Too many code attempts: retry in ${b.retryAfterSeconds} s.`, { retryAfterSeconds: b.retryAfterSeconds });
-      }
+    // Counted before the code is looked up, so attempts sent side by side cannot all slip in
+    // under the budget while the first ones are still being checked; a hit gives its count back.
+    const counted = this.limiter.hit(sourceKey, perSource, windowMs);
+    if (!counted.allowed) {
+      // One record per source and lockout: a locked-out flood must not fill the audit table.
+      if (this.limiter.hit(`code:${a.kind}:locked-noted:${a.orgId}:${a.source}`, 1, lockoutMs).allowed) await this.record(a, 'locked', null);
+      throw new DomainError('rate_limited', `Too many wrong codes from here: retry in ${counted.retryAfterSeconds} s.`, { retryAfterSeconds: counted.retryAfterSeconds });
     }
     try {
       const result = await fn();
+      this.limiter.refund(sourceKey);
       await this.record(a, 'hit', result.inviteId ?? null);
       return result;
     } catch (err) {
       if (err instanceof DomainError && err.code === 'invalid_code') {
         await this.record(a, 'miss', null);
-        this.limiter.hit(sourceKey, perSource, windowMs);
-        this.limiter.hit(orgKey, perOrg, windowMs);
-        // The limit-th miss locks the source out for longer than the counting window.
+        // The budget's last miss locks the source out for longer than the counting window.
         if (!this.limiter.blocked(sourceKey, perSource, windowMs).allowed) this.limiter.lock(sourceKey, lockoutMs);
+        const org = this.limiter.hit(`code:${a.kind}:org:${a.orgId}`, perOrg, windowMs);
+        if (!org.allowed && this.limiter.hit(`code:${a.kind}:org-alarm:${a.orgId}`, 1, windowMs).allowed) {
+          this.deps.log.warn({ orgId: a.orgId, kind: a.kind, missesPerWindow: perOrg, windowMs }, 'many wrong codes across the organisation: someone may be guessing');
+        }
+      } else {
+        this.limiter.refund(sourceKey);
       }
       throw err;
     }
@@ -60,7 +68,6 @@ export class CodeGuard {
       [a.orgId, a.kind, a.source, outcome, a.conversationId ?? null, inviteId, new Date()],
     );
   }
-
   async list(orgId: string, opts: { before?: number; limit: number }): Promise<CodeAttemptRecord[]> {
     const params: unknown[] = [orgId, opts.limit];
     let where = 'org_id = $1';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Channel, ConsentShown, Invite, InviteCreate, InviteState, PromptInvite } from '@tandem/protocol';
-import type { DeliveryChannel, DeliveryResult } from '../channels/delivery-channel.ts';
+import { SHORT_CODE_DIGITS, shortCodeDigits, type Channel, type ConsentShown, type Invite, type InviteCreate, type InviteState, type PromptInvite } from '@tandem/protocol';
+import type { DeliveryChannel, DeliveryResult, RetryTicket } from '../channels/delivery-channel.ts';
 import type { Queryable } from '../store/db.ts';
 import { loadConversation } from './conversation-service.ts';
 import type { DeploymentService } from './deployment-service.ts';
@@ -15,8 +15,6 @@ import { matchingPhrase } from './phrases.ts';
 import type { Presence } from './presence.ts';
 import type { SessionService } from './session-service.ts';
 import type { VisitorRef } from './visitor-ref.ts';
-
-const CODE_DIGITS = 6;
 
 export class InviteService {
   private readonly channels: Map<Channel, DeliveryChannel>;
@@ -56,9 +54,10 @@ export class InviteService {
 
   /**
    * Creates an invite bound to a connected call and its customer, then delivers it.
-   * `targetVisitor` is set when the customer's page asked for a support code that the agent claimed.
+   * `targetVisitor` is set when the customer's page asked for a support code that the agent claimed;
+   * `bind` runs in the creating transaction (the API ties the invite to the request's Idempotency-Key).
    */
-  async create(orgId: string, input: InviteCreate, targetVisitor?: VisitorRef): Promise<Invite> {
+  async create(orgId: string, input: InviteCreate, targetVisitor?: VisitorRef, bind?: (q: Queryable, inviteId: string) => Promise<void>): Promise<Invite> {
     if (input.returnUrl && !/^https?:$/.test(new URL(input.returnUrl).protocol)) {
       throw new DomainError('validation_failed', 'returnUrl must be an http or https URL.', { errors: [{ path: 'body/returnUrl', message: 'must be http or https' }] });
     }
@@ -94,13 +93,13 @@ export class InviteService {
     const expiresIn = input.expiresInSeconds ?? this.deps.config.inviteExpirySeconds;
     const returnUrl = input.returnUrl ?? (deployment ? deployment.allowedOrigins[0]! + '/' : null);
 
-    const record = await transact(this.deps, orgId, async (tx) => {
+    const { rec: record, queued } = await transact(this.deps, orgId, async (tx) => {
       // Codes are unique among live invites; retry on the rare collision.
-      let code = numericCode(CODE_DIGITS);
+      let code = numericCode(SHORT_CODE_DIGITS);
       for (let i = 0; i < 20; i++) {
         const taken = await tx.q.query('SELECT 1 FROM invites WHERE org_id = $1 AND code = $2 AND state = ANY($3)', [orgId, code, LIVE_INVITE_STATES]);
         if (!taken.length) break;
-        code = numericCode(CODE_DIGITS);
+        code = numericCode(SHORT_CODE_DIGITS);
       }
       const now = new Date();
       const [row] = await tx.q.query<InviteRow>(
@@ -112,46 +111,119 @@ export class InviteService {
           conversation.agent?.name ?? conversation.agent?.id ?? 'Your agent', channels, new Date(now.getTime() + expiresIn * 1000), now],
       );
       const rec = this.record(row!);
+      await bind?.(tx.q, rec.id);
       await tx.emit({ type: 'invite.created', conversationId: rec.conversationId, inviteId: rec.id, data: { channels, expiresAt: rec.expiresAt, code: rec.code } });
-      return rec;
+      // Queued channels' messages are stored with the invite: if this process dies before or
+      // while sending, the queue sends them (same message id) once the first attempt's lease ends.
+      const queued = new Map<Channel, { deliveryId: string; ticket: RetryTicket } | { result: DeliveryResult }>();
+      for (const ch of channels) {
+        const channel = this.channels.get(ch)!;
+        if (!('prepare' in channel)) continue;
+        const prepared = channel.prepare({ ...ctx, invite: rec });
+        if ('result' in prepared) {
+          queued.set(ch, prepared);
+          continue;
+        }
+        const [d] = await tx.q.query<{ id: string }>(
+          "INSERT INTO invite_deliveries (invite_id, channel, state, detail, at, retry, next_attempt_at) VALUES ($1, $2, 'pending', 'sending', $3, $4, $5) RETURNING id",
+          [rec.id, ch, now, JSON.stringify(prepared.ticket), new Date(now.getTime() + this.leaseMs())],
+        );
+        queued.set(ch, { deliveryId: d!.id, ticket: prepared.ticket });
+      }
+      return { rec, queued };
     });
 
     for (const ch of channels) {
+      const channel = this.channels.get(ch)!;
+      const q = queued.get(ch);
+      if (q && 'ticket' in q && 'send' in channel) {
+        const result = await channel.send(q.ticket).catch((err: Error): DeliveryResult => ({ state: 'failed', detail: `${ch} failed: ${err.message}` }));
+        await this.recordDelivery(orgId, record.id, ch, result, q.deliveryId);
+        continue;
+      }
       let result: DeliveryResult;
-      if (targetVisitor && ch === 'push') {
+      if (q && 'result' in q) {
+        result = q.result;
+      } else if (targetVisitor && ch === 'push') {
         targetVisitor.offered.add(record.id);
         const shown = await this.presence.toVisitor(targetVisitor.visitorId, { type: 'invite', invite: this.prompt(record, companyName) });
         result = shown ? { state: 'delivered' as const, detail: 'shown on the page that asked for the code' } : { state: 'failed' as const, detail: 'the page that asked for the code is gone' };
+      } else if ('deliver' in channel) {
+        result = await channel.deliver({ ...ctx, invite: record });
       } else {
-        result = await this.channels.get(ch)!.deliver({ ...ctx, invite: record });
+        continue;
       }
-      await this.recordDelivery(orgId, record.id, ch, result.state, result.detail);
-      if (result.settled) this.settleLater(orgId, record.id, ch, result.settled);
+      await this.recordDelivery(orgId, record.id, ch, result);
     }
     return this.get(orgId, record.id);
+  }
+
+  /** How long one attempt of a queued delivery is left to the node making it before another may. */
+  private leaseMs(): number {
+    return this.deps.config.sms.timeoutMs + 5_000;
   }
 
   prompt(r: InviteRecord, companyName: string): PromptInvite {
     return { inviteId: r.id, companyName, agentName: r.agentName, phrase: r.phrase, expiresAt: r.expiresAt };
   }
 
-  /** A channel still trying (pending) reports its final result later, and it takes the pending one's place. */
-  private settleLater(orgId: string, inviteId: string, channel: Channel, settled: Promise<DeliveryResult>) {
-    void settled
-      .then((r) => this.recordDelivery(orgId, inviteId, channel, r.state, r.detail))
-      .catch((err) => this.deps.log.error({ err, inviteId, channel }, 'recording a late delivery result failed'));
+  /**
+   * Makes the next attempt of every pending delivery that is due (SMS retries), on whichever node
+   * claims it first: the claim is a lease, so a node that dies mid-attempt leaves it to another
+   * (or to itself after the restart) once the lease runs out. The result replaces the pending
+   * delivery, and its event is emitted, once.
+   */
+  async retryDueDeliveries(limit = 50): Promise<number> {
+    const now = new Date();
+    const due = await this.deps.db.query<{ id: string; invite_id: string; org_id: string; invite_state: InviteState; channel: Channel; retry: RetryTicket }>(
+      `WITH claimed AS (
+         UPDATE invite_deliveries SET locked_until = $2
+          WHERE id IN (SELECT id FROM invite_deliveries
+                        WHERE state = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+                        ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+          RETURNING id, invite_id, channel, retry)
+       SELECT c.id, c.invite_id, i.org_id, i.state AS invite_state, c.channel, c.retry FROM claimed c JOIN invites i ON i.id = c.invite_id`,
+      [now, new Date(now.getTime() + this.leaseMs()), limit],
+    );
+    await Promise.all(due.map(async (d) => {
+      const channel = this.channels.get(d.channel);
+      // A text for an invite that can no longer be used would only confuse the customer.
+      const result: DeliveryResult = !LIVE_INVITE_STATES.includes(d.invite_state)
+        ? { state: 'failed', detail: `not sent: the invite is ${d.invite_state}` }
+        : channel && 'send' in channel
+        ? await channel.send(d.retry).catch((err: Error): DeliveryResult => ({ state: 'failed', detail: `${d.channel} failed: ${err.message}` }))
+        : { state: 'failed', detail: `the ${d.channel} channel cannot retry` };
+      await this.recordDelivery(d.org_id, d.invite_id, d.channel, result, d.id).catch((err) => this.deps.log.error({ err, inviteId: d.invite_id }, 'recording a delivery retry failed'));
+    }));
+    return due.length;
   }
 
-  private async recordDelivery(orgId: string, inviteId: string, channel: Channel, state: DeliveryResult['state'], detail?: string) {
+  /**
+   * Records a delivery's result and emits its event. A pending result is stored with its next
+   * attempt; a later result for the same delivery (`deliveryId`, or the channel's pending one)
+   * takes its place.
+   */
+  private async recordDelivery(orgId: string, inviteId: string, channel: Channel, result: DeliveryResult, deliveryId?: string) {
+    const { state, detail } = result;
     await transact(this.deps, orgId, async (tx) => {
       const inv = await this.load(tx.q, orgId, inviteId, true);
       if (!inv) return;
       const at = new Date();
+      const retry = result.retry ? JSON.stringify({ message: result.retry.message, attempts: result.retry.attempts } satisfies RetryTicket) : null;
+      const nextAt = result.retry?.at ?? null;
       const replaced = await tx.q.query(
-        "UPDATE invite_deliveries SET state = $3, detail = $4, at = $5 WHERE invite_id = $1 AND channel = $2 AND state = 'pending' RETURNING id",
-        [inviteId, channel, state, detail ?? null, at],
+        `UPDATE invite_deliveries SET state = $3, detail = $4, at = $5, retry = $6, next_attempt_at = $7, locked_until = NULL
+          WHERE invite_id = $1 AND channel = $2 AND state = 'pending' ${deliveryId ? 'AND id = $8' : ''} RETURNING id`,
+        [inviteId, channel, state, detail ?? null, at, retry, nextAt, ...(deliveryId ? [deliveryId] : [])],
       );
-      if (!replaced.length) await tx.q.query('INSERT INTO invite_deliveries (invite_id, channel, state, detail, at) VALUES ($1, $2, $3, $4, $5)', [inviteId, channel, state, detail ?? null, at]);
+      // A retry whose delivery was settled meanwhile (another node, after a lease ran out) says nothing more.
+      if (deliveryId && !replaced.length) return;
+      if (!replaced.length) {
+        await tx.q.query(
+          'INSERT INTO invite_deliveries (invite_id, channel, state, detail, at, retry, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+          [inviteId, channel, state, detail ?? null, at, retry, nextAt],
+        );
+      }
       if (state === 'pending') return;
       if (state === 'failed') {
         await tx.emit({ type: 'invite.delivery_failed', conversationId: inv.conversationId, inviteId, data: { channel, reason: 'delivery_failed', detail: detail ?? null } });
@@ -211,9 +283,11 @@ export class InviteService {
     );
     let n = 0;
     for (const { id, org_id } of due) {
+      // SKIP LOCKED: another node sweeping (or a request on this invite) has it; it is checked
+      // again under the lock, so it expires once.
       const expired = await transact(this.deps, org_id, async (tx) => {
-        const inv = await this.load(tx.q, org_id, id, true);
-        return inv ? this.expireIfDue(tx, inv) : false;
+        const [row] = await tx.q.query<InviteRow>('SELECT * FROM invites WHERE id = $1 FOR UPDATE SKIP LOCKED', [id]);
+        return row ? this.expireIfDue(tx, this.record(row)) : false;
       });
       if (expired) n++;
     }
@@ -269,7 +343,7 @@ export class InviteService {
   async enterCode(visitor: VisitorRef, code: string): Promise<PromptInvite> {
     const [row] = await this.deps.db.query<InviteRow>(
       'SELECT * FROM invites WHERE org_id = $1 AND code = $2 AND state = ANY($3) AND expires_at > $4',
-      [visitor.orgId, code.replace(/\D/g, ''), LIVE_INVITE_STATES, new Date()],
+      [visitor.orgId, shortCodeDigits(code), LIVE_INVITE_STATES, new Date()],
     );
     if (!row) throw new DomainError('invalid_code');
     return this.offer(visitor, this.record(row), 'code');

@@ -9,6 +9,8 @@ export interface RateLimiter {
   blocked(key: string, limit: number, windowMs: number): { allowed: boolean; retryAfterSeconds: number };
   /** Refuses the key outright for `ms`, whatever its counter says. */
   lock(key: string, ms: number): void;
+  /** Takes back one hit of the current window (it turned out not to count). */
+  refund(key: string): void;
 }
 
 export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
@@ -51,6 +53,10 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
     },
     lock(key, ms) {
       locks.set(key, now() + ms);
+    },
+    refund(key) {
+      const w = windows.get(key);
+      if (w && w.count > 0) w.count--;
     },
   };
 }

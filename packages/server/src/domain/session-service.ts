@@ -79,9 +79,9 @@ export class SessionService {
     const now = new Date();
     const customerId = visitor.customerId ?? inv.customerId;
     await tx.q.query(
-      `INSERT INTO sessions (id, org_id, conversation_id, invite_id, customer_id, visitor_id, state, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)`,
-      [sessionId, inv.orgId, inv.conversationId, inv.id, customerId, visitor.visitorId, now],
+      `INSERT INTO sessions (id, org_id, conversation_id, invite_id, customer_id, visitor_id, state, started_at, resume_deadline)
+       VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8)`,
+      [sessionId, inv.orgId, inv.conversationId, inv.id, customerId, visitor.visitorId, now, this.resumeDeadline(now)],
     );
     await this.consent(tx, { orgId: inv.orgId, conversationId: inv.conversationId, inviteId: inv.id, sessionId, kind: 'share', decision: 'accepted', customerId, visitor, shown });
     tx.afterCommit(() => visitor.sessions.add(sessionId));
@@ -102,6 +102,48 @@ export class SessionService {
     const decision = { ...c, consentId, at };
     if (c.decision === 'accepted' && c.shown) await this.receipts.acceptedInTx(tx, decision, c.shown);
     if (c.decision === 'revoked') await this.receipts.withdrawnInTx(tx, decision);
+  }
+
+  private resumeDeadline(from = new Date()): Date {
+    return new Date(from.getTime() + this.deps.config.resumeWindowMs);
+  }
+
+  /**
+   * The customer's page is streaming these sessions (or just stopped): each gets a full resume
+   * window from now. The node holding a page's socket calls this on attach, on close and
+   * periodically; when nobody calls it (the page left, or the node died) the window runs out.
+   */
+  async keepAlive(sessionIds: string[]): Promise<void> {
+    if (!sessionIds.length) return;
+    await this.deps.db.query("UPDATE sessions SET resume_deadline = $2 WHERE id = ANY($1) AND state = 'active'", [sessionIds, this.resumeDeadline()]);
+  }
+
+  /**
+   * Ends with customer_left every active session whose resume window ran out, on whichever node
+   * runs this first: each is claimed with FOR UPDATE SKIP LOCKED and checked again under the lock,
+   * so it ends once. `heldHere` names sessions whose page this node still holds (their keep-alive
+   * is only late); those are left alone.
+   */
+  async endAbandoned(heldHere: (sessionId: string) => boolean, limit = 200): Promise<number> {
+    const due = await this.deps.db.query<{ id: string; org_id: string }>(
+      "SELECT id, org_id FROM sessions WHERE state = 'active' AND resume_deadline <= $1 ORDER BY resume_deadline LIMIT $2",
+      [new Date(), limit],
+    );
+    let ended = 0;
+    for (const { id, org_id } of due) {
+      if (heldHere(id)) continue;
+      const done = await transact(this.deps, org_id, async (tx) => {
+        const [row] = await tx.q.query<Row>(
+          "SELECT * FROM sessions WHERE id = $1 AND state = 'active' AND resume_deadline <= $2 FOR UPDATE SKIP LOCKED",
+          [id, new Date()],
+        );
+        if (!row) return false;
+        await this.endInTx(tx, row, 'customer_left');
+        return true;
+      });
+      if (done) ended++;
+    }
+    return ended;
   }
 
   /** The page that accepted, or one that resumed the session (after a reload) with its capture token. */

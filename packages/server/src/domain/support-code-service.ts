@@ -1,12 +1,12 @@
-import type { Invite } from '@tandem/protocol';
+import { SHORT_CODE_DIGITS, shortCodeDigits, type Invite } from '@tandem/protocol';
 import type { Deps } from './deps.ts';
 import { DomainError } from './domain-error.ts';
 import { newId, numericCode } from './ids.ts';
 import type { InviteService } from './invite-service.ts';
 import type { CodeGuard } from './code-guard.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 import type { VisitorRef } from './visitor-ref.ts';
 
-const SUPPORT_CODE_DIGITS = 6;
 const SUPPORT_CODE_TTL_MS = 10 * 60_000;
 
 /**
@@ -17,12 +17,32 @@ export class SupportCodeService {
   /** Pages that asked for a code, by visitor id, while they are connected to this node. */
   private readonly pages = new Map<string, VisitorRef>();
 
-  constructor(private readonly deps: Deps, private readonly invites: InviteService, private readonly guard: CodeGuard) {}
+  constructor(
+    private readonly deps: Deps,
+    private readonly invites: InviteService,
+    private readonly guard: CodeGuard,
+    private readonly limiter: RateLimiter,
+  ) {}
 
-  async request(visitor: VisitorRef): Promise<{ code: string; expiresAt: string }> {
-    const expiresAt = new Date(Date.now() + SUPPORT_CODE_TTL_MS);
+  /**
+   * A code for this page, unique among the organisation's live codes. Limited per source address
+   * and per deployment: a public key is all it takes to ask.
+   */
+  async request(visitor: VisitorRef, source: string): Promise<{ code: string; expiresAt: string }> {
+    const { perSource, perDeployment, windowMs } = this.deps.config.codeRequestRateLimit;
+    for (const [key, limit, who] of [
+      [`code-request:src:${visitor.deploymentId}:${source}`, perSource, 'this address'],
+      [`code-request:dep:${visitor.deploymentId}`, perDeployment, 'this site'],
+    ] as const) {
+      const r = this.limiter.hit(key, limit, windowMs);
+      if (!r.allowed) throw new DomainError('rate_limited', `Too many support codes asked for from ${who}: try again in ${r.retryAfterSeconds} s.`, { retryAfterSeconds: r.retryAfterSeconds });
+    }
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + SUPPORT_CODE_TTL_MS);
     for (let i = 0; i < 20; i++) {
-      const code = numericCode(SUPPORT_CODE_DIGITS);
+      const code = numericCode(SHORT_CODE_DIGITS);
+      // An expired code is free again: whoever held it can no longer claim anything with it.
+      await this.deps.db.query('DELETE FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at <= $3', [visitor.orgId, code, now]);
       const rows = await this.deps.db.query(
         `INSERT INTO support_codes (id, org_id, deployment_id, code, visitor_id, customer_id, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
@@ -34,6 +54,15 @@ export class SupportCodeService {
       }
     }
     throw new Error('could not allocate a support code');
+  }
+
+  /** Drops codes whose time is up (claimed or not), so the table holds live codes only. */
+  async sweepExpired(limit = 500): Promise<number> {
+    const rows = await this.deps.db.query(
+      'DELETE FROM support_codes WHERE id IN (SELECT id FROM support_codes WHERE expires_at <= $1 LIMIT $2) RETURNING id',
+      [new Date(), limit],
+    );
+    return rows.length;
   }
 
   forget(visitorId: string) {
@@ -50,7 +79,7 @@ export class SupportCodeService {
         `UPDATE support_codes SET claimed_at = $4 WHERE id = (
            SELECT id FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at > $3 LIMIT 1)
          RETURNING id, visitor_id`,
-        [orgId, code.replace(/\D/g, ''), new Date(), new Date()],
+        [orgId, shortCodeDigits(code), new Date(), new Date()],
       );
       const page = row ? this.pages.get(row.visitor_id) : undefined;
       if (!row || !page) throw new DomainError('invalid_code');
@@ -65,5 +94,4 @@ export class SupportCodeService {
     });
     return invite;
   }
-
 }

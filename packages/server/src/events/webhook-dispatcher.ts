@@ -2,15 +2,18 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import { toEvent } from './event-log.ts';
 import { webhookHeaders } from './webhook-signing.ts';
+import { describeDeliveryError, webhookFetch, type WebhookFetch } from './webhook-destination-guard.ts';
 
 export interface DispatcherOptions {
+  /** Attempts in all, the first included. */
   maxAttempts: number;
-  backoffBaseMs: number;
-  /** Longest wait between two attempts. */
-  backoffMaxMs?: number;
+  /** Wait before each retry (the first entry before the second attempt); the last one repeats. */
+  retryScheduleMs: number[];
   timeoutMs?: number;
   pollMs?: number;
   concurrency?: number;
+  /** How deliveries are sent: public receivers only unless private ones are allowed (webhook-destination-guard.ts). */
+  fetch?: WebhookFetch;
 }
 
 interface Due {
@@ -42,7 +45,7 @@ export class WebhookDispatcher {
   private readonly o: Required<DispatcherOptions>;
 
   constructor(private readonly db: Db, private readonly log: Logger, opts: DispatcherOptions) {
-    this.o = { backoffMaxMs: 3_600_000, timeoutMs: 10_000, pollMs: 500, concurrency: 32, ...opts };
+    this.o = { timeoutMs: 10_000, pollMs: 500, concurrency: 32, fetch: webhookFetch(false), ...opts };
   }
 
   start() {
@@ -110,7 +113,7 @@ export class WebhookDispatcher {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(d.url, {
+      const res = await this.o.fetch(d.url, {
         method: 'POST',
         headers: webhookHeaders(d.secret, event.id, body),
         body,
@@ -121,12 +124,12 @@ export class WebhookDispatcher {
       await res.body?.cancel().catch(() => undefined);
       if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (err) {
-      error = (err as Error).name === 'TimeoutError' ? `timed out after ${this.o.timeoutMs} ms` : ((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
+      error = describeDeliveryError(err, this.o.timeoutMs);
     }
     const durationMs = Date.now() - started;
     const ok = error === null;
     const giveUp = !ok && attempt >= this.o.maxAttempts;
-    const delay = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
+    const delay = retryDelay(this.o.retryScheduleMs, attempt);
     try {
       await this.db.tx(async (q) => {
         await q.query('INSERT INTO webhook_attempts (delivery_id, attempt, at, status, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)', [d.id, attempt, new Date(started), status, error, durationMs]);
@@ -139,7 +142,19 @@ export class WebhookDispatcher {
       if (!this.stopped) this.log.error({ err, deliveryId: d.id }, 'recording a webhook attempt failed');
     }
     if (!ok) this.log.warn({ deliveryId: d.id, url: d.url, attempt, error, giveUp }, 'webhook delivery failed');
-    // Retry on time rather than at the next poll tick, so short backoffs really are short.
-    if (!ok && !giveUp && !this.stopped) setTimeout(() => this.wake(), delay + 5).unref();
+    // Retry on time rather than at the next poll tick, so short backoffs really are short; long
+    // waits are the table's business (the poll finds them, after a restart too).
+    if (!ok && !giveUp && !this.stopped && delay <= SHORT_WAIT_MS) setTimeout(() => this.wake(), delay + 5).unref();
   }
+}
+
+const SHORT_WAIT_MS = 60_000;
+
+/**
+ * The wait after attempt `attempt` failed: the schedule's entry for it, the last one repeating,
+ * spread by ±10 % so endpoints that failed together are not retried in lockstep.
+ */
+function retryDelay(scheduleMs: number[], attempt: number): number {
+  const base = scheduleMs[Math.min(attempt, scheduleMs.length) - 1] ?? 1000;
+  return Math.round(base * (0.9 + Math.random() * 0.2));
 }

@@ -5,7 +5,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AgentClientMessage, CLOSE_CODES, type AgentServerMessage, type CloseCodeName } from '@tandem/protocol';
 import type { Services } from '../api/services.ts';
 import { concernsConversation, orgEventsTopic } from '../domain/deps.ts';
+import { CLIENT_STATUS_TTL_MS } from '../auth/client-status.ts';
 import { DomainError } from '../domain/domain-error.ts';
+import { StoreUnavailableError } from '../store/store-unavailable.ts';
 import { listEvents } from '../events/event-log.ts';
 import { loadAgentView } from './agent-view.ts';
 import type { RelayRegistry } from './relay-registry.ts';
@@ -27,8 +29,24 @@ const RATE_MAX = 1_000;
  */
 export class AgentGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  /** Authenticated consoles and the API client their token came from, checked for revocation. */
+  private readonly live = new Map<WebSocket, string>();
+  private readonly revocationTimer: NodeJS.Timeout;
 
-  constructor(private readonly s: Services, private readonly relays: RelayRegistry) {}
+  constructor(private readonly s: Services, private readonly relays: RelayRegistry) {
+    this.revocationTimer = setInterval(() => void this.closeRevoked().catch((err) => this.s.log.warn({ err }, 'agent revocation check failed')), CLIENT_STATUS_TTL_MS);
+    this.revocationTimer.unref();
+  }
+
+  /** A revoked API client's consoles are cut off within seconds, not when their tokens expire. */
+  private async closeRevoked() {
+    const revoked = new Set<string>();
+    for (const clientId of new Set(this.live.values())) {
+      if (!(await this.s.tokens.clientActive(clientId))) revoked.add(clientId);
+    }
+    if (!revoked.size) return;
+    for (const [ws, clientId] of this.live) if (revoked.has(clientId)) this.close(ws, 'UNAUTHORIZED');
+  }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
@@ -47,6 +65,7 @@ export class AgentGateway {
     let relay: SessionRelay | null = null;
     let lastSeq = 0;
     let unsubscribe: (() => Promise<void>) | null = null;
+    let offResume: (() => void) | null = null;
     let refreshing: Promise<void> | null = null;
     let refreshAgain = false;
     let windowStart = Date.now();
@@ -85,6 +104,8 @@ export class AgentGateway {
             const sessionId = live.session?.state === 'active' ? live.session.id : null;
             joinOrLeave(sessionId);
             send({ type: 'view', view: { ...live, customerLink: live.session?.state === 'active' ? (relay?.customerLink ?? 'reconnecting') : live.customerLink } });
+            // The token ends with its call: the console has the last events and view, then the link closes.
+            if (live.conversationState === 'disconnected') return this.close(ws, 'CALL_ENDED');
           }
         } while (refreshAgain);
       })().finally(() => {
@@ -97,8 +118,10 @@ export class AgentGateway {
     // socket; unhandled, one bad client would crash the server.
     ws.on('error', (err) => this.s.log.debug({ err }, 'socket error'));
     ws.on('close', () => {
+      this.live.delete(ws);
       clearTimeout(authTimer);
       void unsubscribe?.();
+      offResume?.();
       if (relay) {
         relay.removeAgent(peer);
         this.relays.release(relay);
@@ -125,6 +148,7 @@ export class AgentGateway {
             clearTimeout(authTimer);
             if (ws.readyState !== ws.OPEN) return;
             auth = claims;
+            this.live.set(ws, claims.clientId);
             // The customer's page first: a live session's relay hands over its cached snapshot
             // now, before the call's view and timeline are read (bench: agent join). The view
             // below is read after and leaves the session again if it ended meanwhile.
@@ -133,8 +157,12 @@ export class AgentGateway {
             unsubscribe = await this.s.bus.subscribe(orgEventsTopic(claims.orgId), (m) => {
               if (concernsConversation(m, claims.conversationId)) void refresh().catch((err) => this.s.log.warn({ err }, 'agent refresh failed'));
             });
+            // The console has no poll: events stored while the bus was down are read when it is back.
+            offResume = this.s.bus.onResume(() => void refresh().catch((err) => this.s.log.warn({ err }, 'agent refresh failed')));
+            if (ws.readyState !== ws.OPEN) offResume();
             const view = await loadAgentView(this.s, claims.orgId, claims.conversationId, 'reconnecting');
             if (ws.readyState !== ws.OPEN) return;
+            if (view.conversationState === 'disconnected') return this.close(ws, 'CALL_ENDED');
             joinOrLeave(view.session?.state === 'active' ? view.session.id : null);
             // The relay told the customer's link before this view existed on the console's side:
             // the view carries it as it is now.
@@ -143,12 +171,18 @@ export class AgentGateway {
             await refresh();
           },
           () => this.close(ws, 'UNAUTHORIZED'),
-        );
+        ).catch((err: unknown) => {
+          // The store failed while the console was being set up: it reconnects and tries again.
+          if (err instanceof StoreUnavailableError) return this.close(ws, 'TRY_AGAIN_LATER');
+          this.s.log.error({ err }, 'agent console setup failed');
+          this.close(ws, 'INTERNAL_ERROR');
+        });
         return;
       }
       if (!auth) return this.close(ws, 'UNAUTHORIZED');
       void this.handle(auth, msg, relay, peer).catch((err) => {
         if (err instanceof DomainError) return send({ type: 'error', code: err.code, message: err.detail });
+        if (err instanceof StoreUnavailableError) return send({ type: 'error', code: 'store_unavailable', message: 'The database is not reachable; try again in a few seconds.' });
         this.s.log.error({ err }, 'agent message failed');
         send({ type: 'error', code: 'internal_error', message: 'Something went wrong; try again.' });
       });
@@ -191,6 +225,7 @@ export class AgentGateway {
   }
 
   closeAll() {
+    clearInterval(this.revocationTimer);
     for (const ws of this.wss.clients) this.close(ws, 'SERVER_SHUTDOWN');
   }
 }

@@ -6,6 +6,7 @@ import { CLOSE_CODES, CaptureClientMessage, RELAY_MAX_FRAME_BYTES, type CloseCod
 import type { Services } from '../api/services.ts';
 import type { Metrics } from '../api/metrics.ts';
 import { DomainError } from '../domain/domain-error.ts';
+import { StoreUnavailableError } from '../store/store-unavailable.ts';
 import type { RelayRegistry } from './relay-registry.ts';
 import type { SessionRelay } from './session-relay.ts';
 import { wsPeer } from './ws-peer.ts';
@@ -16,6 +17,8 @@ const checkMessage = TypeCompiler.Compile(CaptureClientMessage);
 export const CAPTURE_PATH = '/v1/capture';
 const AUTH_TIMEOUT_MS = 10_000;
 const RATE_WINDOW_MS = 5_000;
+/** Before auth only the small auth message may come: nothing large is read for a stranger. */
+const MAX_UNAUTHENTICATED_BYTES = 16 * 1024;
 
 export interface CaptureGatewayOptions {
   /** How long a page may be gone (reload, network drop) before the session ends with customer_left. */
@@ -30,9 +33,24 @@ export interface CaptureGatewayOptions {
  */
 export class CaptureGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: RELAY_MAX_FRAME_BYTES + 1024 });
-  private readonly goneTimers = new Map<string, NodeJS.Timeout>();
+  /** Sessions whose page streams to this node: their resume window is kept open in the database. */
+  private readonly held = new Set<string>();
+  private readonly keepAliveTimer: NodeJS.Timeout;
 
-  constructor(private readonly s: Services, private readonly relays: RelayRegistry, private readonly metrics: Metrics, private readonly opts: CaptureGatewayOptions) {}
+  constructor(private readonly s: Services, private readonly relays: RelayRegistry, private readonly metrics: Metrics, private readonly opts: CaptureGatewayOptions) {
+    // A few keep-alives per window, so one late write never ends a session that is streaming.
+    this.keepAliveTimer = setInterval(() => this.keepAlive([...this.held]), Math.max(200, Math.min(10_000, opts.resumeWindowMs / 3)));
+    this.keepAliveTimer.unref();
+  }
+
+  /** Whether this node holds the page of a session (the sweeper leaves those alone). */
+  holds(sessionId: string): boolean {
+    return this.held.has(sessionId);
+  }
+
+  private keepAlive(sessionIds: string[]) {
+    this.s.sessions.keepAlive(sessionIds).catch((err) => this.s.log.warn({ err }, 'keeping resume windows open failed'));
+  }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
@@ -59,7 +77,11 @@ export class CaptureGateway {
       clearTimeout(authTimer);
       if (!relay) return;
       relay.detachCapture(peer);
-      if (!relay.capture && relay.customerLink !== 'gone') this.startGoneTimer(relay);
+      if (!relay.capture && this.held.delete(relay.sessionId)) {
+        // The page has RESUME_WINDOW_SECONDS from now to come back (to any node); after that the
+        // sweeper ends the session with customer_left, after a restart too.
+        this.keepAlive([relay.sessionId]);
+      }
       this.relays.release(relay);
     });
 
@@ -72,6 +94,8 @@ export class CaptureGateway {
       }
       if (++frames > (this.opts.framesPerSecond * RATE_WINDOW_MS) / 1000) return this.close(ws, 'RATE_LIMITED');
       if (buf.byteLength > RELAY_MAX_FRAME_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
+      if (!relay && buf.byteLength > MAX_UNAUTHENTICATED_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
+      if (relay && !relay.admit(buf.byteLength, now)) return this.close(ws, 'BYTE_RATE_EXCEEDED');
 
       if (isBinary) {
         if (!relay) return this.close(ws, authing ? 'PROTOCOL_VIOLATION' : 'UNAUTHORIZED');
@@ -94,11 +118,13 @@ export class CaptureGateway {
             const previous = relay.capture;
             // One page streams a session at a time: a reload or a reconnect replaces the old socket.
             if (previous) previous.close(CLOSE_CODES.REPLACED.code, CLOSE_CODES.REPLACED.reason);
-            this.cancelGoneTimer(r.sessionId);
+            this.held.add(r.sessionId);
+            this.keepAlive([r.sessionId]);
             relay.attachCapture(peer);
             peer.sendJson({ type: 'ready', sessionId: r.sessionId, agentName: r.agentName, control: r.control });
           },
           (err) => {
+            if (err instanceof StoreUnavailableError) return this.close(ws, 'TRY_AGAIN_LATER');
             this.s.log.error({ err }, 'capture auth failed');
             this.close(ws, 'UNAUTHORIZED');
           },
@@ -131,27 +157,8 @@ export class CaptureGateway {
     return { sessionId: session.id, orgId: session.orgId, conversationId: session.conversationId, agentName: inv?.agent_name ?? 'Your agent', control: session.control };
   }
 
-  private startGoneTimer(relay: SessionRelay) {
-    this.cancelGoneTimer(relay.sessionId);
-    const timer = setTimeout(() => {
-      this.goneTimers.delete(relay.sessionId);
-      if (relay.capture) return;
-      relay.setLink('gone');
-      this.s.sessions.end(relay.orgId, relay.sessionId, 'customer_left').catch(() => undefined);
-    }, this.opts.resumeWindowMs);
-    timer.unref();
-    this.goneTimers.set(relay.sessionId, timer);
-  }
-
-  private cancelGoneTimer(sessionId: string) {
-    const t = this.goneTimers.get(sessionId);
-    if (t) clearTimeout(t);
-    this.goneTimers.delete(sessionId);
-  }
-
   closeAll() {
-    for (const t of this.goneTimers.values()) clearTimeout(t);
-    this.goneTimers.clear();
+    clearInterval(this.keepAliveTimer);
     for (const ws of this.wss.clients) this.close(ws, 'SERVER_SHUTDOWN');
   }
 }

@@ -9,11 +9,13 @@ import type { Services } from '../api/services.ts';
 import type { Metrics } from '../api/metrics.ts';
 import { verifyIdentityToken } from '../auth/identity-token.ts';
 import { DomainError } from '../domain/domain-error.ts';
+import { attemptSource } from '../domain/attempt-source.ts';
 import { newId } from '../domain/ids.ts';
 import type { VisitorRef } from '../domain/visitor-ref.ts';
 import type { DeploymentRecord } from '../domain/deployment-service.ts';
 import type { VisitorConn, VisitorRegistry } from './visitor-registry.ts';
 import { asBuffer, readJsonMessage } from './json-message.ts';
+import { sourceAddress, type ProxyTrust } from './source-address.ts';
 
 const checkMessage = TypeCompiler.Compile(VisitorClientMessage);
 
@@ -51,9 +53,11 @@ function visitorErrorCode(err: DomainError): VisitorErrorCode {
  * refusals are `error` replies and the socket stays open.
  */
 export class VisitorGateway {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // Messages are at most 16 KiB (closed with MESSAGE_TOO_LARGE above that); ws buffers a message
+  // whole before it is checked, so its limit bounds what each socket can make the server hold.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
-  constructor(private readonly s: Services, private readonly registry: VisitorRegistry, private readonly metrics: Metrics) {}
+  constructor(private readonly s: Services, private readonly registry: VisitorRegistry, private readonly metrics: Metrics, private readonly trust: ProxyTrust) {}
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     // The deployment is looked up before the upgrade completes: the page cannot send anything
@@ -88,7 +92,7 @@ export class VisitorGateway {
       companyName: deployment.companyName,
       customerId: null,
       userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
-      ip: req.socket.remoteAddress ?? null,
+      ip: sourceAddress(req, this.trust),
       offered: new Set(),
       sessions: new Set(),
     };
@@ -154,7 +158,7 @@ export class VisitorGateway {
         return conn.send({ type: 'pong', re: msg.seq });
       case 'identify': {
         const deployment = await this.s.deployments.byId(ref.deploymentId);
-        const result = await verifyIdentityToken(msg.token, deployment?.identitySecret ?? '');
+        const result = await verifyIdentityToken(msg.token, deployment?.identitySecret ?? '', this.s.config.identityTokenMaxTtlSeconds);
         if (!result.ok) return conn.send({ type: 'error', re: msg.seq, code: result.code, message: result.message });
         if (ref.customerId !== result.customerId) ref.offered.clear();
         this.registry.identify(conn, result.customerId);
@@ -165,11 +169,11 @@ export class VisitorGateway {
         return conn.send({ type: 'invite', re: msg.seq, invite });
       }
       case 'code.enter': {
-        const invite = await this.s.codeGuard.attempt({ orgId: ref.orgId, kind: 'enter', source: ref.ip ?? 'unknown' }, () => this.s.invites.enterCode(ref, msg.code));
+        const invite = await this.s.codeGuard.attempt({ orgId: ref.orgId, kind: 'enter', source: attemptSource(ref.ip) }, () => this.s.invites.enterCode(ref, msg.code));
         return conn.send({ type: 'invite', re: msg.seq, invite });
       }
       case 'code.request': {
-        const { code, expiresAt } = await this.s.supportCodes.request(ref);
+        const { code, expiresAt } = await this.s.supportCodes.request(ref, attemptSource(ref.ip));
         return conn.send({ type: 'code', re: msg.seq, code, expiresAt });
       }
       case 'invite.open':

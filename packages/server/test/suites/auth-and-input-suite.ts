@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
@@ -182,6 +183,48 @@ export function authAndInputSuite(kind: DbKind) {
       const ids = new Set(racing.filter((r) => r.status === 201).map((r) => r.body.id));
       assert.equal(ids.size, 1, 'concurrent retries create one invite');
       assert.ok(racing.every((r) => r.status === 201 || r.body.code === 'idempotency_key_in_use'));
+    });
+
+    test('Idempotency-Key held by a request that died: once its lease ends a retry gets what it committed, or does the work once', async () => {
+      const db = s.tandem.services.db;
+      const setKey = (key: string, sql: string, params: unknown[]) => db.query(`UPDATE idempotency_keys SET ${sql} WHERE org_id = $1 AND key = $2`, [s.orgId, key, ...params]);
+      // Died after committing its invite: the key is pending with the invite bound to it.
+      const call = await connectedCall(s);
+      const body = { conversationId: call.id, channels: ['code'] };
+      const key = `died-after-${Date.now()}`;
+      const first = await s.api('POST', '/v1/invites', body, { headers: { 'idempotency-key': key } });
+      await setKey(key, "state = 'pending', status = NULL, body = NULL, owner = 'dead', lease_until = $3", [new Date(Date.now() + 60_000)]);
+      const busy = await s.api('POST', '/v1/invites', body, { headers: { 'idempotency-key': key } });
+      assert.equal(busy.status, 409);
+      assert.equal(busy.body.code, 'idempotency_key_in_use');
+      assert.ok(Number(busy.headers.get('retry-after')) > 0, 'says when to retry');
+      await setKey(key, 'lease_until = $3', [new Date(Date.now() - 1)]);
+      const taken = await s.api('POST', '/v1/invites', body, { headers: { 'idempotency-key': key } });
+      assert.equal(taken.status, 201, taken.text);
+      assert.equal(taken.body.id, first.body.id, 'the committed invite, not a second one');
+      assert.equal((await s.api('GET', `/v1/invites?conversationId=${call.id}`)).body.data.length, 1);
+      assert.equal((await s.api('POST', '/v1/invites', body, { headers: { 'idempotency-key': key } })).body.id, first.body.id, 'replayed from now on');
+
+      // Died before committing anything: the retry does the work, once.
+      const call2 = await connectedCall(s);
+      const body2 = { conversationId: call2.id, channels: ['code'] };
+      const key2 = `died-before-${Date.now()}`;
+      const fingerprint = createHash('sha256').update(`POST /v1/invites\n{}\n${JSON.stringify(body2)}`).digest('hex');
+      await db.query("INSERT INTO idempotency_keys (org_id, key, fingerprint, state, owner, lease_until) VALUES ($1, $2, $3, 'pending', 'dead', $4)", [s.orgId, key2, fingerprint, new Date(Date.now() - 1)]);
+      const retried = await Promise.all([0, 1, 2].map(() => s.api('POST', '/v1/invites', body2, { headers: { 'idempotency-key': key2 } })));
+      assert.ok(retried.every((r) => r.status === 201 || r.body.code === 'idempotency_key_in_use'), JSON.stringify(retried.map((r) => r.status)));
+      assert.equal((await s.api('GET', `/v1/invites?conversationId=${call2.id}`)).body.data.length, 1, 'created once');
+
+      // The same for a webhook endpoint: the retry gets the endpoint and its secret, not a second one.
+      const hookKey = `died-hook-${Date.now()}`;
+      const hook = { url: 'http://127.0.0.1:9/died', events: ['invite.created'] };
+      const made = await s.api('POST', '/v1/webhooks', hook, { headers: { 'idempotency-key': hookKey } });
+      await setKey(hookKey, "state = 'pending', status = NULL, body = NULL, owner = 'dead', lease_until = $3", [new Date(Date.now() - 1)]);
+      const remade = await s.api('POST', '/v1/webhooks', hook, { headers: { 'idempotency-key': hookKey } });
+      assert.equal(remade.status, 201, remade.text);
+      assert.deepEqual([remade.body.id, remade.body.secret], [made.body.id, made.body.secret]);
+      assert.equal((await s.api('GET', '/v1/webhooks')).body.data.filter((w: { url: string }) => w.url === hook.url).length, 1);
+      await s.api('DELETE', `/v1/webhooks/${made.body.id}`);
     });
 
     test('claiming codes: wrong codes get one generic error and are rate-limited with Retry-After', async () => {

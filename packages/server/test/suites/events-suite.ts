@@ -12,7 +12,8 @@ export function eventsSuite(kind: DbKind) {
   describe(`events, stream and webhooks (${kind})`, () => {
     let s: TestServer;
     before(async () => {
-      s = await startTestServer(kind, { WEBHOOK_MAX_ATTEMPTS: '3' });
+      // The receivers are on loopback: an on-premises set-up.
+      s = await startTestServer(kind, { WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_ALLOW_PRIVATE: 'true' });
     });
     after(async () => {
       await closeAllReceivers();
@@ -156,6 +157,49 @@ export function eventsSuite(kind: DbKind) {
       }, 5000, 'succeeded after restart');
       assert.equal(d.attempts.at(-1).status, 200);
       assert.equal(d.eventType, 'session.started');
+      await s.api('DELETE', `/v1/webhooks/${wh.id}`);
+      await rx.close();
+    });
+
+    test('a failed delivery can be sent again, alone or with every failed delivery since a time; twice never sends twice', async () => {
+      let up = false;
+      const rx = await startReceiver(() => (up ? 200 : 500));
+      const wh = (await s.api('POST', '/v1/webhooks', { url: rx.url, events: ['invite.created'] })).body;
+      const deliveriesOf = async () => (await s.api('GET', `/v1/webhooks/${wh.id}/deliveries`)).body.data as { id: string; eventId: string; state: string; redeliveredAs: string | null }[];
+      const call = await connectedCall(s);
+      await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] });
+      const [first] = await waitUntil(async () => ((await deliveriesOf()).every((d) => d.state === 'failed') ? deliveriesOf() : null), 10_000, 'the first delivery to fail');
+      const since = new Date().toISOString();
+      await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] });
+      await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] });
+      await waitUntil(async () => {
+        const list = await deliveriesOf();
+        return list.length === 3 && list.every((d) => d.state === 'failed');
+      }, 10_000, 'all three to fail');
+      up = true;
+
+      const one = await s.api('POST', `/v1/webhooks/${wh.id}/deliveries/${first!.id}/redeliver`);
+      assert.equal(one.status, 202, one.text);
+      assert.equal(one.body.eventId, first!.eventId);
+      assert.notEqual(one.body.id, first!.id);
+      await waitUntil(async () => (await deliveriesOf()).find((d) => d.id === one.body.id)?.state === 'succeeded', 5000, 'the redelivery');
+      assert.equal((await deliveriesOf()).find((d) => d.id === first!.id)!.redeliveredAs, one.body.id);
+
+      const bulk = await s.api('POST', `/v1/webhooks/${wh.id}/redeliver`, { since });
+      assert.equal(bulk.status, 202, bulk.text);
+      assert.deepEqual(bulk.body, { redelivered: 2, more: false }, 'the two since that time, not the one before');
+      assert.deepEqual((await s.api('POST', `/v1/webhooks/${wh.id}/redeliver`, { since })).body, { redelivered: 0, more: false }, 'calling again sends nothing twice');
+      await waitUntil(async () => (await deliveriesOf()).filter((d) => d.state === 'succeeded').length === 3, 5000, 'the bulk redeliveries');
+      const ok = rx.received.filter((r) => r.status === 200).map((r) => r.headers['webhook-id']);
+      assert.equal(ok.length, 3, 'each event once more');
+      assert.equal(new Set(ok).size, 3);
+
+      const unknown = await s.api('POST', `/v1/webhooks/${wh.id}/deliveries/whd_nope/redeliver`);
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.body.code, 'not_found');
+      const badSince = await s.api('POST', `/v1/webhooks/${wh.id}/redeliver`, { since: 'yesterday' });
+      assert.equal(badSince.status, 400);
+      assert.equal(badSince.body.code, 'validation_failed');
       await s.api('DELETE', `/v1/webhooks/${wh.id}`);
       await rx.close();
     });

@@ -23,7 +23,7 @@ export function inviteFlowSuite(kind: DbKind) {
 
       const res = await s.api('POST', '/v1/invites', { conversationId: call.id });
       assert.equal(res.status, 201, res.text);
-      assert.match(res.body.code, /^\d{6}$/);
+      assert.match(res.body.code, /^\d{10}$/);
       assert.match(res.body.link, new RegExp(`^${s.url}/j/[0-9a-z]{32}$`));
       assert.deepEqual(res.body.deliveries.map((d: { channel: string; state: string }) => [d.channel, d.state]), [['push', 'delivered']]);
       assert.equal(res.body.state, 'delivered');
@@ -135,9 +135,9 @@ export function inviteFlowSuite(kind: DbKind) {
       const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] })).body;
       assert.deepEqual(inv.deliveries.map((d: { channel: string; state: string }) => [d.channel, d.state]), [['code', 'sent']]);
       const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-      const wrong = await page.request({ type: 'code.enter', code: inv.code === '000000' ? '111111' : '000000' });
+      const wrong = await page.request({ type: 'code.enter', code: inv.code === '0000000000' ? '1111111111' : '0000000000' });
       assert.equal(wrong.type === 'error' && wrong.code, 'invalid_code');
-      const right = await page.request({ type: 'code.enter', code: `${inv.code.slice(0, 3)} ${inv.code.slice(3)}` });
+      const right = await page.request({ type: 'code.enter', code: `${inv.code.slice(0, 3)} ${inv.code.slice(3, 6)}-${inv.code.slice(6)}` });
       assert.equal(right.type, 'invite');
       assert.equal((await page.acceptInvite(inv.id)).type, 'session.started');
       page.close();
@@ -373,7 +373,7 @@ export function inviteFlowSuite(kind: DbKind) {
       const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
       let limited = false;
       for (let i = 0; i < 15 && !limited; i++) {
-        const r = await page.request({ type: 'code.enter', code: String(100000 + i) });
+        const r = await page.request({ type: 'code.enter', code: String(1000000000 + i) });
         if (r.type === 'error' && r.code === 'rate_limited') limited = true;
       }
       assert.ok(limited, 'the 11th wrong code is refused');

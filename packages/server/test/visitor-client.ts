@@ -95,6 +95,8 @@ export class VisitorClient {
   async acceptInvite(inviteId: string, shown: Partial<ConsentShown> = {}) {
     const opened = await this.request({ type: 'invite.open', inviteId });
     if (opened.type === 'error') return opened;
+    // Opened, so it was offered to this page; a pushed invite may still be on its way over the socket.
+    if (!this.promptFor(inviteId)) await this.next((m) => m.type === 'invite' && m.invite.inviteId === inviteId).catch(() => undefined);
     const started = await this.request({ type: 'invite.accept', inviteId, shown: { ...this.shownFor(inviteId), ...shown } });
     if (started.type === 'session.started') this.sessionInvites.set(started.sessionId, inviteId);
     return started;

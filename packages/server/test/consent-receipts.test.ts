@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { ConsentReceiptClaims } from '@tandem/protocol';
 import { ScriptProcess } from './script-process.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { startTestServer, type DbKind, type TestServer } from './test-server.ts';
 import { VisitorClient } from './visitor-client.ts';
 import { SHOP_ORIGIN, connectedCall, createDeployment } from './fixtures.ts';
 
@@ -20,14 +20,7 @@ const work = mkdtempSync(path.join(tmpdir(), 'tandem-receipts-'));
 let s: TestServer;
 let dep: { key: string; identitySecret: string };
 
-before(async () => {
-  s = await startTestServer('pglite');
-  dep = await createDeployment(s);
-});
-after(async () => {
-  await s?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+after(() => rmSync(work, { recursive: true, force: true }));
 
 interface Listed { id: string; kind: string; decision: string; sessionId: string; recordedAt: string; receipt: string }
 
@@ -67,7 +60,13 @@ async function receiptsOf(conversationId: string): Promise<Listed[]> {
   return res.body.data;
 }
 
-describe('consent receipts', () => {
+for (const kind of ['pglite', 'postgres'] as DbKind[]) describe(`consent receipts (${kind})`, () => {
+  before(async () => {
+    s = await startTestServer(kind);
+    dep = await createDeployment(s);
+  });
+  after(async () => s?.close());
+
   test('after the customer clicks Share, a signed receipt of exactly what was shown verifies against the published keys', async () => {
     const { call, page, inv, shown, sessionId } = await sharedCall();
     const [listed, ...more] = await receiptsOf(call.id);
@@ -150,7 +149,9 @@ describe('consent receipts', () => {
     second.page.close();
   });
 
-  test('the receipts route needs sessions:read and a known conversation', async () => {
+  test('the receipts route and the JWKS are in the OpenAPI document; the route needs sessions:read and a known conversation', async () => {
+    const paths = Object.keys((await (await fetch(`${s.url}/openapi.json`)).json()).paths as Record<string, unknown>);
+    assert.ok(paths.includes('/v1/conversations/{id}/consent-receipts') && paths.includes('/.well-known/jwks.json'), paths.join(' '));
     const noScope = await s.api('GET', '/v1/conversations/x/consent-receipts', undefined, { token: await s.token(['invites:write']) });
     assert.equal(noScope.status, 403);
     assert.equal(noScope.body.code, 'insufficient_scope');
@@ -191,5 +192,21 @@ describe('consent receipts', () => {
     assert.equal(noKeys.status, 2);
     assert.match(noKeys.stderr, /no JWKS file/);
     page.close();
+  });
+
+  // The CLI opens the store in DATA_DIR: one store kind is enough to show the command works.
+  if (kind === 'pglite') test('`tandem receipts rotate-key` adds a key that the server then signs with and publishes', async () => {
+    const dataDir = mkdtempSync(path.join(work, 'rotate-'));
+    const rotate = new ScriptProcess(process.execPath, ['--import', 'tsx', CLI, 'receipts', 'rotate-key'], { cwd: REPO, env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
+    assert.equal(await rotate.exitCode(90_000), 0, rotate.output());
+    const kid = /new receipt signing key: (rk_\w+)/.exec(rotate.stdout)?.[1];
+    assert.ok(kid, rotate.output());
+    const server = await startTestServer('pglite', { DATA_DIR: dataDir });
+    try {
+      const keys = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+      assert.deepEqual(keys.keys.map((k) => k.kid), [kid]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   deployment_not_found: { status: 404, title: 'No such deployment', detail: 'Check the deployment id or key.' },
   client_not_found: { status: 404, title: 'No such API client', detail: 'Check the client id.' },
   invalid_state: { status: 409, title: 'That change is not allowed in the current state', detail: 'Read the resource again; `currentState` says where it stands.' },
+  consent_shown_mismatch: { status: 422, title: 'What the prompt showed does not match the invite', detail: 'The prompt the page reported names another agent, company or matching phrase than the server sent: show the prompt again from the invite the server sent, then ask the customer again.' },
   invalid_code: { status: 422, title: 'That code is not valid', detail: 'The code is wrong, used or expired. Ask the customer to read it again or to get a new one.' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with another request', detail: 'Use a new Idempotency-Key for a different request body.' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still being processed', detail: 'Wait for the first request to finish, then retry.' },

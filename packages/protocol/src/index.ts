@@ -25,4 +25,7 @@ export {
   AgentClientMessage, CaptureClientMessage, ControlCommand, FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND,
   POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame, encodePointer, frameBody,
 } from './relay.ts';
+export {
+  CONSENT_RECEIPT_ALG, CONSENT_RECEIPT_TYPE, CONSENT_RECEIPT_VERSION, ConsentReceipt, ConsentReceiptClaims, ConsentReceiptList, ReceiptShown,
+} from './consent-receipt.ts';
 export type { AgentServerMessage, AgentView, CaptureServerMessage, CustomerLink, FrameHeader, FrameKind } from './relay.ts';

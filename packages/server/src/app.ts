@@ -14,6 +14,9 @@ import { createRedisBus } from './bus/redis-bus.ts';
 import { ClientService } from './auth/client-service.ts';
 import { ClientStatus } from './auth/client-status.ts';
 import { loadSigningKeys } from './auth/signing-keys.ts';
+import { ReceiptKeys } from './auth/receipt-keys.ts';
+import { ConsentReceipts } from './domain/consent-receipts.ts';
+import { receiptRoutes } from './api/receipt-routes.ts';
 import { TokenService } from './auth/token-service.ts';
 import { SmsOutbox } from './channels/sms-outbox.ts';
 import { pushChannel } from './channels/push-channel.ts';
@@ -101,7 +104,9 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
   const genesysStore = new GenesysLinkStore(db);
-  const sessions = new SessionService(deps, registry);
+  const receiptKeys = new ReceiptKeys(db);
+  const receipts = new ConsentReceipts(db, receiptKeys, config);
+  const sessions = new SessionService(deps, registry, receipts);
   const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox, genesysSmsRoutes(genesysStore, config.genesys.timeoutMs)), codeChannel], deployments, registry, sessions);
   const conversations = new ConversationService(deps, {
     async onCallEnded(tx, orgId, conversationId) {
@@ -114,7 +119,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
     webhooks: new WebhookService(db, config.webhookAllowPrivate),
-    codeGuard,
+    codeGuard, receipts, receiptKeys,
     supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
   };
   const metrics = createMetrics();
@@ -178,6 +183,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   agentTokenRoutes(app, services);
   smsRoutes(app, services);
   opsRoutes(app, services, metrics);
+  receiptRoutes(app, services);
   linkRoutes(app, services);
   genesysRoutes(app, new GenesysLinkService(genesysStore, config.genesys, config.defaultPhoneRegion, () => config.publicUrl, () => genesys.changed()));
   genesysWidgetRoutes(app, new GenesysWidgetService(genesysStore, conversations, tokens, config.genesys, () => config.publicUrl));

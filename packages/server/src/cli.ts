@@ -8,6 +8,8 @@ import { DomainError } from './domain/domain-error.ts';
 import { openDb } from './store/open-db.ts';
 import { StoreUnavailableError, isStoreUnreachable } from './store/store-unavailable.ts';
 import { GENESYS_USAGE, genesysCommand } from './integrations/genesys/genesys-cli.ts';
+import { ReceiptKeys } from './auth/receipt-keys.ts';
+import { receiptsCommand } from './receipts-command.ts';
 
 const USAGE = `Usage: tandem <command>
 
@@ -16,6 +18,9 @@ const USAGE = `Usage: tandem <command>
   clients create --name N [--scopes "a b"]   create an API client; prints its secret once
   clients list                   list API clients
   clients revoke <client-id>     revoke an API client
+  receipts verify <file-or-receipt> --jwks <file-or-url> [--json]
+                                 verify consent receipts offline; exit 1 if any fails
+  receipts rotate-key            add a new receipt signing key (old ones stay published)
 ${GENESYS_USAGE}`;
 
 async function withClients<T>(fn: (c: ClientService) => Promise<T>): Promise<T> {
@@ -111,6 +116,30 @@ async function main(argv: string[]) {
       } finally {
         await db.close();
       }
+    }
+    case 'receipts': {
+      if (sub === 'rotate-key') {
+        const db = await openDb(loadConfig());
+        try {
+          process.stdout.write(`new receipt signing key: ${await new ReceiptKeys(db).rotate()}\n`);
+        } finally {
+          await db.close();
+        }
+        return;
+      }
+      if (sub === 'verify') {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { jwks: { type: 'string' }, json: { type: 'boolean' } } });
+        if (positionals.length !== 1 || !values.jwks) throw new UsageError('receipts verify needs one receipt (or a file of them) and --jwks <file-or-url>');
+        try {
+          process.exitCode = await receiptsCommand(positionals[0]!, values.jwks, { json: values.json === true, out: process.stdout });
+        } catch (err) {
+          // Unreadable input or keys: say which, without a stack trace.
+          process.stderr.write(`receipts verify: ${(err as Error).message}\n`);
+          process.exitCode = 2;
+        }
+        return;
+      }
+      throw new UsageError(`unknown receipts command "${sub ?? ''}"`);
     }
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');

@@ -23,6 +23,14 @@ export interface PromptCopy {
   fine: string;
 }
 
+/** The prompt as the customer saw it at the trusted click: what its consent receipt records. */
+export interface SeenPrompt {
+  /** The visible text as the browser laid it out (innerText), buttons included. */
+  text: string;
+  locale: string;
+  clickedAt: string;
+}
+
 export interface OpenPrompt {
   close(): void;
 }
@@ -47,7 +55,7 @@ export function consentShown(copy: PromptCopy, companyName: string, agentName: s
   return { companyName: companyName.slice(0, 200), agentName: agentName.slice(0, 200), phrase: (copy.phrase ?? '').slice(0, 100), text: shownText(copy), locale: copy.lang };
 }
 
-export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: () => void, onDecline: () => void): OpenPrompt {
+export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: (seen: SeenPrompt) => void, onDecline: () => void): OpenPrompt {
   const id = `tp${++promptCount}`;
   const shield = h('span');
   shield.innerHTML = SHIELD;
@@ -84,9 +92,13 @@ export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: () => void, o
   let done = false;
   const finish = (accepted: boolean) => {
     if (done) return;
+    // Read while the prompt is still on screen: innerText is the text as laid out and visible.
+    // Its language is the prompt's own `lang`; English, the copy's only language, when none is set.
+    const seen: SeenPrompt = { text: dialog.innerText.slice(0, 4000), locale: dialog.closest<HTMLElement>('[lang]')?.lang || 'en', clickedAt: new Date().toISOString() };
     done = true;
     close();
-    (accepted ? onAccept : onDecline)();
+    if (accepted) onAccept(seen);
+    else onDecline();
   };
   accept.addEventListener('click', (e) => {
     // The decision is the customer's alone: a synthetic click (dispatchEvent, .click()) is ignored.

@@ -127,10 +127,10 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
     const open = showPrompt(
       uiHost(),
       copy,
-      () => {
+      (seen) => {
         prompt = null;
         emit('invite.accepted', { inviteId: invite.inviteId });
-        socket.send({ type: 'invite.accept', inviteId: invite.inviteId, shown: consentShown(copy, invite.companyName, invite.agentName) });
+        socket.send({ type: 'invite.accept', inviteId: invite.inviteId, shown: { ...consentShown(copy, invite.companyName, invite.agentName), ...seen, version: copy.version } });
       },
       () => {
         prompt = null;
@@ -190,9 +190,10 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
     controlPrompt = showPrompt(
       uiHost(),
       copy,
-      () => {
+      (seen) => {
         controlPrompt = null;
-        void socket.request({ type: 'control.accept', sessionId: live.sessionId, shown: consentShown({ ...copy, phrase: live.phrase }, live.companyName, live.agentName) }).then((r) => {
+        const shown = { ...consentShown({ ...copy, phrase: live.phrase }, live.companyName, live.agentName), ...seen, version: copy.version };
+        void socket.request({ type: 'control.accept', sessionId: live.sessionId, shown }).then((r) => {
           if (r.type !== 'control.granted' || share !== live) return;
           live.control = true;
           live.handle?.setControl(true);

@@ -25,6 +25,8 @@ export function createMetrics() {
       registers: [registry],
     }),
     visitorSockets: new Gauge({ name: 'tandem_visitor_sockets', help: 'Open visitor WebSockets on this node', registers: [registry] }),
+    sockets: new Gauge({ name: 'tandem_sockets', help: 'Open WebSockets on this node, by kind (visitor, capture, agent)', labelNames: ['kind'] as const, registers: [registry] }),
+    socketCloses: new Counter({ name: 'tandem_socket_closes_total', help: 'WebSockets closed by the server, by kind and close reason', labelNames: ['kind', 'reason'] as const, registers: [registry] }),
     socketRefusals: new Counter({ name: 'tandem_socket_refusals_total', help: 'WebSockets refused because their source held too many, by kind', labelNames: ['kind'] as const, registers: [registry] }),
     relayHeldBytes: new Gauge({
       name: 'tandem_relay_held_bytes',

@@ -117,7 +117,7 @@ export class CaptureGateway {
             relay = this.relays.obtain(r.sessionId, r.orgId, r.conversationId);
             const previous = relay.capture;
             // One page streams a session at a time: a reload or a reconnect replaces the old socket.
-            if (previous) previous.close(CLOSE_CODES.REPLACED.code, CLOSE_CODES.REPLACED.reason);
+            if (previous) previous.close('REPLACED');
             this.held.add(r.sessionId);
             this.keepAlive([r.sessionId]);
             relay.attachCapture(peer);

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { CLOSE_CODES } from '@tandem/protocol';
 import type { RelayPeer } from './session-relay.ts';
 
 /** A ws socket as a relay peer. */
@@ -11,8 +12,8 @@ export function wsPeer(ws: WebSocket): RelayPeer {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     },
     bufferedAmount: () => ws.bufferedAmount,
-    close(code, reason) {
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+    close(name) {
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(CLOSE_CODES[name].code, CLOSE_CODES[name].reason);
     },
   };
 }

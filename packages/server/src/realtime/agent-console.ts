@@ -31,7 +31,12 @@ export class AgentConsole implements SocketHandler<typeof AgentClientMessage, Ag
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
 
-  constructor(private readonly conn: AgentConnection, private readonly s: Services, private readonly relays: RelayRegistry, private readonly roster: AgentRoster) {}
+  constructor(
+    private readonly conn: AgentConnection,
+    private readonly s: Services,
+    private readonly relays: RelayRegistry,
+    private readonly roster: AgentRoster,
+  ) {}
 
   private send(m: AgentServerMessage) {
     this.conn.sendJson(m);
@@ -107,7 +112,8 @@ export class AgentConsole implements SocketHandler<typeof AgentClientMessage, Ag
         if (events.length || !this.relay) {
           const live = await loadAgentView(this.s, claims.orgId, claims.conversationId, this.relay?.customerLink ?? 'reconnecting');
           this.joinOrLeave(claims, live.session?.state === 'active' ? live.session.id : null);
-          this.send({ type: 'view', view: { ...live, customerLink: live.session?.state === 'active' ? (this.relay?.customerLink ?? 'reconnecting') : live.customerLink } });
+          const customerLink = live.session?.state === 'active' ? (this.relay?.customerLink ?? 'reconnecting') : live.customerLink;
+          this.send({ type: 'view', view: { ...live, customerLink } });
           // The token ends with its call: the console has the last events and view, then the link closes.
           if (live.conversationState === 'disconnected') return this.conn.close('CALL_ENDED');
         }
@@ -122,7 +128,9 @@ export class AgentConsole implements SocketHandler<typeof AgentClientMessage, Ag
     void this.run(claims, msg).catch((err: unknown) => {
       const shaped = wireError(err);
       if (shaped.kind === 'domain') return this.send({ type: 'error', code: shaped.code, message: shaped.detail });
-      if (shaped.kind === 'store_unavailable') return this.send({ type: 'error', code: shaped.code, message: 'The database is not reachable; try again in a few seconds.' });
+      if (shaped.kind === 'store_unavailable') {
+        return this.send({ type: 'error', code: shaped.code, message: 'The database is not reachable; try again in a few seconds.' });
+      }
       this.s.log.error({ err }, 'agent message failed');
       this.send({ type: 'error', code: shaped.code, message: 'Something went wrong; try again.' });
     });

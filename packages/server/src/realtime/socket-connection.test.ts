@@ -36,7 +36,9 @@ async function serve(rules: Partial<SocketRules<typeof Message>>, handler: Parti
     wss.close();
   });
   const served: Served = { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, said: [], closedAs: [] };
-  const full: SocketRules<typeof Message> = { kind: 'agent', check: TypeCompiler.Compile(Message), maxBytes: 1024, rate: { windowMs: 60_000, max: 100 }, ...rules };
+  const full: SocketRules<typeof Message> = {
+    kind: 'agent', check: TypeCompiler.Compile(Message), maxBytes: 1024, rate: { windowMs: 60_000, max: 100 }, ...rules,
+  };
   wss.on('connection', (ws) => {
     new SocketConnection(ws, full, (conn) => ({
       ready: () => conn.sendJson({ type: 'ready' }),

@@ -5,6 +5,7 @@ import type { AgentClaims } from '../auth/token-service.ts';
 import { concernsConversation, orgEventsTopic } from '../domain/deps.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { listEvents } from '../events/event-log.ts';
+import { StoreUnavailableError } from '../store/store-unavailable.ts';
 import { loadAgentView } from './agent-view.ts';
 import type { RelayRegistry } from './relay-registry.ts';
 import type { SessionRelay } from './session-relay.ts';
@@ -44,7 +45,11 @@ export class AgentConsole implements SocketHandler<typeof AgentClientMessage, Ag
 
   async authenticate(msg: AgentClientMessage): Promise<AgentIdentity | CloseCodeName> {
     if (msg.type !== 'auth') return 'PROTOCOL_VIOLATION';
-    return this.s.tokens.verifyAgent(msg.token).catch((): CloseCodeName => 'UNAUTHORIZED');
+    return this.s.tokens.verifyAgent(msg.token).catch((err: unknown): CloseCodeName => {
+      // The revocation check could not read the store: the console is told to come back (1013), not that its token is bad.
+      if (err instanceof StoreUnavailableError) throw err;
+      return 'UNAUTHORIZED';
+    });
   }
 
   async ready(claims: AgentIdentity) {

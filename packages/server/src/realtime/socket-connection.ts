@@ -67,9 +67,10 @@ export class SocketConnection<T extends TSchema, Id> implements RelayPeer {
     private readonly log: Logger,
     identity: Id | null = null,
   ) {
-    metrics.sockets.inc({ kind: rules.kind });
     this.identity = identity;
     this.handler = handler(this);
+    if (rules.auth && !this.handler.authenticate) throw new Error(`${rules.kind} sockets authenticate but their handler has no authenticate()`);
+    metrics.sockets.inc({ kind: rules.kind });
     if (rules.auth) this.authTimer = setTimeout(() => this.close('UNAUTHORIZED'), rules.auth.timeoutMs);
     // ws reports protocol faults (e.g. a frame over maxPayload, closed with 1009) as errors on the
     // socket; unhandled, one bad client would crash the server.
@@ -141,7 +142,7 @@ export class SocketConnection<T extends TSchema, Id> implements RelayPeer {
   private authenticate(message: Static<T>) {
     this.authenticating = true;
     const { handler } = this;
-    if (!handler.authenticate) throw new Error(`${this.rules.kind} sockets authenticate but their handler has no authenticate()`);
+    if (!handler.authenticate) return;
     handler.authenticate(message).then(
       async (outcome) => {
         if (this.authTimer) clearTimeout(this.authTimer);

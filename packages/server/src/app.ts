@@ -196,7 +196,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const admission = new SocketAdmission(config.socketsPerSource, trust, metrics);
   const socketKinds: Record<string, SocketKind> = { [VISITOR_PATH]: 'visitor', [CAPTURE_PATH]: 'capture', [AGENT_PATH]: 'agent' };
   const capture = new CaptureGateway(services, relays, metrics, { resumeWindowMs: config.resumeWindowMs, framesPerSecond: config.captureFramesPerSecond });
-  const agents = new AgentGateway(services, relays);
+  const agents = new AgentGateway(services, relays, metrics);
   app.server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const kind = socketKinds[path];

@@ -24,7 +24,8 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
-    visitorSockets: new Gauge({ name: 'tandem_visitor_sockets', help: 'Open visitor WebSockets on this node', registers: [registry] }),
+    sockets: new Gauge({ name: 'tandem_sockets', help: 'Open WebSockets on this node, by kind (visitor, capture, agent)', labelNames: ['kind'] as const, registers: [registry] }),
+    socketCloses: new Counter({ name: 'tandem_socket_closes_total', help: 'WebSockets closed by the server, by kind and close reason', labelNames: ['kind', 'reason'] as const, registers: [registry] }),
     socketRefusals: new Counter({ name: 'tandem_socket_refusals_total', help: 'WebSockets refused because their source held too many, by kind', labelNames: ['kind'] as const, registers: [registry] }),
     relayHeldBytes: new Gauge({
       name: 'tandem_relay_held_bytes',
@@ -42,7 +43,6 @@ export function createMetrics() {
         this.set(relays.read().peakSessionBytes);
       },
     }),
-    visitorCloses: new Counter({ name: 'tandem_visitor_socket_closes_total', help: 'Visitor sockets closed by the server, by reason', labelNames: ['reason'] as const, registers: [registry] }),
   };
 }
 

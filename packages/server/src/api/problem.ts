@@ -2,8 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, PROBLEM_TYPE_BASE, type ErrorCode, type Problem } from '@tandem/protocol';
-import { DomainError } from '../domain/domain-error.ts';
-import { StoreUnavailableError } from '../store/store-unavailable.ts';
+import { wireError } from './wire-error.ts';
 
 /** Seconds a client waits before retrying while the database is unreachable (the store probes twice a second). */
 export const STORE_RETRY_AFTER_SECONDS = 2;
@@ -89,21 +88,23 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof DomainError) {
-      const p = problem(err.code, req.id, err.detail, err.extra);
+    const shaped = wireError(err);
+    if (shaped.kind === 'domain') {
+      const p = problem(shaped.code, req.id, shaped.detail, shaped.extra);
       // RFC 6749 §5.2: OAuth libraries read `error` and `error_description` at the token endpoint.
-      if (req.routeOptions.url === '/oauth/token') Object.assign(p, { error: err.code, error_description: err.detail });
+      if (req.routeOptions.url === '/oauth/token') Object.assign(p, { error: shaped.code, error_description: shaped.detail });
       const headers: Record<string, string> = {};
-      if ((err.code === 'rate_limited' || err.code === 'idempotency_key_in_use') && typeof err.extra.retryAfterSeconds === 'number') headers['retry-after'] = String(err.extra.retryAfterSeconds);
-      if (err.code === 'invalid_token') headers['www-authenticate'] = 'Bearer error="invalid_token"';
-      if (err.code === 'insufficient_scope') headers['www-authenticate'] = `Bearer error="insufficient_scope", scope="${String(err.extra.requiredScope)}"`;
+      if ((shaped.code === 'rate_limited' || shaped.code === 'idempotency_key_in_use') && typeof shaped.extra.retryAfterSeconds === 'number') headers['retry-after'] = String(shaped.extra.retryAfterSeconds);
+      if (shaped.code === 'invalid_token') headers['www-authenticate'] = 'Bearer error="invalid_token"';
+      if (shaped.code === 'insufficient_scope') headers['www-authenticate'] = `Bearer error="insufficient_scope", scope="${String(shaped.extra.requiredScope)}"`;
       return sendProblem(reply, p, headers);
     }
-    if (err instanceof StoreUnavailableError) {
-      req.log.warn({ reason: err.reason }, 'database unavailable');
-      const p = problem('store_unavailable', req.id, `The database is not reachable (${err.reason}). Retry in ${STORE_RETRY_AFTER_SECONDS} s; send the same Idempotency-Key so a retried POST is not applied twice.`);
+    if (shaped.kind === 'store_unavailable') {
+      req.log.warn({ reason: shaped.reason }, 'database unavailable');
+      const p = problem('store_unavailable', req.id, `The database is not reachable (${shaped.reason}). Retry in ${STORE_RETRY_AFTER_SECONDS} s; send the same Idempotency-Key so a retried POST is not applied twice.`);
       return sendProblem(reply, p, { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) });
     }
+    // Not ours: Fastify's own errors (validation, parsing, limits) or a fault.
     const p = fromFastifyError(err, req);
     if (p.status >= 500) req.log.error({ err }, 'request failed');
     return sendProblem(reply, p);

@@ -334,7 +334,7 @@ export class InviteService {
       return false;
     });
     if (!held) {
-      throw new DomainError('invalid_state', 'This link was already opened on another page: go back to that page, or ask the person you are speaking with for a new link.', { visitorError: 'link_used_elsewhere' });
+      throw new DomainError('invalid_state', 'This link was already opened on another page: go back to that page, or ask the person you are speaking with for a new link.', {}, 'link_held_by_another_page');
     }
     return this.offer(visitor, inv, 'link');
   }
@@ -366,7 +366,7 @@ export class InviteService {
     if (inv.orgId !== visitor.orgId) throw new DomainError('invite_not_found');
     // An identified page belongs to one customer; it may not answer another customer's invite.
     if (visitor.customerId && inv.customerId && visitor.customerId !== inv.customerId) {
-      throw new DomainError('invalid_state', 'This invite was made for another customer.', { visitorError: 'invite_not_for_you' });
+      throw new DomainError('invalid_state', 'This invite was made for another customer.', {}, 'invite_for_another_customer');
     }
   }
 

@@ -1,4 +1,3 @@
-import { CLOSE_CODES } from '@tandem/protocol';
 import type { Bus } from '../bus/bus.ts';
 import { sessionControlTopic, sessionEndedTopic } from '../domain/session-service.ts';
 import { DEFAULT_RELAY_LIMITS, SessionRelay, type RelayLimits } from './session-relay.ts';
@@ -63,7 +62,7 @@ export class RelayRegistry {
   end(sessionId: string, reason: string) {
     const r = this.relays.get(sessionId);
     if (!r) return;
-    r.end(reason, CLOSE_CODES.SESSION_ENDED);
+    r.end(reason, 'SESSION_ENDED');
     this.release(r);
   }
 

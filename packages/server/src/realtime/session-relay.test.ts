@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CLOSE_CODES, FRAME_KIND, decodeFrameHeader, encodeFrame, encodePointer } from '@tandem/protocol';
+import { CLOSE_CODES, FRAME_KIND, type CloseCodeName, decodeFrameHeader, encodeFrame, encodePointer } from '@tandem/protocol';
 import { CAPTURE_BACKLOG_BYTES, DEFAULT_RELAY_LIMITS, agentQueueBound, POINTER_BACKLOG_BYTES, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
 
 class FakePeer implements RelayPeer {
@@ -17,8 +17,8 @@ class FakePeer implements RelayPeer {
   bufferedAmount() {
     return this.backlog;
   }
-  close(code: number, reason: string) {
-    this.closed = { code, reason };
+  close(name: CloseCodeName) {
+    this.closed = CLOSE_CODES[name];
   }
   seqs() {
     return this.frames.map((f) => `${decodeFrameHeader(f)!.kind === FRAME_KIND.SNAPSHOT ? 'S' : decodeFrameHeader(f)!.kind === FRAME_KIND.POINTER ? 'P' : 'D'}${decodeFrameHeader(f)!.seq}`);
@@ -133,7 +133,7 @@ test('ending tells the page, closes it, and tells agents the customer is gone', 
   const { relay, capture } = relayWithCapture();
   const agent = new FakePeer();
   relay.addAgent(agent);
-  relay.end('call_ended', { code: 4007, reason: 'session ended' });
+  relay.end('call_ended', 'SESSION_ENDED');
   assert.deepEqual(capture.json.at(-1), { type: 'session.ended', reason: 'call_ended' });
   assert.deepEqual(capture.closed, { code: 4007, reason: 'session ended' });
   assert.deepEqual(agent.json.at(-1), { type: 'customer.link', state: 'gone' });

@@ -1,5 +1,5 @@
-import type { AgentServerMessage, CaptureServerMessage, CustomerLink } from '@tandem/protocol';
-import { CLOSE_CODES, FRAME_KIND, POINTER_BODY_BYTES, FRAME_HEADER_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader } from '@tandem/protocol';
+import type { AgentServerMessage, CaptureServerMessage, CloseCodeName, CustomerLink } from '@tandem/protocol';
+import { FRAME_KIND, POINTER_BODY_BYTES, FRAME_HEADER_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader } from '@tandem/protocol';
 import { ByteBudget } from './byte-budget.ts';
 
 /** One end of the relay as the relay sees it: something to send to, and its backlog. */
@@ -8,7 +8,8 @@ export interface RelayPeer {
   sendJson(message: object): void;
   /** Bytes queued in the socket and not yet sent. */
   bufferedAmount(): number;
-  close(code: number, reason: string): void;
+  /** Closes with a named close code. */
+  close(name: CloseCodeName): void;
 }
 
 export interface RelayLimits {
@@ -285,7 +286,7 @@ export class SessionRelay {
     if (!this.capture) return;
     if (this.capture.bufferedAmount() > CAPTURE_BACKLOG_BYTES) {
       const page = this.capture;
-      page.close(CLOSE_CODES.TOO_FAR_BEHIND.code, CLOSE_CODES.TOO_FAR_BEHIND.reason);
+      page.close('TOO_FAR_BEHIND');
       this.detachCapture(page);
       return;
     }
@@ -296,15 +297,15 @@ export class SessionRelay {
   toAgents(message: AgentServerMessage) {
     const most = agentQueueBound(this.limits) - AGENT_MESSAGE_ALLOWANCE_BYTES / 2;
     for (const a of this.agents) {
-      if (a.peer.bufferedAmount() > most) a.peer.close(CLOSE_CODES.TOO_FAR_BEHIND.code, CLOSE_CODES.TOO_FAR_BEHIND.reason);
+      if (a.peer.bufferedAmount() > most) a.peer.close('TOO_FAR_BEHIND');
       else a.peer.sendJson(message);
     }
   }
 
   /** The session ended: both sides are told and closed. */
-  end(reason: string, close: { code: number; reason: string }) {
+  end(reason: string, close: CloseCodeName) {
     this.toCapture({ type: 'session.ended', reason });
-    this.capture?.close(close.code, close.reason);
+    this.capture?.close(close);
     this.capture = null;
     this.snapshot = null;
     this.deltas = [];

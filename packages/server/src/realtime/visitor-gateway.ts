@@ -2,11 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  CLOSE_CODES, VISITOR_MAX_MESSAGE_BYTES, VisitorClientMessage, type CloseCodeName, type VisitorErrorCode, type VisitorServerMessage,
-} from '@tandem/protocol';
+import { VISITOR_MAX_MESSAGE_BYTES, VisitorClientMessage, type CloseCodeName, type VisitorServerMessage } from '@tandem/protocol';
 import type { Services } from '../api/services.ts';
 import type { Metrics } from '../api/metrics.ts';
+import { visitorErrorCode, wireError } from '../api/wire-error.ts';
 import { verifyIdentityToken } from '../auth/identity-token.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { attemptSource } from '../domain/attempt-source.ts';
@@ -14,14 +13,19 @@ import { newId } from '../domain/ids.ts';
 import type { VisitorRef } from '../domain/visitor-ref.ts';
 import type { DeploymentRecord } from '../domain/deployment-service.ts';
 import type { VisitorConn, VisitorRegistry } from './visitor-registry.ts';
-import { asBuffer, readJsonMessage } from './json-message.ts';
+import { SocketConnection, type SocketHandler, type SocketRules } from './socket-connection.ts';
 import { sourceAddress, type ProxyTrust } from './source-address.ts';
 
-const checkMessage = TypeCompiler.Compile(VisitorClientMessage);
+/** A page authenticates by its deployment key and origin, checked before the socket opens. */
+const RULES: SocketRules<typeof VisitorClientMessage> = {
+  kind: 'visitor',
+  check: TypeCompiler.Compile(VisitorClientMessage),
+  maxBytes: VISITOR_MAX_MESSAGE_BYTES,
+  // Messages a page may send in a burst window before it is cut off.
+  rate: { windowMs: 10_000, max: 60 },
+};
 
-/** Messages a page may send in a burst window before it is cut off. */
-const RATE_WINDOW_MS = 10_000;
-const RATE_MAX_MESSAGES = 60;
+type VisitorConnection = SocketConnection<typeof VisitorClientMessage, VisitorRef>;
 
 export const VISITOR_PATH = '/v1/visitor';
 
@@ -30,22 +34,6 @@ export const VISITOR_PATH = '/v1/visitor';
 // its headers and the read buffer under `head`: ~2 KiB per idle visitor, measured by the
 // idle-visitors bench).
 const ignoreError = () => undefined;
-
-function visitorErrorCode(err: DomainError): VisitorErrorCode {
-  if (typeof err.extra.visitorError === 'string') return err.extra.visitorError as VisitorErrorCode;
-  switch (err.code) {
-    case 'invite_not_found':
-      return 'invite_not_found';
-    case 'invalid_code':
-      return 'invalid_code';
-    case 'rate_limited':
-      return 'rate_limited';
-    case 'session_not_found':
-      return 'session_not_found';
-    default:
-      return 'invite_not_available';
-  }
-}
 
 /**
  * The customer's page talks to Tandem here. The socket belongs to one deployment and its origin
@@ -56,6 +44,7 @@ export class VisitorGateway {
   // Messages are at most 16 KiB (closed with MESSAGE_TOO_LARGE above that); ws buffers a message
   // whole before it is checked, so its limit bounds what each socket can make the server hold.
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly connections = new Set<VisitorConnection>();
 
   constructor(private readonly s: Services, private readonly registry: VisitorRegistry, private readonly metrics: Metrics, private readonly trust: ProxyTrust) {}
 
@@ -74,17 +63,14 @@ export class VisitorGateway {
     );
   }
 
-  private close(ws: WebSocket, name: CloseCodeName) {
-    const { code, reason } = CLOSE_CODES[name];
-    this.metrics.visitorCloses.inc({ reason: name });
-    ws.close(code, reason);
+  /** A socket that never authenticated: it is only counted and closed. */
+  private refuse(ws: WebSocket, reason: CloseCodeName) {
+    new SocketConnection(ws, RULES, () => ({ handle: () => undefined }), this.metrics, this.s.log).close(reason);
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, deployment: DeploymentRecord | null) {
-    if (!deployment) return this.close(ws, 'UNKNOWN_DEPLOYMENT');
-    const origin = req.headers.origin ?? '';
-    if (!deployment.allowedOrigins.includes(origin)) return this.close(ws, 'ORIGIN_NOT_ALLOWED');
-
+    if (!deployment) return this.refuse(ws, 'UNKNOWN_DEPLOYMENT');
+    if (!deployment.allowedOrigins.includes(req.headers.origin ?? '')) return this.refuse(ws, 'ORIGIN_NOT_ALLOWED');
     const ref: VisitorRef = {
       visitorId: newId('vis'),
       orgId: deployment.orgId,
@@ -96,57 +82,38 @@ export class VisitorGateway {
       offered: new Set(),
       sessions: new Set(),
     };
-    const conn: VisitorConn = {
-      ref,
-      sessionIds: new Set(),
-      send: (m: VisitorServerMessage) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
-      },
-    };
+    const conn: VisitorConnection = new SocketConnection(ws, RULES, (c) => this.page(c, ref), this.metrics, this.s.log, ref);
+    this.connections.add(conn);
+  }
+
+  /** One page's messages: a hello first, sequence numbers rising, handled in arrival order. */
+  private page(socket: VisitorConnection, ref: VisitorRef): SocketHandler<typeof VisitorClientMessage, VisitorRef> {
+    const conn: VisitorConn = { ref, sessionIds: new Set(), send: (m: VisitorServerMessage) => socket.sendJson(m) };
     let lastSeq = 0;
     let helloed = false;
-    let windowStart = Date.now();
-    let windowCount = 0;
     let queue: Promise<void> = Promise.resolve();
-
     this.registry.add(conn);
-    this.metrics.visitorSockets.inc();
-    // ws reports protocol faults (e.g. a frame over maxPayload, closed with 1009) as errors on the
-    // socket; unhandled, one bad client would crash the server.
-    ws.on('error', (err) => this.s.log.debug({ err }, 'socket error'));
-    ws.on('close', () => {
-      this.registry.remove(conn);
-      this.s.supportCodes.forget(ref.visitorId);
-      this.metrics.visitorSockets.dec();
-    });
-
-    ws.on('message', (data, isBinary) => {
-      const buf = asBuffer(data);
-      if (buf.byteLength > VISITOR_MAX_MESSAGE_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
-      const now = Date.now();
-      if (now - windowStart > RATE_WINDOW_MS) {
-        windowStart = now;
-        windowCount = 0;
-      }
-      if (++windowCount > RATE_MAX_MESSAGES) return this.close(ws, 'RATE_LIMITED');
-      if (isBinary) return this.close(ws, 'MALFORMED_MESSAGE');
-      const msg = readJsonMessage(buf, checkMessage);
-      if (!msg) return this.close(ws, 'MALFORMED_MESSAGE');
-      if (msg.seq <= lastSeq) return this.close(ws, 'PROTOCOL_VIOLATION');
-      if (!helloed && msg.type !== 'hello') return this.close(ws, 'PROTOCOL_VIOLATION');
-      if (helloed && msg.type === 'hello') return this.close(ws, 'PROTOCOL_VIOLATION');
-      lastSeq = msg.seq;
-      helloed = true;
-      // Handle in arrival order: an accept must not overtake the open before it.
-      queue = queue.then(() => this.handle(conn, msg)).catch((err) => {
-        if (err instanceof DomainError) {
-          conn.send({ type: 'error', re: msg.seq, code: visitorErrorCode(err), message: err.detail });
-        } else {
+    return {
+      handle: (_ref, msg) => {
+        if (msg.seq <= lastSeq) return 'PROTOCOL_VIOLATION';
+        if (!helloed && msg.type !== 'hello') return 'PROTOCOL_VIOLATION';
+        if (helloed && msg.type === 'hello') return 'PROTOCOL_VIOLATION';
+        lastSeq = msg.seq;
+        helloed = true;
+        // Handle in arrival order: an accept must not overtake the open before it.
+        queue = queue.then(() => this.handle(conn, msg)).catch((err: unknown) => {
+          const shaped = wireError(err);
+          if (shaped.kind === 'domain') return conn.send({ type: 'error', re: msg.seq, code: visitorErrorCode(shaped), message: shaped.detail });
           this.s.log.error({ err }, 'visitor message failed');
-          conn.send({ type: 'error', re: msg.seq, code: 'invite_not_available', message: 'Something went wrong; please try again.' });
-        }
-      });
-    });
+          conn.send({ type: 'error', re: msg.seq, code: visitorErrorCode(shaped), message: 'Something went wrong; please try again.' });
+        });
+      },
+      closed: () => {
+        this.connections.delete(socket);
+        this.registry.remove(conn);
+        this.s.supportCodes.forget(ref.visitorId);
+      },
+    };
   }
 
   private async handle(conn: VisitorConn, msg: VisitorClientMessage): Promise<void> {
@@ -217,6 +184,6 @@ export class VisitorGateway {
   }
 
   closeAll() {
-    for (const ws of this.wss.clients) this.close(ws, 'SERVER_SHUTDOWN');
+    for (const conn of this.connections) conn.close('SERVER_SHUTDOWN');
   }
 }

@@ -54,6 +54,7 @@ import { AgentGateway, AGENT_PATH } from './realtime/agent-gateway.ts';
 import { RelayRegistry } from './realtime/relay-registry.ts';
 import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
+import { eventWebhooks } from './api/event-docs.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -135,6 +136,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
         },
         schemas: { Problem: ProblemSchema as never },
       },
+      webhooks: eventWebhooks(),
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

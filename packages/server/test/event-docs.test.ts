@@ -23,7 +23,8 @@ function readmeEventTable(): Map<string, string[]> {
   assert.ok(section, 'the README has an "Events" section');
   const rows = new Map<string, string[]>();
   for (const m of section.matchAll(/^\| `([a-z]+\.[a-z_]+)` \| ([^|]*) \|/gm)) {
-    rows.set(m[1]!, [...m[2]!.matchAll(/`([A-Za-z]+)`/g)].map((f) => f[1]!));
+    // Field names are the backticked words outside parentheses (inside: their values).
+    rows.set(m[1]!, [...m[2]!.replace(/\([^)]*\)/g, '').matchAll(/`([A-Za-z]+)`/g)].map((f) => f[1]!));
   }
   return rows;
 }

@@ -16,7 +16,7 @@ const { values } = parseArgs({
     code: { type: 'string' },
     deployment: { type: 'string' },
     origin: { type: 'string' },
-    server: { type: 'string', default: process.env.TANDEM ?? 'http://127.0.0.1:8080' },
+    server: { type: 'string', default: process.env.TANDEM_URL ?? 'http://127.0.0.1:8080' },
     decline: { type: 'boolean', default: false },
   },
 });

@@ -41,7 +41,7 @@ test('the README curl walkthrough runs twice in a row as written: each run reach
       cwd: ROOT,
       env: { TANDEM_URL: s.url, TANDEM_CLIENT_ID: s.clientId, TANDEM_CLIENT_SECRET: s.clientSecret },
     });
-    const code = await bash.exitCode(RUN_MS);
+    const code = await bash.exitCode(RUN_MS).finally(() => bash.kill());
     assert.equal(code, 0, `run ${run} exited ${code}\n${bash.output()}`);
     assert.match(bash.stdout, /^data: \{.*"type":"session\.started"/m, `run ${run} printed session.started from the stream\n${bash.output()}`);
     assert.match(bash.stdout, /Shared\. Session ses_/, `run ${run}: the simulated customer shared`);

@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { EVENT_PAYLOAD_SCHEMAS, EVENT_TYPES, type EventType } from '@tandem/protocol';
 import { startTestServer, type TestServer } from './test-server.ts';
+import { closeAllReceivers, startReceiver } from './webhook-receiver.ts';
 import { VisitorClient } from './visitor-client.ts';
 import { customerOpensLink } from './link-customer.ts';
 import { SHOP_ORIGIN, connectedCall, createDeployment, eventsOf, waitUntil } from './fixtures.ts';
@@ -33,12 +34,16 @@ interface JsonObjectSchema {
   properties: Record<string, JsonObjectSchema>;
 }
 
+function webhookBodySchema(doc: any, type: EventType): JsonObjectSchema {
+  return doc.webhooks[type].post.requestBody.content['application/json'].schema;
+}
+
 /**
  * The event checked against its schema in the OpenAPI document (the `data` of its webhook body),
  * plus no field the schema does not name (the published schemas let receivers tolerate new fields).
  */
 function problemsWith(doc: any, event: { type: EventType; data: Record<string, unknown> }): string[] {
-  const schema = doc.webhooks[event.type].post.requestBody.content['application/json'].schema.properties.data as JsonObjectSchema;
+  const schema = webhookBodySchema(doc, event.type).properties['data']!;
   const validate = ajv.compile(schema);
   const problems = validate(event) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath}: ${e.message}`);
   const undocumented = (keys: string[], s: JsonObjectSchema) => keys.filter((k) => !(k in s.properties));
@@ -51,10 +56,14 @@ describe('event documentation', () => {
   let s: TestServer;
   let doc: any;
   before(async () => {
-    s = await startTestServer('pglite');
+    // The webhook receiver is on loopback.
+    s = await startTestServer('pglite', { WEBHOOK_ALLOW_PRIVATE: 'true' });
     doc = (await s.api('GET', '/openapi.json', undefined, { token: null })).body;
   });
-  after(async () => s?.close());
+  after(async () => {
+    await closeAllReceivers();
+    await s?.close();
+  });
 
   test('every event type has a payload schema, an OpenAPI webhook and a README row naming its fields, and nothing else does', () => {
     assert.deepEqual(Object.keys(EVENT_PAYLOAD_SCHEMAS).sort(), [...EVENT_TYPES].sort(), 'payload schemas');
@@ -90,6 +99,8 @@ describe('event documentation', () => {
 
   test('the events a real flow emits validate against their schemas, and no field is undocumented', async () => {
     const dep = await createDeployment(s);
+    const receiver = await startReceiver();
+    assert.equal((await s.api('POST', '/v1/webhooks', { url: receiver.url })).status, 201);
     // Call 1: invite by SMS, opened, a second page refused, accepted, then the call ends.
     const call = await connectedCall(s, { phone: '+14155550188' });
     const inv = await s.api('POST', '/v1/invites', { conversationId: call.id, returnUrl: `${SHOP_ORIGIN}/account` });
@@ -123,6 +134,19 @@ describe('event documentation', () => {
     }
     for (const event of events) {
       assert.deepEqual(problemsWith(doc, event as never), [], `${event.type} #${event.seq}: ${JSON.stringify(event)}`);
+    }
+
+    // Each webhook body is the documented one: {type, timestamp, data: the event}.
+    const seqs = new Set(events.map((e) => e.seq));
+    const bodies = await waitUntil(async () => {
+      const got = receiver.received.map((r) => JSON.parse(r.body) as { type: EventType; timestamp: string; data: { seq: number; type: EventType; data: Record<string, unknown> } });
+      return [...seqs].every((seq) => got.some((b) => b.data.seq === seq)) ? got : null;
+    }, 15_000, 'a webhook delivery of every event');
+    for (const body of bodies) {
+      const validate = ajv.compile(webhookBodySchema(doc, body.type));
+      assert.ok(validate(body), `webhook body of ${body.type}: ${JSON.stringify(validate.errors)} ${JSON.stringify(body)}`);
+      assert.deepEqual(Object.keys(body).sort(), ['data', 'timestamp', 'type']);
+      assert.deepEqual(problemsWith(doc, body.data), [], `webhook body of ${body.type}`);
     }
   });
 });

@@ -52,7 +52,7 @@ async function main() {
     const started = await page.request({
       type: 'invite.accept',
       inviteId: inv.inviteId,
-      shown: { companyName: inv.companyName, agentName: inv.agentName, phrase: inv.phrase, text: `${inv.agentName} from ${inv.companyName} will see this tab. Passwords and card numbers stay hidden.` },
+      shown: { companyName: inv.companyName, agentName: inv.agentName, phrase: inv.phrase, text: `${inv.agentName} from ${inv.companyName} will see this tab. Passwords and card numbers stay hidden. Check that your agent sees the same words: ${inv.phrase}` },
     });
     if (started.type !== 'session.started') throw new Error(`not started: ${JSON.stringify(started)}`);
     console.log(`Shared. Session ${started.sessionId} started.`);

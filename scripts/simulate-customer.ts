@@ -16,7 +16,7 @@ const { values } = parseArgs({
     code: { type: 'string' },
     deployment: { type: 'string' },
     origin: { type: 'string' },
-    server: { type: 'string', default: process.env.TANDEM ?? 'http://127.0.0.1:8080' },
+    server: { type: 'string', default: process.env.TANDEM_URL ?? 'http://127.0.0.1:8080' },
     decline: { type: 'boolean', default: false },
   },
 });
@@ -52,7 +52,7 @@ async function main() {
     const started = await page.request({
       type: 'invite.accept',
       inviteId: inv.inviteId,
-      shown: { companyName: inv.companyName, agentName: inv.agentName, phrase: inv.phrase, text: `${inv.agentName} from ${inv.companyName} will see this tab. Passwords and card numbers stay hidden.` },
+      shown: { companyName: inv.companyName, agentName: inv.agentName, phrase: inv.phrase, text: `${inv.agentName} from ${inv.companyName} will see this tab. Passwords and card numbers stay hidden. Check that your agent sees the same words: ${inv.phrase}` },
     });
     if (started.type !== 'session.started') throw new Error(`not started: ${JSON.stringify(started)}`);
     console.log(`Shared. Session ${started.sessionId} started.`);

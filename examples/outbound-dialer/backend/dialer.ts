@@ -64,15 +64,14 @@ const FEED_LINGER_MS = 15_000;
 const now = () => new Date().toISOString();
 
 function describe(event: TandemEvent): { text: string; detail?: string } {
-  const d = event.data;
   switch (event.type) {
     case 'conversation.updated':
-      return { text: `conversation.updated → ${String(d['state'] ?? '')}` };
+      return { text: `conversation.updated → ${event.data.state}` };
     case 'invite.delivered':
     case 'invite.delivery_failed':
-      return { text: `${event.type} (${String(d['channel'] ?? '')})`, detail: typeof d['detail'] === 'string' ? d['detail'] : undefined };
+      return { text: `${event.type} (${event.data.channel})`, detail: event.data.detail ?? undefined };
     case 'session.ended':
-      return { text: `session.ended (reason: ${String(d['reason'] ?? '')})` };
+      return { text: `session.ended (reason: ${event.data.reason})` };
     default:
       return { text: event.type };
   }

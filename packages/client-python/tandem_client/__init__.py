@@ -11,6 +11,11 @@ from .client import TandemClient
 from .errors import TandemApiError, TandemConnectionError, TandemError, TandemTimeoutError, WebhookVerificationError
 from .models import (Agent, Channel, Conversation, ConversationState, Customer, Delivery, Event, EventPage, EventType, Invite,
                      Session, Webhook)
+from .event_payloads import (EVENT_PAYLOAD_TYPES, ConversationUpdatedData, InviteAcceptedData, InviteCreatedData,
+                             InviteDeclinedData, InviteDeliveredData, InviteDeliveryFailedData, InviteExpiredData,
+                             InviteLinkRefusedData, InviteOpenedData, InviteRevokedData, SessionControlDeclinedData,
+                             SessionControlGrantedData, SessionControlRevokedData, SessionEndedData, SessionEndReason,
+                             SessionStartedData)
 from .token_cache import AccessTokenCache
 from .webhooks import WebhookVerifier
 
@@ -18,5 +23,9 @@ __all__ = [
     "TandemClient", "TandemError", "TandemApiError", "TandemConnectionError", "TandemTimeoutError",
     "WebhookVerificationError", "WebhookVerifier", "AccessTokenCache",
     "Agent", "Channel", "Conversation", "ConversationState", "EventType", "Customer", "Delivery", "Event", "EventPage", "Invite", "Session", "Webhook",
+    "EVENT_PAYLOAD_TYPES", "ConversationUpdatedData", "InviteAcceptedData", "InviteCreatedData", "InviteDeclinedData",
+    "InviteDeliveredData", "InviteDeliveryFailedData", "InviteExpiredData", "InviteLinkRefusedData", "InviteOpenedData",
+    "InviteRevokedData", "SessionControlDeclinedData", "SessionControlGrantedData", "SessionControlRevokedData",
+    "SessionEndedData", "SessionEndReason", "SessionStartedData",
 ]
 __version__ = "0.1.0"

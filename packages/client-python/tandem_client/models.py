@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Literal, Mapping, Optional
 
 EventType = Literal[
     "conversation.updated",
-    "invite.created", "invite.delivered", "invite.opened", "invite.accepted", "invite.declined",
+    "invite.created", "invite.delivered", "invite.opened", "invite.link_refused", "invite.accepted", "invite.declined",
     "invite.expired", "invite.revoked", "invite.delivery_failed",
     "session.started", "session.control_granted", "session.control_revoked", "session.control_declined",
     "session.ended",
@@ -132,6 +132,7 @@ class Event:
     invite_id: Optional[str]
     session_id: Optional[str]
     data: Dict[str, Any]
+    """The payload of its type: see event_payloads (EVENT_PAYLOAD_TYPES[event.type])."""
 
     @classmethod
     def from_json(cls, j: Mapping[str, Any]) -> "Event":

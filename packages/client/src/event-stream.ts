@@ -4,11 +4,12 @@ import type { ApiRequester } from './api-requester.ts';
 import { SseParser } from './sse-parser.ts';
 import { TandemApiError, TandemConnectionError } from './tandem-error.ts';
 
-export interface EventStreamOptions {
+export interface EventStreamOptions<T extends EventType = EventType> {
   /** Start after this seq (a `nextCursor` or an event's `seq`); without it, from the start of the log. */
   after?: number | string;
   conversationId?: string;
-  types?: readonly EventType[];
+  /** Only these types (the server filters); the yielded events are typed accordingly. */
+  types?: readonly T[];
   /** Ends the iteration: the pending `next()` rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -30,11 +31,11 @@ export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = { initialDelayMs: 500, 
  * them, so each event is yielded once, in order. Errors the server will repeat (4xx other than
  * 408 and 429, such as insufficient_scope) end the iteration instead.
  */
-export async function* streamEvents(
+export async function* streamEvents<T extends EventType = EventType>(
   api: ApiRequester,
-  options: EventStreamOptions,
+  options: EventStreamOptions<T>,
   policy: ReconnectPolicy = DEFAULT_RECONNECT_POLICY,
-): AsyncGenerator<TandemEvent, never, undefined> {
+): AsyncGenerator<TandemEvent<T>, never, undefined> {
   let lastSeq = options.after === undefined ? undefined : Number(options.after);
   let resuming = false;
   let failures = 0;
@@ -75,7 +76,8 @@ export async function* streamEvents(
         // A slow consumer must not look like a silent server.
         clearTimeout(idleTimer);
         for (const message of messages) {
-          const event = JSON.parse(message.data) as TandemEvent;
+          // The server sends only the asked-for types (T is every type when none were asked for).
+          const event = JSON.parse(message.data) as TandemEvent<T>;
           if (lastSeq !== undefined && event.seq <= lastSeq) continue;
           lastSeq = event.seq;
           yield event;

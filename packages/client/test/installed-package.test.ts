@@ -60,7 +60,12 @@ export async function flow(): Promise<string | null> {
   const started: TandemEvent<'session.started'> = await tandem.waitFor('session.started', { conversationId: 'c', timeoutMs: 1 });
   const session: Session = await tandem.sessions.get(started.sessionId ?? '');
   const state: 'active' | 'ended' = session.state;
-  return code + state;
+  // Payloads are typed by event type in the published declarations too.
+  const ended = await tandem.waitFor('session.ended', { conversationId: 'c', timeoutMs: 1 });
+  const reason: 'call_ended' | 'customer_stopped' | 'agent_ended' | 'api_ended' | 'customer_left' = ended.data.reason;
+  // @ts-expect-error: session.started carries no reason
+  void started.data.reason;
+  return code + state + reason;
 }
 export function codeOf(err: unknown): string | undefined {
   return err instanceof TandemApiError ? err.code : undefined;

@@ -165,7 +165,7 @@ export const EventSchema = Type.Object({
   conversationId: Nullable(Type.String()),
   inviteId: Nullable(Type.String()),
   sessionId: Nullable(Type.String()),
-  data: Type.Record(Type.String(), Type.Unknown()),
+  data: Type.Record(Type.String(), Type.Unknown(), { description: 'The payload of its type: every type\'s fields are in the webhooks section (the same event under `data`).' }),
 });
 
 export const Page = <T extends TSchema>(item: T) =>

@@ -1,3 +1,5 @@
+import type { EventPayloadByType } from './event-payloads.ts';
+
 /** Event types a company backend receives by webhook and on the event stream. */
 export const EVENT_TYPES = [
   'conversation.updated',
@@ -29,7 +31,17 @@ export const SESSION_END_REASONS = [
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
-export interface TandemEvent<T extends EventType = EventType> {
+export type { EventPayloadByType };
+
+/**
+ * An event as GET /v1/events returns it and the SSE `data:` line carries it. `TandemEvent` alone is
+ * the union over every type, so checking `event.type` narrows `event.data` to that type's payload.
+ */
+export type TandemEvent<T extends EventType = EventType> = Extract<AnyTandemEvent, { type: T }>;
+
+type AnyTandemEvent = { [K in EventType]: TandemEventOf<K> }[EventType];
+
+interface TandemEventOf<T extends EventType> {
   /** Globally unique id, stable across webhook retries (the `webhook-id` header). */
   id: string;
   /** Per-organisation sequence number: gap-free and strictly increasing for a reader. */
@@ -39,5 +51,5 @@ export interface TandemEvent<T extends EventType = EventType> {
   conversationId: string | null;
   inviteId: string | null;
   sessionId: string | null;
-  data: Record<string, unknown>;
+  data: EventPayloadByType[T];
 }

@@ -58,6 +58,7 @@ import { AgentGateway, AGENT_PATH } from './realtime/agent-gateway.ts';
 import { RelayRegistry } from './realtime/relay-registry.ts';
 import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
+import { eventWebhooks } from './api/event-docs.ts';
 import { SocketAdmission, type SocketKind } from './realtime/socket-admission.ts';
 import { proxyTrust } from './realtime/source-address.ts';
 import { genesysRoutes } from './api/genesys-routes.ts';
@@ -160,6 +161,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
         },
         schemas: { Problem: ProblemSchema as never },
       },
+      webhooks: eventWebhooks(),
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -22,8 +22,11 @@ export class Events {
     return this.api.json({ method: 'GET', path: '/v1/events', query: { ...params }, signal: options?.signal });
   }
 
-  /** Live events, resumed across dropped connections: `for await (const e of tandem.events.stream())`. */
-  stream(options: EventStreamOptions = {}): AsyncGenerator<TandemEvent, never, undefined> {
+  /**
+   * Live events, resumed across dropped connections: `for await (const e of tandem.events.stream())`.
+   * With `types`, the events are typed as those types; `e.type` narrows `e.data` either way.
+   */
+  stream<T extends EventType = EventType>(options: EventStreamOptions<T> = {}): AsyncGenerator<TandemEvent<T>, never, undefined> {
     return streamEvents(this.api, options, this.reconnect);
   }
 }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { EVENT_TYPES, EventSchema } from '@tandem/protocol';
 import { listEvents } from '../events/event-log.ts';
 import { streamEvents } from '../events/event-stream.ts';
+import { SSE_MESSAGE_EXAMPLE } from './event-docs.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { orgOf } from './auth-hook.ts';
 import { responses, security } from './route-schema.ts';
@@ -52,7 +53,12 @@ export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeat
       security: security('events:read'),
       querystring: Type.Object({ after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })), ...Filters }, { additionalProperties: false }),
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) }),
-      response: { 200: { description: 'text/event-stream', type: 'string' } },
+      response: {
+        200: {
+          description: 'A Server-Sent Events stream. Each message: `id:` the event\'s seq, `event:` its type, `data:` the event as one line of JSON, the same object GET /v1/events lists and a webhook body carries under `data`. Its `data` field is the payload of that type (see the webhooks section for every type).',
+          content: { 'text/event-stream': { schema: { type: 'string' }, example: SSE_MESSAGE_EXAMPLE } },
+        },
+      },
     },
   }, async (req, reply) => {
     const q = req.query as { after?: string; conversationId?: string; types?: string };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SHORT_CODE_DIGITS, shortCodeDigits, type Channel, type ConsentShown, type Invite, type InviteCreate, type InviteState, type PromptInvite } from '@tandem/protocol';
+import { SHORT_CODE_DIGITS, shortCodeDigits, type Channel, type ConsentShown, type EventPayloadByType, type Invite, type InviteCreate, type InviteState, type PromptInvite } from '@tandem/protocol';
 import type { DeliveryChannel, DeliveryResult, RetryTicket } from '../channels/delivery-channel.ts';
 import type { Queryable } from '../store/db.ts';
 import { loadConversation } from './conversation-service.ts';
@@ -15,6 +15,8 @@ import { matchingPhrase } from './phrases.ts';
 import type { Presence } from './presence.ts';
 import type { SessionService } from './session-service.ts';
 import type { VisitorRef } from './visitor-ref.ts';
+
+type InviteRevokeReason = EventPayloadByType['invite.revoked']['reason'];
 
 export class InviteService {
   private readonly channels: Map<Channel, DeliveryChannel>;
@@ -253,7 +255,7 @@ export class InviteService {
     return true;
   }
 
-  async revoke(orgId: string, id: string, reason = 'api'): Promise<Invite> {
+  async revoke(orgId: string, id: string, reason: InviteRevokeReason = 'api'): Promise<Invite> {
     await transact(this.deps, orgId, async (tx) => {
       const inv = await this.load(tx.q, orgId, id, true);
       if (!inv) throw new DomainError('invite_not_found');
@@ -263,7 +265,7 @@ export class InviteService {
     return this.get(orgId, id);
   }
 
-  private async revokeInTx(tx: Tx, inv: InviteRecord, reason: string) {
+  private async revokeInTx(tx: Tx, inv: InviteRecord, reason: InviteRevokeReason) {
     await this.transition(tx, inv, 'revoked');
     await tx.emit({ type: 'invite.revoked', conversationId: inv.conversationId, inviteId: inv.id, data: { reason } });
     tx.afterCommit(() => this.presence.toInvitePages(inv.id, { type: 'invite.withdrawn', inviteId: inv.id, reason: 'revoked' }));

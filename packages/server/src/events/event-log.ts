@@ -1,13 +1,16 @@
-import type { EventType, TandemEvent } from '@tandem/protocol';
+import type { EventPayloadByType, EventType, TandemEvent } from '@tandem/protocol';
 import type { Queryable } from '../store/db.ts';
 import { newId } from '../domain/ids.ts';
 
-export interface NewEvent {
-  type: EventType;
+/** An event to append: its `data` must be its type's documented payload (EVENT_PAYLOAD_SCHEMAS). */
+export type NewEvent = { [T in EventType]: NewEventOf<T> }[EventType];
+
+interface NewEventOf<T extends EventType> {
+  type: T;
   conversationId?: string | null;
   inviteId?: string | null;
   sessionId?: string | null;
-  data?: Record<string, unknown>;
+  data: EventPayloadByType[T];
 }
 
 interface EventRow {
@@ -32,7 +35,8 @@ export function toEvent(r: EventRow): TandemEvent {
     inviteId: r.invite_id,
     sessionId: r.session_id,
     data: r.data,
-  };
+    // Rows are written by appendEvent only, whose NewEvent ties each type to its payload.
+  } as TandemEvent;
 }
 
 /**
@@ -50,7 +54,7 @@ export async function appendEvent(q: Queryable, orgId: string, e: NewEvent): Pro
   const [row] = await q.query<EventRow>(
     `INSERT INTO events (org_id, seq, id, type, conversation_id, invite_id, session_id, data, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-    [orgId, Number(counter.event_seq), newId('evt'), e.type, e.conversationId ?? null, e.inviteId ?? null, e.sessionId ?? null, JSON.stringify(e.data ?? {}), new Date()],
+    [orgId, Number(counter.event_seq), newId('evt'), e.type, e.conversationId ?? null, e.inviteId ?? null, e.sessionId ?? null, JSON.stringify(e.data), new Date()],
   );
   const event = toEvent(row!);
   const hooks = await q.query<{ id: string }>(

@@ -86,14 +86,16 @@ describe('replica layout', () => {
         const h1 = doc.getElementById('title');
         const input = doc.getElementById('order');
         if (!h1 || !input) return null;
-        return { mode: doc.compatMode, h1Top: h1.getBoundingClientRect().top, inputWidth: input.getBoundingClientRect().width };
+        const top = [...doc.childNodes].map((n) => n.nodeName).join(',');
+        return { mode: doc.compatMode, top, h1Top: h1.getBoundingClientRect().top, inputWidth: input.getBoundingClientRect().width };
       }`;
-      const customer = (await page.evaluate(`(${MEASURE})(document)`)) as { mode: string; h1Top: number; inputWidth: number };
+      const customer = (await page.evaluate(`(${MEASURE})(document)`)) as { mode: string; top: string; h1Top: number; inputWidth: number };
       assert.equal(customer.mode, 'CSS1Compat');
       const replica = await replicaUntil<typeof customer>(console, MEASURE, (v) => v !== null);
       assert.ok(replica, 'the replica shows the page');
       await console.screenshot({ path: join(screenshotsDir, 'replica-standards-layout-console.png') });
       assert.equal(replica.mode, customer.mode, 'the replica is laid out in the customer page\'s mode');
+      assert.equal(replica.top, customer.top, 'the replica\'s document holds one doctype and one root, as the page does');
       assert.ok(Math.abs(replica.h1Top - customer.h1Top) <= 1, `h1 at y=${replica.h1Top} in the replica, ${customer.h1Top} on the page`);
       assert.ok(Math.abs(replica.inputWidth - customer.inputWidth) <= 1, `field ${replica.inputWidth} px wide in the replica, ${customer.inputWidth} px on the page`);
     } finally {

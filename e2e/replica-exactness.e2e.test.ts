@@ -134,6 +134,30 @@ describe('form state written by a framework', () => {
       await close();
     }
   });
+  test('React: a search field and a checkbox the app clears from code are cleared in the replica', async () => {
+    const { page, console, close } = await share('/fixtures/apps/react-orders/index.html');
+    try {
+      await page.getByText('Walnut desk').first().waitFor();
+      await page.locator('#search').click();
+      await page.keyboard.type('desk');
+      await page.check('#open-only');
+      const READ = `(doc) => {
+        const search = doc.getElementById('search');
+        const openOnly = doc.getElementById('open-only');
+        return search && openOnly ? { search: search.value, openOnly: openOnly.checked } : null;
+      }`;
+      type Fields = { search: string; openOnly: boolean };
+      const typed = await replicaUntil<Fields>(console, READ, (v) => v?.search === 'desk' && v.openOnly);
+      assert.deepEqual(typed, { search: 'desk', openOnly: true }, 'the replica shows what the customer did');
+      await page.locator('#clear-filters').click();
+      assert.deepEqual(await page.evaluate(`(${READ})(document)`), { search: '', openOnly: false });
+      const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.search === '' && v.openOnly === false);
+      await console.screenshot({ path: join(screenshotsDir, 'replica-react-cleared-console.png') });
+      assert.deepEqual(cleared, { search: '', openOnly: false }, 'the replica shows the fields React cleared');
+    } finally {
+      await close();
+    }
+  });
 });
 
 describe('a page that replaced platform APIs', () => {

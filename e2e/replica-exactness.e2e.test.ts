@@ -38,9 +38,11 @@ async function share(path: string): Promise<Shared> {
     const page = await customerContext.newPage();
     const console = await agentContext.newPage();
     await page.goto(stack.shop.url(path));
-    // Polled on a timer: Playwright's default wait uses the page's MutationObserver, which one
-    // fixture replaces.
-    await page.waitForFunction(() => !Array.isArray((window as unknown as { Tandem: unknown }).Tandem), undefined, { polling: 100 });
+    // Polled with plain evaluations: Playwright's waitForFunction builds a MutationObserver in the
+    // page, which one fixture replaces.
+    for (let i = 0; i < 200 && (await page.evaluate(() => Array.isArray((window as unknown as { Tandem: unknown }).Tandem))); i++) {
+      await page.waitForTimeout(50);
+    }
     const ui = await tandemUi(page);
     const token = (await stack.server.api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: call.id })).body;
     await console.goto(token.consoleUrl);

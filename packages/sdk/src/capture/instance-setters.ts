@@ -46,8 +46,11 @@ function announce(el: Element, property: FieldProperty): void {
     if (field.multiple) return;
     property = 'selectedIndex';
   }
-  const setter = prototypeDescriptor(el, property)?.set;
-  setter?.call(el, field[property]);
+  try {
+    prototypeDescriptor(el, property)?.set?.call(el, field[property]);
+  } catch {
+    // A value the platform refuses back (a file input's chosen file): the app's write stands.
+  }
 }
 
 /** Every field in a document, in its open shadow roots and same-origin frames. */

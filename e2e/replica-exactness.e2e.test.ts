@@ -162,6 +162,18 @@ describe('form state written by a framework', () => {
       const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.search === '' && v.openOnly === false);
       await console.screenshot({ path: join(screenshotsDir, 'replica-react-cleared-console.png') });
       assert.deepEqual(cleared, { search: '', openOnly: false }, 'the replica shows the fields React cleared');
+
+      // After a reload, capture starts again as the page loads, racing React's mount.
+      await page.reload();
+      await page.getByText('Walnut desk').first().waitFor();
+      await page.locator('#search').click();
+      await page.keyboard.type('lamp');
+      await page.check('#open-only');
+      const retyped = await replicaUntil<Fields>(console, READ, (v) => v?.search === 'lamp' && v.openOnly);
+      assert.deepEqual(retyped, { search: 'lamp', openOnly: true }, 'the replica follows the reloaded page');
+      await page.locator('#clear-filters').click();
+      const clearedAgain = await replicaUntil<Fields>(console, READ, (v) => v?.search === '' && v.openOnly === false);
+      assert.deepEqual(clearedAgain, { search: '', openOnly: false }, 'and the fields React cleared after the reload');
     } finally {
       await close();
     }

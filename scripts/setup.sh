@@ -22,6 +22,10 @@ if [ "${1:-}" = "--test" ]; then
   if ! python3 -c "$build_tools" 2>/dev/null && ! /usr/bin/python3 -c "$build_tools" 2>/dev/null; then
     need+=(python3 python3-requests python3-setuptools python3-wheel python3-pip python3-venv)
   fi
+  # PyJWT with its crypto backend: the consent-receipt recipe (examples/python/verify_receipts.py).
+  if ! python3 -c 'import jwt, cryptography' 2>/dev/null && ! /usr/bin/python3 -c 'import jwt, cryptography' 2>/dev/null; then
+    need+=(python3-jwt python3-cryptography)
+  fi
   if [ ${#need[@]} -gt 0 ]; then
     echo "Installing Debian packages: ${need[*]}"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

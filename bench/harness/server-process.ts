@@ -36,7 +36,9 @@ export async function startServerProcess(env: Record<string, string> = {}, opts:
   const extra = (process.env['BENCH_SERVER_ARGS'] ?? '').split(' ').filter(Boolean);
   const inspect = opts.inspect ? ['--inspect=127.0.0.1:0'] : [];
   const child = spawn(process.execPath, [...extra, ...inspect, '--import', 'tsx', CLI, 'start'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: process.env['BENCH_SERVER_LOG_LEVEL'] ?? 'error', TOKEN_RATE_LIMIT: '100000', ...env },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: process.env['BENCH_SERVER_LOG_LEVEL'] ?? 'error', TOKEN_RATE_LIMIT: '100000',
+      // Every simulated customer and agent connects from 127.0.0.1: one source for the caps.
+      VISITOR_SOCKETS_PER_SOURCE: '1000000', CAPTURE_SOCKETS_PER_SOURCE: '1000000', AGENT_SOCKETS_PER_SOURCE: '1000000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // The server is not a detached process but does not die with the bench either: a bench that

@@ -68,6 +68,8 @@ class SimSession {
   private cursor = 0;
   private loopStart = 0;
   private readonly sent = new Map<number, number>();
+  private pointerSeq = 0;
+  private readonly pointerSent = new Map<number, number>();
   constructor(readonly live: SessionTokens, private readonly frames: ReturnType<typeof framesOf>, private readonly durationMs: number, private readonly sink: { latencies: number[] | null }) {}
 
   async start(url: string) {
@@ -87,8 +89,10 @@ class SimSession {
       const h = decodeFrameHeader(data);
       if (!h) return;
       let t: number | undefined;
-      if (h.kind === FRAME_KIND.POINTER) t = data.byteLength >= 21 ? data.readDoubleBE(13) : undefined;
-      else {
+      if (h.kind === FRAME_KIND.POINTER) {
+        t = this.pointerSent.get(h.seq);
+        this.pointerSent.delete(h.seq);
+      } else {
         t = this.sent.get(h.seq);
         this.sent.delete(h.seq);
       }
@@ -109,11 +113,12 @@ class SimSession {
   private send(kind: number, body: Buffer, compressed: boolean) {
     if (this.capture.readyState !== WebSocket.OPEN) return;
     if (kind === FRAME_KIND.POINTER) {
-      // The recorded 8-byte point, then the send time (8 more bytes, which the relay does not read).
-      const timed = Buffer.alloc(16);
-      body.copy(timed, 0, 0, 8);
-      timed.writeDoubleBE(now(), 8);
-      this.capture.send(encodeFrame(FRAME_KIND.POINTER, 0, timed));
+      // The recorded 8-byte point (the relay refuses any other size); the header's sequence
+      // number, which the relay passes on but never checks for pointers, finds its send time.
+      const id = ++this.pointerSeq;
+      this.pointerSent.set(id, now());
+      if (this.pointerSent.size > 1000) this.pointerSent.clear();
+      this.capture.send(encodeFrame(FRAME_KIND.POINTER, id, body.subarray(0, 8)));
       return;
     }
     const seq = ++this.seq;

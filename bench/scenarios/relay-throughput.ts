@@ -15,7 +15,7 @@ export async function relayThroughput(opts: { frames: number; frameBytes: number
   const frame = (i: number) => encodeFrame(i % 1000 === 0 ? FRAME_KIND.SNAPSHOT : FRAME_KIND.DELTA, i, body);
 
   // Tandem: capture socket -> relay -> agent socket.
-  const server = await startServerProcess({ CAPTURE_MAX_FRAMES_PER_SECOND: '1000000' });
+  const server = await startServerProcess({ CAPTURE_MAX_FRAMES_PER_SECOND: '1000000', CAPTURE_MAX_BYTES_PER_SECOND: '1073741824', CAPTURE_BURST_BYTES: '1073741824' });
   let tandem: { seconds: number; bytes: number };
   try {
     const api = await new BenchApi(server.url, server.clientId, server.clientSecret).login();

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { LOCALES } from './src/loader/locale-choice.ts';
 
 const packageDir = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(packageDir, 'dist');
@@ -24,6 +25,8 @@ const bundles: BundleSpec[] = [
   { entry: 'src/loader/index.ts', outfile: 'loader.js', format: 'iife', budgetGzipBytes: 8 * 1024 },
   // Fetched by the loader with import() only after the customer's Share.
   { entry: 'src/capture/index.ts', outfile: 'capture.js', format: 'esm' },
+  // The customer's language, fetched by the loader only when it is not English (inline).
+  ...LOCALES.filter((lang) => lang !== 'en').map((lang): BundleSpec => ({ entry: `src/loader/locales/${lang}.ts`, outfile: `locale-${lang}.js`, format: 'esm' })),
 ];
 
 const protocolSrc = join(packageDir, '..', 'protocol', 'src');

@@ -76,7 +76,7 @@ ${main}
     <div><h3>Company</h3><a href="/help">Our story</a><a href="/help">Repairs</a><a href="/help">Privacy</a></div>
   </div>
 </footer>
-<dialog class="code-dialog" id="code-dialog" aria-labelledby="code-dialog-title">
+<dialog class="code-dialog" id="code-dialog" aria-labelledby="code-dialog-title" aria-describedby="code-dialog-text code-dialog-code">
   <form method="dialog" class="code-card">
     <h2 id="code-dialog-title"></h2>
     <p class="code-text" id="code-dialog-text"></p>

@@ -119,6 +119,7 @@ select { flex: 1; }
 .replica-surface[data-tool="highlight"] { cursor: crosshair; }
 .replica-surface[data-tool="control"] { cursor: pointer; box-shadow: inset 0 0 0 3px var(--good); }
 .replica-cursor { position: absolute; left: 0; top: 0; pointer-events: none; transition: transform 60ms linear; }
+@media (prefers-reduced-motion: reduce) { .replica-cursor { transition: none; } }
 .replica-cursor svg path { fill: #e8590c; stroke: #fff; stroke-width: 1.4; }
 .replica-cursor-label { position: absolute; left: 14px; top: 18px; background: #e8590c; color: #fff; font-size: 11px; font-weight: 700; padding: 1px 6px; border-radius: 4px; white-space: nowrap; }
 .replica-hover, .replica-highlight { position: absolute; left: 0; top: 0; pointer-events: none; border-radius: 4px; }

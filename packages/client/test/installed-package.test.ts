@@ -143,7 +143,7 @@ describe('@tandem/client installed from its npm tarball', () => {
     await writeFile(path.join(app, 'flow.mjs'), await readmeFlow());
     const script = runScript('flow.mjs');
     // The README prints `console.log(invite.code, invite.link)`.
-    const link = await script.line(/^\d{6} (http\S+)$/m);
+    const link = await script.line(/^\d{10} (http\S+)$/m);
     const inviteId = (await s.api('GET', '/v1/invites?conversationId=call-1001')).body.data[0]?.id as string;
     assert.match(inviteId, /^inv_/);
     const page = await customerOpensLink(s.url, deploymentKey, SHOP_ORIGIN, link, inviteId);

@@ -60,6 +60,7 @@ export const Customer = Type.Object(
     phone: Type.Optional(Type.String({ maxLength: 32, description: 'E.164, e.g. +14155550123' })),
     email: Type.Optional(Type.String({ maxLength: 254, format: 'email' })),
     name: Type.Optional(Type.String({ maxLength: 200 })),
+    locale: Type.Optional(Type.String({ maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', description: 'BCP 47 language tag, e.g. de or pt-BR: the language of the SMS invite' })),
   },
   Strict,
 );

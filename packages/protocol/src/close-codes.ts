@@ -13,8 +13,13 @@ export const CLOSE_CODES = {
   UNAUTHORIZED: { code: 4008, reason: 'token missing, invalid or expired' },
   REPLACED: { code: 4009, reason: 'replaced by a newer connection' },
   CALL_ENDED: { code: 4010, reason: 'the call has ended' },
+  BYTE_RATE_EXCEEDED: { code: 4011, reason: 'too many bytes per second for this session' },
+  TOO_FAR_BEHIND: { code: 4012, reason: 'not reading: too much waiting to be sent' },
+  TOO_MANY_SOCKETS: { code: 4013, reason: 'too many sockets from this address' },
   SERVER_SHUTDOWN: { code: 1001, reason: 'server shutting down' },
   INTERNAL_ERROR: { code: 1011, reason: 'internal error' },
+  // RFC 6455 "Try Again Later": the database did not answer; clients reconnect as after a drop.
+  TRY_AGAIN_LATER: { code: 1013, reason: 'database unavailable: reconnect shortly' },
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

@@ -6,6 +6,7 @@ export type { CloseCodeName } from './close-codes.ts';
 export { EVENT_TYPES, SESSION_END_REASONS } from './events.ts';
 export type { EventType, SessionEndReason, TandemEvent } from './events.ts';
 export { SCOPES } from './scopes.ts';
+export { GenesysLink, GenesysLinkInput } from './genesys-schemas.ts';
 export { SHORT_CODE_DIGITS, SHORT_CODE_INPUT_PATTERN, groupShortCode, shortCodeDigits } from './short-code.ts';
 export type { Scope } from './scopes.ts';
 export {
@@ -24,4 +25,7 @@ export {
   AgentClientMessage, CaptureClientMessage, ControlCommand, FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND,
   POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame, encodePointer, frameBody,
 } from './relay.ts';
+export {
+  CONSENT_RECEIPT_ALG, CONSENT_RECEIPT_TYPE, CONSENT_RECEIPT_VERSION, ConsentReceipt, ConsentReceiptClaims, ConsentReceiptList, ReceiptShown,
+} from './consent-receipt.ts';
 export type { AgentServerMessage, AgentView, CaptureServerMessage, CustomerLink, FrameHeader, FrameKind } from './relay.ts';

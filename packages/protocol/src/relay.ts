@@ -11,6 +11,11 @@
  *   bytes 1..4  per-session sequence number, unsigned big-endian (pointer frames carry 0: they are not sequenced)
  *   bytes 5..   body: UTF-8 JSON, an array of rrweb events (snapshot, delta); pointer: page x, y as two
  *               int32 big-endian (8 bytes, the most frequent frame kept as small as it can be)
+ *
+ * Limits (the server closes the page's socket with the named close code): a pointer body that is
+ * not exactly 8 bytes (MALFORMED_MESSAGE); a frame over RELAY_MAX_FRAME_BYTES; a session's bytes
+ * per second over its budget, every frame and message counted (BYTE_RATE_EXCEEDED). Pointer
+ * frames are latest-wins: an agent that is behind gets only the newest once it catches up.
  */
 import { Type, type Static } from '@sinclair/typebox';
 

@@ -8,6 +8,7 @@ export const SCOPES = [
   'webhooks:write',
   'agents:token',
   'deployments:write',
+  'integrations:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

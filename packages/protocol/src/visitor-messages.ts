@@ -19,8 +19,12 @@ export const ConsentShown = Type.Object(
     companyName: Type.String({ maxLength: 200 }),
     agentName: Type.String({ maxLength: 200 }),
     phrase: Type.String({ maxLength: 100 }),
-    text: Type.String({ maxLength: 2000 }),
+    text: Type.String({ maxLength: 4000 }),
     locale: Type.Optional(Type.String({ maxLength: 35 })),
+    /** The version of the prompt's wording. */
+    version: Type.Optional(Type.String({ maxLength: 64 })),
+    /** The trusted click, by the browser's clock (ISO 8601). */
+    clickedAt: Type.Optional(Type.String({ maxLength: 40 })),
   },
   Strict,
 );
@@ -83,5 +87,6 @@ export const VISITOR_ERROR_CODES = [
   'rate_limited',
   'session_not_found',
   'not_identified',
+  'consent_shown_mismatch',
 ] as const;
 export type VisitorErrorCode = (typeof VISITOR_ERROR_CODES)[number];

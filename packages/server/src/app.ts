@@ -14,6 +14,9 @@ import { createRedisBus } from './bus/redis-bus.ts';
 import { ClientService } from './auth/client-service.ts';
 import { ClientStatus } from './auth/client-status.ts';
 import { loadSigningKeys } from './auth/signing-keys.ts';
+import { ReceiptKeys } from './auth/receipt-keys.ts';
+import { ConsentReceipts } from './domain/consent-receipts.ts';
+import { receiptRoutes } from './api/receipt-routes.ts';
 import { TokenService } from './auth/token-service.ts';
 import { SmsOutbox } from './channels/sms-outbox.ts';
 import { pushChannel } from './channels/push-channel.ts';
@@ -35,7 +38,8 @@ import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
 import { installIdempotency } from './api/idempotency.ts';
 import { createMetrics, installRequestMetrics } from './api/metrics.ts';
-import { installErrorHandling } from './api/problem.ts';
+import { clientErrorProblem, frameworkProblem, installErrorHandling } from './api/problem.ts';
+import { installTextGuard } from './api/text-guard.ts';
 import type { Services } from './api/services.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
 import { conversationRoutes } from './api/conversation-routes.ts';
@@ -54,6 +58,16 @@ import { AgentGateway, AGENT_PATH } from './realtime/agent-gateway.ts';
 import { RelayRegistry } from './realtime/relay-registry.ts';
 import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
+import { SocketAdmission, type SocketKind } from './realtime/socket-admission.ts';
+import { proxyTrust } from './realtime/source-address.ts';
+import { genesysRoutes } from './api/genesys-routes.ts';
+import { genesysWidgetRoutes } from './api/genesys-widget-routes.ts';
+import { GenesysWidgetService } from './integrations/genesys/genesys-widget-service.ts';
+import { GenesysLinkStore } from './integrations/genesys/genesys-link-store.ts';
+import { GenesysLinkService } from './integrations/genesys/genesys-link-service.ts';
+import { createGenesysMetrics } from './integrations/genesys/genesys-metrics.ts';
+import { genesysSmsRoutes } from './integrations/genesys/genesys-sms-routes.ts';
+import { GenesysSupervisor } from './integrations/genesys/genesys-supervisor.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -79,8 +93,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const { config } = opts;
   const log = opts.logger ?? pino({ level: config.logLevel });
   const ownDb = !opts.db;
-  const db = opts.db ?? (await openDb(config));
-  const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, (err) => log.warn({ err }, 'redis bus error')) : createMemoryBus();
+  const db = opts.db ?? (await openDb(config, log));
+  const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, log }) : createMemoryBus();
   const deps: Deps = { config, db, bus, log };
 
   const clients = new ClientService(db);
@@ -89,8 +103,11 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const registry = new VisitorRegistry();
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
-  const sessions = new SessionService(deps, registry);
-  const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox), codeChannel], deployments, registry, sessions);
+  const genesysStore = new GenesysLinkStore(db);
+  const receiptKeys = new ReceiptKeys(db);
+  const receipts = new ConsentReceipts(db, receiptKeys, config);
+  const sessions = new SessionService(deps, registry, receipts);
+  const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox, genesysSmsRoutes(genesysStore, config.genesys.timeoutMs)), codeChannel], deployments, registry, sessions);
   const conversations = new ConversationService(deps, {
     async onCallEnded(tx, orgId, conversationId) {
       await invites.revokeLiveForConversation(tx, orgId, conversationId);
@@ -102,18 +119,26 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
     webhooks: new WebhookService(db, config.webhookAllowPrivate),
-    codeGuard,
+    codeGuard, receipts, receiptKeys,
     supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
   };
   const metrics = createMetrics();
+  const trust = proxyTrust(config.trustProxy);
+  const genesys = new GenesysSupervisor(genesysStore, { store: genesysStore, conversations, config: config.genesys, log, metrics: createGenesysMetrics(metrics.registry), node: newId('node') });
 
   const app: FastifyInstance = Fastify({
+    // One trust function for HTTP (request.ip) and WebSocket upgrades (socket caps, code guard).
+    trustProxy: trust,
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => newId('req'),
     // Unknown fields are an error, not silently dropped; types are not coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // Faults found before any route (bad URL encoding, an over-long path segment, unparsable
+    // HTTP) are problem+json like every other error.
+    frameworkErrors: frameworkProblem,
+    clientErrorHandler: clientErrorProblem,
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -141,6 +166,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   installErrorHandling(app);
+  installTextGuard(app);
   installAuth(app, tokens);
   installIdempotency(app, db, { leaseMs: config.idempotencyLeaseMs });
   installRequestMetrics(app, metrics);
@@ -157,21 +183,41 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   agentTokenRoutes(app, services);
   smsRoutes(app, services);
   opsRoutes(app, services, metrics);
+  receiptRoutes(app, services);
   linkRoutes(app, services);
+  genesysRoutes(app, new GenesysLinkService(genesysStore, config.genesys, config.defaultPhoneRegion, () => config.publicUrl, () => genesys.changed()));
+  genesysWidgetRoutes(app, new GenesysWidgetService(genesysStore, conversations, tokens, config.genesys, () => config.publicUrl));
   bundleRoutes(app);
 
-  const gateway = new VisitorGateway(services, registry, metrics);
-  const relays = new RelayRegistry();
+  const gateway = new VisitorGateway(services, registry, metrics, trust);
+  const relays = new RelayRegistry(config.relayLimits);
+  metrics.watchRelays(() => relays.memory());
   await relays.listen(bus);
+  const admission = new SocketAdmission(config.socketsPerSource, trust, metrics);
+  const socketKinds: Record<string, SocketKind> = { [VISITOR_PATH]: 'visitor', [CAPTURE_PATH]: 'capture', [AGENT_PATH]: 'agent' };
   const capture = new CaptureGateway(services, relays, metrics, { resumeWindowMs: config.resumeWindowMs, framesPerSecond: config.captureFramesPerSecond });
   const agents = new AgentGateway(services, relays);
   app.server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const kind = socketKinds[path];
+    if (!kind) return socket.destroy();
+    if (!admission.admit(kind, req, socket, head)) return;
     if (path === VISITOR_PATH) return gateway.handleUpgrade(req, socket, head);
     if (path === CAPTURE_PATH) return capture.handleUpgrade(req, socket, head);
     if (path === AGENT_PATH) return agents.handleUpgrade(req, socket, head);
     socket.destroy();
   });
+
+  // Ends and control changes made on another node while the bus was down never reached the
+  // relays here: read them from the store.
+  const recheckRelays = async () => {
+    for (const id of relays.sessionIds()) {
+      const session = await sessions.record(id);
+      if (!session) continue;
+      if (session.state !== 'active') relays.end(id, session.endReason ?? 'ended');
+      else relays.get(id)?.toCapture({ type: 'control.state', control: session.control });
+    }
+  };
 
   const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
   let stopSweeper: (() => Promise<void>) | null = null;
@@ -193,12 +239,18 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       dispatcher.start();
       const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
       for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
+      const offResume = bus.onResume(() => {
+        dispatcher.wake();
+        void recheckRelays().catch((err) => log.warn({ err }, 'checking relays after a bus outage failed'));
+      });
+      unsubscribers.push(async () => offResume());
       stopSweeper = startTimerSweeper([
         { name: 'invite expiry', run: () => invites.expireDue() },
         { name: 'resume window', run: () => sessions.endAbandoned((id) => capture.holds(id)) },
         { name: 'sms retry', run: () => invites.retryDueDeliveries() },
         { name: 'support code expiry', run: () => services.supportCodes.sweepExpired() },
       ], log, config.sweepIntervalMs);
+      genesys.start();
       return `http://${config.host}:${port}`;
     },
     async close() {
@@ -210,6 +262,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       agents.closeAll();
       await relays.close();
       await stopSweeper?.();
+      await genesys.stop();
       await dispatcher.stop();
       for (const u of unsubscribers) await u();
       await app.close();

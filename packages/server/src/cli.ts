@@ -6,6 +6,10 @@ import { ClientService } from './auth/client-service.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DomainError } from './domain/domain-error.ts';
 import { openDb } from './store/open-db.ts';
+import { StoreUnavailableError, isStoreUnreachable } from './store/store-unavailable.ts';
+import { GENESYS_USAGE, genesysCommand } from './integrations/genesys/genesys-cli.ts';
+import { ReceiptKeys } from './auth/receipt-keys.ts';
+import { receiptsCommand } from './receipts-command.ts';
 
 const USAGE = `Usage: tandem <command>
 
@@ -14,7 +18,10 @@ const USAGE = `Usage: tandem <command>
   clients create --name N [--scopes "a b"]   create an API client; prints its secret once
   clients list                   list API clients
   clients revoke <client-id>     revoke an API client
-`;
+  receipts verify <file-or-receipt> --jwks <file-or-url> [--json]
+                                 verify consent receipts offline; exit 1 if any fails
+  receipts rotate-key            add a new receipt signing key (old ones stay published)
+${GENESYS_USAGE}`;
 
 async function withClients<T>(fn: (c: ClientService) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -33,12 +40,21 @@ async function start() {
   const tandem = await buildApp({ config });
   const url = await tandem.listen();
   const out = process.stdout;
-  out.write(`\nTandem is running at ${config.publicUrl} (listening on ${url}, database: ${tandem.services.db.kind})\n`);
+  const bus = tandem.services.bus.health();
+  const busNote = bus.state === 'down' ? `, bus: ${tandem.services.bus.kind} DOWN (${bus.reason}), running degraded` : '';
+  out.write(`\nTandem is running at ${config.publicUrl} (listening on ${url}, database: ${tandem.services.db.kind}${busNote})\n`);
   out.write(`  API docs:  ${config.publicUrl}/docs\n`);
   if (tandem.bootstrap) {
     out.write(`\nFirst start: an API client was created. Its secret is shown only now:\n`);
     out.write(`  TANDEM_CLIENT_ID=${tandem.bootstrap.clientId}\n  TANDEM_CLIENT_SECRET=${tandem.bootstrap.clientSecret}\n\n`);
   }
+  // Last line of defence for a store error some code path did not catch: an outage must not end
+  // the process (every known path handles it). Anything else is a bug: log it and exit as before.
+  process.on('unhandledRejection', (reason) => {
+    if (isStoreUnreachable(reason)) return tandem.services.log.warn({ err: reason }, 'a database error was not handled; the process keeps running');
+    tandem.services.log.fatal({ err: reason }, 'unhandled rejection');
+    process.exit(1);
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -87,6 +103,44 @@ async function main(argv: string[]) {
       }
       throw new UsageError(`unknown clients command "${sub ?? ''}"`);
     }
+    case 'genesys': {
+      const config = loadConfig();
+      const db = await openDb(config);
+      try {
+        const clients = new ClientService(db);
+        await clients.bootstrap();
+        const orgId = await clients.defaultOrgId();
+        // Widget consoles act for an API client; from the CLI, the organisation's first active one.
+        const clientId = (await clients.list(orgId)).find((c) => !c.revokedAt)?.id ?? null;
+        return await genesysCommand(sub, rest, config, db, { id: orgId, clientId }, process.stdout, (why) => new UsageError(why));
+      } finally {
+        await db.close();
+      }
+    }
+    case 'receipts': {
+      if (sub === 'rotate-key') {
+        const db = await openDb(loadConfig());
+        try {
+          process.stdout.write(`new receipt signing key: ${await new ReceiptKeys(db).rotate()}\n`);
+        } finally {
+          await db.close();
+        }
+        return;
+      }
+      if (sub === 'verify') {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { jwks: { type: 'string' }, json: { type: 'boolean' } } });
+        if (positionals.length !== 1 || !values.jwks) throw new UsageError('receipts verify needs one receipt (or a file of them) and --jwks <file-or-url>');
+        try {
+          process.exitCode = await receiptsCommand(positionals[0]!, values.jwks, { json: values.json === true, out: process.stdout });
+        } catch (err) {
+          // Unreadable input or keys: say which, without a stack trace.
+          process.stderr.write(`receipts verify: ${(err as Error).message}\n`);
+          process.exitCode = 2;
+        }
+        return;
+      }
+      throw new UsageError(`unknown receipts command "${sub ?? ''}"`);
+    }
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
@@ -98,6 +152,10 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof DomainError) {
     process.stderr.write(`${err.code}: ${err.detail}\n`);
     process.exit(2);
+  }
+  if (err instanceof StoreUnavailableError) {
+    process.stderr.write(`The database is not reachable (${err.reason}): start it or check DATABASE_URL, then start again.\n`);
+    process.exit(1);
   }
   if (err instanceof ConfigError || err instanceof UsageError) {
     process.stderr.write(`${err.message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);

@@ -41,3 +41,36 @@ test('webhook retries span a day by default; WEBHOOK_RETRY_SCHEDULE shortens the
   assert.equal(short.webhookMaxAttempts, 4);
   assert.throws(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '5s,soon' }), /WEBHOOK_RETRY_SCHEDULE="5s,soon" must be a comma-separated list of waits/);
 });
+
+test('outage bounds: database and Redis timeouts have defaults and are checked', () => {
+  const c = loadConfig({});
+  assert.deepEqual(c.databaseTimeouts, { connectMs: 1000, statementMs: 1500, idleMs: 10_000, idleInTransactionMs: 5000 });
+  assert.equal(c.redisCommandTimeoutMs, 500);
+  assert.equal(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '30000' }).databaseTimeouts.statementMs, 30_000);
+  assert.throws(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '0', REDIS_COMMAND_TIMEOUT_MS: 'soon' }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /DATABASE_CONNECT_TIMEOUT_MS="0" must be a whole number from 100/);
+    assert.match(err.message, /REDIS_COMMAND_TIMEOUT_MS="soon" must be a whole number from 50/);
+    return true;
+  });
+});
+
+test('abuse limits: TRUST_PROXY takes true, false or balancer addresses; socket caps, relay limits and METRICS_TOKEN are checked', () => {
+  const d = loadConfig({});
+  assert.equal(d.trustProxy, false);
+  assert.equal(d.metricsToken, null);
+  assert.deepEqual(d.socketsPerSource, { visitor: 200, capture: 20, agent: 200 });
+  assert.deepEqual(d.relayLimits, { maxBufferedBytes: 4 * 1024 * 1024, agentBacklogBytes: 4 * 1024 * 1024, captureBytesPerSecond: 1024 * 1024, captureBurstBytes: 16 * 1024 * 1024 });
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy, ['10.0.0.0/8', 'loopback']);
+  try {
+    loadConfig({ TRUST_PROXY: '2,not-an-ip', METRICS_TOKEN: 'short', CAPTURE_BURST_BYTES: '1024', CAPTURE_SOCKETS_PER_SOURCE: '0' });
+    assert.fail('should throw');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /TRUST_PROXY entries "2", "not-an-ip" must be true, false, or addresses/);
+    assert.match(err.message, /METRICS_TOKEN must be at least 16 characters/);
+    assert.match(err.message, /CAPTURE_BURST_BYTES="1024" must be a whole number from 8388608/);
+    assert.match(err.message, /CAPTURE_SOCKETS_PER_SOURCE="0" must be a whole number from 1/);
+  }
+});

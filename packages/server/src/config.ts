@@ -3,8 +3,12 @@
  * with one line per problem naming the variable and what it accepts.
  */
 import path from 'node:path';
+import proxyAddr from '@fastify/proxy-addr';
+import { RELAY_MAX_FRAME_BYTES } from '@tandem/protocol';
 import { loadSmsConfig, type SmsConfig } from './channels/sms-config.ts';
 import { isPhoneRegion } from './domain/phone.ts';
+import type { PostgresTimeouts } from './store/pg-db.ts';
+import { loadGenesysConfig, type GenesysConfig } from './integrations/genesys/genesys-config.ts';
 
 export interface Config {
   port: number;
@@ -13,6 +17,10 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** Bounds on every wait for the Postgres server (DATABASE_URL); see the README's Operations. */
+  databaseTimeouts: PostgresTimeouts;
+  /** Longest wait for one Redis command (a publish) before the bus gives up on it. */
+  redisCommandTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   inviteExpirySeconds: number;
   corsOrigins: string[];
@@ -45,6 +53,16 @@ export interface Config {
   defaultPhoneRegion: string | null;
   /** Frames per second a sharing page may send on average before its socket is cut off. */
   captureFramesPerSecond: number;
+  /** What one live session may hold and send (bytes cached, queued per agent, bytes per second). */
+  relayLimits: { maxBufferedBytes: number; agentBacklogBytes: number; captureBytesPerSecond: number; captureBurstBytes: number };
+  /** Open sockets one source address may hold at once, per kind. */
+  socketsPerSource: { visitor: number; capture: number; agent: number };
+  /** Fastify's trustProxy: which peers' X-Forwarded-For is believed (true: any; a list: those addresses). */
+  trustProxy: boolean | string[];
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** The Genesys Cloud connector (GENESYS_*): host overrides, reconnects, the channel lease. */
+  genesys: GenesysConfig;
 }
 
 /** Misses are counted over the lockout period itself, so a source cannot stay just under the budget forever. */
@@ -134,6 +152,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
   }
 
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+  const metricsToken = env.METRICS_TOKEN || null;
+  if (metricsToken !== null && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters (a random secret your Prometheus sends as a bearer token)');
+
   const config: Config = {
     port,
     host,
@@ -141,6 +163,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    databaseTimeouts: {
+      connectMs: int('DATABASE_CONNECT_TIMEOUT_MS', 1000, 100, 60_000),
+      statementMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 1500, 100, 600_000),
+      idleMs: int('DATABASE_IDLE_TIMEOUT_MS', 10_000, 1000, 3_600_000),
+      idleInTransactionMs: int('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 5000, 1000, 3_600_000),
+    },
+    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 500, 50, 60_000),
     logLevel: (LOG_LEVELS as readonly string[]).includes(logLevelRaw) ? (logLevelRaw as Config['logLevel']) : 'info',
     inviteExpirySeconds: int('INVITE_EXPIRY_SECONDS', 600, 30, 86400),
     corsOrigins,
@@ -157,10 +186,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     resumeWindowMs: int('RESUME_WINDOW_SECONDS', 30, 1, 3600) * 1000,
     captureFramesPerSecond: int('CAPTURE_MAX_FRAMES_PER_SECOND', 400, 10, 1_000_000),
+    relayLimits: {
+      maxBufferedBytes: int('RELAY_CACHE_BYTES', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+      agentBacklogBytes: int('RELAY_AGENT_BACKLOG_BYTES', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+      captureBytesPerSecond: int('CAPTURE_MAX_BYTES_PER_SECOND', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      // At least one largest frame, so a full snapshot of a big page always fits.
+      captureBurstBytes: int('CAPTURE_BURST_BYTES', 16 * 1024 * 1024, RELAY_MAX_FRAME_BYTES, 1024 * 1024 * 1024),
+    },
+    socketsPerSource: {
+      visitor: int('VISITOR_SOCKETS_PER_SOURCE', 200, 1, 1_000_000),
+      capture: int('CAPTURE_SOCKETS_PER_SOURCE', 20, 1, 1_000_000),
+      agent: int('AGENT_SOCKETS_PER_SOURCE', 200, 1, 1_000_000),
+    },
+    trustProxy,
+    metricsToken,
     sms: loadSmsConfig(env, problems, int),
+    genesys: loadGenesysConfig(env, problems, int),
     defaultPhoneRegion: phoneRegion && isPhoneRegion(phoneRegion) ? phoneRegion : null,
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * TRUST_PROXY: `true` (any peer, only when nothing but the balancer can reach the server), or a
+ * comma-separated list of the balancers' addresses or CIDR ranges (`loopback`, `linklocal` and
+ * `uniquelocal` name the usual ones). Hop counts are refused: Fastify 5 trusts nothing for them.
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | string[] {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((entry) => {
+    if (/^\d+$/.test(entry)) return true;
+    try {
+      proxyAddr.compile(entry);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (bad.length) {
+    problems.push(`TRUST_PROXY entries ${bad.map((b) => JSON.stringify(b)).join(', ')} must be true, false, or addresses/CIDR ranges of your balancers (e.g. 10.0.0.0/8,loopback)`);
+    return false;
+  }
+  return list;
 }

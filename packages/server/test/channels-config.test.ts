@@ -62,7 +62,7 @@ test('webhook settings are checked: a URL and a Standard Webhooks secret', () =>
 test('other SMS settings: provider name, template, retries, region', () => {
   assert.deepEqual(problemsOf({ SMS_PROVIDER: 'nexmo', SMS_TEMPLATE: 'Hi {name}', SMS_MAX_ATTEMPTS: '0', DEFAULT_PHONE_REGION: 'usa' }), [
     'DEFAULT_PHONE_REGION="usa" must be a two-letter region code in capitals, e.g. US or GB',
-    'SMS_PROVIDER="nexmo" must be one of outbox, webhook, twilio',
+    'SMS_PROVIDER="nexmo" must be one of outbox, webhook, twilio, genesys',
     'SMS_TEMPLATE must contain {link}',
     'SMS_TEMPLATE has an unknown placeholder {name} (use {company}, {agent}, {link}, {minutes})',
     'SMS_MAX_ATTEMPTS="0" must be a whole number from 1 to 10',

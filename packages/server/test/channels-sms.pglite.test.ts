@@ -204,3 +204,27 @@ describe('sms text and numbers, end to end (outbox)', () => {
     }
   });
 });
+
+describe('sms in the customer\'s language', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer('pglite');
+    await createDeployment(s);
+  });
+  after(async () => s?.close());
+
+  test('customer.locale picks the text; without it the text is English', async () => {
+    const de = await connectedCall(s, { phone: '+14155550191', locale: 'de-DE' });
+    const en = await connectedCall(s, { phone: '+14155550192' });
+    for (const call of [de, en]) assert.equal((await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['sms'] })).status, 201);
+    const body = async (to: string) => (await s.api('GET', `/v1/sms/outbox?to=${encodeURIComponent(to)}`)).body.data[0].body as string;
+    assert.match(await body('+14155550191'), /^Acme: Dana möchte Ihren Bildschirm sehen: http\S+ \(gültig \d+ Min\.\)/);
+    assert.match(await body('+14155550192'), /^Acme: Dana asks to see your screen:/);
+  });
+
+  test('a locale that is not a language tag is refused with validation_failed', async () => {
+    const res = await s.api('PUT', '/v1/conversations/call-bad-locale', { state: 'connected', customer: { id: 'c1', locale: 'german please' } });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.code, 'validation_failed');
+  });
+});

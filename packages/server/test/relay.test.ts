@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { CLOSE_CODES, FRAME_KIND, encodeFrame, encodePointer } from '@tandem/protocol';
 import { startTestServer, type TestServer } from './test-server.ts';
 import { SHOP_ORIGIN, connectedCall, createDeployment, waitUntil } from './fixtures.ts';
-import { VisitorClient, SHOWN } from './visitor-client.ts';
+import { VisitorClient } from './visitor-client.ts';
 import { RelayClient } from './relay-clients.ts';
 
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
@@ -99,7 +99,7 @@ describe('live relay: capture socket -> agent console', () => {
 
     a.send({ type: 'control.request' });
     await cap.jsonOf('control.request');
-    await live.page.request({ type: 'control.accept', sessionId: live.sessionId, shown: SHOWN });
+    await live.page.acceptControl(live.sessionId);
     a.send({ type: 'control.command', id: 2, command: { action: 'type', nodeId: 7, text: 'hello' } });
     const cmd = await cap.jsonOf('control.command');
     assert.deepEqual(cmd, { type: 'control.command', id: 2, command: { action: 'type', nodeId: 7, text: 'hello' } });

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { SignJWT } from 'jose';
-import type { ConsentShown, VisitorClientMessage, VisitorServerMessage } from '@tandem/protocol';
+import type { ConsentShown, PromptInvite, VisitorClientMessage, VisitorServerMessage } from '@tandem/protocol';
 
 type Outgoing = VisitorClientMessage extends infer M ? (M extends { seq: number } ? Omit<M, 'seq'> : never) : never;
 
@@ -11,6 +11,7 @@ type Outgoing = VisitorClientMessage extends infer M ? (M extends { seq: number 
 export class VisitorClient {
   readonly received: VisitorServerMessage[] = [];
   private seq = 0;
+  private readonly sessionInvites = new Map<string, string>();
   private waiters: { match: (m: VisitorServerMessage) => boolean; resolve: (m: VisitorServerMessage) => void }[] = [];
   closed: Promise<{ code: number; reason: string }>;
 
@@ -77,11 +78,37 @@ export class VisitorClient {
     return this.request({ type: 'identify', token });
   }
 
+  /** The invite as the server sent it to this page (pushed, or the answer to a link or code). */
+  promptFor(inviteId: string): PromptInvite | undefined {
+    for (const m of this.received) if (m.type === 'invite' && m.invite.inviteId === inviteId) return m.invite;
+    return undefined;
+  }
+
+  /** What an honest prompt for this invite shows: its company, agent and phrase, in its text. */
+  shownFor(inviteId: string): ConsentShown {
+    const p = this.promptFor(inviteId);
+    if (!p) return SHOWN;
+    return { companyName: p.companyName, agentName: p.agentName, phrase: p.phrase, text: `Share this tab with ${p.agentName}?\n${p.agentName} from ${p.companyName} will see this tab.\nCheck that your agent sees the same words: ${p.phrase}`, locale: 'en', version: 'test-1', clickedAt: new Date().toISOString() };
+  }
+
   /** Opens the prompt and clicks Share, as the SDK does. */
   async acceptInvite(inviteId: string, shown: Partial<ConsentShown> = {}) {
     const opened = await this.request({ type: 'invite.open', inviteId });
     if (opened.type === 'error') return opened;
-    return this.request({ type: 'invite.accept', inviteId, shown: { companyName: 'Acme', agentName: 'Dana', phrase: 'calm otter', text: 'Dana from Acme will see this tab. Passwords and card numbers stay hidden.', ...shown } });
+    // Opened, so it was offered to this page; a pushed invite may still be on its way over the socket.
+    if (!this.promptFor(inviteId)) await this.next((m) => m.type === 'invite' && m.invite.inviteId === inviteId).catch(() => undefined);
+    const started = await this.request({ type: 'invite.accept', inviteId, shown: { ...this.shownFor(inviteId), ...shown } });
+    if (started.type === 'session.started') this.sessionInvites.set(started.sessionId, inviteId);
+    return started;
+  }
+
+  /** Clicks "Allow control" on the control prompt of a session this page accepted. */
+  async acceptControl(sessionId: string, shown: Partial<ConsentShown> = {}) {
+    const p = this.promptFor(this.sessionInvites.get(sessionId) ?? '');
+    const honest: ConsentShown = p
+      ? { companyName: p.companyName, agentName: p.agentName, phrase: p.phrase, text: `${p.companyName} · secure screen sharing\nLet ${p.agentName} click and type for you?`, locale: 'en', version: 'test-1', clickedAt: new Date().toISOString() }
+      : SHOWN;
+    return this.request({ type: 'control.accept', sessionId, shown: { ...honest, ...shown } });
   }
 
   close() {

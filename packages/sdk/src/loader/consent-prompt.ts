@@ -5,7 +5,12 @@ import type { ConsentShown } from '@tandem/protocol';
 import { h, showInTopLayer, type UiHost } from './ui-host.ts';
 
 export interface PromptCopy {
+  /** The language it is in, its writing direction and the version of its wording. */
+  lang: string;
+  dir: string;
+  version: string;
   brand: string;
+  phraseCheck: string;
   title: string;
   intro: string;
   seesLabel: string;
@@ -16,6 +21,14 @@ export interface PromptCopy {
   accept: string;
   decline: string;
   fine: string;
+}
+
+/** The prompt as the customer saw it at the trusted click: what its consent receipt records. */
+export interface SeenPrompt {
+  /** The visible text as the browser laid it out (innerText), buttons included. */
+  text: string;
+  locale: string;
+  clickedAt: string;
 }
 
 export interface OpenPrompt {
@@ -33,16 +46,16 @@ const SHIELD =
 /** The text the customer saw, as the consent record stores it. */
 export function shownText(copy: PromptCopy): string {
   const lines = [copy.title, copy.intro, copy.seesLabel, ...copy.sees, copy.hiddenLabel, ...copy.hidden];
-  if (copy.phrase) lines.push(`Matching phrase: ${copy.phrase}`);
+  if (copy.phrase) lines.push(`${copy.phraseCheck} ${copy.phrase}`);
   lines.push(copy.fine);
   return lines.join('\n').slice(0, 2000);
 }
 
 export function consentShown(copy: PromptCopy, companyName: string, agentName: string): ConsentShown {
-  return { companyName: companyName.slice(0, 200), agentName: agentName.slice(0, 200), phrase: (copy.phrase ?? '').slice(0, 100), text: shownText(copy), locale: navigator.language.slice(0, 35) };
+  return { companyName: companyName.slice(0, 200), agentName: agentName.slice(0, 200), phrase: (copy.phrase ?? '').slice(0, 100), text: shownText(copy), locale: copy.lang };
 }
 
-export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: () => void, onDecline: () => void): OpenPrompt {
+export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: (seen: SeenPrompt) => void, onDecline: () => void): OpenPrompt {
   const id = `tp${++promptCount}`;
   const shield = h('span');
   shield.innerHTML = SHIELD;
@@ -51,7 +64,7 @@ export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: () => void, o
   const decline = h('button', { class: 'secondary', type: 'button', 'data-action': 'decline' }, copy.decline);
   const dialog = h(
     'dialog',
-    { class: 'layer', 'data-layer': '', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': `${id}t`, 'aria-describedby': `${id}d` },
+    { class: 'layer', 'data-layer': '', lang: copy.lang, dir: copy.dir, role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': `${id}t`, 'aria-describedby': `${id}d` },
     h(
       'div',
       { class: 'card' },
@@ -65,20 +78,27 @@ export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: () => void, o
         h('ul', {}, ...copy.sees.map((s) => item('see', '✓', s))),
         h('h3', {}, copy.hiddenLabel),
         h('ul', {}, ...copy.hidden.map((s) => item('hide', '✕', s))),
-        copy.phrase !== null && h('div', { class: 'phrase' }, 'Check that your agent sees the same words:', h('strong', { 'data-phrase': '' }, copy.phrase)),
+        copy.phrase !== null && h('div', { class: 'phrase' }, copy.phraseCheck, h('strong', { 'data-phrase': '' }, copy.phrase)),
       ),
       h('div', { class: 'actions' }, decline, accept),
       h('p', { class: 'fine' }, copy.fine),
     ),
   ) as HTMLDialogElement;
 
+  // Where the keyboard was before the prompt took it: it goes back there when the prompt closes.
+  // Current engines do this on dialog.close(); the loader also runs where they do not (Safari 15).
+  const returnTo = document.activeElement;
   const shownAt = performance.now();
   let done = false;
   const finish = (accepted: boolean) => {
     if (done) return;
+    // Read while the prompt is still on screen: innerText is the text as laid out and visible.
+    // Its language is the prompt's own `lang`; English, the copy's only language, when none is set.
+    const seen: SeenPrompt = { text: dialog.innerText.slice(0, 4000), locale: dialog.closest<HTMLElement>('[lang]')?.lang || 'en', clickedAt: new Date().toISOString() };
     done = true;
     close();
-    (accepted ? onAccept : onDecline)();
+    if (accepted) onAccept(seen);
+    else onDecline();
   };
   accept.addEventListener('click', (e) => {
     // The decision is the customer's alone: a synthetic click (dispatchEvent, .click()) is ignored.
@@ -115,6 +135,7 @@ export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: () => void, o
     done = true;
     if (dialog.open) dialog.close();
     dialog.remove();
+    if (returnTo instanceof HTMLElement && returnTo.isConnected) returnTo.focus({ preventScroll: true });
   };
   return { close };
 }

@@ -1,45 +1,42 @@
-// The words of the prompts. Kept together so what the consent record says was shown is exactly
-// what the prompt rendered (both are built from these objects).
+// The words of the prompts, from the customer's language. Kept together so what the consent
+// record says was shown is exactly what the prompt rendered (both are built from these objects).
 import type { PromptCopy } from './consent-prompt.ts';
+import { fill, type Words } from './locale-choice.ts';
 
-export function shareCopy(companyName: string, agentName: string, phrase: string): PromptCopy {
+const base = (w: Words, company: string) => ({ lang: w.lang, dir: w.s.dir, version: w.s.version, brand: fill(w.s.brand, { company }), phraseCheck: w.s.phraseCheck });
+
+export function shareCopy(w: Words, companyName: string, agentName: string, phrase: string): PromptCopy {
+  const s = w.s;
+  const v = { agent: agentName, company: companyName };
   return {
-    brand: `${companyName} · secure screen sharing`,
-    title: `Share this tab with ${agentName}?`,
-    intro: `${agentName} from ${companyName} asked to see this browser tab while you are on the call, to help you.`,
-    seesLabel: `${agentName} will see`,
-    sees: [
-      'This tab only, live, including pages you open on this site',
-      'Where your mouse pointer is',
-    ],
-    hiddenLabel: 'Always hidden',
-    hidden: [
-      'Passwords and card numbers are never shown',
-      'Anything you type, and fields the site marks private, appear as ••••',
-      'Other tabs, other apps and your desktop',
-    ],
+    ...base(w, companyName),
+    title: fill(s.shareTitle, v),
+    intro: fill(s.shareIntro, v),
+    seesLabel: fill(s.willSee, v),
+    sees: [s.see1, s.see2],
+    hiddenLabel: s.alwaysHidden,
+    hidden: [s.hidden1, s.hidden2, s.hidden3],
     phrase,
-    accept: 'Share this tab',
-    decline: 'Decline',
-    fine: 'You can stop sharing at any time from the bar at the bottom of the page.',
+    accept: s.share,
+    decline: s.decline,
+    fine: s.shareFine,
   };
 }
 
-export function controlCopy(companyName: string, agentName: string): PromptCopy {
+export function controlCopy(w: Words, companyName: string, agentName: string): PromptCopy {
+  const s = w.s;
+  const v = { agent: agentName, company: companyName };
   return {
-    brand: `${companyName} · secure screen sharing`,
-    title: `Let ${agentName} click and type for you?`,
-    intro: `${agentName} can then do things for you in this tab while you watch.`,
-    seesLabel: `${agentName} will be able to`,
-    sees: ['Click, type and scroll in this tab only'],
-    hiddenLabel: 'Never',
-    hidden: [
-      `${agentName} cannot type into passwords, card numbers or private fields`,
-      'You can take back control at any time with “Stop control”',
-    ],
+    ...base(w, companyName),
+    title: fill(s.controlTitle, v),
+    intro: fill(s.controlIntro, v),
+    seesLabel: fill(s.controlAble, v),
+    sees: [s.control1],
+    hiddenLabel: s.never,
+    hidden: [fill(s.controlNever1, v), s.controlNever2],
     phrase: null,
-    accept: 'Allow control',
-    decline: 'Not now',
-    fine: 'Sharing continues either way; only you decide about control.',
+    accept: s.allow,
+    decline: s.notNow,
+    fine: s.controlFine,
   };
 }

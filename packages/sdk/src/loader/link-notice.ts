@@ -2,31 +2,28 @@
 // link works on one page only (another page holds it), or it is over. Without it the page would
 // simply show nothing, and the customer would not know why or what to do.
 import type { VisitorErrorCode } from '@tandem/protocol';
+import type { Words } from './locale-choice.ts';
 import { h, showInTopLayer, type UiHost } from './ui-host.ts';
 
 export interface NoticeCopy {
+  lang: string;
+  dir: string;
   title: string;
   text: string;
+  ok: string;
 }
 
-export function linkRefusedCopy(code: VisitorErrorCode): NoticeCopy {
-  if (code === 'link_used_elsewhere') {
-    return {
-      title: 'This link is already open on another page',
-      text: 'Each screen-sharing link works on one page only. Go back to the page where you first opened it, or ask the person you are speaking with for a new link.',
-    };
-  }
-  return {
-    title: 'This screen-sharing link no longer works',
-    text: 'It may have expired or been used already. Ask the person you are speaking with for a new link.',
-  };
+export function linkRefusedCopy(w: Words, code: VisitorErrorCode): NoticeCopy {
+  const used = code === 'link_used_elsewhere';
+  return { lang: w.lang, dir: w.s.dir, title: used ? w.s.usedTitle : w.s.deadTitle, text: used ? w.s.usedText : w.s.deadText, ok: w.s.ok };
 }
 
 export function showNotice(ui: UiHost, copy: NoticeCopy): void {
-  const ok = h('button', { class: 'primary', type: 'button', 'data-action': 'dismiss' }, 'OK');
+  const ok = h('button', { class: 'primary', type: 'button', 'data-action': 'dismiss' }, copy.ok);
+  // role=alert: read out at once, without taking the keyboard away from what the customer is doing.
   const box = h(
     'div',
-    { class: 'layer notice', 'data-layer': '', popover: 'manual', role: 'alert' },
+    { class: 'layer notice', 'data-layer': '', lang: copy.lang, dir: copy.dir, popover: 'manual', role: 'alert' },
     h('h2', {}, copy.title),
     h('p', {}, copy.text),
     h('div', { class: 'actions' }, ok),

@@ -5,6 +5,7 @@ import type { CaptureBundle, ShareHandle } from '../share-contract.ts';
 import { consentShown, showPrompt, type OpenPrompt } from './consent-prompt.ts';
 import { controlCopy, shareCopy } from './copy.ts';
 import { linkRefusedCopy, showNotice } from './link-notice.ts';
+import { chooseLocale, ENGLISH, fill, loadWords, type Words } from './locale-choice.ts';
 import { showBanner, type Banner } from './sharing-banner.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
 import { createUiHost, type UiHost } from './ui-host.ts';
@@ -31,6 +32,10 @@ export interface TandemApi {
   enterCode(code: string): Promise<void>;
   requestCode(): Promise<string>;
   stop(): void;
+  /** The language of the prompts (a BCP 47 tag, e.g. 'de'), over the page's <html lang>. */
+  locale(tag: string): void;
+  /** The queue's own form, so the same snippet works before and after the loader arrived. */
+  push(call: [string, ...unknown[]]): void;
 }
 
 export function startTandem(server: string, deploymentKey: string, linkSecret: string | null): TandemApi {
@@ -46,6 +51,16 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
   let offered: PromptInvite | null = null;
   let share: LiveShare | null = null;
   let stopped = false;
+  let siteLocale: string | null = null;
+  let words: Words = ENGLISH;
+  let loading: { lang: string; words: Promise<Words> } | null = null;
+  // The customer's words, fetched once per language; `words` is what the banner uses meanwhile.
+  const wordsNow = (): Promise<Words> => {
+    const lang = chooseLocale([siteLocale, document.documentElement.lang, ...navigator.languages]);
+    if (loading?.lang !== lang) loading = { lang, words: loadWords(server, lang).then((w) => (words = w)) };
+    return loading.words;
+  };
+  let waitingInvite: string | null = null;
 
   const emit = (event: TandemEventName, detail: Record<string, unknown>) => {
     for (const fn of listeners.get(event) ?? []) {
@@ -71,7 +86,10 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
         // A dropped connection answers with an error; the next connection tries again.
         if (r.type === 'error' && r.message === 'connection lost') return;
         pendingSecret = null;
-        if (r.type === 'error' && !stopped) showNotice(uiHost(), linkRefusedCopy(r.code));
+        if (r.type === 'error' && !stopped) {
+          const code = r.code;
+          void wordsNow().then((w) => !stopped && showNotice(uiHost(), linkRefusedCopy(w, code)));
+        }
       });
     }
   };
@@ -79,8 +97,11 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
   const onMessage = (m: VisitorServerMessage) => {
     switch (m.type) {
       case 'invite':
-        return showSharePrompt(m.invite);
+        waitingInvite = m.invite.inviteId;
+        // The prompt waits for the customer's words (a small fetch, once), never shows half-translated.
+        return void wordsNow().then((w) => waitingInvite === m.invite.inviteId && showSharePrompt(m.invite, w));
       case 'invite.withdrawn':
+        if (waitingInvite === m.inviteId) waitingInvite = null;
         if (prompt?.inviteId === m.inviteId) {
           prompt.close();
           prompt = null;
@@ -97,18 +118,19 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
 
   const socket = openVisitorSocket(server, deploymentKey, onMessage, onOpen);
 
-  function showSharePrompt(invite: PromptInvite) {
+  function showSharePrompt(invite: PromptInvite, w: Words) {
+    waitingInvite = null;
     if (share || stopped) return;
     prompt?.close();
     offered = invite;
-    const copy = shareCopy(invite.companyName, invite.agentName, invite.phrase);
+    const copy = shareCopy(w, invite.companyName, invite.agentName, invite.phrase);
     const open = showPrompt(
       uiHost(),
       copy,
-      () => {
+      (seen) => {
         prompt = null;
         emit('invite.accepted', { inviteId: invite.inviteId });
-        socket.send({ type: 'invite.accept', inviteId: invite.inviteId, shown: consentShown(copy, invite.companyName, invite.agentName) });
+        socket.send({ type: 'invite.accept', inviteId: invite.inviteId, shown: { ...consentShown(copy, invite.companyName, invite.agentName), ...seen, version: copy.version } });
       },
       () => {
         prompt = null;
@@ -122,7 +144,7 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
   }
 
   function refreshBanner() {
-    if (share) share.banner.update({ agentName: share.agentName, control: share.control, reconnecting: share.reconnecting });
+    if (share) share.banner.update({ words, agentName: share.agentName, control: share.control, reconnecting: share.reconnecting });
   }
 
   function startShare(s: Omit<StoredSession, 'savedAt'>, resume: boolean) {
@@ -134,6 +156,8 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
     const live: LiveShare = { ...s, savedAt: Date.now(), control: false, reconnecting: true, handle: null, banner, keepAlive };
     share = live;
     refreshBanner();
+    // A resumed session shows its banner at once, in English if need be, then in the customer's words.
+    void wordsNow().then(refreshBanner);
     emit('session.started', { sessionId: s.sessionId, agentName: s.agentName, resumed: resume });
     import(`${server}/sdk/capture.js`).then(
       (mod: CaptureBundle) => {
@@ -162,13 +186,14 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
 
   function showControlPrompt(live: LiveShare) {
     if (live.control || controlPrompt || share !== live) return;
-    const copy = controlCopy(live.companyName, live.agentName);
+    const copy = controlCopy(words, live.companyName, live.agentName);
     controlPrompt = showPrompt(
       uiHost(),
       copy,
-      () => {
+      (seen) => {
         controlPrompt = null;
-        void socket.request({ type: 'control.accept', sessionId: live.sessionId, shown: consentShown({ ...copy, phrase: live.phrase }, live.companyName, live.agentName) }).then((r) => {
+        const shown = { ...consentShown({ ...copy, phrase: live.phrase }, live.companyName, live.agentName), ...seen, version: copy.version };
+        void socket.request({ type: 'control.accept', sessionId: live.sessionId, shown }).then((r) => {
           if (r.type !== 'control.granted' || share !== live) return;
           live.control = true;
           live.handle?.setControl(true);
@@ -212,6 +237,7 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
     controlPrompt?.close();
     controlPrompt = null;
     clearSession();
+    ui?.announce(fill(words.s.ended, { agent: live.agentName }));
     if (live.control) emit('control.revoked', { sessionId: live.sessionId });
     emit('session.ended', { sessionId: live.sessionId, reason });
   }
@@ -219,6 +245,8 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
   addEventListener('pagehide', () => {
     if (share) saveSession(share);
   });
+  // After the site's queued calls (a queued locale counts), before any invite can arrive.
+  setTimeout(() => void wordsNow());
   const resumed = loadSession();
   if (resumed) startShare(resumed, true);
 
@@ -243,6 +271,13 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
       const r = await socket.request({ type: 'code.request' });
       if (r.type === 'code') return r.code;
       throw Object.assign(new Error(r.type === 'error' ? r.message : 'no code'), { code: r.type === 'error' ? r.code : 'invite_not_available' });
+    },
+    locale(tag) {
+      siteLocale = String(tag).slice(0, 35);
+      void wordsNow().then(refreshBanner);
+    },
+    push([method, ...args]) {
+      (this[method as keyof TandemApi] as ((...a: unknown[]) => unknown) | undefined)?.(...args);
     },
     stop() {
       stopped = true;

@@ -14,6 +14,8 @@ export const UI_HOST_TAG = 'tandem-ui';
 
 export interface UiHost {
   root: ShadowRoot;
+  /** Says `text` to a screen reader (a polite status message), without moving focus. */
+  announce(text: string): void;
   add<T extends HTMLElement>(el: T): T;
   destroy(): void;
 }
@@ -27,7 +29,13 @@ export function createUiHost(): UiHost {
   const root = platform.attachShadow(host, { mode: 'closed' });
   const style = document.createElement('style');
   style.textContent = UI_CSS;
-  root.append(style);
+  // One status region for the whole session, present before anything is said in it: a live
+  // region that appears together with its text is often not read at all.
+  const status = document.createElement('div');
+  status.className = 'sr';
+  status.setAttribute('role', 'status');
+  root.append(style, status);
+  let saying: ReturnType<typeof setTimeout> | undefined;
 
   const place = () => document.documentElement.append(host);
   place();
@@ -44,11 +52,18 @@ export function createUiHost(): UiHost {
 
   return {
     root,
+    announce(text) {
+      clearTimeout(saying);
+      // A moment after the region exists (a new host) or was emptied, so the change is noticed.
+      status.textContent = '';
+      saying = setTimeout(() => (status.textContent = text), 100);
+    },
     add(el) {
       root.append(el);
       return el;
     },
     destroy() {
+      clearTimeout(saying);
       watcher.disconnect();
       host.remove();
     },

@@ -1,12 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+export interface RelayMemory {
+  heldBytes: number;
+  peakSessionBytes: number;
+}
+
 /** Prometheus metrics of one server; a registry per app so tests can run several apps. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Read at scrape time from whatever holds the live sessions (set by the app once it exists).
+  const relays = { read: (): RelayMemory => ({ heldBytes: 0, peakSessionBytes: 0 }) };
   return {
     registry,
+    watchRelays(read: () => RelayMemory) {
+      relays.read = read;
+    },
     httpDuration: new Histogram({
       name: 'tandem_http_request_duration_seconds',
       help: 'HTTP request duration by route and status',
@@ -15,6 +25,23 @@ export function createMetrics() {
       registers: [registry],
     }),
     visitorSockets: new Gauge({ name: 'tandem_visitor_sockets', help: 'Open visitor WebSockets on this node', registers: [registry] }),
+    socketRefusals: new Counter({ name: 'tandem_socket_refusals_total', help: 'WebSockets refused because their source held too many, by kind', labelNames: ['kind'] as const, registers: [registry] }),
+    relayHeldBytes: new Gauge({
+      name: 'tandem_relay_held_bytes',
+      help: 'Bytes the live sessions on this node hold now: cached frames and unsent socket queues',
+      registers: [registry],
+      collect() {
+        this.set(relays.read().heldBytes);
+      },
+    }),
+    relaySessionPeakBytes: new Gauge({
+      name: 'tandem_relay_session_peak_bytes',
+      help: 'The most any one session on this node has held at once since start (cached frames and socket queues)',
+      registers: [registry],
+      collect() {
+        this.set(relays.read().peakSessionBytes);
+      },
+    }),
     visitorCloses: new Counter({ name: 'tandem_visitor_socket_closes_total', help: 'Visitor sockets closed by the server, by reason', labelNames: ['reason'] as const, registers: [registry] }),
   };
 }

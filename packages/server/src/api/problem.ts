@@ -1,6 +1,12 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, PROBLEM_TYPE_BASE, type ErrorCode, type Problem } from '@tandem/protocol';
 import { DomainError } from '../domain/domain-error.ts';
+import { StoreUnavailableError } from '../store/store-unavailable.ts';
+
+/** Seconds a client waits before retrying while the database is unreachable (the store probes twice a second). */
+export const STORE_RETRY_AFTER_SECONDS = 2;
 
 export function problem(code: ErrorCode, requestId: string, detail?: string, extra: Record<string, unknown> = {}): Problem {
   const def = ERROR_CODES[code];
@@ -36,8 +42,50 @@ function fromFastifyError(err: FastifyError, req: FastifyRequest): Problem {
     return problem('invalid_json', req.id, `The body is not valid JSON (${err.message}).`);
   }
   if (err.statusCode === 429) return problem('rate_limited', req.id);
+  // A client fault Fastify knows and this table does not: still the client's, never a 500.
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return problem('bad_request', req.id, `${err.message}.`);
   return problem('internal_error', req.id);
 }
+
+/**
+ * Faults the router finds before any route runs (Fastify's frameworkErrors): a path that is not
+ * valid percent-encoded UTF-8, or a path segment over the router's length limit.
+ */
+export function frameworkProblem(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const path = req.url.split('?')[0];
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      return sendProblem(reply, problem('validation_failed', req.id, `The path ${path} is not valid percent-encoded UTF-8: encode it again.`, { errors: [{ path: 'params', message: 'is not valid percent-encoded UTF-8' }] }));
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return sendProblem(reply, problem('uri_too_long', req.id));
+    default:
+      req.log.error({ err }, 'request failed');
+      return sendProblem(reply, problem('internal_error', req.id));
+  }
+}
+
+/** Codes for faults Node's HTTP parser finds before Fastify sees a request. */
+const CLIENT_ERRORS: Record<string, 'headers_too_large' | 'request_timeout'> = {
+  HPE_HEADER_OVERFLOW: 'headers_too_large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout',
+};
+
+/**
+ * Fastify's clientErrorHandler: a request Node could not parse (headers too large, a malformed
+ * request line, too slow) still gets problem+json, written on the raw socket.
+ */
+export function clientErrorProblem(err: NodeJS.ErrnoException, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const p = problem(CLIENT_ERRORS[err.code ?? ''] ?? 'bad_request', '');
+  delete p.requestId;
+  const body = JSON.stringify(p);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${p.status} ${STATUS_CODES[p.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -51,9 +99,22 @@ export function installErrorHandling(app: FastifyInstance) {
       if (err.code === 'insufficient_scope') headers['www-authenticate'] = `Bearer error="insufficient_scope", scope="${String(err.extra.requiredScope)}"`;
       return sendProblem(reply, p, headers);
     }
+    if (err instanceof StoreUnavailableError) {
+      req.log.warn({ reason: err.reason }, 'database unavailable');
+      const p = problem('store_unavailable', req.id, `The database is not reachable (${err.reason}). Retry in ${STORE_RETRY_AFTER_SECONDS} s; send the same Idempotency-Key so a retried POST is not applied twice.`);
+      return sendProblem(reply, p, { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) });
+    }
     const p = fromFastifyError(err, req);
     if (p.status >= 500) req.log.error({ err }, 'request failed');
     return sendProblem(reply, p);
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, problem('route_not_found', req.id, `No route ${req.method} ${req.url.split('?')[0]}: see /docs.`)));
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    // OPTIONS is left out: CORS answers preflights on every path.
+    const allowed = METHODS.filter((method) => method !== req.method && app.findRoute({ method, url: path }) !== null);
+    if (allowed.length) {
+      return sendProblem(reply, problem('method_not_allowed', req.id, `${req.method} is not allowed on ${path}: use ${allowed.join(' or ')}.`), { allow: allowed.join(', ') });
+    }
+    return sendProblem(reply, problem('route_not_found', req.id, `No route ${req.method} ${path}: see /docs.`));
+  });
 }

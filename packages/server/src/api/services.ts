@@ -10,6 +10,8 @@ import type { SessionService } from '../domain/session-service.ts';
 import type { SupportCodeService } from '../domain/support-code-service.ts';
 import type { CodeGuard } from '../domain/code-guard.ts';
 import type { WebhookService } from '../events/webhook-service.ts';
+import type { ReceiptKeys } from '../auth/receipt-keys.ts';
+import type { ConsentReceipts } from '../domain/consent-receipts.ts';
 
 /** Everything a route may call: the domain, never the store directly. */
 export interface Services extends Deps {
@@ -24,4 +26,6 @@ export interface Services extends Deps {
   supportCodes: SupportCodeService;
   rateLimiter: RateLimiter;
   codeGuard: CodeGuard;
+  receipts: ConsentReceipts;
+  receiptKeys: ReceiptKeys;
 }

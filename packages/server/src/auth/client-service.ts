@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SCOPES, type Scope } from '@tandem/protocol';
-import type { Db } from '../store/db.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { newId } from '../domain/ids.ts';
 import { hashSecret, secretMatches } from './secret-hash.ts';
@@ -39,12 +39,17 @@ export class ClientService {
 
   /** First start: one organisation and one client with every scope. Returns null when one exists. */
   async bootstrap(): Promise<{ orgId: string; client: ApiClientRecord; secret: string } | null> {
-    const orgs = await this.db.query<{ id: string }>('SELECT id FROM orgs ORDER BY created_at LIMIT 1');
-    if (orgs.length) return null;
-    const orgId = newId('org');
-    await this.db.query('INSERT INTO orgs (id, name) VALUES ($1, $2)', [orgId, 'Default organisation']);
-    const { client, secret } = await this.create(orgId, 'default', [...SCOPES]);
-    return { orgId, client, secret };
+    // Nodes first started together on an empty database: the lock lets exactly one of them see
+    // no organisation and create it; the others wait, then see it.
+    return this.db.tx(async (q) => {
+      if (this.db.kind === 'postgres') await q.query('SELECT pg_advisory_xact_lock(7243002)');
+      const orgs = await q.query<{ id: string }>('SELECT id FROM orgs ORDER BY created_at LIMIT 1');
+      if (orgs.length) return null;
+      const orgId = newId('org');
+      await q.query('INSERT INTO orgs (id, name) VALUES ($1, $2)', [orgId, 'Default organisation']);
+      const { client, secret } = await this.insert(q, orgId, 'default', [...SCOPES]);
+      return { orgId, client, secret };
+    });
   }
 
   async defaultOrgId(): Promise<string> {
@@ -53,12 +58,16 @@ export class ClientService {
     return org.id;
   }
 
-  async create(orgId: string, name: string, scopes: Scope[]): Promise<{ client: ApiClientRecord; secret: string }> {
+  create(orgId: string, name: string, scopes: Scope[]): Promise<{ client: ApiClientRecord; secret: string }> {
+    return this.insert(this.db, orgId, name, scopes);
+  }
+
+  private async insert(q: Queryable, orgId: string, name: string, scopes: Scope[]): Promise<{ client: ApiClientRecord; secret: string }> {
     const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (bad.length) throw new DomainError('invalid_scope', `Unknown scopes: ${bad.join(', ')}. Known: ${SCOPES.join(', ')}.`);
     const id = newId('cli');
     const secret = `tsk_${randomBytes(32).toString('base64url')}`;
-    const [row] = await this.db.query<Row>(
+    const [row] = await q.query<Row>(
       'INSERT INTO api_clients (id, org_id, name, secret_hash, scopes) VALUES ($1, $2, $3, $4, $5) RETURNING *',
       [id, orgId, name, hashSecret(secret), scopes],
     );

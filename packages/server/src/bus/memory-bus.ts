@@ -4,6 +4,7 @@ import type { Bus, BusHandler } from './bus.ts';
 export function createMemoryBus(): Bus {
   const topics = new Map<string, Set<BusHandler>>();
   return {
+    kind: 'memory',
     async publish(topic, message) {
       const handlers = topics.get(topic);
       if (!handlers) return;
@@ -18,6 +19,9 @@ export function createMemoryBus(): Bus {
         if (set.size === 0) topics.delete(topic);
       };
     },
+    // One process: never down, so never resumes.
+    onResume: () => () => undefined,
+    health: () => ({ state: 'up', reason: null, since: null }),
     async close() {
       topics.clear();
     },

@@ -4,11 +4,12 @@ import { normalisePhone } from '../domain/phone.ts';
 import type { DeliveryResult, QueuedChannel } from './delivery-channel.ts';
 import type { SmsMessageOut, SmsProvider } from './sms-provider.ts';
 import { attemptSend, nextAttemptDelay, type SendOutcome, type SmsRetryPolicy } from './sms-retry.ts';
-import { DEFAULT_SMS_TEMPLATE, renderSms } from './sms-template.ts';
+import { smsLanguage, SMS_TEMPLATES } from './sms-locales.ts';
+import { renderSms } from './sms-template.ts';
 
 export interface SmsChannelOptions {
   retry: SmsRetryPolicy;
-  /** The invite text; the built-in one when null. */
+  /** The invite text for every customer; the built-in one in the customer's language when null. */
   template: string | null;
   defaultPhoneRegion: string | null;
 }
@@ -53,7 +54,8 @@ export function smsChannel(provider: SmsProvider, options: Partial<SmsChannelOpt
         throw err;
       }
       const minutes = Math.max(1, Math.round((Date.parse(invite.expiresAt) - Date.now()) / 60_000));
-      const { text } = renderSms(opts.template ?? DEFAULT_SMS_TEMPLATE, { company: companyName, agent: invite.agentName, link: invite.link, minutes });
+      const lang = smsLanguage(conversation.customer.locale);
+      const { text } = renderSms(opts.template ?? SMS_TEMPLATES[lang]!, { company: companyName, agent: invite.agentName, link: invite.link, minutes, locale: lang });
       return { ticket: { message: { id: newId('sms'), orgId, to, body: text, inviteId: invite.id, createdAt: new Date().toISOString() }, attempts: 0 } };
     },
     async send({ message, attempts }) {

@@ -1,10 +1,12 @@
 import { templateProblems } from './sms-template.ts';
 
-export const SMS_PROVIDERS = ['outbox', 'webhook', 'twilio'] as const;
+export const SMS_PROVIDERS = ['outbox', 'webhook', 'twilio', 'genesys'] as const;
 
 export type SmsProviderConfig =
   | { kind: 'outbox' }
   | { kind: 'webhook'; url: string; secret: string }
+  // The sender and credentials are each organisation's Genesys link (PUT /v1/integrations/genesys).
+  | { kind: 'genesys' }
   | { kind: 'twilio'; accountSid: string; authToken: string; sender: { from: string } | { messagingServiceSid: string }; baseUrl: string };
 
 export interface SmsConfig {
@@ -66,6 +68,8 @@ export function loadSmsConfig(env: NodeJS.ProcessEnv, problems: string[], int: (
     const baseUrl = (get('TWILIO_BASE_URL') ?? 'https://api.twilio.com').replace(/\/$/, '');
     httpUrl('TWILIO_BASE_URL', baseUrl);
     provider = { kind: 'twilio', accountSid, authToken, sender: service ? { messagingServiceSid: service } : { from: from ?? '' }, baseUrl };
+  } else if (kind === 'genesys') {
+    provider = { kind: 'genesys' };
   } else if (kind !== 'outbox') {
     problems.push(`SMS_PROVIDER=${JSON.stringify(kind)} must be one of ${SMS_PROVIDERS.join(', ')}`);
   }

@@ -49,6 +49,8 @@ export interface SmsVars {
   agent: string;
   link: string;
   minutes: number;
+  /** The customer's language: the minutes are written the way it writes numbers. */
+  locale?: string;
 }
 
 export interface RenderedSms extends SegmentCount {
@@ -58,7 +60,8 @@ export interface RenderedSms extends SegmentCount {
 }
 
 const render = (template: string, v: SmsVars) =>
-  template.replace(/\{(company|agent|link|minutes)\}/g, (_, k: keyof SmsVars) => String(v[k]));
+  template.replace(/\{(company|agent|link|minutes)\}/g, (_, k: 'company' | 'agent' | 'link' | 'minutes') =>
+    k === 'minutes' ? new Intl.NumberFormat(v.locale ?? 'en').format(v.minutes) : v[k]);
 
 // Accents GSM-7 lacks are dropped (Łukasz -> Lukasz, Zoë -> Zoe; René keeps its é) when that
 // alone makes the name GSM-7; other scripts are left as they are.

@@ -4,6 +4,7 @@ import type { DeliveryChannel, DeliveryResult, RetryTicket } from '../channels/d
 import type { Queryable } from '../store/db.ts';
 import { loadConversation } from './conversation-service.ts';
 import type { DeploymentService } from './deployment-service.ts';
+import { checkShown } from './consent-shown.ts';
 import { DomainError } from './domain-error.ts';
 import { transact, type Deps, type Tx } from './deps.ts';
 import { newId, numericCode, randomToken } from './ids.ts';
@@ -395,6 +396,7 @@ export class InviteService {
       const conversation = await loadConversation(tx.q, visitor.orgId, inv.conversationId, true);
       if (conversation?.state !== 'connected') throw new DomainError('invalid_state', 'The call has ended.', { currentState: inv.state });
       await this.transition(tx, inv, 'accepted');
+      checkShown(shown, { companyName: visitor.companyName, agentName: inv.agentName, phrase: inv.phrase });
       const sessionId = await this.sessions.startInTx(tx, inv, visitor, shown);
       await tx.q.query('UPDATE invites SET session_id = $2 WHERE id = $1', [inv.id, sessionId]);
       tx.afterCommit(() => this.presence.toInvitePages(inv.id, { type: 'invite.withdrawn', inviteId: inv.id, reason: 'accepted_elsewhere' }));

@@ -1,4 +1,6 @@
 import type { ConsentShown, Session, SessionEndReason } from '@tandem/protocol';
+import { checkShown } from './consent-shown.ts';
+import type { ConsentReceipts } from './consent-receipts.ts';
 import { DomainError } from './domain-error.ts';
 import { transact, type Deps, type Tx } from './deps.ts';
 import { newId } from './ids.ts';
@@ -39,7 +41,7 @@ export interface SessionRecord extends Session {
 
 /** Sessions exist only because a customer accepted; each consent decision is a record. */
 export class SessionService {
-  constructor(private readonly deps: Deps, private readonly presence: Presence) {}
+  constructor(private readonly deps: Deps, private readonly presence: Presence, private readonly receipts: ConsentReceipts) {}
 
   async get(orgId: string, id: string): Promise<Session> {
     const [row] = await this.deps.db.query<Row>('SELECT * FROM sessions WHERE org_id = $1 AND id = $2', [orgId, id]);
@@ -88,12 +90,18 @@ export class SessionService {
     return sessionId;
   }
 
+  /** Records a consent decision; an acceptance or a withdrawal also gets a signed receipt. */
   private async consent(tx: Tx, c: { orgId: string; conversationId: string; inviteId: string; sessionId: string; kind: 'share' | 'control'; decision: 'accepted' | 'declined' | 'revoked'; customerId: string | null; visitor: VisitorRef; shown: ConsentShown | null }) {
+    const consentId = newId('con');
+    const at = new Date();
     await tx.q.query(
       `INSERT INTO consents (id, org_id, conversation_id, invite_id, session_id, kind, decision, customer_id, visitor_id, shown, user_agent, ip, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [newId('con'), c.orgId, c.conversationId, c.inviteId, c.sessionId, c.kind, c.decision, c.customerId, c.visitor.visitorId, c.shown ? JSON.stringify(c.shown) : null, c.visitor.userAgent, c.visitor.ip, new Date()],
+      [consentId, c.orgId, c.conversationId, c.inviteId, c.sessionId, c.kind, c.decision, c.customerId, c.visitor.visitorId, c.shown ? JSON.stringify(c.shown) : null, c.visitor.userAgent, c.visitor.ip, at],
     );
+    const decision = { ...c, consentId, at };
+    if (c.decision === 'accepted' && c.shown) await this.receipts.acceptedInTx(tx, decision, c.shown);
+    if (c.decision === 'revoked') await this.receipts.withdrawnInTx(tx, decision);
   }
 
   private resumeDeadline(from = new Date()): Date {
@@ -175,6 +183,7 @@ export class SessionService {
     await transact(this.deps, visitor.orgId, async (tx) => {
       const row = await this.lockActive(tx, visitor.orgId, sessionId);
       if (!this.holds(visitor, row)) throw new DomainError('session_not_found');
+      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'share', decision: 'revoked', customerId: row.customer_id, visitor, shown: null });
       await this.endInTx(tx, row, 'customer_stopped');
     });
   }
@@ -185,6 +194,8 @@ export class SessionService {
       const row = await this.lockActive(tx, visitor.orgId, sessionId);
       if (!this.holds(visitor, row)) throw new DomainError('session_not_found');
       if (row.control) return;
+      const [inv] = await tx.q.query<{ agent_name: string }>('SELECT agent_name FROM invites WHERE id = $1', [row.invite_id]);
+      checkShown(shown, { companyName: visitor.companyName, agentName: inv!.agent_name, phrase: null });
       await tx.q.query('UPDATE sessions SET control = true WHERE id = $1', [row.id]);
       await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control', decision: 'accepted', customerId: row.customer_id, visitor, shown });
       await tx.emit({ type: 'session.control_granted', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: {} });

@@ -62,6 +62,10 @@ export async function streamEvents(deps: Deps, res: ServerResponse, opts: Stream
   const unsubscribe = await deps.bus.subscribe(orgEventsTopic(opts.orgId), () => {
     void drain().catch((err) => deps.log.warn({ err }, 'event stream drain failed'));
   });
+  // Events stored while the bus was down were never announced: read them as soon as it is back.
+  const offResume = deps.bus.onResume(() => {
+    void drain().catch((err) => deps.log.warn({ err }, 'event stream drain failed'));
+  });
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), opts.heartbeatMs);
   // A safety net for a lost bus message: look again now and then.
   const poll = setInterval(() => void drain().catch(() => undefined), Math.max(opts.heartbeatMs, 5000));
@@ -73,6 +77,7 @@ export async function streamEvents(deps: Deps, res: ServerResponse, opts: Stream
       clearInterval(heartbeat);
       clearInterval(poll);
       void unsubscribe();
+      offResume();
       resolve();
     };
     res.on('close', finish);

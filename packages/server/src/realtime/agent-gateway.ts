@@ -7,6 +7,7 @@ import type { Services } from '../api/services.ts';
 import { concernsConversation, orgEventsTopic } from '../domain/deps.ts';
 import { CLIENT_STATUS_TTL_MS } from '../auth/client-status.ts';
 import { DomainError } from '../domain/domain-error.ts';
+import { StoreUnavailableError } from '../store/store-unavailable.ts';
 import { listEvents } from '../events/event-log.ts';
 import { loadAgentView } from './agent-view.ts';
 import type { RelayRegistry } from './relay-registry.ts';
@@ -64,6 +65,7 @@ export class AgentGateway {
     let relay: SessionRelay | null = null;
     let lastSeq = 0;
     let unsubscribe: (() => Promise<void>) | null = null;
+    let offResume: (() => void) | null = null;
     let refreshing: Promise<void> | null = null;
     let refreshAgain = false;
     let windowStart = Date.now();
@@ -119,6 +121,7 @@ export class AgentGateway {
       this.live.delete(ws);
       clearTimeout(authTimer);
       void unsubscribe?.();
+      offResume?.();
       if (relay) {
         relay.removeAgent(peer);
         this.relays.release(relay);
@@ -154,6 +157,9 @@ export class AgentGateway {
             unsubscribe = await this.s.bus.subscribe(orgEventsTopic(claims.orgId), (m) => {
               if (concernsConversation(m, claims.conversationId)) void refresh().catch((err) => this.s.log.warn({ err }, 'agent refresh failed'));
             });
+            // The console has no poll: events stored while the bus was down are read when it is back.
+            offResume = this.s.bus.onResume(() => void refresh().catch((err) => this.s.log.warn({ err }, 'agent refresh failed')));
+            if (ws.readyState !== ws.OPEN) offResume();
             const view = await loadAgentView(this.s, claims.orgId, claims.conversationId, 'reconnecting');
             if (ws.readyState !== ws.OPEN) return;
             if (view.conversationState === 'disconnected') return this.close(ws, 'CALL_ENDED');
@@ -164,9 +170,12 @@ export class AgentGateway {
             send({ type: 'ready', agentId: claims.agentId, view: { ...view, customerLink } });
             await refresh();
           },
-          () => this.close(ws, 'UNAUTHORIZED'),
-        ).catch((err) => {
-          this.s.log.error({ err }, 'agent authentication failed');
+          // The client's status is read from the store: while it is down the console tries again.
+          (err: unknown) => this.close(ws, err instanceof StoreUnavailableError ? 'TRY_AGAIN_LATER' : 'UNAUTHORIZED'),
+        ).catch((err: unknown) => {
+          // The store failed while the console was being set up: it reconnects and tries again.
+          if (err instanceof StoreUnavailableError) return this.close(ws, 'TRY_AGAIN_LATER');
+          this.s.log.error({ err }, 'agent console setup failed');
           this.close(ws, 'INTERNAL_ERROR');
         });
         return;
@@ -174,6 +183,7 @@ export class AgentGateway {
       if (!auth) return this.close(ws, 'UNAUTHORIZED');
       void this.handle(auth, msg, relay, peer).catch((err) => {
         if (err instanceof DomainError) return send({ type: 'error', code: err.code, message: err.detail });
+        if (err instanceof StoreUnavailableError) return send({ type: 'error', code: 'store_unavailable', message: 'The database is not reachable; try again in a few seconds.' });
         this.s.log.error({ err }, 'agent message failed');
         send({ type: 'error', code: 'internal_error', message: 'Something went wrong; try again.' });
       });

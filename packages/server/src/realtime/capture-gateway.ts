@@ -6,6 +6,7 @@ import { CLOSE_CODES, CaptureClientMessage, RELAY_MAX_FRAME_BYTES, type CloseCod
 import type { Services } from '../api/services.ts';
 import type { Metrics } from '../api/metrics.ts';
 import { DomainError } from '../domain/domain-error.ts';
+import { StoreUnavailableError } from '../store/store-unavailable.ts';
 import type { RelayRegistry } from './relay-registry.ts';
 import type { SessionRelay } from './session-relay.ts';
 import { wsPeer } from './ws-peer.ts';
@@ -16,6 +17,8 @@ const checkMessage = TypeCompiler.Compile(CaptureClientMessage);
 export const CAPTURE_PATH = '/v1/capture';
 const AUTH_TIMEOUT_MS = 10_000;
 const RATE_WINDOW_MS = 5_000;
+/** Before auth only the small auth message may come: nothing large is read for a stranger. */
+const MAX_UNAUTHENTICATED_BYTES = 16 * 1024;
 
 export interface CaptureGatewayOptions {
   /** How long a page may be gone (reload, network drop) before the session ends with customer_left. */
@@ -91,6 +94,8 @@ export class CaptureGateway {
       }
       if (++frames > (this.opts.framesPerSecond * RATE_WINDOW_MS) / 1000) return this.close(ws, 'RATE_LIMITED');
       if (buf.byteLength > RELAY_MAX_FRAME_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
+      if (!relay && buf.byteLength > MAX_UNAUTHENTICATED_BYTES) return this.close(ws, 'MESSAGE_TOO_LARGE');
+      if (relay && !relay.admit(buf.byteLength, now)) return this.close(ws, 'BYTE_RATE_EXCEEDED');
 
       if (isBinary) {
         if (!relay) return this.close(ws, authing ? 'PROTOCOL_VIOLATION' : 'UNAUTHORIZED');
@@ -119,6 +124,7 @@ export class CaptureGateway {
             peer.sendJson({ type: 'ready', sessionId: r.sessionId, agentName: r.agentName, control: r.control });
           },
           (err) => {
+            if (err instanceof StoreUnavailableError) return this.close(ws, 'TRY_AGAIN_LATER');
             this.s.log.error({ err }, 'capture auth failed');
             this.close(ws, 'UNAUTHORIZED');
           },

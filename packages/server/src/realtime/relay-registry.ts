@@ -8,6 +8,8 @@ export class RelayRegistry {
   private readonly relays = new Map<string, SessionRelay>();
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribers: (() => Promise<void>)[] = [];
+  /** The most one session has held, kept after the session is gone. */
+  private peakSessionBytes = 0;
 
   constructor(private readonly limits: RelayLimits = DEFAULT_RELAY_LIMITS) {
     // Slow agents are checked a few times a second rather than on every frame.
@@ -42,7 +44,20 @@ export class RelayRegistry {
 
   /** Forgets a relay nobody is attached to. */
   release(relay: SessionRelay) {
-    if (!relay.capture && relay.agentCount === 0) this.relays.delete(relay.sessionId);
+    if (relay.capture || relay.agentCount > 0) return;
+    this.peakSessionBytes = Math.max(this.peakSessionBytes, relay.peakHeldBytes);
+    this.relays.delete(relay.sessionId);
+  }
+
+  /** What the live sessions hold now, and the most one session ever held. */
+  memory(): { heldBytes: number; peakSessionBytes: number } {
+    let heldBytes = 0;
+    let peak = this.peakSessionBytes;
+    for (const r of this.relays.values()) {
+      heldBytes += r.heldBytes();
+      peak = Math.max(peak, r.peakHeldBytes);
+    }
+    return { heldBytes, peakSessionBytes: peak };
   }
 
   end(sessionId: string, reason: string) {
@@ -50,6 +65,11 @@ export class RelayRegistry {
     if (!r) return;
     r.end(reason, CLOSE_CODES.SESSION_ENDED);
     this.release(r);
+  }
+
+  /** The sessions relayed on this node (checked against the store after the bus lost messages). */
+  sessionIds(): string[] {
+    return [...this.relays.keys()];
   }
 
   get size() {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FRAME_KIND, decodeFrameHeader, encodeFrame, encodePointer } from '@tandem/protocol';
-import { SessionRelay, type RelayPeer } from './session-relay.ts';
+import { CLOSE_CODES, FRAME_KIND, decodeFrameHeader, encodeFrame, encodePointer } from '@tandem/protocol';
+import { CAPTURE_BACKLOG_BYTES, DEFAULT_RELAY_LIMITS, agentQueueBound, POINTER_BACKLOG_BYTES, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
 
 class FakePeer implements RelayPeer {
   frames: Uint8Array[] = [];
@@ -29,8 +29,8 @@ const body = (n: number) => new Uint8Array(n).fill(120);
 const snap = (seq: number, size = 100) => encodeFrame(FRAME_KIND.SNAPSHOT, seq, body(size));
 const delta = (seq: number, size = 10) => encodeFrame(FRAME_KIND.DELTA, seq, body(size));
 
-function relayWithCapture(limits = { maxBufferedBytes: 1000, agentBacklogBytes: 500 }) {
-  const relay = new SessionRelay('ses_1', 'org_1', 'call-1', limits);
+function relayWithCapture(limits: Partial<RelayLimits> = { maxBufferedBytes: 1000, agentBacklogBytes: 500 }, now = 0) {
+  const relay = new SessionRelay('ses_1', 'org_1', 'call-1', { ...DEFAULT_RELAY_LIMITS, ...limits }, now);
   const capture = new FakePeer();
   relay.attachCapture(capture);
   return { relay, capture };
@@ -158,4 +158,65 @@ test('an agent that cannot read the cached stream is resent it once, then the pa
   assert.deepEqual(agent.seqs().slice(4), ['S4', 'D5']);
   relay.resync(agent);
   assert.deepEqual(agent.seqs().slice(6), ['S4', 'D5'], 'a new snapshot: the cache is tried again first');
+});
+
+test('a pointer frame is 8 bytes of body: a larger (or smaller) one is refused, not relayed', () => {
+  const { relay } = relayWithCapture();
+  relay.fromCapture(snap(1));
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  assert.equal(relay.fromCapture(encodeFrame(FRAME_KIND.POINTER, 0, body(1024 * 1024))), 'malformed');
+  assert.equal(relay.fromCapture(encodeFrame(FRAME_KIND.POINTER, 0, body(4))), 'malformed');
+  assert.deepEqual(agent.seqs(), ['S1']);
+});
+
+test('pointer frames are latest-wins: a backed-up agent gets only the newest position once it drains', () => {
+  const { relay } = relayWithCapture({ maxBufferedBytes: 100_000, agentBacklogBytes: 100_000 });
+  relay.fromCapture(snap(1));
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  agent.backlog = POINTER_BACKLOG_BYTES + 1;
+  for (let x = 0; x < 1000; x++) assert.equal(relay.fromCapture(encodePointer(x, 7)), null);
+  assert.deepEqual(agent.seqs(), ['S1'], 'nothing queued while the agent is behind');
+  relay.serviceStaleAgents();
+  assert.deepEqual(agent.seqs(), ['S1'], 'still behind');
+  agent.backlog = 0;
+  relay.serviceStaleAgents();
+  assert.equal(agent.frames.length, 2);
+  assert.deepEqual(Buffer.from(agent.frames[1]!), Buffer.from(encodePointer(999, 7)), 'only the newest position');
+  relay.serviceStaleAgents();
+  assert.equal(agent.frames.length, 2, 'sent once');
+});
+
+test("a session's page may send its burst, then its bytes per second; the budget is per session, not per socket", () => {
+  const { relay } = relayWithCapture({ captureBytesPerSecond: 1000, captureBurstBytes: 10_000 }, 0);
+  assert.equal(relay.admit(10_000, 0), true, 'the burst at once');
+  assert.equal(relay.admit(1, 0), false, 'then nothing more at that instant');
+  assert.equal(relay.admit(500, 500), true, 'half a second later, half a second of budget');
+  assert.equal(relay.admit(600, 1000), false);
+  relay.attachCapture(new FakePeer());
+  assert.equal(relay.admit(600, 1000), false, 'a new socket for the session does not refill it');
+  assert.equal(relay.admit(10_000, 100_000), true, 'refilled up to the burst with time');
+});
+
+test('a page that stops reading is cut off instead of queued for', () => {
+  const { relay, capture } = relayWithCapture();
+  relay.toCapture({ type: 'agent.pointer', x: 1, y: 1, visible: true });
+  assert.equal(capture.closed, null);
+  capture.backlog = CAPTURE_BACKLOG_BYTES + 1;
+  relay.toCapture({ type: 'agent.pointer', x: 2, y: 2, visible: true });
+  assert.deepEqual(capture.closed, CLOSE_CODES.TOO_FAR_BEHIND);
+  assert.equal(relay.capture, null);
+});
+
+test('an agent whose queue passes its bound is cut off instead of queued for', () => {
+  const { relay } = relayWithCapture({});
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  agent.backlog = agentQueueBound(DEFAULT_RELAY_LIMITS) - 64 * 1024;
+  relay.toAgents({ type: 'control.result', id: 1, ok: true });
+  assert.equal(agent.closed, null, 'a full catch-up and some messages are allowed');
+  agent.backlog = agentQueueBound(DEFAULT_RELAY_LIMITS);
+  relay.toAgents({ type: 'control.result', id: 2, ok: true });
+  assert.deepEqual(agent.closed, CLOSE_CODES.TOO_FAR_BEHIND);
 });

@@ -1,5 +1,6 @@
 import type { AgentServerMessage, CaptureServerMessage, CustomerLink } from '@tandem/protocol';
-import { FRAME_KIND, decodeFrameHeader } from '@tandem/protocol';
+import { CLOSE_CODES, FRAME_KIND, POINTER_BODY_BYTES, FRAME_HEADER_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader } from '@tandem/protocol';
+import { ByteBudget } from './byte-budget.ts';
 
 /** One end of the relay as the relay sees it: something to send to, and its backlog. */
 export interface RelayPeer {
@@ -15,9 +16,47 @@ export interface RelayLimits {
   maxBufferedBytes: number;
   /** An agent with more than this queued stops getting deltas and catches up from a snapshot. */
   agentBacklogBytes: number;
+  /** Bytes per second a session's page may send on average, every frame and message counted. */
+  captureBytesPerSecond: number;
+  /** Bytes a session's page may send at once above that average (a large snapshot). */
+  captureBurstBytes: number;
 }
 
-export const DEFAULT_RELAY_LIMITS: RelayLimits = { maxBufferedBytes: 4 * 1024 * 1024, agentBacklogBytes: 4 * 1024 * 1024 };
+export const DEFAULT_RELAY_LIMITS: RelayLimits = {
+  maxBufferedBytes: 4 * 1024 * 1024,
+  agentBacklogBytes: 4 * 1024 * 1024,
+  captureBytesPerSecond: 1024 * 1024,
+  captureBurstBytes: 16 * 1024 * 1024,
+};
+
+/**
+ * Pointer moves wait while an agent has more than this queued: its newest position is kept
+ * (latest wins) and sent once the socket drains. Small, because a queue of 13-byte frames costs
+ * far more memory in write requests than its bytes say.
+ */
+export const POINTER_BACKLOG_BYTES = 16 * 1024;
+/** A page that stops reading is cut off once this much waits for it (agent pointers, presence). */
+export const CAPTURE_BACKLOG_BYTES = 1024 * 1024;
+
+/** JSON for an agent (link state, control results) may queue this much past its frames. */
+export const AGENT_MESSAGE_ALLOWANCE_BYTES = 64 * 1024;
+
+/**
+ * The most queued for one agent: frames go only while its queue is under the backlog limit (so
+ * at most that plus one frame), a catch-up (snapshot and deltas) only once it drained to a
+ * quarter, and JSON up to a small allowance beyond; past that the agent is cut off.
+ */
+export function agentQueueBound(limits: RelayLimits): number {
+  return Math.max(limits.agentBacklogBytes + RELAY_MAX_FRAME_BYTES, limits.agentBacklogBytes / 4 + RELAY_MAX_FRAME_BYTES + limits.maxBufferedBytes) + AGENT_MESSAGE_ALLOWANCE_BYTES;
+}
+
+/**
+ * The most one session holds for its sockets on this node, by construction: the cached snapshot
+ * and deltas, the page's unread queue, and each agent's queue.
+ */
+export function sessionMemoryBound(limits: RelayLimits, agents: number): number {
+  return RELAY_MAX_FRAME_BYTES + limits.maxBufferedBytes + CAPTURE_BACKLOG_BYTES + agents * agentQueueBound(limits);
+}
 
 interface AgentSlot {
   peer: RelayPeer;
@@ -27,6 +66,8 @@ interface AgentSlot {
   waiting: boolean;
   /** The cached snapshot this agent was last sent again on its own request. */
   resyncedFrom: Uint8Array | null;
+  /** The newest pointer frame held back while the agent's socket was backed up. */
+  pointer: Uint8Array | null;
 }
 
 /**
@@ -43,8 +84,14 @@ export class SessionRelay {
   private lastSeq = 0;
   private snapshotRequested = false;
   customerLink: CustomerLink = 'reconnecting';
+  /** Per session, not per socket: reconnecting does not refill it. */
+  private readonly budget: ByteBudget;
+  /** The most this session held at once (cache and socket queues), for the metrics. */
+  peakHeldBytes = 0;
 
-  constructor(readonly sessionId: string, readonly orgId: string, readonly conversationId: string, private readonly limits: RelayLimits = DEFAULT_RELAY_LIMITS) {}
+  constructor(readonly sessionId: string, readonly orgId: string, readonly conversationId: string, private readonly limits: RelayLimits = DEFAULT_RELAY_LIMITS, now = Date.now()) {
+    this.budget = new ByteBudget(limits.captureBytesPerSecond, limits.captureBurstBytes, now);
+  }
 
   get agentCount() {
     return this.agents.size;
@@ -52,6 +99,21 @@ export class SessionRelay {
 
   get bufferedBytes() {
     return (this.snapshot?.byteLength ?? 0) + this.deltaBytes;
+  }
+
+  /** What this session holds now: its cache and what waits in its sockets' queues. */
+  heldBytes(): number {
+    let held = this.bufferedBytes + (this.capture?.bufferedAmount() ?? 0);
+    for (const a of this.agents) held += a.peer.bufferedAmount();
+    return held;
+  }
+
+  /**
+   * Counts a message from the page (any frame kind, or JSON) against the session's bytes per
+   * second; false when it is over and the page must be cut off.
+   */
+  admit(bytes: number, now = Date.now()): boolean {
+    return this.budget.take(bytes, now);
   }
 
   /** A customer's page attached (first time, or after a reload or a dropped connection). */
@@ -90,8 +152,10 @@ export class SessionRelay {
     if (!h) return 'malformed';
     switch (h.kind) {
       case FRAME_KIND.POINTER:
-        // Pointer frames are light and latest-wins: never buffered, never sequenced.
-        for (const a of this.agents) if (!a.stale && !a.waiting) a.peer.sendFrame(frame);
+        // Pointer frames are tiny and latest-wins: never cached, never sequenced, and held back
+        // (only the newest) while an agent is behind, so a flood of them cannot queue up.
+        if (frame.byteLength !== FRAME_HEADER_BYTES + POINTER_BODY_BYTES) return 'malformed';
+        for (const a of this.agents) this.sendPointer(a, frame);
         return null;
       case FRAME_KIND.SNAPSHOT:
         if (h.seq <= this.lastSeq && this.lastSeq !== 0) return 'out_of_order';
@@ -109,6 +173,7 @@ export class SessionRelay {
           a.waiting = false;
           a.peer.sendFrame(frame);
         }
+        this.notePeak();
         return null;
       case FRAME_KIND.DELTA:
         if (h.seq <= this.lastSeq) return 'out_of_order';
@@ -132,14 +197,30 @@ export class SessionRelay {
           }
           a.peer.sendFrame(frame);
         }
+        this.notePeak();
         return null;
       default:
         return 'malformed';
     }
   }
 
+  private sendPointer(a: AgentSlot, frame: Uint8Array) {
+    if (a.stale || a.waiting || a.peer.bufferedAmount() > POINTER_BACKLOG_BYTES) {
+      // A copy: the frame may be a view into a larger read buffer that it would keep alive.
+      a.pointer = a.pointer === frame ? frame : new Uint8Array(frame);
+      return;
+    }
+    a.pointer = null;
+    a.peer.sendFrame(frame);
+  }
+
+  private notePeak() {
+    const held = this.heldBytes();
+    if (held > this.peakHeldBytes) this.peakHeldBytes = held;
+  }
+
   addAgent(peer: RelayPeer) {
-    const slot: AgentSlot = { peer, stale: false, waiting: false, resyncedFrom: null };
+    const slot: AgentSlot = { peer, stale: false, waiting: false, resyncedFrom: null, pointer: null };
     this.agents.add(slot);
     peer.sendJson({ type: 'customer.link', state: this.customerLink } satisfies AgentServerMessage);
     this.catchUp(slot);
@@ -169,11 +250,16 @@ export class SessionRelay {
     }
   }
 
-  /** Stale agents whose socket drained get the cached snapshot and deltas again. */
+  /**
+   * Stale agents whose socket drained get the cached snapshot and deltas again; agents whose
+   * socket drained get the pointer position held back for them.
+   */
   serviceStaleAgents() {
     for (const a of this.agents) {
       if (a.stale && a.peer.bufferedAmount() < this.limits.agentBacklogBytes / 4) this.catchUp(a);
+      if (a.pointer) this.sendPointer(a, a.pointer);
     }
+    this.notePeak();
   }
 
   private catchUp(slot: AgentSlot) {
@@ -194,12 +280,25 @@ export class SessionRelay {
     this.toCapture({ type: 'snapshot.request', reason });
   }
 
+  /** A page that does not read what it is sent is cut off rather than queued for. */
   toCapture(message: CaptureServerMessage) {
-    this.capture?.sendJson(message);
+    if (!this.capture) return;
+    if (this.capture.bufferedAmount() > CAPTURE_BACKLOG_BYTES) {
+      const page = this.capture;
+      page.close(CLOSE_CODES.TOO_FAR_BEHIND.code, CLOSE_CODES.TOO_FAR_BEHIND.reason);
+      this.detachCapture(page);
+      return;
+    }
+    this.capture.sendJson(message);
   }
 
+  /** An agent that cannot take what it is sent, even past a catch-up's worth, is cut off. */
   toAgents(message: AgentServerMessage) {
-    for (const a of this.agents) a.peer.sendJson(message);
+    const most = agentQueueBound(this.limits) - AGENT_MESSAGE_ALLOWANCE_BYTES / 2;
+    for (const a of this.agents) {
+      if (a.peer.bufferedAmount() > most) a.peer.close(CLOSE_CODES.TOO_FAR_BEHIND.code, CLOSE_CODES.TOO_FAR_BEHIND.reason);
+      else a.peer.sendJson(message);
+    }
   }
 
   /** The session ended: both sides are told and closed. */

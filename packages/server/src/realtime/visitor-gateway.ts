@@ -15,6 +15,7 @@ import type { VisitorRef } from '../domain/visitor-ref.ts';
 import type { DeploymentRecord } from '../domain/deployment-service.ts';
 import type { VisitorConn, VisitorRegistry } from './visitor-registry.ts';
 import { asBuffer, readJsonMessage } from './json-message.ts';
+import { sourceAddress, type ProxyTrust } from './source-address.ts';
 
 const checkMessage = TypeCompiler.Compile(VisitorClientMessage);
 
@@ -52,9 +53,11 @@ function visitorErrorCode(err: DomainError): VisitorErrorCode {
  * refusals are `error` replies and the socket stays open.
  */
 export class VisitorGateway {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // Messages are at most 16 KiB (closed with MESSAGE_TOO_LARGE above that); ws buffers a message
+  // whole before it is checked, so its limit bounds what each socket can make the server hold.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
-  constructor(private readonly s: Services, private readonly registry: VisitorRegistry, private readonly metrics: Metrics) {}
+  constructor(private readonly s: Services, private readonly registry: VisitorRegistry, private readonly metrics: Metrics, private readonly trust: ProxyTrust) {}
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     // The deployment is looked up before the upgrade completes: the page cannot send anything
@@ -89,7 +92,7 @@ export class VisitorGateway {
       companyName: deployment.companyName,
       customerId: null,
       userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
-      ip: req.socket.remoteAddress ?? null,
+      ip: sourceAddress(req, this.trust),
       offered: new Set(),
       sessions: new Set(),
     };

@@ -6,8 +6,12 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 /** Applies every migration not yet recorded, in file-name order, each in its own transaction. */
 export async function migrate(db: Db): Promise<string[]> {
-  await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-  // Two nodes starting at once against one Postgres must not both apply a migration.
+  // Two nodes starting at once against one Postgres must not both apply a migration, nor both
+  // create the bookkeeping table (CREATE TABLE IF NOT EXISTS races in the catalog).
+  await db.tx(async (q) => {
+    if (db.kind === 'postgres') await q.query('SELECT pg_advisory_xact_lock(7243001)');
+    await q.query('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+  }, { unbounded: true });
   const applied = new Set((await db.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version));
   const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
   const done: string[] = [];
@@ -21,7 +25,7 @@ export async function migrate(db: Db): Promise<string[]> {
       for (const statement of splitStatements(sql)) await q.query(statement);
       await q.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
       done.push(file);
-    });
+    }, { unbounded: true });
   }
   return done;
 }

@@ -3,11 +3,14 @@ import type { Config } from '../config.ts';
 import type { Db } from './db.ts';
 import { migrate } from './migrate.ts';
 import { openPglite } from './pglite-db.ts';
-import { openPostgres } from './pg-db.ts';
+import { DEFAULT_POSTGRES_TIMEOUTS, openPostgres } from './pg-db.ts';
+import type { HealthLog } from './health-monitor.ts';
 
 /** Opens the configured database and brings its schema up to date. */
-export async function openDb(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Db> {
-  const db = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(path.join(config.dataDir, 'pglite'));
+export async function openDb(config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'databaseTimeouts'>>, log?: HealthLog): Promise<Db> {
+  const db = config.databaseUrl
+    ? await openPostgres(config.databaseUrl, config.databaseTimeouts ?? DEFAULT_POSTGRES_TIMEOUTS, log)
+    : await openPglite(path.join(config.dataDir, 'pglite'));
   await migrate(db);
   return db;
 }

@@ -24,6 +24,8 @@ export async function openPglite(dir: string | null): Promise<Db> {
           return fn(q);
         }),
       ),
+    // In the process: it cannot be unreachable while the process runs.
+    health: () => ({ state: 'up', reason: null, since: null }),
     close: () => pg.close(),
   };
 }

@@ -10,7 +10,7 @@ export function authAndInputSuite(kind: DbKind) {
   describe(`auth and bad input (${kind})`, () => {
     let s: TestServer;
     before(async () => {
-      s = await startTestServer(kind, { TOKEN_RATE_LIMIT: '20', BODY_LIMIT_BYTES: '4096', CODE_RATE_LIMIT_PER_SOURCE: '5' });
+      s = await startTestServer(kind, { TOKEN_RATE_LIMIT: '20', BODY_LIMIT_BYTES: '4096', CODE_RATE_LIMIT_PER_SOURCE: '5', WEBHOOK_ALLOW_PRIVATE: 'true' });
     });
     after(async () => s?.close());
 

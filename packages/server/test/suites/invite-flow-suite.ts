@@ -53,14 +53,15 @@ export function inviteFlowSuite(kind: DbKind) {
       const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
       await page.identify(dep.identitySecret, call.customer.id);
       const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
-      await page.acceptInvite(inv.id, { phrase: inv.phrase, text: 'Dana will see this tab' });
+      const text = `Dana from Acme will see this tab. Matching phrase: ${inv.phrase}`;
+      await page.acceptInvite(inv.id, { text });
       const audit = await s.api('GET', `/v1/conversations/${call.id}/audit`);
       assert.equal(audit.status, 200);
       const consent = audit.body.data.find((e: { type: string }) => e.type === 'consent.share.accepted');
       assert.ok(consent, JSON.stringify(audit.body.data));
       assert.equal(consent.data.customerId, call.customer.id);
       assert.equal(consent.data.shown.phrase, inv.phrase);
-      assert.equal(consent.data.shown.text, 'Dana will see this tab');
+      assert.equal(consent.data.shown.text, text);
       assert.equal(consent.data.userAgent, 'VisitorClient/1 (test)');
       assert.ok(Date.parse(consent.at) > Date.now() - 60_000);
       assert.ok(audit.body.data.some((e: { type: string }) => e.type === 'session.started'));
@@ -217,7 +218,7 @@ export function inviteFlowSuite(kind: DbKind) {
       const started = await page.acceptInvite(inv.id);
       const sessionId = started.type === 'session.started' ? started.sessionId : '';
       assert.equal((await s.api('GET', `/v1/sessions/${sessionId}`)).body.control, false);
-      assert.equal((await page.request({ type: 'control.accept', sessionId, shown: { companyName: 'Acme', agentName: 'Dana', phrase: inv.phrase, text: 'Dana may click and type' } })).type, 'control.granted');
+      assert.equal((await page.acceptControl(sessionId)).type, 'control.granted');
       assert.equal((await s.api('GET', `/v1/sessions/${sessionId}`)).body.control, true);
       assert.equal((await page.request({ type: 'control.revoke', sessionId })).type, 'control.revoked');
       assert.equal((await s.api('GET', `/v1/sessions/${sessionId}`)).body.control, false);

@@ -1,0 +1,47 @@
+// English: the words of everything Tandem shows the customer, inline in the loader so a prompt
+// never waits for (or depends on) a translation. Every other language is a file beside this one,
+// fetched only when it is the customer's (see locale-choice.ts). `version` names this wording:
+// change it whenever a sentence changes, so a consent record can say exactly which copy was shown.
+// Placeholders: {company}, {agent}. Keep every placeholder in every translation.
+export const en = {
+  version: 'en-1',
+  dir: 'ltr',
+  brand: '{company} · secure screen sharing',
+  shareTitle: 'Share this tab with {agent}?',
+  shareIntro: '{agent} from {company} asked to see this browser tab while you are on the call, to help you.',
+  willSee: '{agent} will see',
+  see1: 'This tab only, live, including pages you open on this site',
+  see2: 'Where your mouse pointer is',
+  alwaysHidden: 'Always hidden',
+  hidden1: 'Passwords and card numbers are never shown',
+  hidden2: 'Anything you type, and fields the site marks private, appear as ••••',
+  hidden3: 'Other tabs, other apps and your desktop',
+  phraseCheck: 'Check that your agent sees the same words:',
+  share: 'Share this tab',
+  decline: 'Decline',
+  shareFine: 'You can stop sharing at any time from the bar at the bottom of the page.',
+  controlTitle: 'Let {agent} click and type for you?',
+  controlIntro: '{agent} can then do things for you in this tab while you watch.',
+  controlAble: '{agent} will be able to',
+  control1: 'Click, type and scroll in this tab only',
+  never: 'Never',
+  controlNever1: '{agent} cannot type into passwords, card numbers or private fields',
+  controlNever2: 'You can take back control at any time with “Stop control”',
+  allow: 'Allow control',
+  notNow: 'Not now',
+  controlFine: 'Sharing continues either way; only you decide about control.',
+  sharing: 'Sharing this tab with {agent}',
+  controlling: '{agent} can click and type',
+  reconnecting: 'Reconnecting to {agent}…',
+  stopControl: 'Stop control',
+  stopSharing: 'Stop sharing',
+  controlEnded: '{agent} can no longer click and type in this tab.',
+  ended: 'Sharing has ended. {agent} no longer sees this tab.',
+  usedTitle: 'This link is already open on another page',
+  usedText: 'Each screen-sharing link works on one page only. Go back to the page where you first opened it, or ask the person you are speaking with for a new link.',
+  deadTitle: 'This screen-sharing link no longer works',
+  deadText: 'It may have expired or been used already. Ask the person you are speaking with for a new link.',
+  ok: 'OK',
+};
+
+export type LocaleStrings = { [K in keyof typeof en]: string };

@@ -1,0 +1,71 @@
+import WebSocket from 'ws';
+
+/** Why a stream ended; each leads to a new channel and a resync. */
+export type StreamEnd = 'socket_closing' | 'heartbeat_timeout' | 'channel_expiring' | 'closed' | 'error' | 'stopped';
+
+export interface StreamHandlers {
+  onEvent(topicName: string, eventBody: unknown): void;
+  /** A message that is not JSON or lacks topicName/eventBody. */
+  onMalformed(raw: string): void;
+}
+
+export interface OpenStream {
+  /** Resolves with the reason once the stream is over (never rejects). */
+  ended: Promise<StreamEnd>;
+  stop(): void;
+}
+
+/** Genesys asks clients to renew a channel before it expires; start over this long before. */
+const EXPIRY_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Reads one Genesys notification channel's WebSocket. Heartbeats (channel.metadata) only keep
+ * the watchdog fed; v2.system.socket_closing, a silent socket, the channel's expiry or a drop
+ * end the stream, and the caller starts over on a new channel.
+ */
+export async function openNotificationStream(connectUri: string, expires: string | null, heartbeatTimeoutMs: number, h: StreamHandlers, connectTimeoutMs: number): Promise<OpenStream> {
+  const ws = new WebSocket(connectUri, { handshakeTimeout: connectTimeoutMs });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`the stream answered ${res.statusCode}`)));
+  });
+
+  let finish!: (why: StreamEnd) => void;
+  const ended = new Promise<StreamEnd>((resolve) => {
+    let done = false;
+    finish = (why) => {
+      if (done) return;
+      done = true;
+      clearTimeout(watchdog);
+      clearTimeout(expiry);
+      ws.removeAllListeners('message');
+      ws.on('error', () => undefined);
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.terminate();
+      resolve(why);
+    };
+  });
+  let watchdog = setTimeout(() => finish('heartbeat_timeout'), heartbeatTimeoutMs);
+  const expiresAt = expires ? Date.parse(expires) : NaN;
+  const expiry = Number.isFinite(expiresAt) ? setTimeout(() => finish('channel_expiring'), Math.max(0, Math.min(expiresAt - Date.now() - EXPIRY_MARGIN_MS, 2 ** 31 - 1))) : undefined;
+
+  ws.on('message', (data) => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => finish('heartbeat_timeout'), heartbeatTimeoutMs);
+    const raw = data.toString();
+    let msg: { topicName?: unknown; eventBody?: unknown };
+    try {
+      msg = JSON.parse(raw) as typeof msg;
+    } catch {
+      return h.onMalformed(raw);
+    }
+    if (!msg || typeof msg.topicName !== 'string') return h.onMalformed(raw);
+    if (msg.topicName === 'channel.metadata') return;
+    if (msg.topicName === 'v2.system.socket_closing') return finish('socket_closing');
+    if (msg.eventBody === undefined) return h.onMalformed(raw);
+    h.onEvent(msg.topicName, msg.eventBody);
+  });
+  ws.on('close', () => finish('closed'));
+  ws.on('error', () => finish('error'));
+  return { ended, stop: () => finish('stopped') };
+}

@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface GenesysRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  raw: Buffer;
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type FakeRoute = 'token' | 'authorize' | 'me' | 'channels' | 'subscriptions' | 'call' | 'user' | 'agentless';
+
+export interface FakeParticipant {
+  id: string;
+  purpose: 'customer' | 'agent' | 'acd' | 'ivr';
+  state: 'alerting' | 'dialing' | 'contacting' | 'connected' | 'disconnected' | 'terminated';
+  address?: string;
+  name?: string;
+  user?: { id: string };
+  queue?: { id: string };
+}
+
+export interface FakeCall {
+  id: string;
+  participants: FakeParticipant[];
+}
+
+export const FAKE_CLIENT_ID = '7de3af06-b0c7-4b8c-9b0f-3f2a1e5d6c01';
+export const FAKE_CLIENT_SECRET = 'fake-genesys-secret-0123456789';
+/** The browser (Token Implicit Grant) client agents sign in with on the widget page. */
+export const FAKE_BROWSER_CLIENT_ID = '0b5e7c1d-2a3f-4e6b-8c9d-1f2e3d4c5b6a';
+
+/** Genesys's error body: {message, code, status, contextId}. */
+export const genesysError = (status: number, code: string, message: string, headers?: Record<string, string>): Answer => ({
+  status,
+  body: { message, code, status, contextId: randomUUID(), details: [], errors: [] },
+  headers,
+});
+
+/**
+ * Genesys Cloud on loopback, written from its public Platform API reference: the login host's
+ * token endpoint (client credentials, HTTP Basic), notification channels and their
+ * subscriptions, the streaming WebSocket at the channel's connectUri (topicName/eventBody
+ * messages, "WebSocket Heartbeat" on channel.metadata, v2.system.socket_closing), call
+ * conversations, users and agentless SMS. One server plays both the login and the API host.
+ * Calls are driven by the test; each change is published to the topics of its agent and queue.
+ */
+export async function startFakeGenesys(opts: { clientId?: string; clientSecret?: string; smsNumbers?: string[] } = {}) {
+  const clientId = opts.clientId ?? FAKE_CLIENT_ID;
+  let clientSecret = opts.clientSecret ?? FAKE_CLIENT_SECRET;
+  const smsNumbers = new Set(opts.smsNumbers ?? ['+13175550100']);
+  const requests: GenesysRequest[] = [];
+  // Access tokens: null for the client-credentials client, else the signed-in user's id.
+  const tokens = new Map<string, string | null>();
+  let signedIn: string | null = null;
+  const channels = new Map<string, { topics: Set<string>; sockets: Set<WebSocket> }>();
+  const calls = new Map<string, FakeCall>();
+  const users = new Map<string, { id: string; name: string }>();
+  const sent: { id: string; fromAddress: string; toAddress: string; textBody: string }[] = [];
+  const script: { route: FakeRoute; answer: Answer }[] = [];
+  let connections = 0;
+  let subscribeCalls = 0;
+
+  const routeOf = (method: string, path: string): FakeRoute | null => {
+    if (method === 'POST' && path === '/oauth/token') return 'token';
+    if (method === 'GET' && path === '/oauth/authorize') return 'authorize';
+    if (method === 'GET' && path === '/api/v2/users/me') return 'me';
+    if (method === 'POST' && path === '/api/v2/notifications/channels') return 'channels';
+    if ((method === 'PUT' || method === 'POST') && /^\/api\/v2\/notifications\/channels\/[^/]+\/subscriptions$/.test(path)) return 'subscriptions';
+    if (method === 'GET' && /^\/api\/v2\/conversations\/(calls\/)?[^/]+$/.test(path)) return 'call';
+    if (method === 'GET' && /^\/api\/v2\/users\/[^/]+$/.test(path)) return 'user';
+    if (method === 'POST' && path === '/api/v2/conversations/messages/agentless') return 'agentless';
+    return null;
+  };
+
+  const handle = (req: GenesysRequest, host: string): Answer => {
+    const path = req.url.split('?')[0]!;
+    const route = routeOf(req.method, path);
+    if (!route) return genesysError(404, 'not.found', `No route ${req.method} ${path}`);
+    const i = script.findIndex((s) => s.route === route);
+    if (i >= 0) return script.splice(i, 1)[0]!.answer;
+
+    if (route === 'token') {
+      const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+      if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return { status: 400, body: { error: 'invalid_request', description: 'form body expected' } };
+      if (new URLSearchParams(req.raw.toString()).get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type', description: 'grant_type' } };
+      if (req.headers.authorization !== expected) return { status: 400, body: { error: 'invalid_client', description: 'client not found' } };
+      const token = randomUUID();
+      tokens.set(token, null);
+      return { status: 200, body: { access_token: token, token_type: 'bearer', expires_in: 86399 } };
+    }
+    if (route === 'authorize') {
+      // The implicit grant: the login page would ask who you are; the test says so with signInAs.
+      const q = new URLSearchParams(req.url.split('?')[1] ?? '');
+      if (q.get('client_id') !== FAKE_BROWSER_CLIENT_ID || q.get('response_type') !== 'token' || !q.get('redirect_uri')) return { status: 400, body: 'invalid client_id, response_type or redirect_uri' };
+      if (!signedIn) return { status: 401, body: 'sign in to Genesys Cloud first' };
+      const token = randomUUID();
+      tokens.set(token, signedIn);
+      const back = new URLSearchParams({ access_token: token, expires_in: '86399', token_type: 'bearer', ...(q.get('state') ? { state: q.get('state')! } : {}) });
+      return { status: 302, body: '', headers: { location: `${q.get('redirect_uri')}#${back.toString()}` } };
+    }
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!bearer || !tokens.has(bearer)) return genesysError(401, 'bad.credentials', 'Invalid login credentials.');
+    if (route === 'me') {
+      const u = users.get(tokens.get(bearer) ?? '');
+      return u ? { status: 200, body: { ...u, state: 'active', selfUri: `/api/v2/users/${u.id}` } } : genesysError(404, 'not.found', 'No user for a client credentials token');
+    }
+
+    if (route === 'channels') {
+      const id = `streaming-0-${randomUUID().replace(/-/g, '').slice(0, 26)}`;
+      channels.set(id, { topics: new Set(), sockets: new Set() });
+      return { status: 200, body: { connectUri: `ws://${host}/channels/${id}`, id, expires: new Date(Date.now() + 24 * 3600_000).toISOString() } };
+    }
+    if (route === 'subscriptions') {
+      const id = decodeURIComponent(path.split('/')[5]!);
+      const ch = channels.get(id);
+      if (!ch) return genesysError(404, 'not.found', `Channel ${id} not found`);
+      let list: { id?: unknown }[];
+      try {
+        list = JSON.parse(req.raw.toString()) as { id?: unknown }[];
+        if (!Array.isArray(list)) throw new Error('not a list');
+      } catch {
+        return genesysError(400, 'bad.request', 'The request could not be understood by the server due to malformed syntax.');
+      }
+      const topics = list.map((t) => t.id).filter((t): t is string => typeof t === 'string');
+      if (topics.some((t) => !/^v2\.(users|routing\.queues)\.[0-9a-f-]+\.conversations\.calls$/.test(t))) return genesysError(400, 'bad.request', 'Invalid topic');
+      subscribeCalls++;
+      if (req.method === 'PUT') ch.topics.clear();
+      for (const t of topics) ch.topics.add(t);
+      return { status: 200, body: { entities: [...ch.topics].map((t) => ({ id: t })) } };
+    }
+    if (route === 'call') {
+      const id = decodeURIComponent(path.split('/').at(-1)!);
+      const call = calls.get(id);
+      return call ? { status: 200, body: structuredClone(call) } : genesysError(404, 'not.found', `Conversation ${id} not found`);
+    }
+    if (route === 'user') {
+      const u = users.get(decodeURIComponent(path.split('/').at(-1)!));
+      return u ? { status: 200, body: { ...u, state: 'active', selfUri: `/api/v2/users/${u.id}` } } : genesysError(404, 'not.found', 'User not found');
+    }
+    // agentless
+    if (req.headers['content-type'] !== 'application/json') return genesysError(415, 'unsupported.media.type', 'application/json expected');
+    let b: Record<string, unknown>;
+    try {
+      b = JSON.parse(req.raw.toString()) as Record<string, unknown>;
+    } catch {
+      return genesysError(400, 'bad.request', 'malformed JSON');
+    }
+    if (b.toAddressMessengerType !== 'sms') return genesysError(400, 'bad.request', 'toAddressMessengerType must be sms');
+    if (typeof b.fromAddress !== 'string' || !smsNumbers.has(b.fromAddress)) return genesysError(400, 'bad.request', `fromAddress ${String(b.fromAddress)} is not a provisioned SMS number`);
+    if (typeof b.toAddress !== 'string' || !/^\+[1-9]\d{6,14}$/.test(b.toAddress) || b.toAddress === '+15005550001') return genesysError(400, 'bad.request', `The toAddress ${String(b.toAddress)} is not a valid E.164 phone number`);
+    if (typeof b.textBody !== 'string' || !b.textBody) return genesysError(400, 'bad.request', 'textBody is required');
+    const msg = { id: randomUUID(), fromAddress: b.fromAddress, toAddress: b.toAddress, textBody: b.textBody };
+    sent.push(msg);
+    return { status: 202, body: { ...msg, conversationId: randomUUID(), messengerType: 'sms', timestamp: new Date().toISOString(), selfUri: `/api/v2/conversations/messages/${msg.id}` } };
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r: GenesysRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks) };
+      requests.push(r);
+      const a = handle(r, req.headers.host ?? '127.0.0.1');
+      res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
+      res.end(typeof a.body === 'string' ? a.body : JSON.stringify(a.body));
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const id = /^\/channels\/([^/?]+)/.exec(req.url ?? '')?.[1];
+    const ch = id ? channels.get(id) : undefined;
+    if (!ch) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      connections++;
+      ch.sockets.add(ws);
+      ws.on('close', () => ch.sockets.delete(ws));
+      ws.on('error', () => ch.sockets.delete(ws));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+
+  const liveSockets = () => [...channels.values()].flatMap((c) => [...c.sockets]);
+  const sendRaw = (ws: WebSocket, data: string) => ws.readyState === ws.OPEN && ws.send(data);
+  const publish = (call: FakeCall) => {
+    const topics = new Set<string>();
+    for (const p of call.participants) {
+      if (p.user) topics.add(`v2.users.${p.user.id}.conversations.calls`);
+      if (p.queue) topics.add(`v2.routing.queues.${p.queue.id}.conversations.calls`);
+    }
+    for (const ch of channels.values()) {
+      for (const topic of topics) {
+        if (!ch.topics.has(topic)) continue;
+        const msg = JSON.stringify({ topicName: topic, version: '2', eventBody: structuredClone(call), metadata: { CorrelationId: randomUUID() } });
+        for (const ws of ch.sockets) sendRaw(ws, msg);
+      }
+    }
+  };
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    sent,
+    calls,
+    get connections() {
+      return connections;
+    },
+    get subscribeCalls() {
+      return subscribeCalls;
+    },
+    /** Topics of every channel that has a live socket. */
+    liveTopics(): string[] {
+      return [...channels.values()].filter((c) => c.sockets.size > 0).flatMap((c) => [...c.topics]);
+    },
+    /** Who the login page signs in (the agent at the browser), or nobody. */
+    signInAs(userId: string | null) {
+      signedIn = userId;
+    },
+    addUser(id: string, name: string) {
+      users.set(id, { id, name });
+    },
+    /** The secret changes in Genesys (rotated or the client revoked): tokens already given stop working. */
+    revokeClient(newSecret = 'rotated-secret') {
+      clientSecret = newSecret;
+      tokens.clear();
+    },
+    /** An outbound campaign call: the customer is dialed, then an agent joins from a queue. */
+    startCall(o: { id?: string; customerPhone: string; queueId?: string }): FakeCall {
+      const call: FakeCall = { id: o.id ?? randomUUID(), participants: [{ id: randomUUID(), purpose: 'customer', state: 'dialing', address: `tel:${o.customerPhone}`, name: 'Mobile Number, United States' }] };
+      if (o.queueId) call.participants.push({ id: randomUUID(), purpose: 'acd', state: 'connected', queue: { id: o.queueId } });
+      calls.set(call.id, call);
+      publish(call);
+      return call;
+    },
+    connectAgent(callId: string, userId: string, queueId?: string) {
+      const call = calls.get(callId)!;
+      for (const p of call.participants) if (p.purpose === 'customer') p.state = 'connected';
+      for (const p of call.participants) if (p.purpose === 'acd') p.state = 'disconnected';
+      call.participants.push({ id: randomUUID(), purpose: 'agent', state: 'connected', user: { id: userId }, ...(queueId ? { queue: { id: queueId } } : {}), name: users.get(userId)?.name });
+      publish(call);
+    },
+    /** One side hangs up; `silently` changes the call without a notification (a message lost in a gap). */
+    hangUp(callId: string, who: 'customer' | 'agent', o: { silently?: boolean } = {}) {
+      const call = calls.get(callId)!;
+      for (const p of call.participants) if (p.purpose === who) p.state = 'disconnected';
+      for (const p of call.participants) if (p.state === 'connected') p.state = 'disconnected';
+      if (!o.silently) publish(call);
+    },
+    /** Publishes the call as it stands (a duplicate notification). */
+    republish(callId: string) {
+      publish(calls.get(callId)!);
+    },
+    heartbeat() {
+      for (const ws of liveSockets()) sendRaw(ws, JSON.stringify({ topicName: 'channel.metadata', eventBody: { message: 'WebSocket Heartbeat' } }));
+    },
+    socketClosing() {
+      for (const ws of liveSockets()) sendRaw(ws, JSON.stringify({ topicName: 'v2.system.socket_closing', eventBody: { message: 'Socket closing' } }));
+    },
+    sendRaw(data: string) {
+      for (const ws of liveSockets()) sendRaw(ws, data);
+    },
+    /** Cuts every stream socket (a network drop). */
+    dropSockets() {
+      for (const ws of liveSockets()) ws.terminate();
+    },
+    /** Forgets every channel, as Genesys does when a channel expires. */
+    expireChannels() {
+      for (const ch of channels.values()) for (const ws of ch.sockets) ws.close(1000, 'channel expired');
+      channels.clear();
+    },
+    /** The next request to `route` gets these answers, in order. */
+    answerNext(route: FakeRoute, ...answers: Answer[]) {
+      for (const answer of answers) script.push({ route, answer });
+    },
+    close: async () => {
+      for (const ws of liveSockets()) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+export type FakeGenesys = Awaited<ReturnType<typeof startFakeGenesys>>;

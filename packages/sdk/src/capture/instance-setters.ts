@@ -55,18 +55,12 @@ function announce(el: Element, property: FieldProperty): void {
 
 /** Every field in a document, in its open shadow roots and same-origin frames. */
 function fieldsIn(root: Document | ShadowRoot, out: Element[]): void {
-  out.push(...root.querySelectorAll(FIELD_SELECTOR));
+  for (const field of root.querySelectorAll(FIELD_SELECTOR)) out.push(field);
   for (const el of root.querySelectorAll('*')) {
     if (el.shadowRoot) fieldsIn(el.shadowRoot, out);
-    if (el.localName === 'iframe' || el.localName === 'frame') {
-      let inner: Document | null = null;
-      try {
-        inner = (el as HTMLIFrameElement).contentDocument;
-      } catch {
-        inner = null;
-      }
-      if (inner) fieldsIn(inner, out);
-    }
+    // null for a cross-origin frame, whose fields capture does not record.
+    const inner = el.localName === 'iframe' || el.localName === 'frame' ? (el as HTMLIFrameElement).contentDocument : null;
+    if (inner) fieldsIn(inner, out);
   }
 }
 

@@ -130,6 +130,7 @@ describe('form state written by a framework', () => {
       assert.equal(typed?.note, 'call the courier', 'the opted-in field shows what the customer typed');
       assert.notEqual(typed?.todo, 'Buy milk', 'the default field stays masked');
       assert.equal(typed?.toggleAll, true);
+      assert.equal(typed?.size, 2, 'the opted-in select shows the customer\'s choice');
 
       await page.evaluate(() => (window as unknown as { appClearsForm(): void }).appClearsForm());
       const page_ = (await page.evaluate(`(${READ})(document)`)) as Fields;

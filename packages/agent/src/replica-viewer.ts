@@ -59,11 +59,28 @@ function applyDueNow(replayer: Replayer): void {
  * browser's loading indicator would spin for as long as the console is open.
  */
 function finishLoading(doc: Document): void {
-  if (doc.readyState === 'loading') doc.close();
+  if (doc.readyState === 'loading') {
+    // The parser decides the layout mode from the first thing it reads, and rrweb built the tree
+    // through the DOM, so close() alone would read "end of file" first: quirks mode, whatever the
+    // customer's page is. The page's doctype, written to the parser before the end, gives the
+    // same mode as on the page (standards, limited quirks or quirks); a page without one is in
+    // quirks mode, as close() leaves the replica. The parser keeps the tree rrweb built.
+    const doctype = doc.doctype;
+    if (doctype) doc.write(doctypeSource(doctype));
+    doc.close();
+  }
   for (const frame of doc.querySelectorAll('iframe')) {
     const inner = frame.contentDocument;
     if (inner) finishLoading(inner);
   }
+}
+
+function doctypeSource(doctype: DocumentType): string {
+  const quote = (id: string) => `"${id.replace(/"/g, '')}"`;
+  const ids = doctype.publicId
+    ? ` PUBLIC ${quote(doctype.publicId)}${doctype.systemId ? ` ${quote(doctype.systemId)}` : ''}`
+    : doctype.systemId ? ` SYSTEM ${quote(doctype.systemId)}` : '';
+  return `<!DOCTYPE ${doctype.name.replace(/[^A-Za-z0-9-]/g, '') || 'html'}${ids}>`;
 }
 
 function div(className: string): HTMLDivElement {

@@ -5,6 +5,7 @@
 import { FRAME_KIND, encodeFrame, encodePointer } from '@tandem/protocol/relay-frame';
 import { FrameDeflater } from '@tandem/protocol/frame-stream';
 import type { CaptureClientMessage, CaptureServerMessage } from '@tandem/protocol';
+import { platform } from '../pristine-platform.ts';
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
 const CLOSE_SESSION_ENDED = 4007;
@@ -52,11 +53,11 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
 
   const sendInOrder = (frame: Uint8Array | Promise<Uint8Array>) => {
     const socket = ws;
-    if (!pending && frame instanceof Uint8Array) return socket?.send(frame);
+    if (!pending && frame instanceof Uint8Array) return socket ? platform.send(socket, frame) : undefined;
     const next: Promise<void> = (pending ?? Promise.resolve())
       .then(() => frame)
       // A frame made for a connection that has since closed is dropped: the next one starts over.
-      .then((bytes) => (ws === socket && live ? socket?.send(bytes) : undefined))
+      .then((bytes) => (ws === socket && live && socket ? platform.send(socket, bytes) : undefined))
       .catch(() => undefined)
       .then(() => {
         if (pending === next) pending = null;
@@ -77,7 +78,7 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
     socket.binaryType = 'arraybuffer';
     ws = socket;
     socket.onopen = () => {
-      socket.send(JSON.stringify({ type: 'auth', token: o.token, resume: o.resume || connections > 0 }));
+      platform.send(socket, platform.stringify({ type: 'auth', token: o.token, resume: o.resume || connections > 0 }));
       connections++;
     };
     socket.onmessage = (event) => {
@@ -120,7 +121,7 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
     sendEvents(kind, events) {
       // Not connected: nothing is queued, the next connection starts from a fresh snapshot.
       if (!live || !ws) return;
-      const json = encoder.encode(JSON.stringify(events));
+      const json = encoder.encode(platform.stringify(events));
       const frameSeq = ++seq;
       if (kind === 'snapshot') {
         // The deltas after it are compressed against it at once, in order; only sending waits.
@@ -135,10 +136,10 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
       }
     },
     sendPointer(x, y) {
-      if (live && ws) ws.send(encodePointer(x, y));
+      if (live && ws) platform.send(ws, encodePointer(x, y));
     },
     sendJson(message) {
-      if (live && ws) ws.send(JSON.stringify(message));
+      if (live && ws) platform.send(ws, platform.stringify(message));
     },
     close() {
       over = true;

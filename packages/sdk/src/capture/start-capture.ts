@@ -6,6 +6,7 @@ import { EventType } from '@rrweb/types';
 import type { eventWithTime, RecordPlugin } from '@rrweb/types';
 import type { CaptureFrame, CaptureFrameKind, FrameTransport } from './frame-transport.ts';
 import { sanitizeEvent } from './event-sanitizer.ts';
+import { followInstanceSetters } from './instance-setters.ts';
 import {
   BLOCK_SELECTOR,
   MASK_TEXT_SELECTOR,
@@ -102,6 +103,15 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
     plugins: [sanitizePlugin],
   });
 
+  // Once rrweb has hooked the prototypes' setters (see instance-setters.ts): at once, or, on a page
+  // still loading, right after rrweb starts at DOMContentLoaded (its listener was added first).
+  let unfollowSetters = (): void => {};
+  const followSetters = (): void => {
+    unfollowSetters = followInstanceSetters(document);
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', followSetters, { once: true });
+  else followSetters();
+
   transport.onSnapshotRequest(() => record.takeFullSnapshot(true));
 
   return {
@@ -112,6 +122,8 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       record.addCustomEvent(tag, payload);
     },
     stop() {
+      document.removeEventListener('DOMContentLoaded', followSetters);
+      unfollowSetters();
       stopRecording?.();
       stopWatchingTyping();
       flush();

@@ -4,6 +4,7 @@
 import { FRAME_KIND, encodeFrame } from '@tandem/protocol/relay-frame';
 import { FrameDeflater } from '@tandem/protocol/frame-stream';
 import type { CaptureFrame, FrameTransport } from './frame-transport.ts';
+import { platform } from '../pristine-platform.ts';
 
 // Messages a receiver may send back on the same socket.
 interface ReceiverMessage {
@@ -23,7 +24,7 @@ export function webSocketTransport(url: string): FrameTransport {
   const deflater = new FrameDeflater();
   const encoder = new TextEncoder();
   socket.addEventListener('open', () => {
-    for (const frame of pending.splice(0)) socket.send(frame);
+    for (const frame of pending.splice(0)) platform.send(socket, frame);
   });
   socket.addEventListener('message', (event) => {
     if (typeof event.data !== 'string') return;
@@ -38,9 +39,9 @@ export function webSocketTransport(url: string): FrameTransport {
   return {
     send(frame: CaptureFrame) {
       const kind = frame.kind === 'snapshot' ? FRAME_KIND.SNAPSHOT : FRAME_KIND.DELTA;
-      const piece = deflater.deflate(encoder.encode(JSON.stringify(frame.events)), kind === FRAME_KIND.SNAPSHOT);
+      const piece = deflater.deflate(encoder.encode(platform.stringify(frame.events)), kind === FRAME_KIND.SNAPSHOT);
       const bytes = encodeFrame(kind, frame.seq, piece, true);
-      if (socket.readyState === WebSocket.OPEN) socket.send(bytes);
+      if (socket.readyState === WebSocket.OPEN) platform.send(socket, bytes);
       else if (socket.readyState === WebSocket.CONNECTING) pending.push(bytes);
     },
     onSnapshotRequest(listener) {

@@ -1,5 +1,6 @@
 // A shared session survives a reload or a navigation within the site, in the same tab only
 // (sessionStorage is per tab), and only for a short while after the last page left.
+import { platform } from '../pristine-platform.ts';
 const KEY = 'tandem.session';
 const WINDOW_MS = 2 * 60 * 1000;
 
@@ -29,7 +30,7 @@ export function loadSession(): StoredSession | null {
 
 export function saveSession(s: Omit<StoredSession, 'savedAt'>): void {
   try {
-    sessionStorage.setItem(KEY, JSON.stringify({ ...s, savedAt: Date.now() }));
+    sessionStorage.setItem(KEY, platform.stringify({ ...s, savedAt: Date.now() }));
   } catch {
     // Storage disabled: sharing works, it just does not survive a reload.
   }

@@ -3,6 +3,7 @@
 // (closed), and cannot get rid of (put back when removed). Prompts use the browser's top layer
 // (modal <dialog>, popover), which sits above any z-index the page uses.
 import { UI_CSS } from './ui-styles.ts';
+import { platform } from '../pristine-platform.ts';
 
 const HOST_STYLE =
   'all:initial!important;display:block!important;position:fixed!important;top:0!important;left:0!important;' +
@@ -25,7 +26,7 @@ export function createUiHost(): UiHost {
   // The capture bundle leaves this element out of the stream: the agent's replica does not need
   // the customer's prompts and the banner.
   host.setAttribute('data-tandem-ui', '');
-  const root = host.attachShadow({ mode: 'closed' });
+  const root = platform.attachShadow(host, { mode: 'closed' });
   const style = document.createElement('style');
   style.textContent = UI_CSS;
   // One status region for the whole session, present before anything is said in it: a live
@@ -38,7 +39,7 @@ export function createUiHost(): UiHost {
 
   const place = () => document.documentElement.append(host);
   place();
-  const watcher = new MutationObserver(() => {
+  const watcher = new platform.MutationObserver(() => {
     if (host.getAttribute('style') !== HOST_STYLE) host.setAttribute('style', HOST_STYLE);
     if (!host.isConnected) {
       place();

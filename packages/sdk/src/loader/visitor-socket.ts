@@ -2,6 +2,7 @@
 // `seq`, `hello` first. Reconnects with backoff; whatever the page had told the server (identity)
 // is told again on every new connection by the `onOpen` callback.
 import type { VisitorClientMessage, VisitorServerMessage } from '@tandem/protocol';
+import { platform } from '../pristine-platform.ts';
 
 type Outgoing = VisitorClientMessage extends infer M ? (M extends { seq: number } ? Omit<M, 'seq'> : never) : never;
 
@@ -33,8 +34,8 @@ export function openVisitorSocket(
 
   const write = (message: Outgoing): number => {
     const id = ++seq;
-    const text = JSON.stringify({ ...message, seq: id });
-    if (ready && ws) ws.send(text);
+    const text = platform.stringify({ ...message, seq: id });
+    if (ready && ws) platform.send(ws, text);
     else queue.push(text);
     return id;
   };
@@ -64,7 +65,7 @@ export function openVisitorSocket(
       seq = 0;
       const pending = queue;
       queue = [];
-      socket.send(JSON.stringify({ type: 'hello', seq: ++seq, v: 1 }));
+      platform.send(socket, platform.stringify({ type: 'hello', seq: ++seq, v: 1 }));
       ready = true;
       onOpen(api);
       for (const text of pending) {
@@ -76,7 +77,7 @@ export function openVisitorSocket(
           waiting.delete(old);
           waiting.set(parsed.seq, resolve);
         }
-        socket.send(JSON.stringify(parsed));
+        platform.send(socket, platform.stringify(parsed));
       }
     };
     socket.onmessage = (event) => {

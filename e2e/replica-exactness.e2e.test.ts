@@ -1,0 +1,199 @@
+// The agent's replica is the customer's page as laid out and as filled in, through the real
+// product (SDK tag → server → console): the same layout mode and geometry, form state that a
+// framework writes from code, and sharing on a page that replaced the platform APIs Tandem uses.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { screenshotsDir, startTandemStack, waitForEvent, type TandemStack } from './harness/tandem-stack.ts';
+import { tandemUi } from './harness/tandem-ui.ts';
+
+let stack: TandemStack;
+
+before(async () => {
+  stack = await startTandemStack();
+});
+
+after(async () => {
+  await stack?.close();
+});
+
+interface Shared {
+  page: Page;
+  console: Page;
+  close(): Promise<void>;
+}
+
+/** Opens `path` as a customer, shares it after an invite, and opens the agent's console. */
+async function share(path: string): Promise<Shared> {
+  const call = await stack.call();
+  stack.shop.setCustomer(call.customerId);
+  const customerContext = await stack.browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const agentContext = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const close = async () => {
+    await customerContext.close();
+    await agentContext.close();
+  };
+  try {
+    const page = await customerContext.newPage();
+    const console = await agentContext.newPage();
+    await page.goto(stack.shop.url(path));
+    // Polled with plain evaluations: Playwright's waitForFunction builds a MutationObserver in the
+    // page, which one fixture replaces.
+    for (let i = 0; i < 200 && (await page.evaluate(() => Array.isArray((window as unknown as { Tandem: unknown }).Tandem))); i++) {
+      await page.waitForTimeout(50);
+    }
+    const ui = await tandemUi(page);
+    const token = (await stack.server.api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: call.id })).body;
+    await console.goto(token.consoleUrl);
+    await stack.server.api('POST', '/v1/invites', { conversationId: call.id });
+    await ui.waitFor('dialog [data-action="accept"]');
+    // The prompt ignores clicks in its first moments (a click meant for the page).
+    await page.waitForTimeout(450);
+    await ui.click('dialog [data-action="accept"]');
+    await waitForEvent(stack.server, call.id, 'session.started');
+    await ui.detach();
+    return { page, console, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Runs `fn` (a function source taking the replica's document) in the newest replica. */
+function inReplica<T>(console: Page, fn: string): Promise<T> {
+  return console.evaluate(`(() => {
+    const layers = document.querySelector('tandem-console')?.shadowRoot?.querySelectorAll('.replica-layer iframe');
+    const iframe = layers && layers[layers.length - 1];
+    const doc = iframe && iframe.contentDocument;
+    return doc && doc.body ? (${fn})(doc) : null;
+  })()`) as Promise<T>;
+}
+
+/** Re-reads the replica until `accept` holds for what `fn` returns (or 10 s pass); returns the last value. */
+async function replicaUntil<T>(console: Page, fn: string, accept: (value: T | null) => boolean): Promise<T | null> {
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const value = await inReplica<T>(console, fn);
+    if (accept(value) || Date.now() > end) return value;
+    await console.waitForTimeout(100);
+  }
+}
+
+describe('replica layout', () => {
+  const pages = [
+    { kind: 'a standards-mode page', path: '/fixtures/shop/standards-layout.html', mode: 'CSS1Compat', screenshot: 'replica-standards-layout-console.png' },
+    { kind: 'a quirks-mode page (no doctype)', path: '/fixtures/shop/quirks-layout.html', mode: 'BackCompat', screenshot: 'replica-quirks-layout-console.png' },
+  ];
+  for (const { kind, path, mode, screenshot } of pages) test(`${kind} keeps its mode and geometry in the replica`, async () => {
+    const { page, console, close } = await share(path);
+    try {
+      const MEASURE = `(doc) => {
+        const h1 = doc.getElementById('title');
+        const input = doc.getElementById('order');
+        if (!h1 || !input) return null;
+        const kinds = [...doc.childNodes].map((n) => n.nodeType);
+        const top = { roots: kinds.filter((k) => k === 1).length, doctypes: kinds.filter((k) => k === 10).length };
+        return { mode: doc.compatMode, top, h1Top: h1.getBoundingClientRect().top, inputWidth: input.getBoundingClientRect().width };
+      }`;
+      const customer = (await page.evaluate(`(${MEASURE})(document)`)) as { mode: string; top: { roots: number; doctypes: number }; h1Top: number; inputWidth: number };
+      assert.equal(customer.mode, mode);
+      const replica = await replicaUntil<typeof customer>(console, MEASURE, (v) => v !== null);
+      assert.ok(replica, 'the replica shows the page');
+      await console.screenshot({ path: join(screenshotsDir, screenshot) });
+      assert.equal(replica.mode, customer.mode, 'the replica is laid out in the customer page\'s mode');
+      assert.equal(replica.top.roots, 1, 'the replica\'s document has one root element');
+      assert.ok(replica.top.doctypes <= 1, 'and at most one doctype');
+      assert.ok(Math.abs(replica.h1Top - customer.h1Top) <= 1, `h1 at y=${replica.h1Top} in the replica, ${customer.h1Top} on the page`);
+      assert.ok(Math.abs(replica.inputWidth - customer.inputWidth) <= 1, `field ${replica.inputWidth} px wide in the replica, ${customer.inputWidth} px on the page`);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('form state written by a framework', () => {
+  test('fields the app clears and a box it unticks from code after Share are cleared and unticked in the replica', async () => {
+    const { page, console, close } = await share('/fixtures/shop/framework-setters.html');
+    try {
+      await page.fill('#todo', 'Buy milk');
+      await page.fill('#note', 'call the courier');
+      await page.check('#toggle-all');
+      await page.selectOption('#size', 'Large');
+      const READ = `(doc) => {
+        const get = (id) => doc.getElementById(id);
+        if (!get('todo')) return null;
+        return { todo: get('todo').value, note: get('note').value, toggleAll: get('toggle-all').checked, size: get('size').selectedIndex };
+      }`;
+      type Fields = { todo: string; note: string; toggleAll: boolean; size: number };
+      const typed = await replicaUntil<Fields>(console, READ, (v) => v?.note === 'call the courier' && v.toggleAll && v.size === 2 && v.todo.length > 0);
+      assert.equal(typed?.note, 'call the courier', 'the opted-in field shows what the customer typed');
+      assert.notEqual(typed?.todo, 'Buy milk', 'the default field stays masked');
+      assert.equal(typed?.toggleAll, true);
+      assert.equal(typed?.size, 2, 'the opted-in select shows the customer\'s choice');
+
+      await page.evaluate(() => (window as unknown as { appClearsForm(): void }).appClearsForm());
+      const page_ = (await page.evaluate(`(${READ})(document)`)) as Fields;
+      assert.deepEqual(page_, { todo: '', note: '', toggleAll: false, size: 0 });
+      const cleared = await replicaUntil<Fields>(console, READ, (v) => v !== null && v.todo === '' && v.note === '' && !v.toggleAll && v.size === 0);
+      assert.deepEqual(cleared, page_, 'the replica shows the fields as the app left them (the deleted note gone)');
+      // The app's own setters still work as the app expects.
+      assert.equal(await page.evaluate(() => document.querySelector<HTMLInputElement>('#todo')!.value), '');
+    } finally {
+      await close();
+    }
+  });
+  test('React: a search field and a checkbox the app clears from code are cleared in the replica', async () => {
+    const { page, console, close } = await share('/fixtures/apps/react-orders/index.html');
+    try {
+      await page.getByText('Walnut desk').first().waitFor();
+      await page.locator('#search').click();
+      await page.keyboard.type('desk');
+      await page.check('#open-only');
+      const READ = `(doc) => {
+        const search = doc.getElementById('search');
+        const openOnly = doc.getElementById('open-only');
+        return search && openOnly ? { search: search.value, openOnly: openOnly.checked } : null;
+      }`;
+      type Fields = { search: string; openOnly: boolean };
+      const typed = await replicaUntil<Fields>(console, READ, (v) => v?.search === 'desk' && v.openOnly);
+      assert.deepEqual(typed, { search: 'desk', openOnly: true }, 'the replica shows what the customer did');
+      await page.locator('#clear-filters').click();
+      assert.deepEqual(await page.evaluate(`(${READ})(document)`), { search: '', openOnly: false });
+      const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.search === '' && v.openOnly === false);
+      await console.screenshot({ path: join(screenshotsDir, 'replica-react-cleared-console.png') });
+      assert.deepEqual(cleared, { search: '', openOnly: false }, 'the replica shows the fields React cleared');
+
+      // After a reload, capture starts again as the page loads, racing React's mount.
+      await page.reload();
+      await page.getByText('Walnut desk').first().waitFor();
+      await page.locator('#search').click();
+      await page.keyboard.type('lamp');
+      await page.check('#open-only');
+      const retyped = await replicaUntil<Fields>(console, READ, (v) => v?.search === 'lamp' && v.openOnly);
+      assert.deepEqual(retyped, { search: 'lamp', openOnly: true }, 'the replica follows the reloaded page');
+      await page.locator('#clear-filters').click();
+      const clearedAgain = await replicaUntil<Fields>(console, READ, (v) => v?.search === '' && v.openOnly === false);
+      assert.deepEqual(clearedAgain, { search: '', openOnly: false }, 'and the fields React cleared after the reload');
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('a page that replaced platform APIs', () => {
+  test('MutationObserver, WebSocket send, JSON.stringify and attachShadow replaced before the SDK: the prompt shows, the page is shared', async () => {
+    const { page, console, close } = await share('/fixtures/shop/patched-platform.html');
+    try {
+      const text = await replicaUntil<string>(console, '(doc) => doc.body.innerText', (v) => Boolean(v?.includes('Your request is in review.')));
+      assert.match(text ?? '', /Employee portal[\s\S]*Your request is in review\./, 'the agent sees the page');
+      await page.evaluate(() => {
+        document.getElementById('status')!.textContent = 'Your request was approved.';
+      });
+      const after = await replicaUntil<string>(console, '(doc) => doc.body.innerText', (v) => Boolean(v?.includes('approved')));
+      assert.match(after ?? '', /Your request was approved\./, 'changes on the page reach the agent');
+    } finally {
+      await close();
+    }
+  });
+});

@@ -30,6 +30,7 @@ const VISITOR_CODES: Partial<Record<ErrorCode, VisitorErrorCode>> = {
   invalid_code: 'invalid_code',
   rate_limited: 'rate_limited',
   session_not_found: 'session_not_found',
+  consent_shown_mismatch: 'consent_shown_mismatch',
 };
 
 /** The code a customer's page gets for an error: the visitor protocol has its own, smaller set. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { isStoreUnreachable } from '../store/store-unavailable.ts';
 
 /** One kind of durable timer: finds what is due in the database and fires it, once. */
 export interface SweepTask {
@@ -17,7 +18,9 @@ export function startTimerSweeper(tasks: SweepTask[], log: Logger, intervalMs: n
   const sweep = () => {
     for (const t of tasks) {
       if (running.has(t)) continue;
-      running.set(t, t.run().catch((err) => log.error({ err, timer: t.name }, 'timer sweep failed')).finally(() => running.delete(t)));
+      // While the database is down the store says so once (log, /readyz); a line per sweep would bury it.
+      const failed = (err: unknown) => (isStoreUnreachable(err) ? undefined : log.error({ err, timer: t.name }, 'timer sweep failed'));
+      running.set(t, t.run().catch(failed).finally(() => running.delete(t)));
     }
   };
   const timer = setInterval(sweep, intervalMs);

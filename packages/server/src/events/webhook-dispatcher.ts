@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import { toEvent } from './event-log.ts';
+import { isStoreUnreachable } from '../store/store-unavailable.ts';
 import { webhookHeaders } from './webhook-signing.ts';
 import { describeDeliveryError, webhookFetch, type WebhookFetch } from './webhook-destination-guard.ts';
 
@@ -96,7 +97,8 @@ export class WebhookDispatcher {
         this.running.add(p);
       }
     } catch (err) {
-      if (!this.stopped) this.log.error({ err }, 'webhook poll failed');
+      // An unreachable database is logged once by the store, not on every poll.
+      if (!this.stopped && !isStoreUnreachable(err)) this.log.error({ err }, 'webhook poll failed');
     } finally {
       this.polling = false;
     }

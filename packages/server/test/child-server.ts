@@ -18,35 +18,8 @@ export class ChildServer {
 
   /** Starts `tandem start` with `env` (PORT=0 is read back from the banner); resolves once it listens. */
   static async start(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildServer> {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const onData = (d: Buffer) => (out += d.toString());
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`the server printed no banner within ${timeoutMs} ms:\n${out}`));
-      }, timeoutMs);
-      const check = () => {
-        const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
-        if (m && /API docs/.test(out)) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      };
-      child.stdout!.on('data', check);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the server exited (${code}) before listening:\n${out}`));
-      });
-    });
-    const server = new ChildServer(child, url, out);
-    child.stdout!.off('data', onData);
-    child.stderr!.off('data', onData);
+    const { child, url, output } = await spawnTandem({ LOG_LEVEL: 'warn', ...env }, timeoutMs);
+    const server = new ChildServer(child, url, output);
     child.stdout!.on('data', (d: Buffer) => (server.output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (server.output += d.toString()));
     return server;
@@ -66,6 +39,44 @@ export class ChildServer {
     clearTimeout(timer);
     return code;
   }
+}
+
+/**
+ * Spawns `tandem start` and waits for its banner (PORT=0 is read back from it). Returns what it
+ * printed so far; the caller attaches its own listeners in the same tick, so nothing is missed.
+ * A process that prints no banner in time is killed.
+ */
+export async function spawnTandem(env: Record<string, string>, timeoutMs = 60_000): Promise<{ child: ChildProcess; url: string; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const onData = (d: Buffer) => (out += d.toString());
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server printed no banner within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const check = () => {
+      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      if (m && /API docs/.test(out)) {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code}) before listening:\n${out}`));
+    });
+  });
+  child.stdout!.off('data', onData);
+  child.stderr!.off('data', onData);
+  return { child, url, output: out };
 }
 
 /** A JSON API client for a child server, with the first start's client credentials. */

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTandem } from '../child-server.ts';
 import type { ApiResponse } from '../test-server.ts';
-
-const CLI = new URL('../../src/cli.ts', import.meta.url).pathname;
 
 export interface Credentials {
   clientId: string;
@@ -31,29 +30,12 @@ export class TandemProcess {
 
   /** Starts a node; `credentials` for a node joining a database another node bootstrapped. */
   static async start(env: Record<string, string>, credentials?: Credentials): Promise<TandemProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SWEEP_INTERVAL_MS: '200', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
+    const started = await spawnTandem({ LOG_LEVEL: 'info', SWEEP_INTERVAL_MS: '200', ...env });
+    const { child, url } = started;
+    let out = started.output;
     const onData = (d: Buffer) => (out += d.toString());
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`tandem did not start within 60 s:\n${out}`)), 60_000);
-      const check = () => {
-        const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
-        if (m && /API docs/.test(out)) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      };
-      child.stdout!.on('data', check);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`tandem exited with ${code} while starting:\n${out}`));
-      });
-    });
     // The credentials of a first start follow the banner, possibly in a later chunk.
     if (!credentials) await waitFor(() => /TANDEM_CLIENT_SECRET=\S+\n/.test(out), 5000);
     const printed = /TANDEM_CLIENT_ID=(\S+)\s+TANDEM_CLIENT_SECRET=(\S+)/.exec(out);

@@ -38,7 +38,7 @@ button svg { width: 16px; height: 16px; flex: none; fill: none; stroke: currentC
 .topbar [data-tone="neutral"] .dot { color: #b8c2cf; }
 
 .body { display: grid; grid-template-columns: 360px 1fr; min-height: 0; }
-.side { display: flex; flex-direction: column; gap: 12px; padding: 14px; overflow: auto; border-right: 1px solid var(--line); }
+.side { display: flex; flex-direction: column; gap: 12px; padding: 14px; overflow: auto; border-inline-end: 1px solid var(--line); }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
 .primary { background: var(--accent); color: var(--accent-ink); }
 .primary:hover:not(:disabled) { background: #0a55b1; }
@@ -73,11 +73,11 @@ select { flex: 1; }
 .msg[data-tone="good"] { color: var(--good); }
 
 .timeline-card { flex: 1; min-height: 160px; display: flex; flex-direction: column; }
-.timeline { list-style: none; margin: 0; padding: 0 0 0 4px; overflow: auto; flex: 1; }
-.timeline li { position: relative; padding: 0 0 12px 22px; display: grid; grid-template-columns: 1fr auto; column-gap: 8px; }
-.timeline li::before { content: ""; position: absolute; left: 4px; top: 16px; bottom: -2px; width: 2px; background: var(--line); }
+.timeline { list-style: none; margin: 0; padding: 0; padding-inline-start: 4px; overflow: auto; flex: 1; }
+.timeline li { position: relative; padding: 0 0 12px; padding-inline-start: 22px; display: grid; grid-template-columns: 1fr auto; column-gap: 8px; }
+.timeline li::before { content: ""; position: absolute; inset-inline-start: 4px; top: 16px; bottom: -2px; width: 2px; background: var(--line); }
 .timeline li:last-child::before { display: none; }
-.timeline .mark { position: absolute; left: 0; top: 5px; width: 10px; height: 10px; border-radius: 50%; background: var(--neutral); }
+.timeline .mark { position: absolute; inset-inline-start: 0; top: 5px; width: 10px; height: 10px; border-radius: 50%; background: var(--neutral); }
 .timeline [data-tone="good"] .mark { background: var(--good); }
 .timeline [data-tone="warn"] .mark { background: #d29b00; }
 .timeline [data-tone="bad"] .mark { background: var(--bad); }
@@ -93,7 +93,7 @@ select { flex: 1; }
 .customer[data-tone="warn"] { color: var(--warn); }
 .customer[data-tone="bad"] { color: var(--bad); }
 .customer[data-tone="neutral"] { color: var(--neutral); }
-.tools { display: flex; gap: 8px; margin-left: auto; flex-wrap: wrap; }
+.tools { display: flex; gap: 8px; margin-inline-start: auto; flex-wrap: wrap; }
 .tools button { display: inline-flex; align-items: center; gap: 6px; white-space: nowrap; }
 .tool { background: #fff; color: var(--ink); border-color: #b9c2ce; }
 .tool[aria-pressed="true"] { background: var(--brand); color: #fff; border-color: var(--brand); }
@@ -128,6 +128,6 @@ select { flex: 1; }
 
 @container (max-width: 900px) {
   .body { grid-template-columns: 1fr; grid-template-rows: auto minmax(420px, 1fr); }
-  .side { border-right: 0; border-bottom: 1px solid var(--line); display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
+  .side { border-inline-end: 0; border-bottom: 1px solid var(--line); display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
 }
 `;

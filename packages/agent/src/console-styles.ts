@@ -64,6 +64,7 @@ select { flex: 1; }
 .state-row .muted { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .say { font-size: 13px; color: var(--muted); margin-top: 4px; }
 .code { font: 700 40px/1.1 ui-monospace, "SF Mono", Menlo, Consolas, monospace; letter-spacing: .08em; margin: 2px 0 10px; color: var(--ink); }
+.console[dir="rtl"] .code, .console[dir="rtl"] .phrase { text-align: right; }
 .phrase { font-size: 20px; font-weight: 700; color: var(--brand); margin-bottom: 10px; }
 .deliveries { list-style: none; margin: 0 0 12px; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
 .claim { display: flex; gap: 8px; }

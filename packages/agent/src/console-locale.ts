@@ -2,11 +2,12 @@
 // file next to it (/agent/console-locale-xx.js, built by build.ts) fetched only by an agent who
 // needs it. Times and numbers follow the agent's own locale (de-CH, en-US), one time format for
 // every time shown, 24- or 12-hour as that locale writes it.
+import { SUPPORTED_LOCALES, type SupportedLocale } from '@tandem/protocol/locales';
 import { en, type ConsoleStrings } from './locales/en.ts';
 
-/** Languages with a file in ./locales: the same as the customer's prompts (packages/sdk). */
-export const CONSOLE_LOCALES = ['ar', 'de', 'en', 'es', 'fi', 'fr', 'he', 'it', 'ja', 'nl', 'pl', 'pt', 'sv'] as const;
-export type ConsoleLocale = (typeof CONSOLE_LOCALES)[number];
+/** Languages with a file in ./locales: every language Tandem speaks (the customer's prompts too). */
+export const CONSOLE_LOCALES = SUPPORTED_LOCALES;
+export type ConsoleLocale = SupportedLocale;
 
 export interface ConsoleFormats {
   /** The BCP 47 tag formats follow (the agent's full tag when it is in the chosen language). */

@@ -8,11 +8,13 @@ export type { EventPayloadByType, EventType, SessionEndReason, TandemEvent } fro
 export { EVENT_PAYLOAD_SCHEMAS, eventSchemaOf, webhookBodySchemaOf } from './event-payloads.ts';
 export { SCOPES } from './scopes.ts';
 export { GenesysLink, GenesysLinkInput } from './genesys-schemas.ts';
+export { SUPPORTED_LOCALES, supportedLocale } from './locales.ts';
+export type { SupportedLocale } from './locales.ts';
 export { SHORT_CODE_DIGITS, SHORT_CODE_INPUT_PATTERN, groupShortCode, shortCodeDigits } from './short-code.ts';
 export type { Scope } from './scopes.ts';
 export {
   AgentToken, AgentTokenCreate, ApiClient, AuditEntry, CHANNELS, CONVERSATION_STATES, Conversation,
-  ConversationUpsert, Customer, Agent, DELIVERY_STATES, Delivery, Deployment, DeploymentCreate,
+  ConversationUpsert, Customer, Agent, DELIVERY_STATES, Delivery, Deployment, DeploymentCreate, DeploymentUpdate,
   DeploymentCreated, EventSchema, ExternalId, INVITE_STATES, Invite, InviteClaim, InviteCreate, Page,
   ProblemSchema, SESSION_STATES, Session, SessionEnd, SmsMessage, TokenRequest, TokenResponse,
   Webhook, WebhookAttempt, WebhookCreate, WebhookCreated, WebhookDelivery,

@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chooseConsoleLocale, consoleFormats, CONSOLE_LOCALES } from '../console-locale.ts';
+import { SUPPORTED_LOCALES } from '@tandem/protocol/locales';
 import { LOCALES as SDK_LOCALES } from '../../../sdk/src/loader/locale-choice.ts';
 import { en, type ConsoleStrings } from './en.ts';
 
@@ -18,7 +19,8 @@ async function load(lang: string): Promise<ConsoleStrings> {
 
 describe('console locale tables', () => {
   test('the same languages as the customer\'s prompts, one file each, two of them right to left', async () => {
-    assert.deepEqual([...CONSOLE_LOCALES], [...SDK_LOCALES]);
+    assert.deepEqual([...CONSOLE_LOCALES], [...SUPPORTED_LOCALES]);
+    assert.deepEqual([...SDK_LOCALES], [...SUPPORTED_LOCALES]);
     const files = (await readdir(dirname(fileURLToPath(import.meta.url)))).filter((f) => /^[a-z]{2}\.ts$/.test(f)).map((f) => f.slice(0, 2));
     assert.deepEqual(files.sort(), [...CONSOLE_LOCALES]);
     const rtl = [];

@@ -52,11 +52,13 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
   let share: LiveShare | null = null;
   let stopped = false;
   let siteLocale: string | null = null;
+  // The deployment's default language for its customers, from the server's welcome.
+  let deploymentLocale: string | null = null;
   let words: Words = ENGLISH;
   let loading: { lang: string; words: Promise<Words> } | null = null;
   // The customer's words, fetched once per language; `words` is what the banner uses meanwhile.
   const wordsNow = (): Promise<Words> => {
-    const lang = chooseLocale([siteLocale, document.documentElement.lang, ...navigator.languages]);
+    const lang = chooseLocale([siteLocale, document.documentElement.lang, deploymentLocale, ...navigator.languages]);
     if (loading?.lang !== lang) loading = { lang, words: loadWords(server, lang).then((w) => (words = w)) };
     return loading.words;
   };
@@ -96,6 +98,9 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
 
   const onMessage = (m: VisitorServerMessage) => {
     switch (m.type) {
+      case 'welcome':
+        deploymentLocale = m.locale ?? null;
+        return;
       case 'invite':
         waitingInvite = m.invite.inviteId;
         // The prompt waits for the customer's words (a small fetch, once), never shows half-translated.

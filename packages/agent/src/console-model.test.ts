@@ -2,7 +2,7 @@
 // what the agent sees for it, without a browser.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AgentServerMessage, AgentView } from '@tandem/protocol';
+import type { AgentServerMessage, AgentView, SessionEndReason } from '@tandem/protocol';
 import { claimCode, CONTROL_WAIT_MS, controlPress, effects, END_CONFIRM_MS, endPress, initialState, reduce } from './console-model.ts';
 import type { ConsoleEvent, ConsoleState } from './console-model.ts';
 import { consoleFormats } from './console-locale.ts';
@@ -28,7 +28,7 @@ const active = (control = false, id = 's1'): AgentView => ({
   session: { id, state: 'active', control, endReason: null },
   customerLink: 'connected',
 });
-const ended = (reason: string): AgentView => ({ ...active(), session: { id: 's1', state: 'ended', control: false, endReason: reason } });
+const ended = (reason: SessionEndReason): AgentView => ({ ...active(), session: { id: 's1', state: 'ended', control: false, endReason: reason } });
 const server = (message: AgentServerMessage): ConsoleEvent => ({ type: 'server', message });
 const viewMsg = (v: AgentView): ConsoleEvent => server({ type: 'view', view: v });
 

@@ -1,5 +1,6 @@
 // The words the agent reads: Tandem events and states as a contact-centre agent would say them,
 // in the console's language (English unless given another language's strings).
+import type { DeliveryState, InviteState } from '@tandem/protocol';
 import { en, type ConsoleStrings } from './locales/en.ts';
 
 export type Tone = 'neutral' | 'progress' | 'good' | 'warn' | 'bad';
@@ -19,9 +20,6 @@ export interface TimelineEvent {
   data: Record<string, unknown>;
 }
 
-/** The invite states the server reports on the agent view (an unknown one is shown as it is). */
-export type InviteState = 'created' | 'delivered' | 'opened' | 'accepted' | 'declined' | 'expired' | 'revoked';
-export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'failed';
 
 type Key = keyof Omit<ConsoleStrings, 'dir'>;
 

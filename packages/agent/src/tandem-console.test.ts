@@ -186,7 +186,7 @@ test('inviting shows the code and phrase, and the timeline follows the invite', 
   const create = await relay.waitFor('invite.create', undefined, since);
   assert.deepEqual(create.channels, ['sms']);
 
-  const invite = {
+  const invite: NonNullable<AgentView['invite']> = {
     id: 'inv_1', state: 'created', code: '4829130751', phrase: 'amber harbour',
     expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(), deliveries: [{ channel: 'sms', state: 'pending' }],
   };

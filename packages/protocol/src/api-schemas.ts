@@ -97,6 +97,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const INVITE_STATES = ['created', 'delivered', 'opened', 'accepted', 'declined', 'expired', 'revoked'] as const;
 export type InviteState = (typeof INVITE_STATES)[number];
 export const DELIVERY_STATES = ['pending', 'sent', 'delivered', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 export const InviteCreate = Type.Object(
   {

@@ -19,7 +19,7 @@ export {
   ProblemSchema, SESSION_STATES, Session, SessionEnd, SmsMessage, TokenRequest, TokenResponse,
   Webhook, WebhookAttempt, WebhookCreate, WebhookCreated, WebhookDelivery,
 } from './api-schemas.ts';
-export type { Channel, ConversationState, EventPage, InviteState } from './api-schemas.ts';
+export type { Channel, ConversationState, DeliveryState, EventPage, InviteState } from './api-schemas.ts';
 export {
   ConsentShown, VISITOR_ERROR_CODES, VISITOR_MAX_MESSAGE_BYTES, VISITOR_PROTOCOL_VERSION, VisitorClientMessage,
 } from './visitor-messages.ts';
@@ -31,4 +31,4 @@ export {
 export {
   CONSENT_RECEIPT_ALG, CONSENT_RECEIPT_TYPE, CONSENT_RECEIPT_VERSION, ConsentReceipt, ConsentReceiptClaims, ConsentReceiptList, ReceiptShown,
 } from './consent-receipt.ts';
-export type { AgentServerMessage, AgentView, CaptureServerMessage, CustomerLink, FrameHeader, FrameKind } from './relay.ts';
+export type { AgentServerMessage, AgentView, AgentViewDelivery, CaptureServerMessage, CustomerLink, FrameHeader, FrameKind } from './relay.ts';

@@ -4,7 +4,7 @@ import { AuditEntry, Conversation, ConversationUpsert, ExternalId } from '@tande
 import { conversationAudit } from '../events/audit.ts';
 import { orgOf } from './auth-hook.ts';
 import { responses, security } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 const Params = Type.Object({ id: ExternalId });
 

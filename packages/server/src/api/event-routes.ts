@@ -4,10 +4,10 @@ import { EVENT_TYPES, EventSchema } from '@tandem/protocol';
 import { listEvents } from '../events/event-log.ts';
 import { streamEvents } from '../events/event-stream.ts';
 import { SSE_MESSAGE_EXAMPLE } from './event-docs.ts';
-import { DomainError } from '../domain/domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { orgOf } from './auth-hook.ts';
 import { responses, security } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 const Filters = {
   conversationId: Type.Optional(Type.String({ maxLength: 128 })),

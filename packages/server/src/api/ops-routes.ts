@@ -3,9 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { Gauge } from 'prom-client';
 import { problem, sendProblem } from './problem.ts';
-import type { Metrics } from './metrics.ts';
-import type { Services } from './services.ts';
-import { DomainError } from '../domain/domain-error.ts';
+import type { Metrics } from '../wiring/metrics.ts';
+import type { Services } from '../wiring/services.ts';
+import { DomainError } from '../shared/domain-error.ts';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

@@ -1,9 +1,10 @@
 import type { ConsentShown, Session, SessionEndReason } from '@tandem/protocol';
 import { checkShown } from './consent-shown.ts';
 import type { ConsentReceipts } from './consent-receipts.ts';
-import { DomainError } from './domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { transact, type Deps, type Tx } from './deps.ts';
-import { newId } from './ids.ts';
+import { newId } from '../shared/ids.ts';
+import { sessionControlTopic, sessionEndedTopic } from '../shared/topics.ts';
 import type { InviteRecord } from './invite-record.ts';
 import type { Presence } from './presence.ts';
 import type { VisitorRef } from './visitor-ref.ts';
@@ -225,9 +226,3 @@ export class SessionService {
     });
   }
 }
-
-/** Bus topic: control was granted or revoked (the relay tells the page and the agents). */
-export const sessionControlTopic = 'session-control';
-
-/** Bus topic: a session ended (relay sockets close on it, on every node). */
-export const sessionEndedTopic = 'session-ended';

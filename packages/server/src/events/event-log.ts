@@ -1,6 +1,6 @@
 import type { EventPayloadByType, EventType, TandemEvent } from '@tandem/protocol';
 import type { Queryable } from '../store/db.ts';
-import { newId } from '../domain/ids.ts';
+import { newId } from '../shared/ids.ts';
 
 /** An event to append: its `data` must be its type's documented payload (EVENT_PAYLOAD_SCHEMAS). */
 export type NewEvent = { [T in EventType]: NewEventOf<T> }[EventType];

@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import { ERROR_CODES, ProblemSchema, SCOPES } from '@tandem/protocol';
 import type { Config } from './config.ts';
 import type { Db } from './store/db.ts';
-import { openDb } from './store/open-db.ts';
+import { openDb } from './wiring/open-db.ts';
 import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
 import { createRedisBus } from './bus/redis-bus.ts';
@@ -97,7 +97,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const ownDb = !opts.db;
   const db = opts.db ?? (await openDb(config, log));
   const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, log }) : createMemoryBus();
-  const deps: Deps = { config, db, bus, log };
+  const deps = { config, db, bus, log } satisfies Deps;
 
   const clients = new ClientService(db);
   const boot = await clients.bootstrap();

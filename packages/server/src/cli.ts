@@ -5,7 +5,7 @@ import { buildApp } from './app.ts';
 import { ClientService } from './auth/client-service.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DomainError } from './shared/domain-error.ts';
-import { openDb } from './store/open-db.ts';
+import { openDb } from './wiring/open-db.ts';
 import { StoreUnavailableError, isStoreUnreachable } from './shared/store-unavailable.ts';
 import { GENESYS_USAGE, genesysCommand } from './integrations/genesys/genesys-cli.ts';
 import { ReceiptKeys } from './auth/receipt-keys.ts';

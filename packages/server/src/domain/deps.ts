@@ -1,14 +1,27 @@
 import type { Logger } from 'pino';
 import type { TandemEvent } from '@tandem/protocol';
-import type { Config } from '../config.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { appendEvent, type NewEvent } from '../events/event-log.ts';
 import { orgEventsTopic, type OrgEventsMessage } from '../shared/topics.ts';
 
+/**
+ * The settings the domain reads. config.ts's Config has them all; the domain names only these, so
+ * it does not depend on how the server is configured (env parsing, providers, integrations).
+ */
+export interface DomainSettings {
+  publicUrl: string;
+  inviteExpirySeconds: number;
+  resumeWindowMs: number;
+  defaultPhoneRegion: string | null;
+  codeRateLimit: { perSource: number; perOrg: number; windowMs: number; lockoutMs: number };
+  codeRequestRateLimit: { perSource: number; perDeployment: number; windowMs: number };
+  sms: { timeoutMs: number };
+}
+
 /** What every domain service is built from. */
 export interface Deps {
-  config: Config;
+  config: DomainSettings;
   db: Db;
   bus: Bus;
   log: Logger;

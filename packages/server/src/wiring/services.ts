@@ -1,3 +1,4 @@
+import type { Config } from '../config.ts';
 import type { ClientService } from '../auth/client-service.ts';
 import type { TokenService } from '../auth/token-service.ts';
 import type { SmsOutbox } from '../channels/sms-outbox.ts';
@@ -15,6 +16,8 @@ import type { ConsentReceipts } from '../domain/consent-receipts.ts';
 
 /** Everything a route may call: the domain, never the store directly. */
 export interface Services extends Deps {
+  /** The edges read the whole configuration; the domain only its DomainSettings. */
+  config: Config;
   clients: ClientService;
   tokens: TokenService;
   conversations: ConversationService;

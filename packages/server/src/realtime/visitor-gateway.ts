@@ -168,11 +168,9 @@ export class VisitorGateway {
         } catch {
           throw new DomainError('session_not_found', 'That session cannot be resumed: its token is not valid.');
         }
-        const session = await this.s.sessions.record(claims.sessionId);
-        if (!session || session.orgId !== ref.orgId || session.state !== 'active') throw new DomainError('session_not_found', 'That session has ended.');
-        ref.sessions.add(session.id);
-        this.registry.bindSession(conn, session.id);
-        return conn.send({ type: 'session.resumed', re: msg.seq, sessionId: session.id, control: session.control });
+        const { sessionId, control } = await this.s.sessions.resume(ref, claims.sessionId);
+        this.registry.bindSession(conn, sessionId);
+        return conn.send({ type: 'session.resumed', re: msg.seq, sessionId, control });
       }
       case 'control.revoke':
         await this.s.sessions.revokeControl(ref, msg.sessionId);

@@ -38,6 +38,7 @@ import { WebhookService } from './events/webhook-service.ts';
 import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
 import { installIdempotency } from './api/idempotency.ts';
+import { IdempotencyKeys } from './domain/idempotency-record.ts';
 import { createMetrics, installRequestMetrics } from './wiring/metrics.ts';
 import { clientErrorProblem, frameworkProblem, installErrorHandling } from './api/problem.ts';
 import { installTextGuard } from './api/text-guard.ts';
@@ -171,7 +172,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   installErrorHandling(app);
   installTextGuard(app);
   installAuth(app, tokens);
-  installIdempotency(app, db, { leaseMs: config.idempotencyLeaseMs });
+  installIdempotency(app, new IdempotencyKeys(db), { leaseMs: config.idempotencyLeaseMs });
   installRequestMetrics(app, metrics);
 
   oauthRoutes(app, services);

@@ -35,6 +35,9 @@ import { SupportCodeService } from './domain/support-code-service.ts';
 import { CodeGuard } from './domain/code-guard.ts';
 import { WebhookDispatcher } from './events/webhook-dispatcher.ts';
 import { WebhookService } from './events/webhook-service.ts';
+import { EventReader } from './events/event-reader.ts';
+import { listOrgIds } from './events/event-log.ts';
+import { storeAnswers } from './store/probe.ts';
 import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
 import { installIdempotency } from './api/idempotency.ts';
@@ -122,6 +125,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
     webhooks: new WebhookService(db, config.webhookAllowPrivate),
+    eventLog: new EventReader(deps),
+    probeStore: () => storeAnswers(db),
     codeGuard, receipts, receiptKeys,
     supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
   };
@@ -241,8 +246,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
         config.publicUrl = `http://${config.host}:${port}`;
       }
       dispatcher.start();
-      const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
-      for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
+      for (const orgId of await listOrgIds(db)) unsubscribers.push(await bus.subscribe(orgEventsTopic(orgId), () => dispatcher.wake()));
       const offResume = bus.onResume(() => {
         dispatcher.wake();
         void recheckRelays().catch((err) => log.warn({ err }, 'checking relays after a bus outage failed'));

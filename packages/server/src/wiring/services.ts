@@ -11,6 +11,7 @@ import type { SessionService } from '../domain/session-service.ts';
 import type { SupportCodeService } from '../domain/support-code-service.ts';
 import type { CodeGuard } from '../domain/code-guard.ts';
 import type { WebhookService } from '../events/webhook-service.ts';
+import type { EventReader } from '../events/event-reader.ts';
 import type { ReceiptKeys } from '../auth/receipt-keys.ts';
 import type { ConsentReceipts } from '../domain/consent-receipts.ts';
 
@@ -25,10 +26,13 @@ export interface Services extends Deps {
   sessions: SessionService;
   deployments: DeploymentService;
   webhooks: WebhookService;
+  eventLog: EventReader;
   smsOutbox: SmsOutbox;
   supportCodes: SupportCodeService;
   rateLimiter: RateLimiter;
   codeGuard: CodeGuard;
   receipts: ConsentReceipts;
   receiptKeys: ReceiptKeys;
+  /** Resolves once the store answers a trivial query (GET /readyz). */
+  probeStore(): Promise<void>;
 }

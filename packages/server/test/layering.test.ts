@@ -17,10 +17,10 @@ export const ALLOWED: Record<string, readonly string[]> = {
   store: ['shared'],
   bus: ['shared'],
   events: ['shared', 'store', 'bus'],
-  auth: ['shared', 'store', 'events'],
+  auth: ['shared', 'store'],
   domain: ['shared', 'store', 'bus', 'events'],
   channels: ['shared', 'store', 'events', 'domain'],
-  integrations: ['shared', 'store', 'bus', 'events', 'auth', 'domain', 'channels'],
+  integrations: ['shared', 'store', 'auth', 'domain', 'channels'],
   config: ['shared', 'store', 'channels', 'integrations'],
   wiring: ['shared', 'store', 'bus', 'events', 'auth', 'domain', 'channels', 'integrations', 'config'],
   api: ['shared', 'events', 'auth', 'domain', 'integrations', 'config', 'wiring'],
@@ -64,16 +64,20 @@ export function folderImports(files: string[], read: (rel: string) => string): {
 export function cycles(edges: { from: string; to: string }[]): string[][] {
   const next = new Map<string, Set<string>>();
   for (const e of edges) next.set(e.from, (next.get(e.from) ?? new Set()).add(e.to));
-  const found: string[][] = [];
+  const found = new Map<string, string[]>();
   const walk = (node: string, trail: string[]) => {
     for (const to of next.get(node) ?? []) {
       const at = trail.indexOf(to);
-      if (at >= 0) found.push([...trail.slice(at), to]);
-      else walk(to, [...trail, to]);
+      if (at < 0) {
+        walk(to, [...trail, to]);
+        continue;
+      }
+      const key = [...trail.slice(at)].sort().join(); // each cycle once, whichever folder it was met from
+      if (!found.has(key)) found.set(key, [...trail.slice(at), to]);
     }
   };
   for (const start of next.keys()) walk(start, [start]);
-  return found;
+  return [...found.values()];
 }
 
 const files = sourceFiles(SRC).filter((f) => !f.endsWith('.test.ts'));

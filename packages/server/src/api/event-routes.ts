@@ -67,7 +67,9 @@ export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeat
     // Revoking the client ends the stream; its reconnect is then refused.
     const active = s.tokens.whileClientActive(req.auth!.clientId);
     try {
-      await s.eventLog.stream(reply.raw, { orgId: org, after: Number(lastEventId ?? q.after ?? 0), conversationId: q.conversationId, types, heartbeatMs: opts.heartbeatMs }, AbortSignal.any([opts.shutdown, active.signal]));
+      const after = Number(lastEventId ?? q.after ?? 0);
+      const stream = { orgId: org, after, conversationId: q.conversationId, types, heartbeatMs: opts.heartbeatMs };
+      await s.eventLog.stream(reply.raw, stream, AbortSignal.any([opts.shutdown, active.signal]));
     } finally {
       active.stop();
     }

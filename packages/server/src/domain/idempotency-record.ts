@@ -37,7 +37,10 @@ export class IdempotencyKeys {
   }
 
   async read(orgId: string, key: string): Promise<IdempotencyKeyRow | null> {
-    const [row] = await this.db.query<IdempotencyKeyRow>('SELECT fingerprint, state, status, body, owner, lease_until FROM idempotency_keys WHERE org_id = $1 AND key = $2', [orgId, key]);
+    const [row] = await this.db.query<IdempotencyKeyRow>(
+      'SELECT fingerprint, state, status, body, owner, lease_until FROM idempotency_keys WHERE org_id = $1 AND key = $2',
+      [orgId, key],
+    );
     return row ?? null;
   }
 
@@ -63,7 +66,10 @@ export class IdempotencyKeys {
 
   /** Stores the answer a retry with the same key gets. */
   async complete(claim: IdempotencyClaim, status: number, body: string): Promise<void> {
-    await this.db.query('UPDATE idempotency_keys SET state = $4, status = $5, body = $6 WHERE org_id = $1 AND key = $2 AND owner = $3', [claim.orgId, claim.key, claim.owner, 'done', status, body]);
+    await this.db.query(
+      'UPDATE idempotency_keys SET state = $4, status = $5, body = $6 WHERE org_id = $1 AND key = $2 AND owner = $3',
+      [claim.orgId, claim.key, claim.owner, 'done', status, body],
+    );
   }
 
   /** Binds the created resource to the key in the creating transaction; false when the claim was lost. */

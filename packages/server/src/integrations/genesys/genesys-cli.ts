@@ -24,7 +24,15 @@ const list = (v: string | undefined) => (v ? v.split(/[\s,]+/).filter(Boolean) :
  * `tandem genesys ...`: the same link as PUT /v1/integrations/genesys, written to the database;
  * a running server picks the change up within half a GENESYS_LEASE_MS.
  */
-export async function genesysCommand(sub: string | undefined, args: string[], config: GenesysCommandSettings, db: Db, org: { id: string; clientId: string | null }, out: NodeJS.WritableStream, usage: (why: string) => Error): Promise<void> {
+export async function genesysCommand(
+  sub: string | undefined,
+  args: string[],
+  config: GenesysCommandSettings,
+  db: Db,
+  org: { id: string; clientId: string | null },
+  out: NodeJS.WritableStream,
+  usage: (why: string) => Error,
+): Promise<void> {
   const orgId = org.id;
   const links = new GenesysLinkService(new GenesysLinkStore(db), config.genesys, config.defaultPhoneRegion, () => config.publicUrl, () => undefined);
   if (sub === 'link') {

@@ -73,6 +73,8 @@ function describe(event: TimelineEvent, t: ConsoleStrings): Pick<TimelineEntry, 
       return { label: fill(t.tlNotDeliveredBy, { channel: channelName(data['channel'], t) }), detail: text(data['detail']), tone: 'bad' };
     case 'invite.opened':
       return { label: data['via'] === 'link' ? t.tlOpenedLink : t.tlLookingAtInvite, detail: null, tone: 'progress' };
+    case 'invite.prompt_failed':
+      return { label: t.tlPromptFailed, detail: t.tlPromptFailedDetail, tone: 'bad' };
     case 'invite.link_refused':
       // Whoever opened the link first holds it; this was someone else, or the customer twice.
       return { label: t.tlLinkRefused, detail: t.tlLinkRefusedDetail, tone: 'bad' };

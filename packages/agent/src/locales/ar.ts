@@ -121,6 +121,8 @@ const ar: ConsoleStrings = {
   tlNotDeliveredBy: 'تعذّر التسليم عبر {channel}',
   tlOpenedLink: 'فتح العميل الرابط',
   tlLookingAtInvite: 'العميل يطّلع على الدعوة',
+  tlPromptFailed: 'تعذّر على صفحة العميل عرض الدعوة',
+  tlPromptFailedDetail: 'أرسل الرابط برسالة نصية أو اقرأ الرمز بصوت عالٍ بدلًا من ذلك.',
   tlLinkRefused: 'حاولت صفحة أخرى فتح الرابط: رُفض',
   tlLinkRefusedDetail: 'يعمل الرابط في صفحة واحدة فقط. إذا رأى العميل «مفتوح بالفعل في صفحة أخرى»، فاسحب هذه الدعوة وأرسل دعوة جديدة.',
   tlAccepted: 'وافق العميل',

@@ -121,6 +121,8 @@ const de: ConsoleStrings = {
   tlNotDeliveredBy: 'Zustellung per {channel} fehlgeschlagen',
   tlOpenedLink: 'Kunde hat den Link geöffnet',
   tlLookingAtInvite: 'Kunde sieht sich die Einladung an',
+  tlPromptFailed: 'Die Seite des Kunden konnte die Einladung nicht anzeigen',
+  tlPromptFailedDetail: 'Senden Sie stattdessen den Link per SMS oder lesen Sie den Code vor.',
   tlLinkRefused: 'Eine andere Seite wollte den Link öffnen: abgelehnt',
   tlLinkRefusedDetail: 'Ein Link funktioniert nur auf einer Seite. Sieht der Kunde „bereits auf einer anderen Seite geöffnet“, '
     + 'ziehen Sie diese Einladung zurück und senden Sie eine neue.',

@@ -129,6 +129,8 @@ export interface ConsoleStrings {
   tlNotDeliveredBy: string;
   tlOpenedLink: string;
   tlLookingAtInvite: string;
+  tlPromptFailed: string;
+  tlPromptFailedDetail: string;
   tlLinkRefused: string;
   tlLinkRefusedDetail: string;
   tlAccepted: string;
@@ -261,6 +263,8 @@ export const en: ConsoleStrings = {
   tlNotDeliveredBy: 'Could not deliver by {channel}',
   tlOpenedLink: 'Customer opened the link',
   tlLookingAtInvite: 'Customer is looking at the invite',
+  tlPromptFailed: 'The customer\'s page could not show the invite',
+  tlPromptFailedDetail: 'Send the link by SMS or read the code aloud instead.',
   tlLinkRefused: 'Another page tried to open the link: refused',
   tlLinkRefusedDetail: 'A link works on one page only. If the customer sees "already open on another page", withdraw this invite and send a new one.',
   tlAccepted: 'Customer accepted',

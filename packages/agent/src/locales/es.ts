@@ -121,6 +121,8 @@ const es: ConsoleStrings = {
   tlNotDeliveredBy: 'No se pudo entregar por {channel}',
   tlOpenedLink: 'El cliente abrió el enlace',
   tlLookingAtInvite: 'El cliente está viendo la invitación',
+  tlPromptFailed: 'La página del cliente no pudo mostrar la invitación',
+  tlPromptFailedDetail: 'Envíe el enlace por SMS o lea el código en voz alta.',
   tlLinkRefused: 'Otra página intentó abrir el enlace: rechazado',
   tlLinkRefusedDetail: 'Un enlace funciona en una sola página. Si el cliente ve «ya abierto en otra página», retire esta invitación y envíe una nueva.',
   tlAccepted: 'El cliente aceptó',

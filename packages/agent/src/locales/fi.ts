@@ -121,6 +121,8 @@ const fi: ConsoleStrings = {
   tlNotDeliveredBy: 'Toimitus epäonnistui: {channel}',
   tlOpenedLink: 'Asiakas avasi linkin',
   tlLookingAtInvite: 'Asiakas katsoo kutsua',
+  tlPromptFailed: 'Asiakkaan sivu ei voinut näyttää kutsua',
+  tlPromptFailedDetail: 'Lähetä linkki tekstiviestillä tai lue koodi ääneen.',
   tlLinkRefused: 'Toinen sivu yritti avata linkin: estetty',
   tlLinkRefusedDetail: 'Linkki toimii vain yhdellä sivulla. Jos asiakas näkee ”jo avattu toisella sivulla”, peru tämä kutsu ja lähetä uusi.',
   tlAccepted: 'Asiakas hyväksyi',

@@ -121,6 +121,8 @@ const fr: ConsoleStrings = {
   tlNotDeliveredBy: 'Remise impossible par {channel}',
   tlOpenedLink: 'Le client a ouvert le lien',
   tlLookingAtInvite: 'Le client regarde l’invitation',
+  tlPromptFailed: 'La page du client n’a pas pu afficher l’invitation',
+  tlPromptFailedDetail: 'Envoyez plutôt le lien par SMS ou lisez le code à voix haute.',
   tlLinkRefused: 'Une autre page a tenté d’ouvrir le lien : refusé',
   tlLinkRefusedDetail: 'Un lien ne fonctionne que sur une page. Si le client voit « déjà ouvert sur une autre page », '
     + 'retirez cette invitation et envoyez-en une nouvelle.',

@@ -121,6 +121,8 @@ const he: ConsoleStrings = {
   tlNotDeliveredBy: 'לא ניתן למסור באמצעות {channel}',
   tlOpenedLink: 'הלקוח פתח את הקישור',
   tlLookingAtInvite: 'הלקוח מסתכל על ההזמנה',
+  tlPromptFailed: 'הדף של הלקוח לא הצליח להציג את ההזמנה',
+  tlPromptFailedDetail: 'שלחו את הקישור ב-SMS או הקריאו את הקוד במקום זאת.',
   tlLinkRefused: 'דף אחר ניסה לפתוח את הקישור: נדחה',
   tlLinkRefusedDetail: 'קישור עובד בדף אחד בלבד. אם הלקוח רואה "כבר פתוח בדף אחר", בטלו את ההזמנה הזו ושלחו חדשה.',
   tlAccepted: 'הלקוח אישר',

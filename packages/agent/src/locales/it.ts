@@ -121,6 +121,8 @@ const it: ConsoleStrings = {
   tlNotDeliveredBy: 'Impossibile consegnare tramite {channel}',
   tlOpenedLink: 'Il cliente ha aperto il link',
   tlLookingAtInvite: 'Il cliente sta guardando l’invito',
+  tlPromptFailed: 'La pagina del cliente non ha potuto mostrare l’invito',
+  tlPromptFailedDetail: 'Invia invece il link via SMS o leggi il codice a voce.',
   tlLinkRefused: 'Un’altra pagina ha provato ad aprire il link: rifiutato',
   tlLinkRefusedDetail: 'Un link funziona su una sola pagina. Se il cliente vede «già aperto in un’altra pagina», ritira questo invito e inviane uno nuovo.',
   tlAccepted: 'Il cliente ha accettato',

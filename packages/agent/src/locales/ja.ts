@@ -121,6 +121,8 @@ const ja: ConsoleStrings = {
   tlNotDeliveredBy: '{channel} で配信できませんでした',
   tlOpenedLink: 'お客様がリンクを開きました',
   tlLookingAtInvite: 'お客様が招待を見ています',
+  tlPromptFailed: 'お客様のページで招待を表示できませんでした',
+  tlPromptFailedDetail: '代わりにSMSでリンクを送るか、コードを読み上げてください。',
   tlLinkRefused: '別のページがリンクを開こうとしました：拒否',
   tlLinkRefusedDetail: 'リンクは1つのページでのみ使えます。お客様に「既に別のページで開かれています」と表示される場合は、この招待を取り消して新しい招待を送ってください。',
   tlAccepted: 'お客様が承諾',

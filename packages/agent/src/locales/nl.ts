@@ -121,6 +121,8 @@ const nl: ConsoleStrings = {
   tlNotDeliveredBy: 'Kon niet bezorgen via {channel}',
   tlOpenedLink: 'Klant heeft de link geopend',
   tlLookingAtInvite: 'Klant bekijkt de uitnodiging',
+  tlPromptFailed: 'De pagina van de klant kon de uitnodiging niet tonen',
+  tlPromptFailedDetail: 'Stuur de link in plaats daarvan per sms of lees de code voor.',
   tlLinkRefused: 'Een andere pagina probeerde de link te openen: geweigerd',
   tlLinkRefusedDetail: 'Een link werkt op één pagina. Ziet de klant "al geopend op een andere pagina", trek deze uitnodiging dan in en verstuur een nieuwe.',
   tlAccepted: 'Klant heeft geaccepteerd',

@@ -121,6 +121,8 @@ const pl: ConsoleStrings = {
   tlNotDeliveredBy: 'Nie udało się doręczyć przez {channel}',
   tlOpenedLink: 'Klient otworzył link',
   tlLookingAtInvite: 'Klient ogląda zaproszenie',
+  tlPromptFailed: 'Strona klienta nie mogła pokazać zaproszenia',
+  tlPromptFailedDetail: 'Zamiast tego wyślij link SMS-em lub przeczytaj kod na głos.',
   tlLinkRefused: 'Inna strona próbowała otworzyć link: odmówiono',
   tlLinkRefusedDetail: 'Link działa tylko na jednej stronie. Jeśli klient widzi „już otwarty na innej stronie”, wycofaj to zaproszenie i wyślij nowe.',
   tlAccepted: 'Klient przyjął',

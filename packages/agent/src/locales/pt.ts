@@ -121,6 +121,8 @@ const pt: ConsoleStrings = {
   tlNotDeliveredBy: 'Não foi possível entregar por {channel}',
   tlOpenedLink: 'O cliente abriu a ligação',
   tlLookingAtInvite: 'O cliente está a ver o convite',
+  tlPromptFailed: 'A página do cliente não conseguiu mostrar o convite',
+  tlPromptFailedDetail: 'Em alternativa, envie a ligação por SMS ou leia o código em voz alta.',
   tlLinkRefused: 'Outra página tentou abrir a ligação: recusada',
   tlLinkRefusedDetail: 'Uma ligação funciona numa só página. Se o cliente vir «já aberta noutra página», retire este convite e envie um novo.',
   tlAccepted: 'O cliente aceitou',

@@ -121,6 +121,8 @@ const sv: ConsoleStrings = {
   tlNotDeliveredBy: 'Kunde inte leverera via {channel}',
   tlOpenedLink: 'Kunden öppnade länken',
   tlLookingAtInvite: 'Kunden tittar på inbjudan',
+  tlPromptFailed: 'Kundens sida kunde inte visa inbjudan',
+  tlPromptFailedDetail: 'Skicka länken via sms eller läs upp koden i stället.',
   tlLinkRefused: 'En annan sida försökte öppna länken: nekad',
   tlLinkRefusedDetail: 'En länk fungerar bara på en sida. Om kunden ser ”redan öppen på en annan sida”, återkalla inbjudan och skicka en ny.',
   tlAccepted: 'Kunden godkände',

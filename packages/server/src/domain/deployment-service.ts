@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { supportedLocale } from '@tandem/protocol';
 import type { Deployment, DeploymentCreate, DeploymentCreated, DeploymentUpdate } from '@tandem/protocol';
 import type { Db } from '../store/db.ts';
-import { DomainError } from './domain-error.ts';
-import { newId, randomToken } from './ids.ts';
+import { DomainError } from '../shared/domain-error.ts';
+import { newId, randomToken } from '../shared/ids.ts';
 
 interface Row {
   id: string;

@@ -94,6 +94,12 @@ describe('agent console, translated', () => {
         for (const t of times) assert.equal(t.shown, t.expected);
         none(await axeTandemUi(page, 'tandem-console'), `the console with an invite out in ${c.lang}`);
         await page.screenshot({ path: join(shotsDir, `console-${c.lang}-invite.png`) });
+
+        // The desktop changes the element's lang: the console follows, direction included.
+        await page.evaluate(() => document.querySelector('tandem-console')!.setAttribute('lang', 'he'));
+        await page.waitForFunction(() => document.querySelector('tandem-console')?.shadowRoot?.querySelector('.console')?.getAttribute('dir') === 'rtl');
+        assert.equal(await inConsole(page, 'return root.getElementById("invite-again").textContent'), 'שליחת הזמנה חדשה');
+        assert.equal(await inConsole(page, 'return root.querySelector(".console").lang'), 'he');
       } finally {
         await context.close();
       }

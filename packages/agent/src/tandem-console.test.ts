@@ -337,6 +337,72 @@ test('control: requested, waited for, then clicks, typing and scrolling become c
   await shoot('6-control-on');
 });
 
+/** Scrolls the console's stage so that the replica's element is in view (a zoomed replica is larger than the stage). */
+function scrollStageTo(selector: string): Promise<void> {
+  return agent.evaluate((sel) => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    const stage = root.getElementById('stage')!;
+    const layers = root.querySelectorAll('.replica-layer iframe');
+    const iframe = layers[layers.length - 1] as HTMLIFrameElement;
+    const frame = root.querySelector('.replica-frame')!.getBoundingClientRect();
+    const scale = frame.width / iframe.offsetWidth;
+    const rect = iframe.contentDocument!.querySelector(sel)!.getBoundingClientRect();
+    const box = stage.getBoundingClientRect();
+    stage.scrollLeft += frame.left + rect.left * scale - box.left - 40;
+    stage.scrollTop += frame.top + rect.top * scale - box.top - 40;
+  }, selector);
+}
+
+test('zoom and expand: the replica reads at 200 %, fills the console when expanded, and clicks still land on the page\'s element', async () => {
+  await waitForConsoleText('viewport', '(fit)');
+  const fitted = await locateInReplica('#city');
+  // Fit fills the stage's width, not its height: the old fit-both drew this console's replica smaller.
+  const stageWidth = await agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('stage')!.clientWidth);
+  assert.ok(Math.abs(fitted.scale - stageWidth / 1280) < 0.01, JSON.stringify({ fitted, stageWidth }));
+
+  for (let i = 0; i < 12; i += 1) await clickTool('zoom-in');
+  await waitForConsoleText('viewport', '1280 × 720 · 200%');
+  assert.equal(await consoleText('viewport').then((t) => t.includes('(fit)')), false);
+  await scrollStageTo('#city');
+  const city = await locateInReplica('#city');
+  assert.ok(Math.abs(city.scale - 2) < 0.01, JSON.stringify(city));
+  const cityId = await customer.evaluate(() => window.tandemRecorder.idOf('#city'));
+  let since = relay.received().length;
+  await agent.mouse.move(city.x, city.y, { steps: 3 });
+  await relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - city.pageX) <= 1 && Math.abs(m.y - city.pageY) <= 1, since);
+  await agent.mouse.click(city.x, city.y);
+  const click = await relay.waitFor('control.command', (m) => m.command.action === 'click', since);
+  assert.ok(click.command.action === 'click' && click.command.nodeId === cityId
+    && Math.abs((click.command.x ?? -99) - city.pageX) <= 1 && Math.abs((click.command.y ?? -99) - city.pageY) <= 1, JSON.stringify({ click, city }));
+  await shoot('6b-zoom-200');
+
+  // Keyboard: 0 on the replica fits again (outside control mode; in control mode keys go to the page).
+  setView({ ...view, session: { ...view.session!, control: false } });
+  await waitForConsoleText('control-text', 'Request control');
+  await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-surface') as HTMLElement).focus());
+  await agent.keyboard.press('-');
+  await waitForConsoleText('viewport', '175%');
+  await agent.keyboard.press('0');
+  await waitForConsoleText('viewport', '(fit)');
+
+  await clickTool('expand');
+  await agent.waitForFunction(() => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    return getComputedStyle(root.querySelector('.side')!).display === 'none' && root.getElementById('expand')!.getAttribute('aria-pressed') === 'true';
+  });
+  await agent.waitForTimeout(100);
+  const expanded = await locateInReplica('#balance');
+  assert.ok(expanded.scale > fitted.scale + 0.15, `expanded ${expanded.scale} vs fitted ${fitted.scale}`);
+  since = relay.received().length;
+  await agent.mouse.move(expanded.x, expanded.y, { steps: 3 });
+  await relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - expanded.pageX) <= 1 && Math.abs(m.y - expanded.pageY) <= 1, since);
+  await shoot('6c-expanded');
+  await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.getElementById('expand') as HTMLElement).focus());
+  await agent.keyboard.press('Escape');
+  await agent.waitForFunction(() => getComputedStyle(document.querySelector('tandem-console')!.shadowRoot!.querySelector('.side')!).display !== 'none');
+  await agent.mouse.move(5, 5);
+});
+
 test('a missing delta asks for a snapshot and skips deltas until it arrives', async () => {
   const since = relay.received().length;
   await customer.evaluate(() => {

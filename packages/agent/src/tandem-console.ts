@@ -9,6 +9,7 @@ import { CONSOLE_CSS } from './console-styles.ts';
 import { takeEarlyLink } from './early-link.ts';
 import { channelName, endReasonText, inviteIsOver, inviteStateText, timelineEntry } from './invite-timeline.ts';
 import type { TimelineEntry, Tone } from './invite-timeline.ts';
+import { ReplicaViewControls } from './replica-view-controls.ts';
 import { ReplicaViewer } from './replica-viewer.ts';
 import type { ReplicaTool, ReplicaViewport } from './replica-viewer.ts';
 
@@ -77,6 +78,7 @@ export class TandemConsole extends HTMLElement {
   private socket: AgentSocket | null = null;
   private socketKey = '';
   private viewer: ReplicaViewer | null = null;
+  private viewControls: ReplicaViewControls | null = null;
   private view: AgentView | null = null;
   private link: ConsoleLink = 'connecting';
   private readonly timeline = new Map<number, TimelineEntry>();
@@ -118,6 +120,7 @@ export class TandemConsole extends HTMLElement {
         this.render();
       },
     });
+    this.viewControls ??= new ReplicaViewControls(this.root, () => this.viewer);
     this.ticker ??= setInterval(() => this.renderInvite(), 1_000);
     this.connect();
     this.render();
@@ -464,8 +467,9 @@ export class TandemConsole extends HTMLElement {
     customer.dataset['tone'] = status.tone;
     const viewport = this.el('viewport');
     viewport.textContent = hasReplica && this.viewport
-      ? `${this.viewport.width} × ${this.viewport.height} · ${Math.round(this.viewport.scale * 100)}%`
+      ? `${this.viewport.width} × ${this.viewport.height} · ${Math.round(this.viewport.scale * 100)}%${this.viewport.fit ? ' (fit)' : ''}`
       : '';
+    this.viewControls?.update(hasReplica);
     viewport.title = hasReplica && this.viewport ? 'Size of the customer\'s browser window, and the zoom it is shown at here' : '';
 
     this.el('empty').hidden = hasReplica;

@@ -33,7 +33,7 @@ export const CONSOLE_MARKUP = `
         </div>
         <div id="invite-pending" hidden>
           <div class="state-row"><span id="invite-state" class="pill" data-tone="progress"></span><span id="invite-expiry" class="muted"></span></div>
-          <p class="say">Read this code to the customer</p>
+          <p class="say" id="code-say">Read this code to the customer</p>
           <p class="code" id="code"></p>
           <p class="say">Their screen shows the phrase</p>
           <p class="phrase" id="phrase"></p>

@@ -25,6 +25,9 @@ export class ReplicaViewControls {
   update(hasReplica: boolean): void {
     const { scale, fit } = this.viewer()?.zoomLevel ?? { scale: 1, fit: true };
     for (const id of ['zoom-out', 'zoom-in', 'zoom-fit', 'expand']) this.button(id).disabled = !hasReplica;
+    // Nothing to zoom without a replica: the group goes, rather than sit there greyed out.
+    const group = this.root.querySelector<HTMLElement>('.zoom');
+    if (group) group.hidden = !hasReplica;
     if (!hasReplica && this.expanded) this.setExpanded(false);
     this.button('zoom-fit').setAttribute('aria-pressed', String(fit));
     this.button('zoom-out').setAttribute('aria-label', `Zoom out (now ${Math.round(scale * 100)}%)`);

@@ -151,7 +151,8 @@ before(async () => {
   await customer.goto(customerSite.origin + '/fixtures/account.html');
   await customer.evaluate(() => window.tandemRecorder.start());
 
-  const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // en-US: a locale whose default clock is 12-hour; the console shows 24-hour times all the same.
+  const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
   // If any customer script ever ran in the console, in any frame, it could call this.
   await agentContext.exposeBinding('reportPwned', (_source, tag: string) => void pwnedCalls.push(tag));
   agent = await agentContext.newPage();
@@ -332,8 +333,10 @@ test('control: requested, waited for, then clicks, typing and scrolling become c
   const scroll = await relay.waitFor('control.command', (m) => m.command.action === 'scroll', since);
   assert.ok(scroll.command.action === 'scroll' && scroll.command.y > 200 && scroll.command.nodeId === undefined, JSON.stringify(scroll.command));
 
-  relay.sendJson({ type: 'control.result', id: 1, ok: false, error: 'typing into a masked field is refused' });
-  await waitForConsoleText('notice', 'typing into a masked field is refused');
+  // The page's refusal code becomes a sentence: the agent never reads "masked_field".
+  relay.sendJson({ type: 'control.result', id: 1, ok: false, error: 'masked_field' });
+  await waitForConsoleText('notice', 'That field is private on the customer\'s page');
+  assert.ok(!(await consoleText('notice')).includes('masked_field'));
   await shoot('6-control-on');
 });
 
@@ -585,8 +588,48 @@ test('ending the session takes two presses and removes the replica when the sess
   await waitForConsoleText('empty-title', 'Cobrowse ended');
   assert.equal(await agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('iframe').length), 0);
   await waitForConsoleText('timeline', 'Cobrowse ended');
+  await waitForConsoleText('empty-text', 'You ended it. Send a new invite to cobrowse again.');
   await shoot('9-ended');
+  const times = await agent.evaluate(() => [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('#timeline time')].map((t) => t.textContent));
+  assert.ok(times.length > 3 && times.every((t) => /^\d{2}:\d{2}:\d{2}$/.test(t ?? '')), `not 24-hour: ${times.join(', ')}`);
+
+  // The customer stopped, then the call was hung up: the reason stays the customer's, and no new
+  // invite is offered (the invite button is off without a call).
+  setView({ ...view, conversationState: 'disconnected', session: { ...view.session!, endReason: 'customer_stopped' } });
+  await waitForConsoleText('call-text', 'Call ended');
+  await waitForConsoleText('empty-text', 'The customer stopped sharing.');
+  assert.equal(await consoleText('empty-text'), 'The customer stopped sharing.');
+  assert.equal(await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.getElementById('invite') as HTMLButtonElement).disabled), true);
+  await shoot('9b-ended-after-hang-up');
   assert.deepEqual(pageErrors, []);
+});
+
+test('a code the customer reads is claimed, and only that code is talked about: the invite it makes shows no second code', async () => {
+  setView({ ...baseView, invite: null, session: null, customerLink: null });
+  await waitForConsoleText('call-text', 'On call with Jo Bloggs');
+  const since = relay.received().length;
+  await agent.evaluate(() => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    (root.getElementById('claim') as HTMLInputElement).value = '482 913 5570';
+    (root.getElementById('claim-button') as HTMLButtonElement).click();
+  });
+  const claim = await relay.waitFor('code.claim', undefined, since);
+  assert.equal(claim.code, '4829135570');
+  const expiresAt = new Date(Date.now() + 600_000).toISOString();
+  setView({ ...view, invite: { id: 'inv_claimed', state: 'delivered', code: '7301946628', phrase: 'quiet harbour', expiresAt, deliveries: [{ channel: 'push', state: 'delivered' }] } });
+  await waitForConsoleText('claim-msg', 'Code accepted');
+  await waitForConsoleText('phrase', 'quiet harbour');
+  const shown = await agent.evaluate(() => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    return { code: root.getElementById('code')!.hidden, say: root.getElementById('code-say')!.hidden, text: (root.getElementById('invite-pending') as HTMLElement).innerText };
+  });
+  assert.deepEqual([shown.code, shown.say], [true, true]);
+  assert.ok(!shown.text.replace(/\s/g, '').includes('7301946628'), shown.text);
+  await shoot('10-code-claimed');
+  // An invite the agent sends still shows its code to read out.
+  setView({ ...view, invite: { id: 'inv_sent', state: 'delivered', code: '5550001234', phrase: 'brave otter', expiresAt, deliveries: [] } });
+  await waitForConsoleText('code', '555 000 1234');
+  assert.equal(await agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('code')!.hidden), false);
 });
 
 test('the console page opens its link before the console has loaded, and shows what arrived meanwhile', async () => {

@@ -180,6 +180,18 @@ describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
     }
     assert.ok(!Object.values(replica.fields).some((v) => v.includes('4242')), 'a replica field holds card digits');
     assert.equal(replica.fields['card-cvc'], '***');
+    // Opted in: the delivery speed Sam picks shows; the State select stays masked, as by default.
+    await shop.check('input[name="speed"][value="express"]');
+    await shop.selectOption('select[name="state"]', 'Oregon');
+    await desk.waitForFunction(() => {
+      for (const frame of document.querySelector('tandem-console')?.shadowRoot?.querySelectorAll('iframe') ?? []) {
+        const express = frame.contentDocument?.querySelector<HTMLInputElement>('input[name="speed"][value="express"]');
+        if (express?.checked) return true;
+      }
+      return false;
+    }, undefined, { timeout: 10_000 });
+    const state = await readReplica(desk);
+    assert.ok(state && !/Oregon|California/.test(state.html), 'the State select reached the agent in clear');
     await desk.waitForFunction(() => /is sharing/.test(document.getElementById('guide-heading')?.textContent ?? ''));
     await shot(shop, '06-shop-sharing');
     await desk.waitForTimeout(400);

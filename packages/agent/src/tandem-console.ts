@@ -91,6 +91,8 @@ export class TandemConsole extends HTMLElement {
   private claimPending = false;
   // The invite a claimed support code made: the customer already read their code, so no second one is shown.
   private claimedInvite: string | null = null;
+  // The invite a page signed in as another customer was refused: it is not "being looked at".
+  private refusedInvite: string | null = null;
   private controlRequested: { sessionId: string; at: number } | null = null;
   private controlWasOn = false;
   private endArmedUntil = 0;
@@ -274,6 +276,10 @@ export class TandemConsole extends HTMLElement {
         break;
       case 'event':
         this.timeline.set(message.event.seq, timelineEntry(message.event));
+        if (message.event.type === 'invite.link_refused' && message.event.data['reason'] === 'signed_in_as_another_customer') {
+          this.refusedInvite = this.view?.invite?.id ?? null;
+          this.render();
+        }
         // A "not now" ends the wait at once, so the agent can ask again later.
         if (message.event.type === 'session.control_declined') {
           this.controlRequested = null;
@@ -403,7 +409,8 @@ export class TandemConsole extends HTMLElement {
     this.el<HTMLButtonElement>('claim-button').disabled = claimDisabled;
 
     if (!pending) return;
-    const state = inviteStateText(pending.state);
+    const state = pending.id === this.refusedInvite && pending.state === 'opened'
+      ? { label: 'Refused: another customer signed in', tone: 'bad' as Tone } : inviteStateText(pending.state);
     const pill = this.el('invite-state');
     pill.textContent = state.label;
     pill.dataset['tone'] = state.tone;

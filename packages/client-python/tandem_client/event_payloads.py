@@ -46,7 +46,7 @@ class InviteOpenedData(_InviteOpenedRequired, total=False):
 
 
 class InviteLinkRefusedData(TypedDict):
-    reason: Literal["opened_on_another_page"]
+    reason: Literal["opened_on_another_page", "signed_in_as_another_customer"]
     visitorId: str
 
 

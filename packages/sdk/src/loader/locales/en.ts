@@ -44,6 +44,8 @@ export const en = {
   usedText: 'Each screen-sharing link works on one page only. Go back to the page where you first opened it, or ask the person you are speaking with for a new link.',
   deadTitle: 'This screen-sharing link no longer works',
   deadText: 'It may have expired or been used already. Ask the person you are speaking with for a new link.',
+  otherTitle: 'This link is for another customer',
+  otherText: 'Someone else is signed in on this site in this browser. Sign out and open the link again, or ask the person you are speaking with for help.',
   ok: 'OK',
 };
 

@@ -42,6 +42,8 @@ const fi: LocaleStrings = {
   usedText: 'Jokainen näytönjakolinkki toimii vain yhdellä sivulla. Palaa sivulle, jolla avasit sen ensin, tai pyydä keskustelukumppaniltasi uusi linkki.',
   deadTitle: 'Tämä näytönjakolinkki ei enää toimi',
   deadText: 'Se on ehkä vanhentunut tai jo käytetty. Pyydä keskustelukumppaniltasi uusi linkki.',
+  otherTitle: 'Tämä linkki on toiselle asiakkaalle',
+  otherText: 'Tälle sivustolle on kirjautunut tässä selaimessa joku muu. Kirjaudu ulos ja avaa linkki uudelleen tai pyydä apua henkilöltä, jonka kanssa puhut.',
   ok: 'OK',
 };
 export default fi;

@@ -42,6 +42,8 @@ const it: LocaleStrings = {
   usedText: 'Ogni link di condivisione funziona su una sola pagina. Torna alla pagina in cui l’hai aperto la prima volta, oppure chiedi un nuovo link alla persona con cui stai parlando.',
   deadTitle: 'Questo link di condivisione non funziona più',
   deadText: 'Potrebbe essere scaduto o già stato usato. Chiedi un nuovo link alla persona con cui stai parlando.',
+  otherTitle: 'Questo link è per un altro cliente',
+  otherText: 'In questo browser è connessa un’altra persona su questo sito. Esci e riapri il link, oppure chiedi aiuto alla persona con cui stai parlando.',
   ok: 'OK',
 };
 export default it;

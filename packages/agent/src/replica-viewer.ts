@@ -9,6 +9,7 @@ import { boxInReplica, composedParent, deepElementAt, scrollableAncestor } from 
 import { ReplicaScrubber } from './replica-scrub.ts';
 import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
 import { DriftWatch } from './replica-drift.ts';
+import { CustomerHover } from './replica-hover.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -131,6 +132,7 @@ export class ReplicaViewer {
   private scale = 1;
   private customerPoint: PagePoint | null = null;
   private readonly drift = new DriftWatch();
+  private readonly hover = new CustomerHover();
   private highlightedId: number | null = null;
   private hovered: Element | null = null;
   private pointerShown = false;
@@ -245,6 +247,7 @@ export class ReplicaViewer {
 
   moveCustomerPointer(point: PagePoint): void {
     this.customerPoint = point;
+    this.hover.follow(this.replicaWindow(), point);
     this.scheduleRefresh();
   }
 

@@ -125,6 +125,7 @@ export class TandemConsole extends HTMLElement {
         this.viewport = viewport;
         this.render();
       },
+      drift: () => this.send({ type: 'snapshot.request', reason: 'drift' }),
     });
     this.viewControls ??= new ReplicaViewControls(this.root, () => this.viewer);
     this.ticker ??= setInterval(() => this.renderInvite(), 1_000);

@@ -260,6 +260,6 @@ describe('customer side, through the server', () => {
     const res = await stack.server.api('PUT', `/v1/conversations/${call.id}`, { state: 'disconnected' });
     assert.ok(res.status === 200 || res.status === 201, res.text);
     await ui.waitForGone('.banner');
-    await noteSays(/^The call ended, so sharing has ended\. Dana no longer sees this tab\.$/);
+    await noteSays(/^The call ended, and so did sharing\. Dana no longer sees this tab\.$/);
   });
 });

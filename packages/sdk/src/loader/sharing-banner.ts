@@ -72,8 +72,9 @@ export function showEndNote(ui: UiHost, words: Words, text: string): void {
   const x = h('button', { type: 'button', 'data-action': 'dismiss', 'aria-label': words.s.dismiss }, '×');
   const note = h('div', { class: 'layer note', 'data-layer': '', popover: 'manual', role: 'status', lang: words.lang, dir: words.s.dir }, txt, x);
   const close = () => note.remove();
-  x.addEventListener('click', close);
-  for (const old of ui.root.querySelectorAll('.note')) old.remove();
+  x.onclick = close;
+  // One note at a time: a newer reason replaces the last.
+  ui.root.querySelector('.note')?.remove();
   ui.add(note);
   showInTopLayer(note);
   setTimeout(() => (txt.textContent = text), 100);

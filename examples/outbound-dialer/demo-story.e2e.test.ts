@@ -33,6 +33,10 @@ let demo: RunningDemo;
 let browser: Browser;
 let dataDir: string;
 const contexts: BrowserContext[] = [];
+// Process warnings while the demo runs in this process (`npm start` once printed a
+// MaxListenersExceededWarning for an AbortSignal during a session).
+const warnings: string[] = [];
+const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`);
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
@@ -102,6 +106,7 @@ async function callAndConnect(desk: Page): Promise<string> {
 describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
   before(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
+    process.on('warning', onWarning);
     dataDir = await mkdtemp(join(tmpdir(), 'tandem-demo-'));
     // Only what this test sets: no DATABASE_URL or REDIS_URL from the machine's environment.
     demo = await startDemo({ port: 0, demoPort: 0, shopPort: 0, dataDir, env: { LOG_LEVEL: 'error' }, ringMs: 800 });
@@ -273,5 +278,10 @@ describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
     const ended = await waitForBackendEvent(callId, (e) => e.type === 'session.ended', 'session.ended');
     assert.equal(ended.data['reason'], 'call_ended');
     await ui.detach();
+  });
+
+  test('the whole story ran without a listener-leak warning from the server or the demo backend', () => {
+    process.off('warning', onWarning);
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
   });
 });

@@ -201,6 +201,18 @@ describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
     await shot(shop, '06-shop-sharing');
     await desk.waitForTimeout(400);
     await shot(desk, '07-agent-sees-checkout');
+    // In the desk the console is narrow: Expand gives the replica the whole console, larger.
+    const scaleShown = async () => Number(/(\d+)%/.exec(await desk.textContent('tandem-console >> #viewport') ?? '')?.[1] ?? 0);
+    const fitted = await scaleShown();
+    await desk.click('tandem-console >> #expand');
+    await desk.waitForFunction((before) => {
+      const text = document.querySelector('tandem-console')?.shadowRoot?.getElementById('viewport')?.textContent ?? '';
+      return Number(/(\d+)%/.exec(text)?.[1] ?? 0) > before + 15;
+    }, fitted, { timeout: 5_000 });
+    await desk.waitForTimeout(300);
+    await shot(desk, '07b-agent-expanded');
+    assert.ok((await scaleShown()) > fitted, `expanded ${await scaleShown()} % vs fitted ${fitted} %`);
+    await desk.click('tandem-console >> #expand');
 
     await desk.click('#hangup');
     await desk.waitForSelector('#call-state[data-state="ended"]');

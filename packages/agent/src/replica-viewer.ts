@@ -11,6 +11,7 @@ import { ReplicaScrubber } from './replica-scrub.ts';
 import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
 import { DriftWatch } from './replica-drift.ts';
 import { CustomerHover } from './replica-hover.ts';
+import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -209,6 +210,8 @@ export class ReplicaViewer {
       const data = (e as { data?: { tag?: unknown; payload?: unknown } }).data;
       const state = topLayerState(data);
       if (state) topLayer.apply(state);
+      const picture = canvasFrameOf(data);
+      if (picture) paintCanvas(replayer.getMirror(), picture);
       const doc = replayer.iframe.contentDocument;
       if (doc && this.drift.check(data, doc, replayer.getMirror())) this.actions.drift();
     });

@@ -23,7 +23,8 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; sticking: st
     const sticking: string[] = [];
     for (const el of document.body.querySelectorAll('*')) {
       const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.right > width + 1) sticking.push(`${el.localName}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')} → ${Math.round(r.right)}`);
+      const name = `${el.localName}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}`;
+      if (r.width > 0 && r.right > width + 1) sticking.push(`${name} → ${Math.round(r.right)}`);
     }
     return { scrollWidth: document.documentElement.scrollWidth, sticking: sticking.slice(0, 8) };
   });
@@ -36,7 +37,10 @@ describe('the demo at 390 px', { timeout: 120_000 }, () => {
     demo = await startDemo({ port: 0, demoPort: 0, shopPort: 0, dataDir, env: { LOG_LEVEL: 'error' }, ringMs: 800 });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
+        '--disable-quic', '--disable-sync',
+      ],
     });
   });
 

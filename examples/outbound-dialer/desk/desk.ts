@@ -188,12 +188,16 @@ function guide(): GuideStep {
     case 'sharing':
       return {
         step: '4', heading: `${name} is sharing`,
-        text: 'Their tab is on the right, live. Card number, CVC and password show as •••• — masked in their browser before anything is sent. The delivery note and the delivery speed are fields the shop opted in (data-tandem-unmask), so you can read them; every other value, like the State select, stays masked by default. Try Pointer, Highlight, or Request control (a second consent). Hang up when done.',
+        text: 'Their tab is on the right, live. Card number, CVC and password show as •••• — masked in their browser before anything is sent. '
+          + 'The delivery note and the delivery speed are fields the shop opted in (data-tandem-unmask), so you can read them; '
+          + 'every other value, like the State select, stays masked by default. '
+          + 'Try Pointer, Highlight, or Request control (a second consent). Hang up when done.',
       };
     case 'ended':
       return {
         step: '4', heading: 'Cobrowse over, call continues',
-        text: `The cobrowse ended${call.endReason ? `: ${endReasonText(call.endReason, name)}` : ''}. You are still on the call: click Cobrowse to invite ${name} again, or hang up.`,
+        text: `The cobrowse ended${call.endReason ? `: ${endReasonText(call.endReason, name)}` : ''}. `
+          + `You are still on the call: click Cobrowse to invite ${name} again, or hang up.`,
       };
   }
 }

@@ -68,7 +68,8 @@ export const CONSOLE_MARKUP = `
           <button id="zoom-out" class="tool icon" type="button" aria-label="Zoom out" title="Zoom out (-)" disabled>&minus;</button>
           <button id="zoom-fit" class="tool" type="button" aria-pressed="true" title="Fit to width (0)" disabled>Fit</button>
           <button id="zoom-in" class="tool icon" type="button" aria-label="Zoom in" title="Zoom in (+)" disabled>+</button>
-          <button id="expand" class="tool" type="button" aria-pressed="false" title="Give the customer's screen the whole console (Escape returns)" disabled>${ICON_EXPAND}Expand</button>
+          <button id="expand" class="tool" type="button" aria-pressed="false" disabled
+            title="Give the customer's screen the whole console (Escape returns)">${ICON_EXPAND}Expand</button>
         </div>
         <div class="tools">
           <button id="tool-pointer" class="tool" type="button" aria-pressed="false">${ICON_POINTER}Pointer</button>

@@ -115,7 +115,8 @@ select { flex: 1; }
 .notice { min-height: 34px; padding: 8px 16px; font-size: 13px; color: var(--muted); background: var(--panel); border-top: 1px solid var(--line); }
 .notice[data-tone="bad"] { color: var(--bad); }
 
-.replica-frame { flex: none; margin: 0 auto; position: relative; overflow: hidden; background: #fff; border-radius: 4px; box-shadow: 0 0 0 1px #b9c2ce, 0 6px 24px rgba(20,40,70,.16); }
+.replica-frame { flex: none; margin: 0 auto; position: relative; overflow: hidden; background: #fff; border-radius: 4px; }
+.replica-frame { box-shadow: 0 0 0 1px #b9c2ce, 0 6px 24px rgba(20,40,70,.16); }
 .replica-layer { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
 .replica-layer .replayer-wrapper { position: relative; }
 .replica-layer .replayer-mouse { display: none; }

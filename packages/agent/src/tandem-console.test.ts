@@ -590,7 +590,8 @@ test('ending the session takes two presses and removes the replica when the sess
   await waitForConsoleText('timeline', 'Cobrowse ended');
   await waitForConsoleText('empty-text', 'You ended it. Send a new invite to cobrowse again.');
   await shoot('9-ended');
-  const times = await agent.evaluate(() => [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('#timeline time')].map((t) => t.textContent));
+  const times = await agent.evaluate(() =>
+    [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('#timeline time')].map((t) => t.textContent));
   assert.ok(times.length > 3 && times.every((t) => /^\d{2}:\d{2}:\d{2}$/.test(t ?? '')), `not 24-hour: ${times.join(', ')}`);
 
   // The customer stopped, then the call was hung up: the reason stays the customer's, and no new
@@ -599,7 +600,8 @@ test('ending the session takes two presses and removes the replica when the sess
   await waitForConsoleText('call-text', 'Call ended');
   await waitForConsoleText('empty-text', 'The customer stopped sharing.');
   assert.equal(await consoleText('empty-text'), 'The customer stopped sharing.');
-  assert.equal(await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.getElementById('invite') as HTMLButtonElement).disabled), true);
+  const inviteOff = await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.getElementById('invite') as HTMLButtonElement).disabled);
+  assert.equal(inviteOff, true);
   await shoot('9b-ended-after-hang-up');
   assert.deepEqual(pageErrors, []);
 });
@@ -616,12 +618,14 @@ test('a code the customer reads is claimed, and only that code is talked about: 
   const claim = await relay.waitFor('code.claim', undefined, since);
   assert.equal(claim.code, '4829135570');
   const expiresAt = new Date(Date.now() + 600_000).toISOString();
-  setView({ ...view, invite: { id: 'inv_claimed', state: 'delivered', code: '7301946628', phrase: 'quiet harbour', expiresAt, deliveries: [{ channel: 'push', state: 'delivered' }] } });
+  const deliveries = [{ channel: 'push', state: 'delivered' }];
+  setView({ ...view, invite: { id: 'inv_claimed', state: 'delivered', code: '7301946628', phrase: 'quiet harbour', expiresAt, deliveries } });
   await waitForConsoleText('claim-msg', 'Code accepted');
   await waitForConsoleText('phrase', 'quiet harbour');
   const shown = await agent.evaluate(() => {
     const root = document.querySelector('tandem-console')!.shadowRoot!;
-    return { code: root.getElementById('code')!.hidden, say: root.getElementById('code-say')!.hidden, text: (root.getElementById('invite-pending') as HTMLElement).innerText };
+    const text = (root.getElementById('invite-pending') as HTMLElement).innerText;
+    return { code: root.getElementById('code')!.hidden, say: root.getElementById('code-say')!.hidden, text };
   });
   assert.deepEqual([shown.code, shown.say], [true, true]);
   assert.ok(!shown.text.replace(/\s/g, '').includes('7301946628'), shown.text);

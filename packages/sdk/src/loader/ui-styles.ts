@@ -34,7 +34,8 @@ box-shadow:0 8px 24px rgba(16,24,40,.35);width:max-content;max-width:calc(100vw 
 .dot{width:10px;height:10px;border-radius:50%;background:#f04438;box-shadow:0 0 0 4px rgba(240,68,56,.25);flex:none}
 .banner.wait .dot{background:#fdb022;box-shadow:0 0 0 4px rgba(253,176,34,.25)}
 .banner .txt,.note .txt{min-width:0;overflow-wrap:anywhere}
-@media (max-width:560px){.banner~.note{bottom:120px}.banner,.note{border-radius:18px;padding:10px 12px;gap:8px 10px}.banner .txt,.note .txt{flex:1 1 calc(100% - 30px)}}
+@media (max-width:560px){.banner~.note{bottom:120px}.banner,.note{border-radius:18px;padding:10px 12px;gap:8px 10px}
+.banner .txt,.note .txt{flex:1 1 calc(100% - 30px)}}
 .banner~.note{bottom:72px}
 .banner .ctl{color:#fec84b;font-weight:600}
 .banner button,.note button{min-height:32px;padding:6px 14px;border-radius:999px;font-size:13px;background:#fff;color:#101828}

@@ -43,7 +43,8 @@ const de: LocaleStrings = {
   deadTitle: 'Dieser Freigabelink funktioniert nicht mehr',
   deadText: 'Er ist möglicherweise abgelaufen oder wurde bereits verwendet. Bitten Sie Ihren Gesprächspartner um einen neuen Link.',
   otherTitle: 'Dieser Link ist für eine andere Person',
-  otherText: 'In diesem Browser ist jemand anderes auf dieser Website angemeldet. Melden Sie sich ab und öffnen Sie den Link erneut, oder bitten Sie Ihren Gesprächspartner um Hilfe.',
+  otherText: 'In diesem Browser ist jemand anderes auf dieser Website angemeldet. '
+    + 'Melden Sie sich ab und öffnen Sie den Link erneut, oder bitten Sie Ihren Gesprächspartner um Hilfe.',
   ok: 'OK',
 };
 export default de;

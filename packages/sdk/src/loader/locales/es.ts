@@ -43,7 +43,8 @@ const es: LocaleStrings = {
   deadTitle: 'Este enlace para compartir pantalla ya no funciona',
   deadText: 'Puede haber caducado o haberse usado ya. Pida un enlace nuevo a la persona con la que habla.',
   otherTitle: 'Este enlace es para otro cliente',
-  otherText: 'Otra persona ha iniciado sesión en este sitio en este navegador. Cierre la sesión y vuelva a abrir el enlace, o pida ayuda a la persona con la que está hablando.',
+  otherText: 'Otra persona ha iniciado sesión en este sitio en este navegador. '
+    + 'Cierre la sesión y vuelva a abrir el enlace, o pida ayuda a la persona con la que está hablando.',
   ok: 'Aceptar',
 };
 export default es;

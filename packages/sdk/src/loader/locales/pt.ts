@@ -43,7 +43,8 @@ const pt: LocaleStrings = {
   deadTitle: 'Esta ligação de partilha de ecrã já não funciona',
   deadText: 'Pode ter expirado ou já ter sido usada. Peça uma nova ligação à pessoa com quem está a falar.',
   otherTitle: 'Esta ligação é para outro cliente',
-  otherText: 'Outra pessoa tem sessão iniciada neste site neste navegador. Termine a sessão e abra a ligação novamente, ou peça ajuda à pessoa com quem está a falar.',
+  otherText: 'Outra pessoa tem sessão iniciada neste site neste navegador. '
+    + 'Termine a sessão e abra a ligação novamente, ou peça ajuda à pessoa com quem está a falar.',
   ok: 'OK',
 };
 export default pt;

@@ -1,10 +1,11 @@
 // The console's fixed structure. Static markup only: everything that comes from the server or the
 // customer is written later with textContent, never as HTML. The English here is replaced in the
-// console's language: data-t names the string for an element's text, data-t-label for its aria-label.
+// console's language: data-t names the string for an element's text, data-t-label for its aria-label, data-t-title for its title.
 const ICON_POINTER = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 3l14 8-6 1.5L10 19z"/></svg>';
 const ICON_HIGHLIGHT = '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3.5" y="5.5" width="17" height="13" rx="2" stroke-dasharray="3 2.5"/></svg>';
 const ICON_CONTROL = '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3" y="6" width="18" height="12" rx="2"/>'
   + '<path d="M7 10h2M11 10h2M15 10h2M8 14h8"/></svg>';
+const ICON_EXPAND = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>';
 const ICON_END = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>';
 
 export const CONSOLE_MARKUP = `
@@ -34,7 +35,7 @@ export const CONSOLE_MARKUP = `
         </div>
         <div id="invite-pending" hidden>
           <div class="state-row"><span id="invite-state" class="pill" data-tone="progress"></span><span id="invite-expiry" class="muted"></span></div>
-          <p class="say" data-t="sayCode">Read this code to the customer</p>
+          <p class="say" id="code-say" data-t="sayCode">Read this code to the customer</p>
           <p class="code" id="code" dir="ltr"></p>
           <p class="say" data-t="sayPhrase">Their screen shows the phrase</p>
           <p class="phrase" id="phrase" dir="auto"></p>
@@ -65,6 +66,14 @@ export const CONSOLE_MARKUP = `
       <div class="toolbar" role="toolbar" aria-label="Cobrowse tools" data-t-label="toolsLabel">
         <div class="customer" id="customer" role="status" data-tone="neutral"><span class="dot"></span><span id="customer-text">Not sharing</span></div>
         <span id="viewport" class="muted"></span>
+        <div class="zoom" role="group" aria-label="Zoom" data-t-label="zoomLabel">
+          <button id="zoom-out" class="tool icon" type="button" aria-label="Zoom out" title="Zoom out (-)" data-t-title="zoomOutTitle" disabled>&minus;</button>
+          <button id="zoom-fit" class="tool" type="button" aria-pressed="true" title="Fit to width (0)" data-t-title="zoomFitTitle" disabled
+            ><span data-t="zoomFit">Fit</span></button>
+          <button id="zoom-in" class="tool icon" type="button" aria-label="Zoom in" title="Zoom in (+)" data-t-title="zoomInTitle" disabled>+</button>
+          <button id="expand" class="tool" type="button" aria-pressed="false" disabled data-t-title="expandTitle"
+            title="Give the customer's screen the whole console (Escape returns)">${ICON_EXPAND}<span data-t="expand">Expand</span></button>
+        </div>
         <div class="tools">
           <button id="tool-pointer" class="tool" type="button" aria-pressed="false">${ICON_POINTER}<span data-t="toolPointer">Pointer</span></button>
           <button id="tool-highlight" class="tool" type="button" aria-pressed="false">${ICON_HIGHLIGHT}<span data-t="toolHighlight">Highlight</span></button>

@@ -69,14 +69,17 @@ describe('link and call', () => {
   });
 });
 
+/** An invite out, waiting for the customer. */
+const pending: AgentView = {
+  // (shared with the claim tests below)
+  ...baseView,
+  invite: {
+    id: 'i1', state: 'delivered', code: '1234567890', phrase: 'blue fox',
+    expiresAt: new Date(NOW + 125_000).toISOString(), deliveries: [{ channel: 'sms', state: 'delivered' }],
+  },
+};
+
 describe('invite', () => {
-  const pending: AgentView = {
-    ...baseView,
-    invite: {
-      id: 'i1', state: 'delivered', code: '1234567890', phrase: 'blue fox',
-      expiresAt: new Date(NOW + 125_000).toISOString(), deliveries: [{ channel: 'sms', state: 'delivered' }],
-    },
-  };
 
   test('a pending invite shows its code, phrase, state, countdown and deliveries', () => {
     const v = view(run({ type: 'link', state: 'live' }, viewMsg(pending)), env);
@@ -84,6 +87,7 @@ describe('invite', () => {
     assert.deepEqual(v.invite.pending, {
       state: { text: 'Waiting for the customer', tone: 'progress' },
       expiry: 'Expires in 2:05',
+      codeHidden: false,
       code: '123 456 7890',
       codeLabel: 'Code 1 2 3 4 5 6 7 8 9 0',
       phrase: 'blue fox',
@@ -118,6 +122,24 @@ describe('claiming a code', () => {
     const accepted = reduce(checking, viewMsg(active()));
     assert.deepEqual(view(accepted, env).claimMessage, { text: 'Code accepted: the customer is sharing.', tone: 'good' });
     assert.deepEqual(effects(checking, accepted), ['clear-claim-input']);
+  });
+
+  test('a code that makes an invite: accepted, and the invite\'s own code is not shown', () => {
+    const checking = run({ type: 'link', state: 'live' }, viewMsg(baseView), { type: 'claim.sent', sent: true });
+    const claimed = reduce(checking, viewMsg(pending));
+    assert.equal(view(claimed, env).claimMessage?.text, 'Code accepted: the customer\'s screen now asks them to share.');
+    assert.equal(view(claimed, env).invite.pending?.codeHidden, true);
+    assert.deepEqual(effects(checking, claimed), ['clear-claim-input']);
+    const sent = reduce(claimed, viewMsg({ ...pending, invite: { ...pending.invite!, id: 'i2' } }));
+    assert.equal(view(sent, env).invite.pending?.codeHidden, false);
+  });
+
+  test('a link refused for another signed-in customer: the invite is not "being looked at"', () => {
+    const opened = run({ type: 'link', state: 'live' }, viewMsg({ ...pending, invite: { ...pending.invite!, state: 'opened' } }));
+    const event = { seq: 9, type: 'invite.link_refused', occurredAt: new Date(NOW).toISOString(), data: { reason: 'signed_in_as_another_customer' } };
+    const refused = reduce(opened, server({ type: 'event', event }));
+    assert.deepEqual(view(refused, env).invite.pending?.state, { text: 'Refused: another customer signed in', tone: 'bad' });
+    assert.equal(timelineView(refused, env)[0]?.label, 'Refused: opened where another customer is signed in');
   });
 
   test('an error while checking goes to the code\'s line, not the notice; offline and invalid say so', () => {
@@ -170,7 +192,7 @@ describe('replica and tools', () => {
   });
 
   test('viewport in the agent\'s numbers', () => {
-    const s = reduce(sharing(), { type: 'viewport', viewport: { width: 1280, height: 720, scale: 0.5 } });
+    const s = reduce(sharing(), { type: 'viewport', viewport: { width: 1280, height: 720, scale: 0.5, fit: false } });
     assert.equal(view(s, env).viewport.text, '1280 × 720 · 50%');
     assert.equal(view(s, { ...env, t: de, format: consoleFormats('de') }).viewport.text, '1280 × 720 · 50\u00a0%');
   });
@@ -207,9 +229,12 @@ describe('control', () => {
     assert.equal(view(declined, env).control.text, 'Request control');
   });
 
-  test('a failed command says why', () => {
-    const s = reduce(sharing(), server({ type: 'control.result', id: 3, ok: false, error: 'field is read-only' }));
-    assert.deepEqual(view(s, env).notice, { text: 'The customer\'s page did not do that: field is read-only', tone: 'bad' });
+  test('a refused command says why in a sentence, never the page\'s code', () => {
+    const s = reduce(sharing(), server({ type: 'control.result', id: 3, ok: false, error: 'masked_field' }));
+    assert.match(view(s, env).notice!.text, /^That field is private on the customer's page/);
+    assert.equal(view(s, { ...env, t: de }).notice!.text.startsWith('Dieses Feld ist auf der Seite des Kunden privat'), true);
+    const unknown = reduce(sharing(), server({ type: 'control.result', id: 4, ok: false, error: 'weird_code' }));
+    assert.equal(view(unknown, env).notice!.text, 'The customer\'s page could not do that. Try again, or ask the customer to do it.');
   });
 });
 

@@ -42,6 +42,10 @@ export interface ConsoleState {
   claim: { phase: ClaimPhase; message: Message | null };
   controlRequested: { sessionId: string; at: number } | null;
   controlWasOn: boolean;
+  /** The invite a claimed support code made: the customer already read their code, so no second one is shown. */
+  claimedInvite: string | null;
+  /** The invite a page signed in as another customer was refused: it is not "being looked at". */
+  refusedInvite: string | null;
   endArmedUntil: number;
   replica: ReplicaState;
   notice: Message | null;
@@ -73,9 +77,20 @@ export const initialState: ConsoleState = {
   claim: { phase: 'idle', message: null },
   controlRequested: null,
   controlWasOn: false,
+  claimedInvite: null,
+  refusedInvite: null,
   endArmedUntil: 0,
   replica: { shown: false, session: null, current: false },
   notice: null,
+};
+
+const REFUSALS: Record<string, MessageKey> = {
+  masked_field: 'refusalMaskedField',
+  not_editable: 'refusalNotEditable',
+  node_not_found: 'refusalNodeNotFound',
+  blocked_region: 'refusalBlockedRegion',
+  not_allowed: 'refusalNotAllowed',
+  control_not_granted: 'refusalNoControl',
 };
 
 const TOOL_HINTS: Record<ReplicaTool, MessageKey> = { none: 'hintNone', pointer: 'hintPointer', highlight: 'hintHighlight', control: 'hintControl' };
@@ -111,9 +126,13 @@ function addEvent(timeline: readonly TimelineEvent[], event: TimelineEvent): rea
 function onView(state: ConsoleState, view: AgentView): ConsoleState {
   const session = view.session;
   const active = session?.state === 'active';
-  let { claim, controlRequested, tool, notice, replica } = state;
+  let { claim, controlRequested, tool, notice, replica, claimedInvite } = state;
   if (claim.phase === 'checking' && active && session.id !== state.view?.session?.id) {
     claim = { phase: 'accepted', message: say('claimAccepted', 'good') };
+  } else if (claim.phase === 'checking' && view.invite && view.invite.id !== state.view?.invite?.id) {
+    // The code made an invite: the customer's screen asks them now.
+    claim = { phase: 'accepted', message: say('claimAcceptedPrompt', 'good') };
+    claimedInvite = view.invite.id;
   }
   const controlOn = active && session.control;
   if (controlOn && !state.controlWasOn) {
@@ -127,7 +146,7 @@ function onView(state: ConsoleState, view: AgentView): ConsoleState {
   // Once sharing stops, the agent must stop seeing the page: the replica goes with the session.
   if (active && replica.session === null) replica = { ...replica, session: session.id };
   if (replica.shown && (!active || session.id !== replica.session)) replica = { ...replica, shown: false, session: null };
-  return { ...state, view, inviteSending: false, claim, controlRequested, controlWasOn: controlOn, tool, notice, replica };
+  return { ...state, view, inviteSending: false, claim, claimedInvite, controlRequested, controlWasOn: controlOn, tool, notice, replica };
 }
 
 function onServer(state: ConsoleState, message: AgentServerMessage): ConsoleState {
@@ -139,13 +158,19 @@ function onServer(state: ConsoleState, message: AgentServerMessage): ConsoleStat
       const timeline = addEvent(state.timeline, message.event);
       // A "not now" ends the wait at once, so the agent can ask again later.
       const declined = message.event.type === 'session.control_declined';
-      return { ...state, timeline, controlRequested: declined ? null : state.controlRequested };
+      const refused = message.event.type === 'invite.link_refused' && message.event.data['reason'] === 'signed_in_as_another_customer';
+      return {
+        ...state,
+        timeline,
+        controlRequested: declined ? null : state.controlRequested,
+        refusedInvite: refused ? (state.view?.invite?.id ?? null) : state.refusedInvite,
+      };
     }
     case 'customer.link':
       return state.view ? { ...state, view: { ...state.view, customerLink: message.state } } : state;
     case 'control.result':
-      if (message.ok) return state;
-      return { ...state, notice: message.error ? say('commandFailedWhy', 'bad', { error: message.error }) : say('commandFailed', 'bad') };
+      // The page answers with a code, never shown to a person as it is.
+      return message.ok ? state : { ...state, notice: say(REFUSALS[message.error ?? ''] ?? 'refusalOther', 'bad') };
     case 'error': {
       const failed: Message = { raw: message.message, tone: 'bad' };
       if (state.claim.phase === 'checking') return { ...state, inviteSending: false, claim: { phase: 'failed', message: failed } };

@@ -26,6 +26,7 @@ export function renderLanguage(root: ShadowRoot, words: ConsoleWords): void {
   const t = words.t as unknown as Record<string, string>;
   for (const el of root.querySelectorAll<HTMLElement>('[data-t]')) setText(el, t[el.dataset['t']!] ?? el.textContent ?? '');
   for (const el of root.querySelectorAll<HTMLElement>('[data-t-label]')) el.setAttribute('aria-label', t[el.dataset['tLabel']!] ?? '');
+  for (const el of root.querySelectorAll<HTMLElement>('[data-t-title]')) el.title = t[el.dataset['tTitle']!] ?? '';
 }
 
 export function renderView(el: Find, v: ConsoleView): void {
@@ -48,7 +49,9 @@ export function renderView(el: Find, v: ConsoleView): void {
   if (pending) {
     setStatus(el('invite-state'), el('invite-state'), pending.state);
     setText(el('invite-expiry'), pending.expiry);
+    el('code-say').hidden = pending.codeHidden;
     const code = el('code');
+    code.hidden = pending.codeHidden;
     setText(code, pending.code);
     code.setAttribute('aria-label', pending.codeLabel);
     setText(el('phrase'), pending.phrase);

@@ -27,6 +27,8 @@ export interface Status {
 export interface PendingInviteView {
   state: Status;
   expiry: string;
+  /** A claimed code's invite: the customer already read theirs, its own code is not shown. */
+  codeHidden: boolean;
   code: string;
   codeLabel: string;
   phrase: string;
@@ -103,12 +105,15 @@ function inviteHint(view: AgentView | null, pending: Invite | null, sharing: boo
   return t.hintInvite;
 }
 
-function pendingView(pending: Invite, env: ViewEnv): PendingInviteView {
+function pendingView(state: ConsoleState, pending: Invite, env: ViewEnv): PendingInviteView {
   const { t, format } = env;
   const left = Math.max(0, Math.round((Date.parse(pending.expiresAt) - env.now) / 1000));
+  const shown = pending.id === state.refusedInvite && pending.state === 'opened'
+    ? { label: t.stateRefusedSignedIn, tone: 'bad' as Tone } : inviteStateText(pending.state, t);
   return {
-    state: (({ label, tone }) => ({ text: label, tone }))(inviteStateText(pending.state, t)),
+    state: { text: shown.label, tone: shown.tone },
     expiry: fill(t.expiresIn, { time: format.countdown(left) }),
+    codeHidden: pending.id === state.claimedInvite,
     code: groupShortCode(pending.code),
     codeLabel: fill(t.codeLabel, { digits: pending.code.split('').join(' ') }),
     phrase: pending.phrase,
@@ -175,19 +180,21 @@ export function view(state: ConsoleState, env: ViewEnv): ConsoleView {
       button: { text: state.inviteSending ? t.inviteSending : t.invite, disabled: inviteDisabled },
       hint: inviteHint(v, pending, active, env),
       claimDisabled: !live || !callConnected,
-      pending: pending ? pendingView(pending, env) : null,
+      pending: pending ? pendingView(state, pending, env) : null,
     },
     claimMessage: state.claim.message ? { text: messageText(state.claim.message, t), tone: state.claim.message.tone } : null,
     notice: state.notice ? { text: messageText(state.notice, t), tone: state.notice.tone } : null,
     customer: customerStatus(state, t),
     viewport: hasReplica && vp
-      ? { text: fill(t.viewport, { width: format.number(vp.width), height: format.number(vp.height), zoom: format.percent(vp.scale) }), title: t.viewportTitle }
+      ? { text: fill(vp.fit ? t.viewportFit : t.viewport, { width: format.number(vp.width), height: format.number(vp.height), zoom: format.percent(vp.scale) }),
+        title: t.viewportTitle }
       : { text: '', title: '' },
     empty: {
       shown: !hasReplica,
       title: active ? t.emptyWaitingTitle : session ? t.cobrowseEnded : t.emptyNoneTitle,
       text: active ? t.emptyWaitingText
-        : session ? fill(t.emptyEndedText, { reason: sentence(endReasonText(session.endReason, t) || t.sessionOver, format.lang) })
+        // A new invite is offered only when one can be sent (not after the call has ended).
+        : session ? fill(inviteDisabled ? t.emptyEndedNoInvite : t.emptyEndedText, { reason: sentence(endReasonText(session.endReason, t) || t.sessionOver, format.lang) })
         : t.emptyNoneText,
     },
     veil: veilText(state, t),

@@ -76,6 +76,7 @@ function describe(event: TimelineEvent, t: ConsoleStrings): Pick<TimelineEntry, 
     case 'invite.prompt_failed':
       return { label: t.tlPromptFailed, detail: t.tlPromptFailedDetail, tone: 'bad' };
     case 'invite.link_refused':
+      if (data['reason'] === 'signed_in_as_another_customer') return { label: t.tlRefusedSignedIn, detail: t.tlRefusedSignedInDetail, tone: 'bad' };
       // Whoever opened the link first holds it; this was someone else, or the customer twice.
       return { label: t.tlLinkRefused, detail: t.tlLinkRefusedDetail, tone: 'bad' };
     case 'invite.accepted':

@@ -13,6 +13,8 @@ import { renderLanguage, renderTimeline, renderView } from './console-render.ts'
 import { CONSOLE_CSS } from './console-styles.ts';
 import { timelineView, view } from './console-view.ts';
 import { takeEarlyLink } from './early-link.ts';
+import { fill } from './invite-timeline.ts';
+import { ReplicaViewControls } from './replica-view-controls.ts';
 import { ReplicaViewer } from './replica-viewer.ts';
 
 // A background tab gets no animation frames; the timeline is drawn after this at the latest.
@@ -33,6 +35,7 @@ export class TandemConsole extends HTMLElement {
   private socket: AgentSocket | null = null;
   private socketKey = '';
   private viewer: Viewer | null = null;
+  private viewControls: ReplicaViewControls | null = null;
   private state: ConsoleState = initialState;
   private words: ConsoleWords = ENGLISH;
   private wordsKey = '';
@@ -61,7 +64,9 @@ export class TandemConsole extends HTMLElement {
         if (!this.send({ type: 'control.command', id: this.commandId, command })) this.dispatch({ type: 'command.unsent' });
       },
       viewport: (viewport) => this.dispatch({ type: 'viewport', viewport }),
+      drift: () => this.send({ type: 'snapshot.request', reason: 'drift' }),
     });
+    this.viewControls ??= new ReplicaViewControls(this.root, () => this.viewer);
     this.ticker ??= setInterval(() => this.render(), 1_000);
     this.chooseLanguage();
     this.connect();
@@ -195,8 +200,11 @@ export class TandemConsole extends HTMLElement {
     const words = this.words;
     if (this.root.querySelector('.console')?.getAttribute('lang') !== words.lang) {
       renderLanguage(this.root, words);
+      const t = words.t;
+      // Plus, minus and 0 zoom the replica except in control mode, where keys go to the customer's page.
+      const zoomable = (label: string) => `${label} ${t.surfaceZoomHelp}`;
       this.viewer?.setLabels({
-        surface: { none: words.t.surfaceNone, pointer: words.t.surfacePointer, highlight: words.t.surfaceHighlight, control: words.t.surfaceControl },
+        surface: { none: zoomable(t.surfaceNone), pointer: zoomable(t.surfacePointer), highlight: zoomable(t.surfaceHighlight), control: t.surfaceControl },
         role: words.t.surfaceRole,
         replica: words.t.replicaTitle,
         cursor: words.t.cursorLabel,
@@ -205,6 +213,8 @@ export class TandemConsole extends HTMLElement {
     const shown = view(this.state, { now: Date.now(), t: words.t, format: words.format });
     this.viewer?.setTool(shown.tool);
     renderView((id) => this.el(id), shown);
+    const zoom = words.format.percent(this.viewer?.zoomLevel.scale ?? 1);
+    this.viewControls?.update(this.state.replica.shown, { zoomOut: fill(words.t.zoomOut, { zoom }), zoomIn: fill(words.t.zoomIn, { zoom }) });
     if (this.state.timeline !== this.drawnTimeline) this.scheduleTimeline();
   }
 

@@ -141,6 +141,29 @@ export interface ConsoleStrings {
   tlControlGranted: string;
   tlControlRevoked: string;
   tlControlDeclined: string;
+  refusalMaskedField: string;
+  refusalNotEditable: string;
+  refusalNodeNotFound: string;
+  refusalBlockedRegion: string;
+  refusalNotAllowed: string;
+  refusalNoControl: string;
+  refusalOther: string;
+  claimAcceptedPrompt: string;
+  stateRefusedSignedIn: string;
+  tlRefusedSignedIn: string;
+  tlRefusedSignedInDetail: string;
+  viewportFit: string;
+  emptyEndedNoInvite: string;
+  zoomLabel: string;
+  zoomOut: string;
+  zoomIn: string;
+  zoomOutTitle: string;
+  zoomInTitle: string;
+  zoomFit: string;
+  zoomFitTitle: string;
+  expand: string;
+  expandTitle: string;
+  surfaceZoomHelp: string;
 }
 
 export const en: ConsoleStrings = {
@@ -275,5 +298,28 @@ export const en: ConsoleStrings = {
   tlControlGranted: 'Customer gave you control',
   tlControlRevoked: 'Customer took back control',
   tlControlDeclined: 'Customer said "not now" to control',
+  refusalMaskedField: 'That field is private on the customer\'s page (masked), so you cannot type into it. Ask the customer to fill it in.',
+  refusalNotEditable: 'That is not a field you can type into. Click a text field first.',
+  refusalNodeNotFound: 'That part of the page is no longer there: the customer\'s page has changed. Try again on what you see now.',
+  refusalBlockedRegion: 'That part of the page is hidden from you (blocked by the site), so you cannot use it.',
+  refusalNotAllowed: 'That belongs to the customer\'s sharing controls, which only the customer can use.',
+  refusalNoControl: 'The customer has not given you control (or has taken it back).',
+  refusalOther: 'The customer\'s page could not do that. Try again, or ask the customer to do it.',
+  claimAcceptedPrompt: 'Code accepted: the customer\'s screen now asks them to share.',
+  stateRefusedSignedIn: 'Refused: another customer signed in',
+  tlRefusedSignedIn: 'Refused: opened where another customer is signed in',
+  tlRefusedSignedInDetail: 'The customer was told to sign out of the site and open the link again. Or read them the code instead.',
+  viewportFit: '{width} × {height} · {zoom} (fit)',
+  emptyEndedNoInvite: '{reason}.',
+  zoomLabel: 'Zoom',
+  zoomOut: 'Zoom out (now {zoom})',
+  zoomIn: 'Zoom in (now {zoom})',
+  zoomOutTitle: 'Zoom out (-)',
+  zoomInTitle: 'Zoom in (+)',
+  zoomFit: 'Fit',
+  zoomFitTitle: 'Fit to width (0)',
+  expand: 'Expand',
+  expandTitle: 'Give the customer\'s screen the whole console (Escape returns)',
+  surfaceZoomHelp: 'Plus and minus zoom, 0 fits the width.',
 };
 export default en;

@@ -51,9 +51,9 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
   let offered: PromptInvite | null = null;
   let share: LiveShare | null = null;
   let stopped = false;
-  let siteLocale: string | null = null;
+  let siteLocale: string | undefined;
   // The deployment's default language for its customers, from the server's welcome.
-  let deploymentLocale: string | null = null;
+  let deploymentLocale: string | null | undefined;
   let words: Words = ENGLISH;
   let loading: { lang: string; words: Promise<Words> } | null = null;
   // The customer's words, fetched once per language; `words` is what the banner uses meanwhile.
@@ -98,9 +98,6 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
 
   const onMessage = (m: VisitorServerMessage) => {
     switch (m.type) {
-      case 'welcome':
-        deploymentLocale = m.locale ?? null;
-        return;
       case 'invite':
         waitingInvite = m.invite.inviteId;
         // The prompt waits for the customer's words (a small fetch, once), never shows half-translated.
@@ -118,6 +115,8 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
       case 'session.ended':
         if (share?.sessionId === m.sessionId) endShare(m.reason);
         return;
+      case 'welcome':
+        deploymentLocale = m.locale;
     }
   };
 

@@ -84,8 +84,12 @@ export class RelayCluster implements RelayPublisher {
   }
 
   static async connect(url: string, opts: RelayClusterOptions): Promise<RelayCluster> {
-    const common = { lazyConnect: true, enableOfflineQueue: false, commandTimeout: opts.commandTimeoutMs, connectTimeout: 2000 };
-    const cluster = new RelayCluster(new Redis(url, { ...common, maxRetriesPerRequest: 0 }), new Redis(url, { ...common, autoResubscribe: false }), opts.log);
+    const common = { lazyConnect: true, enableOfflineQueue: false, connectTimeout: 2000 };
+    // No command timeout for publishes: what a remote peer has in flight is counted until Redis takes it or the
+    // connection drops, so a stalled Redis shows as a slow agent (stale, bounded) instead of being forgotten.
+    const pub = new Redis(url, { ...common, maxRetriesPerRequest: 0 });
+    const sub = new Redis(url, { ...common, commandTimeout: opts.commandTimeoutMs, autoResubscribe: false });
+    const cluster = new RelayCluster(pub, sub, opts.log);
     // A node starts without Redis (its own relays work); the link comes up when Redis does.
     await Promise.all([cluster.pub.connect(), cluster.sub.connect()]).catch((err: Error) => {
       cluster.wasDown = true;
@@ -186,8 +190,9 @@ export class RelayCluster implements RelayPublisher {
   private ownerIs(role: Role, node: string, since: number) {
     const { relay } = role;
     if (role.role === 'mirror') {
-      // A new owner streams from a new start; the same owner announcing again (Redis came back) catches this node up.
-      if (role.owner !== node) relay.restartStream();
+      // A new owner streams from a new start. (After a Redis outage mirrors join again by themselves.)
+      if (role.owner === node) return;
+      relay.restartStream();
       this.follow(role, node);
       return;
     }

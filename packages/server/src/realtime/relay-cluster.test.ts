@@ -35,12 +35,12 @@ const quiet = { warn() {}, info() {}, debug() {} };
 const snap = (seq: number, size = 100) => encodeFrame(FRAME_KIND.SNAPSHOT, seq, new Uint8Array(size).fill(seq));
 const delta = (seq: number, size = 10) => encodeFrame(FRAME_KIND.DELTA, seq, new Uint8Array(size).fill(seq % 256));
 
-async function until<T>(pick: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
+async function until<T>(pick: () => T | undefined | null | false, what: string | (() => string), timeoutMs = 5000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = pick();
     if (v) return v;
-    if (Date.now() > end) throw new Error(`no ${what} within ${timeoutMs} ms`);
+    if (Date.now() > end) throw new Error(`no ${typeof what === 'string' ? what : what()} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -165,7 +165,7 @@ describe('relay cluster: two nodes on a real Redis', () => {
     owner.fromCapture(delta(3));
     await redis.start();
     // What was sent during the outage is lost on the way; B joins again and is sent the snapshot and deltas since.
-    await until(() => agent.seqs().join().endsWith('S1,D2,D3'), `the catch-up after the outage (B has ${agent.seqs()})`, 15_000);
+    await until(() => agent.seqs().join().endsWith('S1,D2,D3'), () => `the catch-up after the outage (B has ${agent.seqs()})`, 15_000);
     owner.fromCapture(delta(4));
     await until(() => agent.seqs().at(-1) === 'D4', 'live again');
     b.get('ses_4')!.toCapture({ type: 'agent.pointer', x: 3, y: 4, visible: true });

@@ -149,7 +149,11 @@ export class RelayCluster implements RelayPublisher {
   /** The page of the relay's session streams to this node now: it becomes the owner, and says so. */
   own(relay: SessionRelay) {
     const was = this.roles.get(relay.sessionId);
-    if (was?.role === 'owner' && was.relay === relay) return;
+    if (was?.role === 'owner' && was.relay === relay) {
+      // The page reattached here (a reload): still the owner, and the latest attach.
+      was.since = Date.now();
+      return;
+    }
     const role: OwnerRole = { role: 'owner', relay, since: Date.now(), peers: new Map() };
     this.roles.set(relay.sessionId, role);
     // Mirrors join on this announcement, so the owner listens before it speaks.

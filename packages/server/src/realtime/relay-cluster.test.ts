@@ -11,6 +11,7 @@ class Peer implements RelayPeer {
   frames: Buffer[] = [];
   json: any[] = [];
   closed: { code: number; reason: string } | null = null;
+  backlog = 0;
   sendFrame(f: Uint8Array) {
     this.frames.push(Buffer.from(f));
   }
@@ -18,7 +19,7 @@ class Peer implements RelayPeer {
     this.json.push(m);
   }
   bufferedAmount() {
-    return 0;
+    return this.backlog;
   }
   close(name: CloseCodeName) {
     this.closed = CLOSE_CODES[name];
@@ -149,6 +150,29 @@ describe('relay cluster: two nodes on a real Redis', () => {
     b.get('ses_2')!.detachCapture(newPage);
     await until(() => onA.links().at(-1) === 'reconnecting', 'reconnecting at A');
     assert.equal(onB.links().at(-1), 'reconnecting');
+  });
+
+  test('a slow agent on the mirror node catches up from that node\'s cache; the owner and the page are not asked', async () => {
+    const [a, b] = [await node(), await node()];
+    const page = new Peer();
+    a.attachCapture('ses_5', 'org_1', 'call-5', page);
+    const owner = a.get('ses_5')!;
+    owner.fromCapture(snap(1));
+    const fast = new Peer();
+    const slow = new Peer();
+    b.join('ses_5', 'org_1', 'call-5', fast);
+    b.join('ses_5', 'org_1', 'call-5', slow);
+    await until(() => fast.frames.length >= 1 && slow.frames.length >= 1, 'the snapshot at both');
+    slow.backlog = limits.agentBacklogBytes + 1;
+    for (let seq = 2; seq <= 5; seq++) owner.fromCapture(delta(seq));
+    await until(() => fast.seqs().at(-1) === 'D5', 'the deltas at the fast agent');
+    assert.ok(!slow.seqs().includes('D3'), `the slow agent is not queued for: ${slow.seqs()}`);
+    const asked = page.json.filter((m) => m.type === 'snapshot.request').length;
+    slow.backlog = 0;
+    await until(() => slow.seqs().join().endsWith('S1,D2,D3,D4,D5'), () => `the catch-up (${slow.seqs()})`);
+    assert.equal(page.json.filter((m) => m.type === 'snapshot.request').length, asked, 'the page was not asked for a snapshot');
+    owner.fromCapture(delta(6));
+    await until(() => slow.seqs().at(-1) === 'D6' && fast.seqs().at(-1) === 'D6', 'live again for both');
   });
 
   test('Redis restarted: the nodes link up again and the other node catches up from the snapshot', async () => {

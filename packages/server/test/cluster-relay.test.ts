@@ -89,7 +89,7 @@ describe('live relay across nodes: real processes, Redis and Postgres', () => {
 
   const linkIs = (cl: RelayClient, state: string, timeoutMs = 10_000) => cl.until(() => links(cl).at(-1) === state, timeoutMs, `customer.link ${state}`);
 
-  test('page on A, agents on B: the stream byte for byte, a late agent from snapshot + deltas, pointers both ways', async () => {
+  test('page on A, agents on B: the stream byte for byte, a late agent from snapshot + deltas, pointers both ways', async (t) => {
     const live = await liveSession(a);
     const cap = await capture(a, live.captureToken);
     const a1 = await agent(b, live.agentToken);
@@ -116,6 +116,7 @@ describe('live relay across nodes: real processes, Redis and Postgres', () => {
     assert.deepEqual(await cap.jsonOf('agent.pointer', 10_000), { type: 'agent.pointer', x: 100, y: 200, visible: true });
     await cap.until(() => cap.json.findLast((m) => m.type === 'agent.presence')?.agents === 2, 10_000, 'presence: two agents on B');
     assert.ok(links(a1).slice(links(a1).indexOf('connected')).every((l) => l === 'connected'), `B never said reconnecting while A held the page: ${links(a1)}`);
+    t.diagnostic(`link states at B: ${links(a1)}`);
   });
 
   test('control commands from an agent on B reach the page on A only after the customer granted control', async () => {

@@ -168,6 +168,7 @@ export class RelayCluster implements RelayPublisher {
     this.roles.set(relay.sessionId, { role: 'mirror', relay, link, owner: null, lost: null });
     relay.capture = link;
     relay.mirror = true;
+    relay.linkKnown = false;
     void this.listen(relayChannels.down(relay.sessionId));
   }
 

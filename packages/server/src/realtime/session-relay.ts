@@ -92,6 +92,8 @@ export class SessionRelay {
    * (a catch-up, or a new page on the owner) and a delta it already has is skipped, not refused.
    */
   mirror = false;
+  /** False on a mirror until the owner node said how the page is: its agents are not told a guess. */
+  linkKnown = true;
   /** Per session, not per socket: reconnecting does not refill it. */
   private readonly budget: ByteBudget;
   /** The most this session held at once (cache and socket queues), for the metrics. */
@@ -166,7 +168,9 @@ export class SessionRelay {
   }
 
   setLink(state: CustomerLink) {
-    if (this.customerLink === state) return;
+    const known = this.linkKnown;
+    this.linkKnown = true;
+    if (this.customerLink === state && known) return;
     this.customerLink = state;
     this.toAgents({ type: 'customer.link', state });
   }
@@ -250,7 +254,7 @@ export class SessionRelay {
   addAgent(peer: RelayPeer) {
     const slot: AgentSlot = { peer, stale: false, waiting: false, resyncedFrom: null, pointer: null };
     this.agents.add(slot);
-    peer.sendJson({ type: 'customer.link', state: this.customerLink } satisfies AgentServerMessage);
+    if (this.linkKnown) peer.sendJson({ type: 'customer.link', state: this.customerLink } satisfies AgentServerMessage);
     this.catchUp(slot);
     this.presenceChanged();
   }

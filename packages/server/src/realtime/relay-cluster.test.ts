@@ -176,6 +176,18 @@ describe('relay cluster: two nodes on a real Redis', () => {
     await until(() => slow.seqs().at(-1) === 'D6' && fast.seqs().at(-1) === 'D6', 'live again for both');
   });
 
+  test('the owner node shuts down: agents on other nodes hear "reconnecting" at once, not a beat timeout later', async () => {
+    const [a, b] = [await node(), await node()];
+    a.attachCapture('ses_6', 'org_1', 'call-6', new Peer());
+    a.get('ses_6')!.fromCapture(snap(1));
+    const agent = new Peer();
+    b.join('ses_6', 'org_1', 'call-6', agent);
+    await until(() => agent.frames.length >= 1, 'the snapshot at B');
+    await a.close();
+    // Well under the 4 s after which a silent owner is taken for dead.
+    await until(() => agent.links().at(-1) === 'reconnecting', 'reconnecting at B', 2000);
+  });
+
   test('Redis restarted: the nodes link up again and the other node catches up from the snapshot', async () => {
     const [a, b] = [await node(), await node()];
     const page = new Peer();

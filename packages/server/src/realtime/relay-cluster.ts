@@ -343,7 +343,11 @@ export class RelayCluster implements RelayPublisher {
   async close() {
     this.closing = true;
     clearInterval(this.beatTimer);
-    for (const role of [...this.roles.values()]) this.forget(role.relay);
+    for (const role of [...this.roles.values()]) {
+      // A node shutting down loses its pages: other nodes' agents hear it now, not when its beat is missed.
+      if (role.role === 'owner') for (const peer of role.peers.values()) peer.sendJson({ type: 'customer.link', state: 'reconnecting' });
+      this.forget(role.relay);
+    }
     await Promise.all([this.pub, this.sub].map((c) => (c.status === 'ready' ? c.quit().catch(() => c.disconnect()) : c.disconnect())));
   }
 }

@@ -110,6 +110,10 @@ describe('relay cluster: two nodes on a real Redis', () => {
     const forwarded = page.json.filter((m) => m.type === 'control.state' || m.type === 'session.ended');
     assert.deepEqual(forwarded, [], 'a mirror forwards no control state or end: the owner hears those itself');
 
+    // A replica on B that drifted from the page: the page on A is asked for a fresh snapshot.
+    b.get('ses_1')!.refresh();
+    await until(() => page.json.find((m) => m.type === 'snapshot.request' && m.reason === 'agent_drift'), 'the drift request at the page on A');
+
     // The page's own messages for agents reach B's agents.
     a.get('ses_1')!.toAgents({ type: 'control.result', id: 4, ok: true });
     await until(() => agent.json.find((m) => m.type === 'control.result'), 'the control result at B');

@@ -265,7 +265,9 @@ export class RelayCluster implements RelayPublisher {
         return relay.presenceChanged();
       }
       case RELAY_KIND.RESYNC:
-        if (peer) relay.resync(peer);
+        // A drifted replica needs the page's fresh snapshot; a gap, the cache again.
+        if (peer && env.payload.toString('latin1') === 'agent_drift') relay.refresh();
+        else if (peer) relay.resync(peer);
         return;
       case RELAY_KIND.TO_PAGE: {
         if (!peer) return;

@@ -324,6 +324,8 @@ export class SessionRelay {
   refresh(now = Date.now()) {
     if (now - this.lastDriftSnapshotAt < DRIFT_SNAPSHOT_EVERY_MS) return;
     this.lastDriftSnapshotAt = now;
+    // A mirror passes it on to the owner node, which keeps its own limit: no snapshot is awaited here.
+    if (this.mirror) return this.toCapture({ type: 'snapshot.request', reason: 'agent_drift' });
     this.requestSnapshot('agent_drift');
   }
 

@@ -203,6 +203,22 @@ describe('live relay across nodes: real processes, Redis and Postgres', () => {
     t.diagnostic(`owner SIGKILLed: agents saw "reconnecting" after ${noticed} ms, the page resumed on B ${resumed} ms after the kill`);
   });
 
+  test('SIGKILL a node with agents: the owner stops counting them, the page and the other nodes\' agents go on', async () => {
+    const e = await start();
+    const live = await liveSession(b);
+    const cap = await capture(b, live.captureToken);
+    const onE = await agent(e, live.agentToken);
+    const onC = await agent(c, live.agentToken);
+    await Promise.all([linkIs(onE, 'connected'), linkIs(onC, 'connected')]);
+    await cap.until(() => cap.json.findLast((m) => m.type === 'agent.presence')?.agents === 2, 10_000, 'presence: E and C');
+    await e.kill();
+    await cap.until(() => cap.json.findLast((m) => m.type === 'agent.presence')?.agents === 1, 15_000, 'presence: C alone');
+    const snapshot = frame(FRAME_KIND.SNAPSHOT, 1, 'still sharing');
+    cap.sendFrame(snapshot);
+    await onC.until(() => has(onC, snapshot), 10_000, 'the stream at C');
+    assert.equal((await c.api('GET', `/v1/sessions/${live.sessionId}`)).body.state, 'active');
+  });
+
   test('a page that never comes back after its node was SIGKILLed ends customer_left within the resume window', async (t) => {
     const d = await start();
     const live = await liveSession(d);

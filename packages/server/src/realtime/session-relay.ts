@@ -268,12 +268,6 @@ export class SessionRelay {
     this.presenceChanged();
   }
 
-  /** Whether this peer is one of the relay's agents. */
-  hasAgent(peer: RelayPeer): boolean {
-    for (const a of this.agents) if (a.peer === peer) return true;
-    return false;
-  }
-
   /**
    * An agent saw a gap in the sequence: it starts again from the cached snapshot. Asking twice
    * against the same cached snapshot means the cache itself does not read for it (nothing the

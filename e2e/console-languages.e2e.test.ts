@@ -74,7 +74,8 @@ describe('agent console, translated', () => {
         assert.equal(await inConsole(page, 'return root.getElementById("invite").textContent'), c.invite);
         assert.equal(await inConsole(page, 'return root.getElementById("timeline-title").textContent'), c.timelineTitle);
         // Mirrored: the invite column is on the reading side, the customer's screen after it.
-        const [side, main] = await inConsole<[number, number]>(page, 'return [root.querySelector(".side"), root.querySelector(".main")].map((e) => e.getBoundingClientRect().left)');
+        const [side, main] = await inConsole<[number, number]>(page,
+          'return [root.querySelector(".side"), root.querySelector(".main")].map((e) => e.getBoundingClientRect().left)');
         assert.equal(side < main, c.dir === 'ltr', `side at ${side}, main at ${main}`);
         none(await axeTandemUi(page, 'tandem-console'), `the waiting console in ${c.lang}`);
         await page.screenshot({ path: join(shotsDir, `console-${c.lang}-waiting.png`) });

@@ -48,7 +48,8 @@ async function promptLanguage(): Promise<{ lang: string; title: string }> {
   const res = await stack.server.api('POST', '/v1/invites', { conversationId: call.id });
   assert.equal(res.status, 201, res.text);
   await ui.waitFor('dialog [data-action="accept"]');
-  const shown = (await ui.evaluate('dialog', 'function () { return { lang: this.lang, title: this.querySelector("h2, [id$=title]")?.textContent ?? "" }; }')) as { lang: string; title: string };
+  const read = 'function () { return { lang: this.lang, title: this.querySelector("h2, [id$=title]")?.textContent ?? "" }; }';
+  const shown = (await ui.evaluate('dialog', read)) as { lang: string; title: string };
   await page.waitForTimeout(450);
   await page.keyboard.press('Escape');
   await waitForEvent(stack.server, call.id, 'invite.declined');

@@ -194,7 +194,9 @@ export function view(state: ConsoleState, env: ViewEnv): ConsoleView {
       title: active ? t.emptyWaitingTitle : session ? t.cobrowseEnded : t.emptyNoneTitle,
       text: active ? t.emptyWaitingText
         // A new invite is offered only when one can be sent (not after the call has ended).
-        : session ? fill(inviteDisabled ? t.emptyEndedNoInvite : t.emptyEndedText, { reason: sentence(endReasonText(session.endReason, t) || t.sessionOver, format.lang) })
+        : session ? fill(inviteDisabled ? t.emptyEndedNoInvite : t.emptyEndedText, {
+          reason: sentence(endReasonText(session.endReason, t) || t.sessionOver, format.lang),
+        })
         : t.emptyNoneText,
     },
     veil: veilText(state, t),

@@ -69,7 +69,8 @@ describe('TandemClient against the real server', () => {
     const [deployment] = (await client.deployments.list()).data;
     const updated = await client.deployments.update(deployment!.id, { locale: 'pt-BR' });
     assert.equal(updated.locale, 'pt-BR');
-    await assert.rejects(client.deployments.update(deployment!.id, { locale: 'tlh' }), (err: unknown) => isTandemApiError(err) && err.code === 'unsupported_locale');
+    await assert.rejects(client.deployments.update(deployment!.id, { locale: 'tlh' }),
+      (err: unknown) => isTandemApiError(err) && err.code === 'unsupported_locale');
     assert.equal((await client.deployments.update(deployment!.id, { locale: null })).locale, null);
   });
 

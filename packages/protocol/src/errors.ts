@@ -33,7 +33,11 @@ export const ERROR_CODES = {
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still being processed', detail: 'Wait for the first request to finish, then retry.' },
   rate_limited: { status: 429, title: 'Too many requests', detail: 'Wait for the number of seconds in the Retry-After header, then retry.' },
   invalid_phone: { status: 422, title: 'The phone number is not valid', detail: 'Send the number in E.164 form, e.g. +14155550123.' },
-  unsupported_locale: { status: 422, title: 'Tandem has no words for that language', detail: 'Give a BCP 47 tag whose language is one of ar, de, en, es, fi, fr, he, it, ja, nl, pl, pt, sv (e.g. "de" or "de-AT"), or null for none.' },
+  unsupported_locale: {
+    status: 422,
+    title: 'Tandem has no words for that language',
+    detail: 'Give a BCP 47 tag whose language is one of ar, de, en, es, fi, fr, he, it, ja, nl, pl, pt, sv (e.g. "de" or "de-AT"), or null for none.',
+  },
   invalid_origin: { status: 422, title: 'An allowed origin is not valid', detail: 'Give origins as scheme://host[:port] with no path, e.g. https://shop.example.com.' },
   invalid_request: { status: 400, title: 'The token request is malformed', detail: 'Send grant_type=client_credentials with client_id and client_secret.' },
   invalid_client: { status: 401, title: 'Client authentication failed', detail: 'Check client_id and client_secret; create a client with `tandem clients create`.' },

@@ -15,7 +15,8 @@ describe('deployment language', () => {
   });
   after(async () => s?.close());
 
-  const create = (body: Record<string, unknown>) => s.api('POST', '/v1/deployments', { name: 'Shop', companyName: 'Acme', allowedOrigins: [SHOP_ORIGIN], ...body });
+  const create = (body: Record<string, unknown>) =>
+    s.api('POST', '/v1/deployments', { name: 'Shop', companyName: 'Acme', allowedOrigins: [SHOP_ORIGIN], ...body });
 
   test('set on create, stored in its canonical case; none by default', async () => {
     const de = await create({ locale: 'de-at' });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { supportedLocale } from '@tandem/protocol';
+import { SUPPORTED_LOCALES, supportedLocale } from '@tandem/protocol';
 import type { Deployment, DeploymentCreate, DeploymentCreated, DeploymentUpdate } from '@tandem/protocol';
 import type { Db } from '../store/db.ts';
 import { DomainError } from '../shared/domain-error.ts';
@@ -63,8 +63,8 @@ export function normaliseLocale(raw: string | null): string | null {
     canonical = undefined;
   }
   if (!canonical || !supportedLocale(canonical)) {
-    throw new DomainError('unsupported_locale', `"${raw}" is not a language Tandem has words for: give one of ar, de, en, es, fi, fr, he, it, ja, nl, pl, pt, sv `
-      + '(a BCP 47 tag such as "de" or "de-AT"), or null for none.');
+    throw new DomainError('unsupported_locale', `"${raw}" is not a language Tandem has words for: `
+      + `give one of ${SUPPORTED_LOCALES.join(', ')} (a BCP 47 tag such as "de" or "de-AT"), or null for none.`);
   }
   return canonical;
 }

@@ -37,7 +37,8 @@ async function until<T>(fn: () => Promise<T | null | undefined | false> | T | nu
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
-    if (v) return v;
+    // A node index 0 is an answer too: only null, undefined and false mean "not yet".
+    if (v !== null && v !== undefined && v !== false) return v;
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(50);
   }
@@ -81,8 +82,8 @@ async function agentOnAnotherNode(conversationId: string, avoid: number): Promis
     const node = await until(async () => {
       const now = await socketsByNode(cluster, 'agent');
       const grew = now.findIndex((n, i) => n > (before[i] ?? 0));
-      return grew >= 0 ? grew + 1 : null;
-    }, 5_000, 'the agent socket on a node').then((n) => n - 1);
+      return grew >= 0 ? grew : null;
+    }, 5_000, 'the agent socket on a node');
     if (node !== avoid) return { client, node };
     client.close();
     await until(async () => (await socketsByNode(cluster, 'agent'))[node] === before[node], 5_000, 'the agent socket closed');
@@ -132,7 +133,10 @@ describe('three nodes behind nginx, no sticky sessions', () => {
     await ui.click('dialog [data-action="accept"]');
     await until(async () => (await eventsOf(call.id)).some((e) => e.type === 'session.started'), 15_000, 'session.started');
 
-    pageNode = await until(() => nodeHolding(cluster, 'capture'), 15_000, 'the capture socket on a node');
+    pageNode = await until(() => nodeHolding(cluster, 'capture'), 15_000, 'the capture socket on a node').catch(async (err) => {
+      throw new Error(`${(err as Error).message}; capture sockets by node: ${await socketsByNode(cluster, 'capture')}; ` +
+        `visitor: ${await socketsByNode(cluster, 'visitor')}\n${cluster.nodes.map((n) => n.out.slice(-1500)).join('\n---\n')}`);
+    });
     const placed = await agentOnAnotherNode(call.id, pageNode);
     agent = placed.client;
     agentNode = placed.node;

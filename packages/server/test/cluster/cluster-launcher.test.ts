@@ -75,13 +75,15 @@ test('npm run cluster: three nodes behind nginx, the demo through the balancer, 
   const shopHtml = await (await fetch(shop)).text();
   assert.ok(shopHtml.includes(`${balancer}/sdk.js`), shopHtml);
   assert.equal((await fetch(`${balancer}/sdk.js`)).status, 200);
-  // The desk loads the console from Tandem across origins: every node allows the desk's origin.
+  // The desk's console calls Tandem across origins: every node allows the desk's origin (CORS_ORIGINS), no other.
   const deskOrigin = new URL(desk).origin;
+  const preflight = (origin: string) =>
+    fetch(`${balancer}/v1/conversations`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
   for (let i = 0; i < 3; i++) {
-    const res: Response = await fetch(`${balancer}/agent/tandem-console.js`, { headers: { origin: deskOrigin } });
-    assert.equal(res.status, 200);
-    assert.equal(res.headers.get('access-control-allow-origin'), deskOrigin);
+    assert.equal((await preflight(deskOrigin)).headers.get('access-control-allow-origin'), deskOrigin);
+    assert.equal((await preflight('https://elsewhere.example')).headers.get('access-control-allow-origin'), null);
   }
+  assert.equal((await fetch(`${balancer}/agent/tandem-console.js`)).status, 200);
   assert.equal((await fetch(desk)).status, 200);
   // A visitor WebSocket through nginx (the upgrade is proxied), as the shop's page opens it.
   const demo = JSON.parse(readFileSync(path.join(dataDir, 'cluster', 'demo.json'), 'utf8')) as { shop: { key: string; origins: string[] } };

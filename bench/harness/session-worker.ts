@@ -19,8 +19,9 @@ export interface SessionTokens {
 
 /** One session's frames from a mark on (see `track`): what reached the agent, and when it came back after a drop. */
 export interface SessionRecovery {
-  /** When an end's socket first dropped after the mark (Date.now()), else null. */
+  /** When an end's socket first dropped after the mark (Date.now()), else null; and which end. */
   droppedAt: number | null;
+  dropped: 'capture' | 'agent' | null;
   /** When the agent next received a frame after that drop, else null. */
   recoveredAt: number | null;
   /** Sequenced frames sent after the mark that never reached the agent: sent before `recoveredAt` (the drop took them), and after it. */
@@ -90,6 +91,7 @@ class SimSession {
   private tracked: Map<number, number> | null = null;
   private delivered = 0;
   private droppedAt: number | null = null;
+  private dropped: 'capture' | 'agent' | null = null;
   private recoveredAt: number | null = null;
   private seq = 0;
   private cursor = 0;
@@ -149,7 +151,10 @@ class SimSession {
   private reconnect(end: 'capture' | 'agent') {
     const url = this.live.reconnectUrl;
     if (this.stopped || !url) return;
-    if (this.tracked && this.droppedAt === null) this.droppedAt = Date.now();
+    if (this.tracked && this.droppedAt === null) {
+      this.droppedAt = Date.now();
+      this.dropped = end;
+    }
     const attempt = () => {
       if (this.stopped) return;
       (end === 'capture' ? this.openCapture(url) : this.openAgent(url)).catch(() => setTimeout(attempt, 250));
@@ -161,6 +166,7 @@ class SimSession {
     this.tracked = new Map();
     this.delivered = 0;
     this.droppedAt = null;
+    this.dropped = null;
     this.recoveredAt = null;
   }
 
@@ -174,7 +180,7 @@ class SimSession {
       if (this.recoveredAt === null || at < this.recoveredAt) lostBeforeRecovery++;
       else lostAfterRecovery++;
     }
-    return { droppedAt: this.droppedAt, recoveredAt: this.recoveredAt, lostBeforeRecovery, lostAfterRecovery, delivered: this.delivered };
+    return { droppedAt: this.droppedAt, dropped: this.dropped, recoveredAt: this.recoveredAt, lostBeforeRecovery, lostAfterRecovery, delivered: this.delivered };
   }
 
   private sendSnapshot() {

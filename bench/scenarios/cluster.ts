@@ -113,6 +113,7 @@ export async function clusterSessions(opts: ClusterBenchOptions): Promise<BenchR
     const hit = recovery.filter((r) => r.droppedAt !== null);
     const back = hit.filter((r) => r.recoveredAt !== null);
     const recover = summarize(back.map((r) => r.recoveredAt! - killedAt));
+    const notBack = (end: 'capture' | 'agent') => hit.filter((r) => r.dropped === end && r.recoveredAt === null).length;
     const lostIn = hit.reduce((a, r) => a + r.lostBeforeRecovery, 0);
     const lostAfter = hit.reduce((a, r) => a + r.lostAfterRecovery, 0);
     const delivered = recovery.reduce((a, r) => a + r.delivered, 0);
@@ -127,7 +128,8 @@ export async function clusterSessions(opts: ClusterBenchOptions): Promise<BenchR
       target: 'report',
       met: null,
       note: `${hit.length} sessions had an end on node 1; ${back.length} had frames again within ${(opts.afterKillMs / 1000).toFixed(0)} s ` +
-        `(p90 ${recover.p90.toFixed(0)} ms, slowest ${recover.max.toFixed(0)} ms)`,
+        `(p90 ${recover.p90.toFixed(0)} ms, slowest ${recover.max.toFixed(0)} ms); not back: ${notBack('capture')} whose page was on node 1, ` +
+        `${notBack('agent')} whose agent was`,
     });
     rows.push({
       scenario,

@@ -7,6 +7,8 @@ import type { ControlCommand } from '@tandem/protocol';
 import type { PagePoint } from './page-frame.ts';
 import { boxInReplica, composedParent, deepElementAt, scrollableAncestor } from './replica-geometry.ts';
 import { ReplicaScrubber } from './replica-scrub.ts';
+import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
+import { DriftWatch } from './replica-drift.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -22,6 +24,8 @@ export interface ReplicaActions {
   highlight(nodeId: number | null): void;
   control(command: ControlCommand): void;
   viewport(viewport: ReplicaViewport): void;
+  /** The replica's tree differs from the page's: ask the page for a fresh snapshot. */
+  drift(): void;
 }
 
 interface LiveReplica {
@@ -126,6 +130,7 @@ export class ReplicaViewer {
   private available: { width: number; height: number } | null = null;
   private scale = 1;
   private customerPoint: PagePoint | null = null;
+  private readonly drift = new DriftWatch();
   private highlightedId: number | null = null;
   private hovered: Element | null = null;
   private pointerShown = false;
@@ -189,7 +194,18 @@ export class ReplicaViewer {
     replayer.iframe.title = "Customer's page (live copy)";
     replayer.iframe.tabIndex = -1;
     replayer.on('resize', (size) => this.resize(size as { width: number; height: number }));
-    replayer.on('event-cast', () => this.scheduleRefresh());
+    const topLayer = new ReplicaTopLayer(() => replayer.iframe.contentDocument, replayer.getMirror());
+    replayer.on('event-cast', () => {
+      topLayer.retry();
+      this.scheduleRefresh();
+    });
+    replayer.on('custom-event', (e) => {
+      const data = (e as { data?: { tag?: unknown; payload?: unknown } }).data;
+      const state = topLayerState(data);
+      if (state) topLayer.apply(state);
+      const doc = replayer.iframe.contentDocument;
+      if (doc && this.drift.check(data, doc, replayer.getMirror())) this.actions.drift();
+    });
     // rrweb scrolls the replica smoothly and rebuilds its document on every snapshot: overlays
     // follow the scroll as it happens, through listeners added to each rebuilt document.
     replayer.on('fullsnapshot-rebuilded', () => {
@@ -197,6 +213,7 @@ export class ReplicaViewer {
       if (!doc) return;
       doc.addEventListener('scroll', () => this.scheduleRefresh(), { capture: true, passive: true });
       finishLoading(doc);
+      topLayer.retry();
     });
     const previous = this.live;
     this.live = { replayer, layer, baseline: Date.now(), clockAtBaseline: performance.now() };

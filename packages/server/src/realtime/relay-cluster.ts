@@ -59,6 +59,7 @@ export class RelayCluster implements RelayPublisher {
   private host: RelayHost | null = null;
   private readonly beatTimer: NodeJS.Timeout;
   private wasDown = false;
+  private subscribed = false;
   private closing = false;
 
   private constructor(private readonly pub: Redis, private readonly sub: Redis, private readonly log: RelayClusterOptions['log']) {
@@ -68,24 +69,36 @@ export class RelayCluster implements RelayPublisher {
       const env = decodeEnvelope(message);
       if (env && env.from !== this.nodeId) this.receive(env);
     });
+    // Back from an outage once both connections are: subscribed again, and able to publish the rejoins.
+    const upAgain = () => {
+      if (!this.wasDown || !this.subscribed || pub.status !== 'ready') return;
+      this.wasDown = false;
+      log.info({}, 'relay link to redis back: sessions across nodes resume');
+      this.resumed();
+    };
     sub.on('ready', () => {
       void sub.subscribe(...this.channels).then(() => {
-        if (!this.wasDown) return;
-        this.wasDown = false;
-        this.resumed();
+        this.subscribed = true;
+        upAgain();
       }, (err: Error) => log.warn({ err }, 'relay link could not subscribe again; retrying on the next reconnect'));
     });
+    pub.on('ready', upAgain);
+    sub.on('close', () => (this.subscribed = false));
     for (const c of [pub, sub]) {
       c.on('error', (err: Error) => log.debug({ err }, 'relay link error'));
-      c.on('close', () => (this.wasDown = !this.closing));
+      c.on('close', () => (this.wasDown ||= !this.closing));
     }
     this.beatTimer = setInterval(() => this.beat(), BEAT_MS);
     this.beatTimer.unref();
   }
 
   static async connect(url: string, opts: RelayClusterOptions): Promise<RelayCluster> {
-    const common = { lazyConnect: true, enableOfflineQueue: false, commandTimeout: opts.commandTimeoutMs, connectTimeout: 2000 };
-    const cluster = new RelayCluster(new Redis(url, { ...common, maxRetriesPerRequest: 0 }), new Redis(url, { ...common, autoResubscribe: false }), opts.log);
+    const common = { lazyConnect: true, enableOfflineQueue: false, connectTimeout: 2000 };
+    // No command timeout for publishes: what a remote peer has in flight is counted until Redis takes it or the
+    // connection drops, so a stalled Redis shows as a slow agent (stale, bounded) instead of being forgotten.
+    const pub = new Redis(url, { ...common, maxRetriesPerRequest: 0 });
+    const sub = new Redis(url, { ...common, commandTimeout: opts.commandTimeoutMs, autoResubscribe: false });
+    const cluster = new RelayCluster(pub, sub, opts.log);
     // A node starts without Redis (its own relays work); the link comes up when Redis does.
     await Promise.all([cluster.pub.connect(), cluster.sub.connect()]).catch((err: Error) => {
       cluster.wasDown = true;
@@ -136,12 +149,16 @@ export class RelayCluster implements RelayPublisher {
   /** The page of the relay's session streams to this node now: it becomes the owner, and says so. */
   own(relay: SessionRelay) {
     const was = this.roles.get(relay.sessionId);
-    if (was?.role === 'owner' && was.relay === relay) return;
+    if (was?.role === 'owner' && was.relay === relay) {
+      // The page reattached here (a reload): still the owner, and the latest attach.
+      was.since = Date.now();
+      return;
+    }
     const role: OwnerRole = { role: 'owner', relay, since: Date.now(), peers: new Map() };
     this.roles.set(relay.sessionId, role);
     // Mirrors join on this announcement, so the owner listens before it speaks.
     void this.listen(relayChannels.up(relay.sessionId), relayChannels.down(relay.sessionId)).then(() => {
-      if (this.roles.get(relay.sessionId) === role) this.announce(role);
+      if (this.roles.get(relay.sessionId) === role) this.announce(role, false);
     });
   }
 
@@ -151,6 +168,7 @@ export class RelayCluster implements RelayPublisher {
     this.roles.set(relay.sessionId, { role: 'mirror', relay, link, owner: null, lost: null });
     relay.capture = link;
     relay.mirror = true;
+    relay.linkKnown = false;
     void this.listen(relayChannels.down(relay.sessionId));
   }
 
@@ -177,23 +195,28 @@ export class RelayCluster implements RelayPublisher {
     }
     const role = this.roles.get(env.sessionId);
     if (!role) return;
-    if (env.kind === RELAY_KIND.OWNER) return this.ownerIs(role, env.from, Number(env.payload.toString('latin1')));
+    if (env.kind === RELAY_KIND.OWNER) {
+      const [since, again] = env.payload.toString('latin1').split(',');
+      return this.ownerIs(role, env.from, Number(since), again === 'again');
+    }
     if (role.role === 'owner') this.fromMirror(role, env);
     else this.fromOwner(role, env);
   }
 
   /** Another node holds the page now. */
-  private ownerIs(role: Role, node: string, since: number) {
+  private ownerIs(role: Role, node: string, since: number, again: boolean) {
     const { relay } = role;
     if (role.role === 'mirror') {
-      // A new owner streams from a new start; the same owner announcing again (Redis came back) catches this node up.
+      // A new owner streams from a new start. The same owner announcing itself again is back from a Redis
+      // outage: this node's own rejoin may have reached Redis before the owner listened again, so it joins now.
       if (role.owner !== node) relay.restartStream();
+      else if (!again) return;
       this.follow(role, node);
       return;
     }
     // Two nodes hold a socket of the page (the old one not yet seen closed): the later one is the page's.
     const page = relay.capture;
-    if (page && (role.since > since || (role.since === since && this.nodeId > node))) return this.announce(role);
+    if (page && (role.since > since || (role.since === since && this.nodeId > node))) return this.announce(role, false);
     // This node was the owner: its page socket (if any is left) is a stale one, and its agents follow the new owner.
     for (const peer of role.peers.values()) relay.removeAgent(peer);
     this.unlisten(relayChannels.up(relay.sessionId));
@@ -206,8 +229,9 @@ export class RelayCluster implements RelayPublisher {
     else this.host?.release(relay);
   }
 
-  private announce(role: OwnerRole) {
-    this.send(relayChannels.down(role.relay.sessionId), RELAY_KIND.OWNER, role.relay.sessionId, String(role.since));
+  /** Says this node holds the session's page; `again` after a Redis outage (mirrors then join again). */
+  private announce(role: OwnerRole, again: boolean) {
+    this.send(relayChannels.down(role.relay.sessionId), RELAY_KIND.OWNER, role.relay.sessionId, `${role.since},${again ? 'again' : 'new'}`);
   }
 
   private follow(role: MirrorRole, node: string) {
@@ -241,7 +265,9 @@ export class RelayCluster implements RelayPublisher {
         return relay.presenceChanged();
       }
       case RELAY_KIND.RESYNC:
-        if (peer) relay.resync(peer);
+        // A drifted replica needs the page's fresh snapshot; a gap, the cache again.
+        if (peer && env.payload.toString('latin1') === 'agent_drift') relay.refresh();
+        else if (peer) relay.resync(peer);
         return;
       case RELAY_KIND.TO_PAGE: {
         if (!peer) return;
@@ -311,7 +337,7 @@ export class RelayCluster implements RelayPublisher {
   /** Redis is back: what was published meanwhile is lost, so owners announce again and mirrors join again. */
   private resumed() {
     for (const role of this.roles.values()) {
-      if (role.role === 'owner') this.announce(role);
+      if (role.role === 'owner') this.announce(role, true);
       else role.link.join();
     }
   }
@@ -319,7 +345,11 @@ export class RelayCluster implements RelayPublisher {
   async close() {
     this.closing = true;
     clearInterval(this.beatTimer);
-    for (const role of [...this.roles.values()]) this.forget(role.relay);
+    for (const role of [...this.roles.values()]) {
+      // A node shutting down loses its pages: other nodes' agents hear it now, not when its beat is missed.
+      if (role.role === 'owner') for (const peer of role.peers.values()) peer.sendJson({ type: 'customer.link', state: 'reconnecting' });
+      this.forget(role.relay);
+    }
     await Promise.all([this.pub, this.sub].map((c) => (c.status === 'ready' ? c.quit().catch(() => c.disconnect()) : c.disconnect())));
   }
 }

@@ -1,5 +1,5 @@
 import type { Bus } from '../bus/bus.ts';
-import { sessionControlTopic, sessionEndedTopic } from '../domain/session-service.ts';
+import { sessionControlTopic, sessionEndedTopic } from '../shared/topics.ts';
 import type { RelayCluster } from './relay-cluster.ts';
 import { DEFAULT_RELAY_LIMITS, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLOSE_CODES, FRAME_KIND, type CloseCodeName, decodeFrameHeader, encodeFrame, encodePointer } from '@tandem/protocol';
-import { CAPTURE_BACKLOG_BYTES, DEFAULT_RELAY_LIMITS, agentQueueBound, POINTER_BACKLOG_BYTES, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
+import { CAPTURE_BACKLOG_BYTES, DEFAULT_RELAY_LIMITS, DRIFT_SNAPSHOT_EVERY_MS, agentQueueBound, POINTER_BACKLOG_BYTES, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
 
 class FakePeer implements RelayPeer {
   frames: Uint8Array[] = [];
@@ -219,4 +219,42 @@ test('an agent whose queue passes its bound is cut off instead of queued for', (
   agent.backlog = agentQueueBound(DEFAULT_RELAY_LIMITS);
   relay.toAgents({ type: 'control.result', id: 2, ok: true });
   assert.deepEqual(agent.closed, CLOSE_CODES.TOO_FAR_BEHIND);
+});
+
+test('a drifted replica asks the page for a fresh snapshot, at most once per DRIFT_SNAPSHOT_EVERY_MS per session', () => {
+  const { relay, capture } = relayWithCapture();
+  relay.fromCapture(snap(1));
+  const drifts = () => capture.json.filter((m) => m.type === 'snapshot.request' && m.reason === 'agent_drift').length;
+  relay.refresh(100_000);
+  assert.equal(drifts(), 1, 'the page is asked at once');
+  relay.fromCapture(snap(2));
+  relay.refresh(100_000 + DRIFT_SNAPSHOT_EVERY_MS - 1);
+  assert.equal(drifts(), 1, 'a second ask within the interval costs the page nothing');
+  relay.refresh(100_000 + DRIFT_SNAPSHOT_EVERY_MS);
+  assert.equal(drifts(), 2, 'after the interval the page is asked again');
+});
+
+test('a mirror (fed by the owner node) starts over at any snapshot and skips deltas it has, instead of refusing them', () => {
+  const relay = new SessionRelay('ses_m', 'org_1', 'call-1', { ...DEFAULT_RELAY_LIMITS, maxBufferedBytes: 1000, agentBacklogBytes: 500 });
+  const link = new FakePeer();
+  relay.capture = link;
+  relay.mirror = true;
+  relay.linkKnown = false;
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  assert.deepEqual(agent.json.filter((m) => m.type === 'customer.link'), [], 'no link state before the owner said it');
+  relay.setLink('reconnecting');
+  assert.deepEqual(agent.json.filter((m) => m.type === 'customer.link'), [{ type: 'customer.link', state: 'reconnecting' }], 'the owner\'s word, even if it matches the default');
+  assert.equal(relay.fromCapture(snap(5)), null);
+  assert.equal(relay.fromCapture(delta(6)), null);
+  // A catch-up sends the same snapshot and deltas again; a new page on the owner starts at 1.
+  assert.equal(relay.fromCapture(snap(5)), null);
+  assert.equal(relay.fromCapture(delta(6)), null);
+  assert.equal(relay.fromCapture(delta(6)), null, 'a delta it has is skipped');
+  assert.equal(relay.fromCapture(snap(1)), null);
+  assert.equal(relay.fromCapture(delta(2)), null);
+  assert.deepEqual(agent.seqs(), ['S5', 'D6', 'S5', 'D6', 'S1', 'D2']);
+  const late = new FakePeer();
+  relay.addAgent(late);
+  assert.deepEqual(late.seqs(), ['S1', 'D2']);
 });

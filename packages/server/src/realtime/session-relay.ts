@@ -44,6 +44,9 @@ export const CAPTURE_BACKLOG_BYTES = 1024 * 1024;
 /** JSON for an agent (link state, control results) may queue this much past its frames. */
 export const AGENT_MESSAGE_ALLOWANCE_BYTES = 64 * 1024;
 
+/** The most often one session's page is asked for a snapshot because a replica drifted. */
+export const DRIFT_SNAPSHOT_EVERY_MS = 10_000;
+
 /**
  * The most queued for one agent: frames go only while its queue is under the backlog limit (so
  * at most that plus one frame), a catch-up (snapshot and deltas) only once it drained to a
@@ -86,12 +89,15 @@ export class SessionRelay {
   private deltaBytes = 0;
   private lastSeq = 0;
   private snapshotRequested = false;
+  private lastDriftSnapshotAt = -Infinity;
   customerLink: CustomerLink = 'reconnecting';
   /**
    * Fed by the owner node's relay rather than by a page: a snapshot always starts the stream over
    * (a catch-up, or a new page on the owner) and a delta it already has is skipped, not refused.
    */
   mirror = false;
+  /** False on a mirror until the owner node said how the page is: its agents are not told a guess. */
+  linkKnown = true;
   /** Per session, not per socket: reconnecting does not refill it. */
   private readonly budget: ByteBudget;
   /** The most this session held at once (cache and socket queues), for the metrics. */
@@ -166,7 +172,9 @@ export class SessionRelay {
   }
 
   setLink(state: CustomerLink) {
-    if (this.customerLink === state) return;
+    const known = this.linkKnown;
+    this.linkKnown = true;
+    if (this.customerLink === state && known) return;
     this.customerLink = state;
     this.toAgents({ type: 'customer.link', state });
   }
@@ -250,7 +258,7 @@ export class SessionRelay {
   addAgent(peer: RelayPeer) {
     const slot: AgentSlot = { peer, stale: false, waiting: false, resyncedFrom: null, pointer: null };
     this.agents.add(slot);
-    peer.sendJson({ type: 'customer.link', state: this.customerLink } satisfies AgentServerMessage);
+    if (this.linkKnown) peer.sendJson({ type: 'customer.link', state: this.customerLink } satisfies AgentServerMessage);
     this.catchUp(slot);
     this.presenceChanged();
   }
@@ -258,12 +266,6 @@ export class SessionRelay {
   removeAgent(peer: RelayPeer) {
     for (const a of this.agents) if (a.peer === peer) this.agents.delete(a);
     this.presenceChanged();
-  }
-
-  /** Whether this peer is one of the relay's agents. */
-  hasAgent(peer: RelayPeer): boolean {
-    for (const a of this.agents) if (a.peer === peer) return true;
-    return false;
   }
 
   /**
@@ -308,7 +310,20 @@ export class SessionRelay {
     for (const d of this.deltas) slot.peer.sendFrame(d);
   }
 
-  private requestSnapshot(reason: 'agent_joined' | 'buffer_full' | 'agent_gap') {
+  /**
+   * An agent's replica disagrees with the page's tree checksum: the cache would rebuild the same
+   * replica, so the page is asked for a fresh snapshot, at most once per DRIFT_SNAPSHOT_EVERY_MS
+   * per session, so that no agent can make the customer's browser snapshot in a loop.
+   */
+  refresh(now = Date.now()) {
+    if (now - this.lastDriftSnapshotAt < DRIFT_SNAPSHOT_EVERY_MS) return;
+    this.lastDriftSnapshotAt = now;
+    // A mirror passes it on to the owner node, which keeps its own limit: no snapshot is awaited here.
+    if (this.mirror) return this.toCapture({ type: 'snapshot.request', reason: 'agent_drift' });
+    this.requestSnapshot('agent_drift');
+  }
+
+  private requestSnapshot(reason: 'agent_joined' | 'buffer_full' | 'agent_gap' | 'agent_drift') {
     if (this.snapshotRequested || !this.capture) return;
     this.snapshotRequested = true;
     this.toCapture({ type: 'snapshot.request', reason });

@@ -15,6 +15,9 @@ const TTL_SECONDS = 3;
 const TOKEN_LIMIT = 4;
 const VISITOR_CAP = 3;
 
+/** An invite's deliveries as [channel, state] pairs. */
+const channelsOf = (invite: { deliveries: { channel: string; state: string }[] }) => invite.deliveries.map((d) => [d.channel, d.state]);
+
 /**
  * Two nodes on one Postgres and a Redis of the test's own: a customer's page is connected to one
  * node and the company's calls go through the other, as behind a balancer that pins nothing.
@@ -73,7 +76,7 @@ describe('presence, support codes and limits across nodes', () => {
 
     const made = await b.api('POST', '/v1/invites', { conversationId: call.id });
     assert.equal(made.status, 201, made.text);
-    assert.deepEqual(made.body.deliveries.map((d: { channel: string; state: string }) => [d.channel, d.state]), [['push', 'delivered']], 'the push channel, not an SMS');
+    assert.deepEqual(channelsOf(made.body), [['push', 'delivered']], 'the push channel, not an SMS');
     await got(page, (m) => m.type === 'invite' && m.invite.inviteId === made.body.id);
     assert.equal((await b.api('GET', '/v1/sms/outbox')).body.data.length, 0, 'no SMS was sent');
 
@@ -109,7 +112,7 @@ describe('presence, support codes and limits across nodes', () => {
 
     const claimed = await b.api('POST', '/v1/invites/claim', { code, conversationId: call.id });
     assert.equal(claimed.status, 201, claimed.text);
-    assert.deepEqual(claimed.body.deliveries.map((d: { channel: string; state: string }) => [d.channel, d.state]), [['push', 'delivered']]);
+    assert.deepEqual(channelsOf(claimed.body), [['push', 'delivered']]);
     await got(page, (m) => m.type === 'invite' && m.invite.inviteId === claimed.body.id);
     // The page on A may answer it: it was offered there.
     assert.equal((await page.acceptInvite(claimed.body.id)).type, 'session.started');
@@ -118,7 +121,8 @@ describe('presence, support codes and limits across nodes', () => {
   });
 
   test('the token limit is one for the cluster: the request after the limit is refused on either node', async () => {
-    const ask = (node: TandemProcess) => node.api('POST', '/oauth/token', { grant_type: 'client_credentials', client_id: 'cli_cluster_probe', client_secret: 'x' }, { token: null });
+    const probe = { grant_type: 'client_credentials', client_id: 'cli_cluster_probe', client_secret: 'x' };
+    const ask = (node: TandemProcess) => node.api('POST', '/oauth/token', probe, { token: null });
     for (let i = 0; i < TOKEN_LIMIT; i++) {
       const r = await ask(i % 2 ? b : a);
       assert.equal(r.status, 401, `request ${i + 1} is within the limit: ${r.text}`);

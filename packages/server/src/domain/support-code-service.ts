@@ -37,14 +37,17 @@ export class SupportCodeService {
       [`code-request:dep:${visitor.deploymentId}`, perDeployment, 'this site'],
     ] as const) {
       const r = await this.limiter.hit(key, limit, windowMs);
-      if (!r.allowed) throw new DomainError('rate_limited', `Too many support codes asked for from ${who}: try again in ${r.retryAfterSeconds} s.`, { retryAfterSeconds: r.retryAfterSeconds });
+      if (r.allowed) continue;
+      const detail = `Too many support codes asked for from ${who}: try again in ${r.retryAfterSeconds} s.`;
+      throw new DomainError('rate_limited', detail, { retryAfterSeconds: r.retryAfterSeconds });
     }
     const now = new Date();
     const expiresAt = new Date(now.getTime() + SUPPORT_CODE_TTL_MS);
     for (let i = 0; i < 20; i++) {
       const code = numericCode(SHORT_CODE_DIGITS);
       // An expired code is free again: whoever held it can no longer claim anything with it.
-      await this.deps.db.query('DELETE FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at <= $3', [visitor.orgId, code, now]);
+      await this.deps.db.query(
+        'DELETE FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at <= $3', [visitor.orgId, code, now]);
       const rows = await this.deps.db.query(
         `INSERT INTO support_codes (id, org_id, deployment_id, code, visitor_id, customer_id, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
@@ -73,12 +76,14 @@ export class SupportCodeService {
   async claim(orgId: string, source: string, code: string, conversationId: string): Promise<Invite> {
     const { invite } = await this.guard.attempt({ orgId, kind: 'claim', source, conversationId }, async () => {
       const [row] = await this.deps.db.query<{ id: string; visitor_id: string; customer_id: string | null; deployment_id: string }>(
-        'SELECT id, visitor_id, customer_id, deployment_id FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at > $3 LIMIT 1',
+        `SELECT id, visitor_id, customer_id, deployment_id FROM support_codes
+          WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at > $3 LIMIT 1`,
         [orgId, shortCodeDigits(code), new Date()],
       );
       if (!row || !(await this.presence.isConnected(row.visitor_id))) throw new DomainError('invalid_code');
       // Two claims side by side: one takes it.
-      const taken = await this.deps.db.query('UPDATE support_codes SET claimed_at = $2 WHERE id = $1 AND claimed_at IS NULL RETURNING id', [row.id, new Date()]);
+      const taken = await this.deps.db.query(
+        'UPDATE support_codes SET claimed_at = $2 WHERE id = $1 AND claimed_at IS NULL RETURNING id', [row.id, new Date()]);
       if (!taken.length) throw new DomainError('invalid_code');
       try {
         const deployment = await this.deployments.byId(row.deployment_id);

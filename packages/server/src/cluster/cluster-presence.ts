@@ -132,6 +132,8 @@ export class ClusterPresence implements Presence {
 
   /** Writes everything this node holds with fresh TTLs: on a timer, and when Redis is back. */
   private async refresh() {
+    // Not connected: the connection's own return runs this again.
+    if (!this.state.up) return;
     const held = this.local.holdings();
     if (!held.visitors.length && !held.sessions.length && !held.invites.length) return;
     const { ttlMs } = this.opts;

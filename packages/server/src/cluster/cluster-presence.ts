@@ -52,7 +52,12 @@ export class ClusterPresence implements Presence {
   private timer: NodeJS.Timeout | null = null;
   private readonly offs: (() => void)[] = [];
 
-  constructor(private readonly local: VisitorRegistry, private readonly state: RedisState, private readonly bus: Bus, private readonly opts: ClusterPresenceOptions) {
+  constructor(
+    private readonly local: VisitorRegistry,
+    private readonly state: RedisState,
+    private readonly bus: Bus,
+    private readonly opts: ClusterPresenceOptions,
+  ) {
     this.redis = state.redis as Scripted;
     this.redis.defineCommand('tandemDeleteIfMine', { numberOfKeys: 1, lua: DELETE_IF_MINE });
     this.note = new OutageNote(opts.log, 'presence is this node\'s own pages until it is back', 'presence is shared by every node again');
@@ -127,6 +132,8 @@ export class ClusterPresence implements Presence {
 
   /** Writes everything this node holds with fresh TTLs: on a timer, and when Redis is back. */
   private async refresh() {
+    // Not connected: the connection's own return runs this again.
+    if (!this.state.up) return;
     const held = this.local.holdings();
     if (!held.visitors.length && !held.sessions.length && !held.invites.length) return;
     const { ttlMs } = this.opts;

@@ -65,13 +65,13 @@ export function createRedisRateLimiter(state: RedisState, log: ConstructorParame
     }
   }
 
+  const lockKey = (key: string) => `${PREFIX}lock:${key}`;
   return {
     hit: (key, limit, windowMs) =>
-      shared(async () => verdict(await redis.tandemRateHit(PREFIX + key, `${PREFIX}lock:${key}`, limit, windowMs)), () => local.hit(key, limit, windowMs)),
+      shared(async () => verdict(await redis.tandemRateHit(PREFIX + key, lockKey(key), limit, windowMs)), () => local.hit(key, limit, windowMs)),
     blocked: (key, limit, windowMs) =>
-      shared(async () => verdict(await redis.tandemRateBlocked(PREFIX + key, `${PREFIX}lock:${key}`, limit, windowMs)), () => local.blocked(key, limit, windowMs)),
-    lock: (key, ms) =>
-      shared(async () => void (await redis.set(`${PREFIX}lock:${key}`, '1', 'PX', ms)), () => local.lock(key, ms)),
+      shared(async () => verdict(await redis.tandemRateBlocked(PREFIX + key, lockKey(key), limit, windowMs)), () => local.blocked(key, limit, windowMs)),
+    lock: (key, ms) => shared(async () => void (await redis.set(lockKey(key), '1', 'PX', ms)), () => local.lock(key, ms)),
     refund: (key) => shared(async () => void (await redis.tandemRateRefund(PREFIX + key)), () => local.refund(key)),
   };
 }

@@ -31,7 +31,9 @@ export function createRedisSocketCounts(state: RedisState, node: string, ttlMs: 
   const redis = state.redis as Scripted;
   redis.defineCommand('tandemSocketTake', { numberOfKeys: 1, lua: TAKE });
   const local = createMemorySocketCounts();
-  const note = new OutageNote(log, 'socket caps per source fall back to this node\'s own counts until it is back', 'socket caps per source are shared by every node again');
+  const note = new OutageNote(log,
+    'socket caps per source fall back to this node\'s own counts until it is back',
+    'socket caps per source are shared by every node again');
   /** This node's sockets counted in Redis: member -> key. */
   const held = new Map<string, string>();
   let next = 0;

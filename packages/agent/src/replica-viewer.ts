@@ -9,6 +9,8 @@ import { boxInReplica, composedParent, deepElementAt, scrollableAncestor } from 
 import { ReplicaScrubber } from './replica-scrub.ts';
 import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
 import { DriftWatch } from './replica-drift.ts';
+import { CustomerHover } from './replica-hover.ts';
+import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -131,6 +133,7 @@ export class ReplicaViewer {
   private scale = 1;
   private customerPoint: PagePoint | null = null;
   private readonly drift = new DriftWatch();
+  private readonly hover = new CustomerHover();
   private highlightedId: number | null = null;
   private hovered: Element | null = null;
   private pointerShown = false;
@@ -203,6 +206,8 @@ export class ReplicaViewer {
       const data = (e as { data?: { tag?: unknown; payload?: unknown } }).data;
       const state = topLayerState(data);
       if (state) topLayer.apply(state);
+      const picture = canvasFrameOf(data);
+      if (picture) paintCanvas(replayer.getMirror(), picture);
       const doc = replayer.iframe.contentDocument;
       if (doc && this.drift.check(data, doc, replayer.getMirror())) this.actions.drift();
     });
@@ -245,6 +250,7 @@ export class ReplicaViewer {
 
   moveCustomerPointer(point: PagePoint): void {
     this.customerPoint = point;
+    this.hover.follow(this.replicaWindow(), point);
     this.scheduleRefresh();
   }
 

@@ -28,6 +28,10 @@ export interface SessionRecovery {
   lostBeforeRecovery: number;
   lostAfterRecovery: number;
   delivered: number;
+  /** Close codes of this session's sockets after the mark (a reconnect that was refused says why). */
+  closeCodes: number[];
+  /** When the dropped end was connected and ready again (Date.now()), else null. */
+  reconnectedAt: number | null;
 }
 
 export type WorkerCommand =
@@ -60,15 +64,22 @@ function open(url: string, localAddress?: string): Promise<WebSocket> {
 function nextText(ws: WebSocket, type: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms`)), timeoutMs);
+    // A socket the server closes first (refused, try again later) fails at once with its close code.
+    const closed = (code: number) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error(`closed with ${code} before ${type}`), { closeCode: code }));
+    };
     const on = (data: Buffer, isBinary: boolean) => {
       if (isBinary) return;
       const m = JSON.parse(data.toString()) as Record<string, unknown>;
       if (m['type'] !== type) return;
       clearTimeout(timer);
       ws.off('message', on);
+      ws.off('close', closed);
       resolve(m);
     };
     ws.on('message', on);
+    ws.once('close', closed);
   });
 }
 
@@ -92,6 +103,8 @@ class SimSession {
   private delivered = 0;
   private droppedAt: number | null = null;
   private dropped: 'capture' | 'agent' | null = null;
+  private closeCodes: number[] = [];
+  private reconnectedAt: number | null = null;
   private recoveredAt: number | null = null;
   private seq = 0;
   private cursor = 0;
@@ -118,7 +131,10 @@ class SimSession {
     this.capture.on('message', (data: Buffer, isBinary) => {
       if (!isBinary && data.toString().includes('"snapshot.request"')) this.sendSnapshot();
     });
-    this.capture.once('close', () => this.reconnect('capture'));
+    this.capture.once('close', (code: number) => {
+      if (this.tracked) this.closeCodes.push(code);
+      this.reconnect('capture');
+    });
     this.sendSnapshot();
   }
 
@@ -144,7 +160,10 @@ class SimSession {
     });
     this.agent.send(JSON.stringify({ type: 'auth', token: this.live.agentToken }));
     await nextText(this.agent, 'ready');
-    this.agent.once('close', () => this.reconnect('agent'));
+    this.agent.once('close', (code: number) => {
+      if (this.tracked) this.closeCodes.push(code);
+      this.reconnect('agent');
+    });
   }
 
   /** Like the SDK and the console: a dropped end connects again (through the balancer) until it is back. */
@@ -157,7 +176,13 @@ class SimSession {
     }
     const attempt = () => {
       if (this.stopped) return;
-      (end === 'capture' ? this.openCapture(url) : this.openAgent(url)).catch(() => setTimeout(attempt, 250));
+      (end === 'capture' ? this.openCapture(url) : this.openAgent(url)).then(
+        () => (this.reconnectedAt ??= Date.now()),
+        (err: { closeCode?: number }) => {
+          if (err.closeCode !== undefined) this.closeCodes.push(err.closeCode);
+          setTimeout(attempt, 250);
+        },
+      );
     };
     setTimeout(attempt, 100);
   }
@@ -168,6 +193,8 @@ class SimSession {
     this.droppedAt = null;
     this.dropped = null;
     this.recoveredAt = null;
+    this.closeCodes = [];
+    this.reconnectedAt = null;
   }
 
   /** Frames still missing `settleMs` after they were sent count as lost. */
@@ -180,7 +207,7 @@ class SimSession {
       if (this.recoveredAt === null || at < this.recoveredAt) lostBeforeRecovery++;
       else lostAfterRecovery++;
     }
-    return { droppedAt: this.droppedAt, dropped: this.dropped, recoveredAt: this.recoveredAt, lostBeforeRecovery, lostAfterRecovery, delivered: this.delivered };
+    return { droppedAt: this.droppedAt, dropped: this.dropped, recoveredAt: this.recoveredAt, lostBeforeRecovery, lostAfterRecovery, delivered: this.delivered, closeCodes: this.closeCodes, reconnectedAt: this.reconnectedAt };
   }
 
   private sendSnapshot() {

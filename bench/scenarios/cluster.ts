@@ -114,6 +114,13 @@ export async function clusterSessions(opts: ClusterBenchOptions): Promise<BenchR
     const back = hit.filter((r) => r.recoveredAt !== null);
     const recover = summarize(back.map((r) => r.recoveredAt! - killedAt));
     const notBack = (end: 'capture' | 'agent') => hit.filter((r) => r.dropped === end && r.recoveredAt === null).length;
+    const codes = new Map<number, number>();
+    for (const r of hit) for (const c of r.closeCodes) codes.set(c, (codes.get(c) ?? 0) + 1);
+    process.stderr.write(`bench: cluster: close codes after the kill: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}\n`);
+    const stuck = hit.filter((x) => x.recoveredAt === null);
+    if (stuck.length) {
+      process.stderr.write(`bench: cluster: ${stuck.length} sessions not back, ${stuck.filter((x) => x.reconnectedAt !== null).length} of them connected again\n`);
+    }
     const lostIn = hit.reduce((a, r) => a + r.lostBeforeRecovery, 0);
     const lostAfter = hit.reduce((a, r) => a + r.lostAfterRecovery, 0);
     const delivered = recovery.reduce((a, r) => a + r.delivered, 0);

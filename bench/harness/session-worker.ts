@@ -105,6 +105,7 @@ class SimSession {
   private dropped: 'capture' | 'agent' | null = null;
   private closeCodes: number[] = [];
   private reconnectedAt: number | null = null;
+  private captureReady = false;
   private recoveredAt: number | null = null;
   private seq = 0;
   private cursor = 0;
@@ -124,10 +125,13 @@ class SimSession {
 
   private async openCapture(url: string) {
     const ws = url.replace(/^http/, 'ws');
+    // Like the SDK, nothing is streamed on a page socket before the server said `ready`.
+    this.captureReady = false;
     this.capture = await open(`${ws}/v1/capture`);
     this.capture.on('error', () => undefined);
     this.capture.send(JSON.stringify({ type: 'auth', token: this.live.captureToken }));
     await nextText(this.capture, 'ready');
+    this.captureReady = true;
     this.capture.on('message', (data: Buffer, isBinary) => {
       if (!isBinary && data.toString().includes('"snapshot.request"')) this.sendSnapshot();
     });
@@ -216,7 +220,7 @@ class SimSession {
   }
 
   private send(kind: number, body: Buffer, compressed: boolean) {
-    if (this.capture.readyState !== WebSocket.OPEN) return;
+    if (!this.captureReady || this.capture.readyState !== WebSocket.OPEN) return;
     if (kind === FRAME_KIND.POINTER) {
       // The recorded 8-byte point (the relay refuses any other size); the header's sequence
       // number, which the relay passes on but never checks for pointers, finds its send time.

@@ -124,7 +124,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         },
       };
     }
-    const tandemUrl = config.publicUrl;
+    // An external Tandem's URL is its public one (a cluster's balancer).
+    const tandemUrl = options.external ? listenUrl : config.publicUrl;
 
     const { credentials, bootstrap, notes } = await provisionDemo(operator, listenUrl, config.dataDir, shopOrigins);
     const client = new TandemClient({ baseUrl: listenUrl, clientId: credentials.client.id, clientSecret: credentials.client.secret });

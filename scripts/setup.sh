@@ -2,8 +2,8 @@
 # Installs what Tandem needs, idempotently: npm packages always; with --test also the Debian
 # packages the tests drive (Chromium for browser tests; requests, setuptools, wheel, pip and venv
 # for the Python client, which its tests pip-install offline into a fresh venv; nginx, the
-# cluster tests' balancer); with --cluster only nginx (`npm run cluster`). Installing nginx starts
-# no service and changes no configuration of it: Tandem runs it as a child with its own config.
+# cluster tests' balancer); with --cluster only nginx (`npm run cluster`). Tandem never uses the
+# system's nginx service: it runs nginx as a child with its own config in a temp dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

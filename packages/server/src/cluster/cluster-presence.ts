@@ -87,6 +87,15 @@ export class ClusterPresence implements Presence {
     return this.opts.node;
   }
 
+  /**
+   * Entries are written, and other nodes asked, only while this node's bus is up: Redis may come
+   * back to the state connection before the bus resubscribed, and an entry written then would
+   * route messages to a node that cannot hear them yet.
+   */
+  private get busUp() {
+    return this.bus.health().state === 'up';
+  }
+
   /** Runs a Redis step; on failure notes the outage once and answers `fallback`. */
   private async shared<T>(step: () => Promise<T>, fallback: T): Promise<T> {
     if (!this.state.up) {
@@ -104,6 +113,8 @@ export class ClusterPresence implements Presence {
   }
 
   private write(change: RegistryChange): Promise<void> {
+    // The bus's return writes everything again (refresh).
+    if (change.held && !this.busUp) return Promise.resolve();
     const { ttlMs } = this.opts;
     return this.shared(async () => {
       switch (change.kind) {
@@ -132,8 +143,8 @@ export class ClusterPresence implements Presence {
 
   /** Writes everything this node holds with fresh TTLs: on a timer, and when Redis is back. */
   private async refresh() {
-    // Not connected: the connection's own return runs this again.
-    if (!this.state.up) return;
+    // Not connected: the connection's (or the bus's) return runs this again.
+    if (!this.state.up || !this.busUp) return;
     const held = this.local.holdings();
     if (!held.visitors.length && !held.sessions.length && !held.invites.length) return;
     const { ttlMs } = this.opts;
@@ -151,11 +162,13 @@ export class ClusterPresence implements Presence {
 
   /** Other nodes whose entry in a sorted set has not expired. */
   private async otherNodes(key: string): Promise<string[]> {
+    if (!this.busUp) return [];
     const nodes = await this.shared(() => this.redis.zrangebyscore(key, Date.now(), '+inf'), []);
     return nodes.filter((n) => n !== this.node);
   }
 
   private async holderOf(key: string): Promise<string | null> {
+    if (!this.busUp) return null;
     const node = await this.shared(() => this.redis.get(key), null);
     return node && node !== this.node ? node : null;
   }

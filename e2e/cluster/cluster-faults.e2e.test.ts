@@ -256,6 +256,17 @@ describe('three nodes behind nginx, no sticky sessions', () => {
     await other.goto(shop.url('/shop/account.html'));
     await until(() => otherWire.received().some((t) => t.includes('"identified"')), 15_000, 'the second page to identify');
 
+    // A fresh agent on another node than the page, so the session's frames cross Redis: the faults
+    // above may have killed the agent's node or moved the page onto it.
+    pageNode = await until(() => nodeHolding(cluster, 'capture'), 15_000, 'the page on a node');
+    agent.close();
+    const placed = await agentOnAnotherNode(call.id, pageNode);
+    agent = placed.client;
+    agentNode = placed.node;
+    await agent.waitForFrame((f) => f.kind === 'snapshot', 15_000);
+    const before = await appendMarker();
+    await until(() => agentHas(before), 10_000, 'a change at the agent before the outage');
+
     const markers: string[] = [];
     const stoppedAt = Date.now();
     await cluster.redis.stop();
@@ -290,7 +301,7 @@ describe('three nodes behind nginx, no sticky sessions', () => {
     const lost = markers.filter((m) => !agentHas(m));
     const sessions = (await cluster.api('GET', `/v1/sessions?conversationId=${call.id}`)).body.data as { state: string }[];
     const ids = (await eventsOf(call.id)).map((e) => e.id);
-    console.log(`cluster fault: Redis restarted (down ${restartedAt - stoppedAt} ms): every node on Redis ${busAt - restartedAt} ms after it was back, ` +
+    console.log(`cluster fault: Redis restarted (down ${restartedAt - stoppedAt} ms; page on node ${pageNode + 1}, agent on node ${agentNode + 1}): every node on Redis ${busAt - restartedAt} ms after it was back, ` +
       `presence ${pushedAt - restartedAt} ms, replica ${caughtUpAt - restartedAt} ms; changes lost ${lost.length} of ${markers.length}, ` +
       `event duplicates ${ids.length - new Set(ids).size}`);
     assert.deepEqual(lost, []);

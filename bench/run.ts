@@ -44,7 +44,9 @@ const scenarios: [string, () => Promise<BenchRow[]>][] = [
   ['sessions', () => sessionsPerMachine(smoke ? { levels: [4, 8], windowMs: 1_000, topWindows: 2, setupConcurrency: 8, workers: 1, handOn: true } : { levels: [100, 500, 1000, 2000], windowMs: 10_000, topWindows: 5, setupConcurrency: 32, workers: 3 })],
   ['cluster-hop', () => clusterHop(smoke ? { samples: 20, gapMs: 5, frameBytes: 2048 } : { samples: 2000, gapMs: 5, frameBytes: 2048 })],
   ['idle', () => idleVisitorsPerGiB(smoke ? { visitors: 40, steps: 2, perProcess: 9_000, concurrency: 8, settleMs: 0, releaseMs: 0, quietMs: 0 } : { visitors: 19_000, steps: 5, perProcess: 9_500, concurrency: 64, settleMs: 2_000, releaseMs: 1_000, quietMs: 20_000 })],
-  ['cluster', () => clusterSessions(smoke ? { sessions: 6, nodes: 3, windowMs: 1_000, setupConcurrency: 6, workers: 1, afterKillMs: 4_000 } : { sessions: 1000, nodes: 3, windowMs: 10_000, setupConcurrency: 8, workers: 3, afterKillMs: 30_000 })],
+  ['cluster', () => clusterSessions(smoke
+    ? { sessions: 6, nodes: 3, windowMs: 1_000, setupConcurrency: 6, workers: 1, afterKillMs: 4_000 }
+    : { sessions: 1000, nodes: 3, windowMs: 10_000, setupConcurrency: 8, workers: 3, afterKillMs: 30_000 })],
 ];
 
 function writeCharts(prefix: string): string[] {

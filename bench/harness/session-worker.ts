@@ -211,7 +211,10 @@ class SimSession {
       if (this.recoveredAt === null || at < this.recoveredAt) lostBeforeRecovery++;
       else lostAfterRecovery++;
     }
-    return { droppedAt: this.droppedAt, dropped: this.dropped, recoveredAt: this.recoveredAt, lostBeforeRecovery, lostAfterRecovery, delivered: this.delivered, closeCodes: this.closeCodes, reconnectedAt: this.reconnectedAt };
+    return {
+      droppedAt: this.droppedAt, dropped: this.dropped, recoveredAt: this.recoveredAt, lostBeforeRecovery, lostAfterRecovery,
+      delivered: this.delivered, closeCodes: this.closeCodes, reconnectedAt: this.reconnectedAt,
+    };
   }
 
   private sendSnapshot() {

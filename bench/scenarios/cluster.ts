@@ -63,7 +63,8 @@ export async function clusterSessions(opts: ClusterBenchOptions): Promise<BenchR
     const perNode = await Promise.all(cluster.nodes.map((n) => new BenchApi(n.url, cluster.credentials.clientId, cluster.credentials.clientSecret).login()));
     const stamp = Date.now();
     const setupStart = Date.now();
-    lives = await bounded(Array.from({ length: opts.sessions }, (_, i) => i), opts.setupConcurrency, (i) => openLiveSession(perNode[i % perNode.length]!, dep, `cluster-${stamp}-${i}`));
+    const indexes = Array.from({ length: opts.sessions }, (_, i) => i);
+    lives = await bounded(indexes, opts.setupConcurrency, (i) => openLiveSession(perNode[i % perNode.length]!, dep, `cluster-${stamp}-${i}`));
     process.stderr.write(`bench: cluster: ${opts.sessions} accepted invites in ${((Date.now() - setupStart) / 1000).toFixed(1)} s\n`);
     const urls = cluster.nodes.map((n) => n.url);
     const tokens: SessionTokens[] = lives.map((l, i) => ({
@@ -98,10 +99,14 @@ export async function clusterSessions(opts: ClusterBenchOptions): Promise<BenchR
       better: 'lower',
       target: 'report',
       met: null,
-      note: `p50 ${lat.p50.toFixed(1)} ms, ${Math.round(lat.n / seconds)} frames/s relayed; CPU per node ${cpu.map((c) => `${c.toFixed(0)}%`).join(' / ')} of a core, ` +
+      note: `p50 ${lat.p50.toFixed(1)} ms, ${Math.round(lat.n / seconds)} frames/s relayed; ` +
+        `CPU per node ${cpu.map((c) => `${c.toFixed(0)}%`).join(' / ')} of a core, ` +
         `RSS ${rss.map((r) => r.toFixed(0)).join(' / ')} MiB${failed ? `; ${failed} sessions failed to start` : ''}`,
     }];
-    cpu.forEach((c, i) => rows.push({ scenario, metric: `node ${i + 1} CPU (process CPU time over ${seconds.toFixed(0)} s)`, tandem: c, baseline: null, unit: '% of a core', better: 'lower', target: 'report', met: null }));
+    cpu.forEach((c, i) => rows.push({
+      scenario, metric: `node ${i + 1} CPU (process CPU time over ${seconds.toFixed(0)} s)`, tandem: c,
+      baseline: null, unit: '% of a core', better: 'lower', target: 'report', met: null,
+    }));
 
     // One node dies: its pages and agents come back through the balancer on the others.
     await Promise.all(workers.map((w) => w.ask({ type: 'track' })));
@@ -109,7 +114,8 @@ export async function clusterSessions(opts: ClusterBenchOptions): Promise<BenchR
     const killedAt = Date.now();
     await cluster.kill(0);
     await sleep(opts.afterKillMs);
-    const recovery: SessionRecovery[] = (await Promise.all(workers.map((w) => w.ask<'recovered'>({ type: 'recovery', settleMs: 3_000 })))).flatMap((r) => r.sessions);
+    const replies = await Promise.all(workers.map((w) => w.ask<'recovered'>({ type: 'recovery', settleMs: 3_000 })));
+    const recovery: SessionRecovery[] = replies.flatMap((r) => r.sessions);
     const hit = recovery.filter((r) => r.droppedAt !== null);
     const back = hit.filter((r) => r.recoveredAt !== null);
     const recover = summarize(back.map((r) => r.recoveredAt! - killedAt));
@@ -119,7 +125,8 @@ export async function clusterSessions(opts: ClusterBenchOptions): Promise<BenchR
     process.stderr.write(`bench: cluster: close codes after the kill: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}\n`);
     const stuck = hit.filter((x) => x.recoveredAt === null);
     if (stuck.length) {
-      process.stderr.write(`bench: cluster: ${stuck.length} sessions not back, ${stuck.filter((x) => x.reconnectedAt !== null).length} of them connected again\n`);
+      const again = stuck.filter((x) => x.reconnectedAt !== null).length;
+      process.stderr.write(`bench: cluster: ${stuck.length} sessions not back, ${again} of them connected again\n`);
     }
     const lostIn = hit.reduce((a, r) => a + r.lostBeforeRecovery, 0);
     const lostAfter = hit.reduce((a, r) => a + r.lostAfterRecovery, 0);

@@ -31,6 +31,7 @@ let pageNode = -1;
 let agentNode = -1;
 let marker = 0;
 
+const DANA = { id: 'agent-7', name: 'Dana' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number, what: string): Promise<T> {
@@ -54,7 +55,7 @@ async function eventsOf(conversationId: string): Promise<LogEvent[]> {
 
 async function newCall(): Promise<{ id: string; customerId: string }> {
   const id = callId('cluster');
-  const res = await cluster.api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `cust-${id}` }, agent: { id: 'agent-7', name: 'Dana' } });
+  const res = await cluster.api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `cust-${id}` }, agent: DANA });
   assert.ok(res.status === 200 || res.status === 201, res.text);
   return { id, customerId: res.body.customer.id as string };
 }
@@ -150,7 +151,8 @@ describe('three nodes behind nginx, no sticky sessions', () => {
     await page.mouse.move(420, 260, { steps: 4 });
     await agent.waitForFrame((f) => f.kind === 'pointer' && f.text === JSON.stringify({ x: 420, y: 260 }), 10_000);
     agent.send({ type: 'pointer', x: 640, y: 180, visible: true });
-    await until(async () => !(await ui.evaluate('[data-agent-pointer]', 'function () { return this.hidden; }').catch(() => true)), 10_000, 'the agent pointer on the page');
+    const pointerHidden = () => ui.evaluate('[data-agent-pointer]', 'function () { return this.hidden; }').catch(() => true);
+    await until(async () => !(await pointerHidden()), 10_000, 'the agent pointer on the page');
 
     agent.send({ type: 'control.request' });
     await ui.waitFor('dialog [data-action="accept"]');
@@ -165,7 +167,8 @@ describe('three nodes behind nginx, no sticky sessions', () => {
     console.log(`cluster: page on node ${pageNode + 1}, agent on node ${agentNode + 1}; replica live, pointer both ways, control click applied`);
   });
 
-  test('SIGKILL the node holding the page: the SDK reconnects through the balancer, the replica catches up, the session goes on, every event once', async () => {
+  test('SIGKILL the node holding the page: the SDK reconnects through the balancer, the replica catches up, the session goes on, ' +
+    'every event once', async () => {
     assert.ok(pageNode >= 0, 'needs the live session of the first test');
     const eventsBefore = await eventsOf(call.id);
     const snapshots = snapshotsAtAgent();
@@ -195,10 +198,11 @@ describe('three nodes behind nginx, no sticky sessions', () => {
     assert.ok(!events.some((e) => e.type === 'session.ended'), 'the session was ended');
     const ids = events.map((e) => e.id);
     const duplicates = ids.length - new Set(ids).size;
-    const lifecycle = events.filter((e) => ['invite.created', 'invite.accepted', 'session.started', 'session.control_granted'].includes(e.type)).map((e) => e.type);
+    const steps = ['invite.created', 'invite.accepted', 'session.started', 'session.control_granted'];
+    const lifecycle = events.filter((e) => steps.includes(e.type)).map((e) => e.type);
     const keptBefore = eventsBefore.every((b) => ids.includes(b.id));
     console.log(`cluster fault: page node killed: agent's replica caught up ${recoveredAt - killedAt} ms after SIGKILL; ` +
-      `changes lost ${lost.length} of ${markers.length}; events lost ${eventsBefore.length - eventsBefore.filter((b) => ids.includes(b.id)).length}, duplicates ${duplicates}`);
+      `changes lost ${lost.length} of ${markers.length}; events lost ${eventsBefore.filter((b) => !ids.includes(b.id)).length}, duplicates ${duplicates}`);
     assert.deepEqual(lost, []);
     assert.ok(keptBefore);
     assert.equal(duplicates, 0);
@@ -218,13 +222,14 @@ describe('three nodes behind nginx, no sticky sessions', () => {
       for (let i = 0; i < n; i++) {
         const id = `${prefix}-${made.length}`;
         made.push(id);
-        const r = await cluster.api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `c-${id}` }, agent: { id: 'agent-7', name: 'Dana' } });
+        const r = await cluster.api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `c-${id}` }, agent: DANA });
         assert.ok(r.status === 201 || r.status === 200, r.text);
       }
     };
     await makeCalls(10);
     // The receiver holds what arrives: the node that sent it is the one holding a connection to it.
-    const victim = await until(() => receiver.senderPids().map((pid) => cluster.nodes.findIndex((n) => n.pid === pid && n.exit === null)).find((i) => i >= 0), 20_000, 'a node delivering');
+    const sending = () => receiver.senderPids().map((pid) => cluster.nodes.findIndex((n) => n.pid === pid && n.exit === null)).find((i) => i >= 0);
+    const victim = await until(sending, 20_000, 'a node delivering');
     const killedAt = Date.now();
     await cluster.kill(victim);
     // Let the dead node's held connections close before the others' are answered.
@@ -301,7 +306,8 @@ describe('three nodes behind nginx, no sticky sessions', () => {
     const lost = markers.filter((m) => !agentHas(m));
     const sessions = (await cluster.api('GET', `/v1/sessions?conversationId=${call.id}`)).body.data as { state: string }[];
     const ids = (await eventsOf(call.id)).map((e) => e.id);
-    console.log(`cluster fault: Redis restarted (down ${restartedAt - stoppedAt} ms; page on node ${pageNode + 1}, agent on node ${agentNode + 1}): every node on Redis ${busAt - restartedAt} ms after it was back, ` +
+    console.log(`cluster fault: Redis restarted (down ${restartedAt - stoppedAt} ms; page on node ${pageNode + 1}, agent on node ${agentNode + 1}): ` +
+      `every node on Redis ${busAt - restartedAt} ms after it was back, ` +
       `presence ${pushedAt - restartedAt} ms, replica ${caughtUpAt - restartedAt} ms; changes lost ${lost.length} of ${markers.length}, ` +
       `event duplicates ${ids.length - new Set(ids).size}`);
     assert.deepEqual(lost, []);

@@ -83,7 +83,8 @@ async function main() {
           if (!stopping) process.stderr.write(`${name} exited (${code}); the balancer sends its calls to the other nodes\n`);
         };
         // Started together on one database: one of them bootstraps it under an advisory lock.
-        const started = await Promise.allSettled([...ports].map((port, i) => startTandemNode(`node${i + 1}`, port, { ...shared, CORS_ORIGINS: cors }, onExit(`node${i + 1}`))));
+        const start = (port: number, i: number) => startTandemNode(`node${i + 1}`, port, { ...shared, CORS_ORIGINS: cors }, onExit(`node${i + 1}`));
+        const started = await Promise.allSettled([...ports].map(start));
         for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value);
         const stopAll = async () => {
           stopping = true;

@@ -89,7 +89,7 @@ export class TandemProcess {
     return { status: res.status, headers: res.headers, body: parsed, text, ms: performance.now() - started };
   }
 
-  /** A crash: SIGKILL, no shutdown hook runs; resolves at the exit. */
+  /** A crash (SIGKILL): no shutdown hook runs, its sockets die with it. */
   async kill() {
     if (this.exit) return;
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));

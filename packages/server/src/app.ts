@@ -36,6 +36,7 @@ import { WebhookDispatcher } from './events/webhook-dispatcher.ts';
 import { WebhookService } from './events/webhook-service.ts';
 import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
+import { installRouteMetadata } from './api/route-metadata.ts';
 import { installIdempotency } from './api/idempotency.ts';
 import { createMetrics, installRequestMetrics } from './api/metrics.ts';
 import { clientErrorProblem, frameworkProblem, installErrorHandling } from './api/problem.ts';
@@ -141,6 +142,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     frameworkErrors: frameworkProblem,
     clientErrorHandler: clientErrorProblem,
   });
+  // First: it writes each route's OpenAPI security from its scope, for routes added after it.
+  installRouteMetadata(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { ERROR_CODE_LIST, ERROR_CODES, SCOPES, type Scope } from '@tandem/protocol';
+import { CLOSE_CODES, ERROR_CODE_LIST, ERROR_CODES, SCOPES, VISITOR_ERROR_CODES, type Scope } from '@tandem/protocol';
 import Fastify from 'fastify';
 import { installRouteMetadata } from '../src/api/route-metadata.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
@@ -136,5 +136,28 @@ describe('API documentation and operations', () => {
     assert.equal(res.status, 503);
     assert.equal(res.body.code, 'not_ready');
     await other.tandem.app.close();
+  });
+});
+
+/** The text of the README section under a heading, up to the next heading of any level. */
+function readmeSection(title: string): string {
+  const section = README.split(/^#{2,4} /m).find((s) => s.startsWith(`${title}\n`));
+  assert.ok(section, `the README has a "${title}" section`);
+  return section;
+}
+
+describe('wire registries in the README', () => {
+  test('every close code is in the README table with its name and reason, and nothing else is', () => {
+    const rows = [...readmeSection('WebSocket close codes and visitor errors').matchAll(/^\| `(\d{4})` \| `([A-Z_]+)` \| ([^|]+) \|$/gm)];
+    const documented = rows.map((m) => `${m[1]} ${m[2]} ${m[3]!.trim()}`).sort();
+    const registered = Object.entries(CLOSE_CODES).map(([name, c]) => `${c.code} ${name} ${c.reason}`).sort();
+    assert.deepEqual(documented.filter((r) => !registered.includes(r)), [], 'README rows with no such close code (or another name or reason)');
+    assert.deepEqual(registered.filter((r) => !documented.includes(r)), [], 'close codes missing from the README table');
+  });
+
+  test('every visitor error code is in the README table, and nothing else is', () => {
+    const rows = [...readmeSection('WebSocket close codes and visitor errors').matchAll(/^\| `([a-z_]+)` \| [^|]+ \|$/gm)].map((m) => m[1]!);
+    assert.deepEqual(rows.filter((c) => !VISITOR_ERROR_CODES.includes(c as never)), [], 'README rows with no such visitor error code');
+    assert.deepEqual(VISITOR_ERROR_CODES.filter((c) => !rows.includes(c)), [], 'visitor error codes missing from the README table');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Sends one SMS. Implementations: the outbox (default, stores it), webhook (the company's own
- * sender) and twilio; `sms-provider-contract.ts` is the suite each must pass.
+ * sender) and twilio; `test/suites/sms-provider-contract.ts` is the suite each must pass.
  */
 export interface SmsMessageOut {
   /** Ours, made once per message and kept across retries so a receiver can drop duplicates. */

@@ -13,19 +13,21 @@ export interface StartedSession {
   page: VisitorClient;
   /** The invite as POST /v1/invites answered it. */
   invite: { id: string; phrase: string };
+  /** What the prompt showed when the customer clicked Share (stored in the consent record). */
+  shown: ConsentShown;
   sessionId: string;
   captureToken: string;
 }
 
 /**
  * The setup most session tests start from: a connected call, its customer's page identified on the
- * deployment, an invite pushed to that page, and the customer's Share. Fails the test, saying what
- * the page got instead, unless a session started.
+ * deployment, an invite pushed to that page, and the customer's Share on its prompt (`shown` changes
+ * what that prompt showed). Fails the test, saying what the page got instead, unless a session started.
  */
 export async function startedSession(
   s: ServerOf,
   dep: { key: string; identitySecret: string },
-  opts: { shown?: Partial<ConsentShown> } = {},
+  opts: { shown?: (invite: { id: string; phrase: string }) => Partial<ConsentShown> } = {},
 ): Promise<StartedSession> {
   const call = await connectedCall(s);
   const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
@@ -33,7 +35,10 @@ export async function startedSession(
   const created = await s.api('POST', '/v1/invites', { conversationId: call.id });
   assert.equal(created.status, 201, created.text);
   const invite = created.body as { id: string; phrase: string };
-  const started = await page.acceptInvite(invite.id, opts.shown);
+  await page.waitFor('invite');
+  // An honest prompt for this invite, with what the test changes in it.
+  const shown = { ...page.shownFor(invite.id), ...opts.shown?.(invite) };
+  const started = await page.acceptInvite(invite.id, shown);
   assert.ok(started.type === 'session.started', `the customer's Share started no session: ${JSON.stringify(started)}`);
-  return { call, page, invite, sessionId: started.sessionId, captureToken: started.captureToken };
+  return { call, page, invite, shown, sessionId: started.sessionId, captureToken: started.captureToken };
 }

@@ -50,12 +50,9 @@ export function inviteFlowSuite(kind: DbKind) {
     });
 
     test('the consent record says who accepted, when, what the prompt showed and the user agent', async () => {
-      const call = await connectedCall(s);
-      const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-      await page.identify(dep.identitySecret, call.customer.id);
-      const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
-      const text = `Dana from Acme will see this tab. Matching phrase: ${inv.phrase}`;
-      await page.acceptInvite(inv.id, { text });
+      const withPhrase = (i: { phrase: string }) => ({ text: `Dana from Acme will see this tab. Matching phrase: ${i.phrase}` });
+      const { call, page, invite: inv, shown } = await startedSession(s, dep, { shown: withPhrase });
+      const text = shown.text;
       const audit = await s.api('GET', `/v1/conversations/${call.id}/audit`);
       assert.equal(audit.status, 200);
       const consent = audit.body.data.find((e: { type: string }) => e.type === 'consent.share.accepted');

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { SHORT_CODE_DIGITS, shortCodeDigits, type Channel, type ConsentShown, type EventPayloadByType, type Invite, type InviteCreate, type InviteState, type PromptInvite } from '@tandem/protocol';
-import type { DeliveryChannel, DeliveryResult, RetryTicket } from '../channels/delivery-channel.ts';
+import type { DeliveryChannel, DeliveryResult, RetryTicket } from './delivery-channel.ts';
 import type { Queryable } from '../store/db.ts';
 import { loadConversation } from './conversation-service.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import { checkShown } from './consent-shown.ts';
-import { DomainError } from './domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { transact, type Deps, type Tx } from './deps.ts';
-import { newId, numericCode, randomToken } from './ids.ts';
+import { newId, numericCode, randomToken } from '../shared/ids.ts';
 import {
   INVITE_TRANSITIONS, LIVE_INVITE_STATES, loadDeliveries, toInvite, toInviteRecord, type InviteRecord, type InviteRow,
 } from './invite-record.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { newId } from '../../src/domain/ids.ts';
+import { newId } from '../../src/shared/ids.ts';
 import { SmsSendError, type SmsMessageOut, type SmsProvider } from '../../src/channels/sms-provider.ts';
 import { sendWithRetry } from '../../src/channels/sms-retry.ts';
 

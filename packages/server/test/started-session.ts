@@ -4,7 +4,7 @@ import { SHOP_ORIGIN, connectedCall } from './fixtures.ts';
 import type { TestServer } from './test-server.ts';
 import { VisitorClient } from './visitor-client.ts';
 
-/** What the helper needs of a server: its URL and API (an in-process test server or a child process). */
+/** What the setup needs of a server: its URL and API (an in-process test server or a child process). */
 type ServerOf = Pick<TestServer, 'api' | 'url'>;
 
 export interface StartedSession {

@@ -8,6 +8,8 @@ import type { PagePoint } from './page-frame.ts';
 import { boxInReplica, composedParent, deepElementAt, scrollableAncestor } from './replica-geometry.ts';
 import { ReplicaScrubber } from './replica-scrub.ts';
 import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
+import { DriftWatch } from './replica-drift.ts';
+import { CustomerHover } from './replica-hover.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -23,6 +25,8 @@ export interface ReplicaActions {
   highlight(nodeId: number | null): void;
   control(command: ControlCommand): void;
   viewport(viewport: ReplicaViewport): void;
+  /** The replica's tree differs from the page's: ask the page for a fresh snapshot. */
+  drift(): void;
 }
 
 interface LiveReplica {
@@ -127,6 +131,8 @@ export class ReplicaViewer {
   private available: { width: number; height: number } | null = null;
   private scale = 1;
   private customerPoint: PagePoint | null = null;
+  private readonly drift = new DriftWatch();
+  private readonly hover = new CustomerHover();
   private highlightedId: number | null = null;
   private hovered: Element | null = null;
   private pointerShown = false;
@@ -196,8 +202,11 @@ export class ReplicaViewer {
       this.scheduleRefresh();
     });
     replayer.on('custom-event', (e) => {
-      const state = topLayerState((e as { data?: { tag?: unknown; payload?: unknown } }).data);
+      const data = (e as { data?: { tag?: unknown; payload?: unknown } }).data;
+      const state = topLayerState(data);
       if (state) topLayer.apply(state);
+      const doc = replayer.iframe.contentDocument;
+      if (doc && this.drift.check(data, doc, replayer.getMirror())) this.actions.drift();
     });
     // rrweb scrolls the replica smoothly and rebuilds its document on every snapshot: overlays
     // follow the scroll as it happens, through listeners added to each rebuilt document.
@@ -238,6 +247,7 @@ export class ReplicaViewer {
 
   moveCustomerPointer(point: PagePoint): void {
     this.customerPoint = point;
+    this.hover.follow(this.replicaWindow(), point);
     this.scheduleRefresh();
   }
 

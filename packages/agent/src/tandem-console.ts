@@ -117,6 +117,7 @@ export class TandemConsole extends HTMLElement {
         this.viewport = viewport;
         this.render();
       },
+      drift: () => this.send({ type: 'snapshot.request', reason: 'drift' }),
     });
     this.ticker ??= setInterval(() => this.renderInvite(), 1_000);
     this.connect();

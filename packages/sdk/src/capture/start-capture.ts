@@ -9,6 +9,7 @@ import { sanitizeEvent } from './event-sanitizer.ts';
 import { followInstanceSetters } from './instance-setters.ts';
 import { TOP_LAYER_EVENT } from '@tandem/protocol/relay-frame';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
+import { startDriftChecks, type DriftCheckOptions, type DriftChecks } from './drift-check.ts';
 import {
   BLOCK_SELECTOR,
   MASK_TEXT_SELECTOR,
@@ -23,6 +24,7 @@ export interface CaptureOptions {
   transport: FrameTransport;
   // A full snapshot this often bounds how long a replica can stay wrong after any missed delta.
   checkpointEveryMs?: number;
+  driftChecks?: DriftCheckOptions;
 }
 
 export interface CaptureHandle {
@@ -74,6 +76,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // frame keeps that pair (and a mutation burst) together, and a snapshot always opens its frame
   // so the relay can keep "latest snapshot + deltas since" by frame alone.
   let topLayer: TopLayerWatch | null = null;
+  let drift: DriftChecks | null = null;
   const emit = (event: eventWithTime): void => {
     if (event.type === EventType.Meta) {
       flush();
@@ -82,6 +85,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
     batch.push(event);
     // After the snapshot's frame has gone (its flush was queued first): what is in the top layer.
     if (event.type === EventType.FullSnapshot) queueMicrotask(() => topLayer?.afterSnapshot());
+    if (event.type === EventType.FullSnapshot || event.type === EventType.IncrementalSnapshot) drift?.noteActivity();
     if (!flushQueued) {
       flushQueued = true;
       queueMicrotask(flush);
@@ -120,6 +124,8 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // The first snapshot (taken inside record(), or at DOMContentLoaded) reports through emit above.
   topLayer = watchTopLayer(document, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(TOP_LAYER_EVENT, state));
 
+  drift = startDriftChecks(document, (node) => record.mirror.getId(node), (tag, check) => record.addCustomEvent(tag, check), options.driftChecks);
+
   transport.onSnapshotRequest(() => record.takeFullSnapshot(true));
 
   return {
@@ -133,6 +139,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       document.removeEventListener('DOMContentLoaded', followSetters);
       unfollowSetters();
       topLayer?.stop();
+      drift?.stop();
       stopRecording?.();
       stopWatchingTyping();
       flush();

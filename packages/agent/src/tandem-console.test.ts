@@ -69,7 +69,8 @@ class Desk {
     this.customer = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
     await this.customer.goto(customerSite.origin + '/fixtures/account.html');
     await this.customer.evaluate(() => window.tandemRecorder.start());
-    const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // en-US: a locale whose default clock is 12-hour; the console shows 24-hour times all the same.
+    const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     // If any customer script ever ran in the console, in any frame, it could call this.
     await agentContext.exposeBinding('reportPwned', (_source, tag: string) => void this.pwnedCalls.push(tag));
     this.agent = await agentContext.newPage();
@@ -85,6 +86,9 @@ class Desk {
 
   /** The customer accepted and shares: the console shows the replica of their page. */
   async share(): Promise<void> {
+    this.sendEvent('invite.created', { channels: ['push'], code: '4829130751' });
+    this.sendEvent('invite.accepted', {});
+    this.sendEvent('session.started', {});
     this.setView(sharingView);
     await this.sendSnapshot();
     await this.waitForReplicaText('Northwind Bank');
@@ -167,6 +171,22 @@ class Desk {
       const cx = rect.left + Math.min(rect.width / 2, 40);
       const cy = rect.top + rect.height / 2;
       return { x: frame.left + cx * scale, y: frame.top + cy * scale, pageX: cx + win.scrollX, pageY: cy + win.scrollY, scale };
+    }, selector);
+  }
+
+  /** Scrolls the console's stage so that the replica's element is in view (a zoomed replica is larger than the stage). */
+  scrollStageTo(selector: string): Promise<void> {
+    return this.agent.evaluate((sel) => {
+      const root = document.querySelector('tandem-console')!.shadowRoot!;
+      const stage = root.getElementById('stage')!;
+      const layers = root.querySelectorAll('.replica-layer iframe');
+      const iframe = layers[layers.length - 1] as HTMLIFrameElement;
+      const frame = root.querySelector('.replica-frame')!.getBoundingClientRect();
+      const scale = frame.width / iframe.offsetWidth;
+      const rect = iframe.contentDocument!.querySelector(sel)!.getBoundingClientRect();
+      const box = stage.getBoundingClientRect();
+      stage.scrollLeft += frame.left + rect.left * scale - box.left - 40;
+      stage.scrollTop += frame.top + rect.top * scale - box.top - 40;
     }, selector);
   }
 
@@ -408,9 +428,66 @@ test('control: requested, waited for, then clicks, typing and scrolling become c
   const scroll = await d.relay.waitFor('control.command', (m) => m.command.action === 'scroll', since);
   assert.ok(scroll.command.action === 'scroll' && scroll.command.y > 200 && scroll.command.nodeId === undefined, JSON.stringify(scroll.command));
 
-  d.relay.sendJson({ type: 'control.result', id: 1, ok: false, error: 'typing into a masked field is refused' });
-  await d.waitForConsoleText('notice', 'typing into a masked field is refused');
+  // The page's refusal code becomes a sentence: the agent never reads "masked_field".
+  d.relay.sendJson({ type: 'control.result', id: 1, ok: false, error: 'masked_field' });
+  await d.waitForConsoleText('notice', 'That field is private on the customer\'s page');
+  assert.ok(!(await d.consoleText('notice')).includes('masked_field'));
   await d.shoot('6-control-on');
+});
+
+test('zoom and expand: the replica reads at 200 %, fills the console when expanded, and clicks still land on the page\'s element', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  d.sendEvent('session.control_granted', {});
+  d.setView({ ...d.view, session: { ...d.view.session!, control: true } });
+  await d.waitForConsoleText('control-text', 'Control on');
+  await d.waitForConsoleText('viewport', '(fit)');
+  const fitted = await d.locateInReplica('#city');
+  // Fit fills the stage's width, not its height: the old fit-both drew this console's replica smaller.
+  const stageWidth = await d.agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('stage')!.clientWidth);
+  assert.ok(Math.abs(fitted.scale - stageWidth / 1280) < 0.01, JSON.stringify({ fitted, stageWidth }));
+
+  for (let i = 0; i < 12; i += 1) await d.clickTool('zoom-in');
+  await d.waitForConsoleText('viewport', '1280 × 720 · 200%');
+  assert.equal(await d.consoleText('viewport').then((text) => text.includes('(fit)')), false);
+  await d.scrollStageTo('#city');
+  const city = await d.locateInReplica('#city');
+  assert.ok(Math.abs(city.scale - 2) < 0.01, JSON.stringify(city));
+  const cityId = await d.customer.evaluate(() => window.tandemRecorder.idOf('#city'));
+  let since = d.relay.received().length;
+  await d.agent.mouse.move(city.x, city.y, { steps: 3 });
+  await d.relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - city.pageX) <= 1 && Math.abs(m.y - city.pageY) <= 1, since);
+  await d.agent.mouse.click(city.x, city.y);
+  const click = await d.relay.waitFor('control.command', (m) => m.command.action === 'click', since);
+  assert.ok(click.command.action === 'click' && click.command.nodeId === cityId
+    && Math.abs((click.command.x ?? -99) - city.pageX) <= 1 && Math.abs((click.command.y ?? -99) - city.pageY) <= 1, JSON.stringify({ click, city }));
+  await d.shoot('6b-zoom-200');
+
+  // Keyboard: 0 on the replica fits again (outside control mode; in control mode keys go to the page).
+  d.setView({ ...d.view, session: { ...d.view.session!, control: false } });
+  await d.waitForConsoleText('control-text', 'Request control');
+  await d.agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-surface') as HTMLElement).focus());
+  await d.agent.keyboard.press('-');
+  await d.waitForConsoleText('viewport', '175%');
+  await d.agent.keyboard.press('0');
+  await d.waitForConsoleText('viewport', '(fit)');
+
+  await d.clickTool('expand');
+  await d.agent.waitForFunction(() => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    return getComputedStyle(root.querySelector('.side')!).display === 'none' && root.getElementById('expand')!.getAttribute('aria-pressed') === 'true';
+  });
+  await d.agent.waitForTimeout(100);
+  const expanded = await d.locateInReplica('#balance');
+  assert.ok(expanded.scale > fitted.scale + 0.15, `expanded ${expanded.scale} vs fitted ${fitted.scale}`);
+  since = d.relay.received().length;
+  await d.agent.mouse.move(expanded.x, expanded.y, { steps: 3 });
+  await d.relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - expanded.pageX) <= 1 && Math.abs(m.y - expanded.pageY) <= 1, since);
+  await d.shoot('6c-expanded');
+  await d.agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.getElementById('expand') as HTMLElement).focus());
+  await d.agent.keyboard.press('Escape');
+  await d.agent.waitForFunction(() => getComputedStyle(document.querySelector('tandem-console')!.shadowRoot!.querySelector('.side')!).display !== 'none');
+  await d.agent.mouse.move(5, 5);
 });
 
 test('a missing delta asks for a snapshot and skips deltas until it arrives', async (t) => {
@@ -604,8 +681,53 @@ test('ending the session takes two presses and removes the replica when the sess
   await d.waitForConsoleText('empty-title', 'Cobrowse ended');
   assert.equal(await d.agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('iframe').length), 0);
   await d.waitForConsoleText('timeline', 'Cobrowse ended');
+  await d.waitForConsoleText('empty-text', 'You ended it. Send a new invite to cobrowse again.');
   await d.shoot('9-ended');
+  const times = await d.agent.evaluate(() =>
+    [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('#timeline time')].map((el) => el.textContent));
+  assert.ok(times.length > 3 && times.every((time) => /^\d{2}:\d{2}:\d{2}$/.test(time ?? '')), `not 24-hour: ${times.join(', ')}`);
+
+  // The customer stopped, then the call was hung up: the reason stays the customer's, and no new
+  // invite is offered (the invite button is off without a call).
+  d.setView({ ...d.view, conversationState: 'disconnected', session: { ...d.view.session!, endReason: 'customer_stopped' } });
+  await d.waitForConsoleText('call-text', 'Call ended');
+  await d.waitForConsoleText('empty-text', 'The customer stopped sharing.');
+  assert.equal(await d.consoleText('empty-text'), 'The customer stopped sharing.');
+  const inviteOff = await d.agent.evaluate(() =>
+    (document.querySelector('tandem-console')!.shadowRoot!.getElementById('invite') as HTMLButtonElement).disabled);
+  assert.equal(inviteOff, true);
+  await d.shoot('9b-ended-after-hang-up');
   assert.deepEqual(d.pageErrors, []);
+});
+
+test('a code the customer reads is claimed, and only that code is talked about: the invite it makes shows no second code', async (t) => {
+  const d = await openDesk(t);
+  await d.waitForConsoleText('call-text', 'On call with Jo Bloggs');
+  const since = d.relay.received().length;
+  await d.agent.evaluate(() => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    (root.getElementById('claim') as HTMLInputElement).value = '482 913 5570';
+    (root.getElementById('claim-button') as HTMLButtonElement).click();
+  });
+  const claim = await d.relay.waitFor('code.claim', undefined, since);
+  assert.equal(claim.code, '4829135570');
+  const expiresAt = new Date(Date.now() + 600_000).toISOString();
+  const deliveries = [{ channel: 'push', state: 'delivered' }];
+  d.setView({ ...d.view, invite: { id: 'inv_claimed', state: 'delivered', code: '7301946628', phrase: 'quiet harbour', expiresAt, deliveries } });
+  await d.waitForConsoleText('claim-msg', 'Code accepted');
+  await d.waitForConsoleText('phrase', 'quiet harbour');
+  const shown = await d.agent.evaluate(() => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    const text = (root.getElementById('invite-pending') as HTMLElement).innerText;
+    return { code: root.getElementById('code')!.hidden, say: root.getElementById('code-say')!.hidden, text };
+  });
+  assert.deepEqual([shown.code, shown.say], [true, true]);
+  assert.ok(!shown.text.replace(/\s/g, '').includes('7301946628'), shown.text);
+  await d.shoot('10-code-claimed');
+  // An invite the agent sends still shows its code to read out.
+  d.setView({ ...d.view, invite: { id: 'inv_sent', state: 'delivered', code: '5550001234', phrase: 'brave otter', expiresAt, deliveries: [] } });
+  await d.waitForConsoleText('code', '555 000 1234');
+  assert.equal(await d.agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('code')!.hidden), false);
 });
 
 test('the console page opens its link before the console has loaded, and shows what arrived meanwhile', async (t) => {

@@ -3,7 +3,9 @@ import { describe, it, type TestContext } from 'node:test';
 import type { TandemEvent } from '@tandem/protocol';
 import { TandemTimeoutError } from './tandem-error.ts';
 import { TandemClient } from './tandem-client.ts';
-import { CLIENT_ID, CLIENT_SECRET, makeEvent, openEventStream, sendJson, sseFrame, startFakeTandemServer, type FakeTandemServer } from './fake-tandem-server.ts';
+import {
+  CLIENT_ID, CLIENT_SECRET, makeEvent, openEventStream, sendJson, sseFrame, startFakeTandemServer, type FakeTandemServer,
+} from './fake-tandem-server.ts';
 
 interface Setup {
   server: FakeTandemServer;

@@ -40,6 +40,7 @@ import { listOrgIds } from './events/event-log.ts';
 import { storeAnswers } from './store/probe.ts';
 import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
+import { installRouteMetadata } from './api/route-metadata.ts';
 import { installIdempotency } from './api/idempotency.ts';
 import { IdempotencyKeys } from './domain/idempotency-record.ts';
 import { createMetrics, installRequestMetrics } from './wiring/metrics.ts';
@@ -158,6 +159,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     frameworkErrors: frameworkProblem,
     clientErrorHandler: clientErrorProblem,
   });
+  // First: it writes each route's OpenAPI security from its scope, for routes added after it.
+  installRouteMetadata(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

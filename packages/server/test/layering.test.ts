@@ -36,6 +36,9 @@ const SQL_ALLOWED = [/^store\//, /^domain\//, /^auth\//, /^events\//, /^channels
 // A query or transaction call on a Db/Queryable, or a string that starts with an SQL statement.
 const RUNS_SQL = /\.(query|tx)\s*(<[^>()]*>)?\s*\(|['"`]\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|WITH)\s/;
 
+// `s.db` passed on (listEvents(s.db, ...)) or queried; `s.db.health()` and `s.db.kind` are fine.
+const TOUCHES_DB = /\.db\b(?!\.(health|kind)\b)/;
+
 export function layerOf(rel: string): string {
   const top = rel.split('/')[0]!;
   if (top === rel) return rel === 'config.ts' ? 'config' : 'main';
@@ -104,6 +107,11 @@ test('SQL runs only in store/, domain/, auth/, events/ and the named table modul
   assert.ok(running.length > 10, `the SQL detector found only ${running.length} files: it no longer recognises queries`);
 });
 
+test('api/ and realtime/ hand the database to nobody: they read only its health and kind', () => {
+  const edges = files.filter((f) => /^(api|realtime)\//.test(f));
+  assert.deepEqual(edges.filter((f) => TOUCHES_DB.test(read(f))), []);
+});
+
 test('the checks catch a violating import, a cycle and SQL at the edge', () => {
   const fake: Record<string, string> = {
     'domain/x.ts': "import { y } from '../realtime/y.ts';",
@@ -116,4 +124,5 @@ test('the checks catch a violating import, a cycle and SQL at the edge', () => {
   assert.deepEqual(cycles(edges)[0], ['domain', 'realtime', 'domain']);
   assert.ok(RUNS_SQL.test("await this.s.db.query('SELECT agent_name FROM invites')"));
   assert.ok(!RUNS_SQL.test('const q = req.query as Record<string, string>;'));
+  assert.ok(TOUCHES_DB.test('await listEvents(this.s.db, orgId, {})') && !TOUCHES_DB.test("s.db.health().state === 'up'"));
 });

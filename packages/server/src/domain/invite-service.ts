@@ -391,6 +391,19 @@ export class InviteService {
     });
   }
 
+  /**
+   * The page got the invite but could not show the prompt. The invite stays as it was (another
+   * page or channel may still reach the customer); the agent learns it now instead of waiting.
+   */
+  async promptFailed(visitor: VisitorRef, inviteId: string, reason: 'error' | 'hidden'): Promise<void> {
+    await transact(this.deps, visitor.orgId, async (tx) => {
+      const inv = await this.forVisitor(tx, visitor, inviteId);
+      // Only an invite still waiting to be seen: a late report after a decision says nothing new.
+      if (inv.state !== 'created' && inv.state !== 'delivered') return;
+      await tx.emit({ type: 'invite.prompt_failed', conversationId: inv.conversationId, inviteId, data: { reason, visitorId: visitor.visitorId } });
+    });
+  }
+
   /** The customer clicked Share: consent recorded, session started, in one transaction. */
   async accept(visitor: VisitorRef, inviteId: string, shown: ConsentShown): Promise<{ sessionId: string; agentName: string }> {
     return transact(this.deps, visitor.orgId, async (tx) => {

@@ -146,6 +146,9 @@ export class VisitorGateway {
       case 'invite.open':
         await this.s.invites.open(ref, msg.inviteId);
         return conn.send({ type: 'ok', re: msg.seq });
+      case 'invite.prompt_failed':
+        await this.s.invites.promptFailed(ref, msg.inviteId, msg.reason);
+        return conn.send({ type: 'ok', re: msg.seq });
       case 'invite.accept': {
         const { sessionId, agentName } = await this.s.invites.accept(ref, msg.inviteId, msg.shown);
         this.registry.bindSession(conn, sessionId);

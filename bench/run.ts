@@ -3,7 +3,8 @@
  * in bench/results/, SVG charts (bench/results/<date>-*.svg, latest copied to docs/perf/).
  * `--smoke` runs each scenario tiny (the test suite does this to keep the harness working; its
  * figures mean nothing). `--only=dom,pointer,...` runs some scenarios. `--record-stream`
- * re-records bench/fixtures/recorded-stream.json from the real SDK (bytes scenario).
+ * re-records bench/fixtures/recorded-stream.json from the real SDK (bytes scenario). `--only=cluster`:
+ * three nodes behind nginx on a fresh Postgres database and a Redis of their own.
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,8 @@ import { RECORDED_STREAM, wireBytes } from './scenarios/wire-bytes.ts';
 import { sessionsPerMachine } from './scenarios/sessions.ts';
 import { idleVisitorsPerGiB } from './scenarios/idle-visitors.ts';
 import { sdkWeight } from './scenarios/sdk-weight.ts';
+import { clusterSessions } from './scenarios/cluster.ts';
+import { clusterHop } from './scenarios/cluster-hop.ts';
 
 const smoke = process.argv.includes('--smoke');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -39,7 +42,11 @@ const scenarios: [string, () => Promise<BenchRow[]>][] = [
   ['relay', () => relayThroughput(smoke ? { frames: 200, frameBytes: 1024 } : { frames: 50_000, frameBytes: 2048 })],
   ['api', () => apiInvites(smoke ? { durationMs: 300, concurrency: 2 } : { durationMs: 5_000, concurrency: 8 })],
   ['sessions', () => sessionsPerMachine(smoke ? { levels: [4, 8], windowMs: 1_000, topWindows: 2, setupConcurrency: 8, workers: 1, handOn: true } : { levels: [100, 500, 1000, 2000], windowMs: 10_000, topWindows: 5, setupConcurrency: 32, workers: 3 })],
+  ['cluster-hop', () => clusterHop(smoke ? { samples: 20, gapMs: 5, frameBytes: 2048 } : { samples: 2000, gapMs: 5, frameBytes: 2048 })],
   ['idle', () => idleVisitorsPerGiB(smoke ? { visitors: 40, steps: 2, perProcess: 9_000, concurrency: 8, settleMs: 0, releaseMs: 0, quietMs: 0 } : { visitors: 19_000, steps: 5, perProcess: 9_500, concurrency: 64, settleMs: 2_000, releaseMs: 1_000, quietMs: 20_000 })],
+  ['cluster', () => clusterSessions(smoke
+    ? { sessions: 6, nodes: 3, windowMs: 1_000, setupConcurrency: 6, workers: 1, afterKillMs: 4_000 }
+    : { sessions: 1000, nodes: 3, windowMs: 10_000, setupConcurrency: 8, workers: 3, afterKillMs: 30_000 })],
 ];
 
 function writeCharts(prefix: string): string[] {
@@ -75,6 +82,9 @@ async function main() {
   try {
     for (const [name, run] of scenarios) {
       if (only && !only.includes(name)) continue;
+      // A smoke run of every scenario leaves the cluster out (three nodes and nginx take half a
+      // minute to start); bench/bench-cluster-smoke.test.ts runs it on its own, alongside.
+      if (smoke && !only && name === 'cluster') continue;
       process.stderr.write(`bench: ${name}... (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
       try {
         rows.push(...(await run()));

@@ -12,6 +12,7 @@ import type { ConsentReceiptClaims } from '@tandem/protocol';
 import { ScriptProcess } from './script-process.ts';
 import { startTestServer, type DbKind, type TestServer } from './test-server.ts';
 import { VisitorClient } from './visitor-client.ts';
+import { startedSession } from './started-session.ts';
 import { SHOP_ORIGIN, connectedCall, createDeployment } from './fixtures.ts';
 
 const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
@@ -41,15 +42,11 @@ const verify = async (jws: string, keys: JSONWebKeySet) =>
   (await jwtVerify(jws, createLocalJWKSet(keys), { algorithms: ['ES256'], typ: 'consent-receipt+jwt' })).payload as ConsentReceiptClaims;
 
 async function sharedCall() {
-  const call = await connectedCall(s);
-  const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-  await page.identify(dep.identitySecret, call.customer.id);
-  const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body as { id: string; phrase: string };
-  await page.waitFor('invite');
-  const shown = { ...page.shownFor(inv.id), locale: 'de', version: 'share-v3', text: `Diesen Tab mit Dana teilen?\nDana von Acme möchte diesen Tab sehen.\nPrüfen Sie, ob Ihr Agent dieselben Wörter sieht: ${inv.phrase}`, clickedAt: '2026-11-30T04:00:00.000Z' };
-  const started = await page.acceptInvite(inv.id, shown);
-  assert.equal(started.type, 'session.started', JSON.stringify(started));
-  const sessionId = started.type === 'session.started' ? started.sessionId : '';
+  const german = (inv: { phrase: string }) => ({
+    locale: 'de', version: 'share-v3', clickedAt: '2026-11-30T04:00:00.000Z',
+    text: `Diesen Tab mit Dana teilen?\nDana von Acme möchte diesen Tab sehen.\nPrüfen Sie, ob Ihr Agent dieselben Wörter sieht: ${inv.phrase}`,
+  });
+  const { call, page, invite: inv, shown, sessionId } = await startedSession(s, dep, { shown: german });
   return { call, page, inv, shown, sessionId };
 }
 

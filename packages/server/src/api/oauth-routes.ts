@@ -30,7 +30,7 @@ export function oauthRoutes(app: FastifyInstance, s: Services) {
       clientId = decodeURIComponent(id ?? '');
       clientSecret = decodeURIComponent(secret ?? '');
     }
-    const limit = s.rateLimiter.hit(`token:${clientId ?? ''}:${req.ip}`, s.config.tokenRateLimit.max, s.config.tokenRateLimit.windowMs);
+    const limit = await s.rateLimiter.hit(`token:${clientId ?? ''}:${req.ip}`, s.config.tokenRateLimit.max, s.config.tokenRateLimit.windowMs);
     if (!limit.allowed) throw new DomainError('rate_limited', `Too many token requests: retry in ${limit.retryAfterSeconds} s. Cache tokens until they expire.`, { retryAfterSeconds: limit.retryAfterSeconds });
     if (!body.grant_type) throw new DomainError('invalid_request', 'grant_type is missing: send grant_type=client_credentials.');
     if (body.grant_type !== 'client_credentials') throw new DomainError('unsupported_grant_type', `grant_type "${body.grant_type}" is not supported: use client_credentials.`);

@@ -18,6 +18,13 @@ import type { VisitorRef } from './visitor-ref.ts';
 
 type InviteRevokeReason = EventPayloadByType['invite.revoked']['reason'];
 
+/** The page that asked for a support code, as the code's row names it (it may be on any node). */
+export interface CodePage {
+  visitorId: string;
+  customerId: string | null;
+  companyName: string;
+}
+
 export class InviteService {
   private readonly channels: Map<Channel, DeliveryChannel>;
 
@@ -59,7 +66,7 @@ export class InviteService {
    * `targetVisitor` is set when the customer's page asked for a support code that the agent claimed;
    * `bind` runs in the creating transaction (the API ties the invite to the request's Idempotency-Key).
    */
-  async create(orgId: string, input: InviteCreate, targetVisitor?: VisitorRef, bind?: (q: Queryable, inviteId: string) => Promise<void>): Promise<Invite> {
+  async create(orgId: string, input: InviteCreate, targetVisitor?: CodePage, bind?: (q: Queryable, inviteId: string) => Promise<void>): Promise<Invite> {
     if (input.returnUrl && !/^https?:$/.test(new URL(input.returnUrl).protocol)) {
       throw new DomainError('validation_failed', 'returnUrl must be an http or https URL.', { errors: [{ path: 'body/returnUrl', message: 'must be http or https' }] });
     }
@@ -147,8 +154,8 @@ export class InviteService {
       if (q && 'result' in q) {
         result = q.result;
       } else if (targetVisitor && ch === 'push') {
-        targetVisitor.offered.add(record.id);
-        const shown = await this.presence.toVisitor(targetVisitor.visitorId, { type: 'invite', invite: this.prompt(record, companyName) });
+        // The page may be connected to another node: presence routes the prompt there.
+        const shown = await this.presence.offerToVisitor(targetVisitor.visitorId, this.prompt(record, companyName));
         result = shown ? { state: 'delivered' as const, detail: 'shown on the page that asked for the code' } : { state: 'failed' as const, detail: 'the page that asked for the code is gone' };
       } else if ('deliver' in channel) {
         result = await channel.deliver({ ...ctx, invite: record });
@@ -375,7 +382,7 @@ export class InviteService {
 
   private async offer(visitor: VisitorRef, inv: InviteRecord, via: 'link' | 'code'): Promise<PromptInvite> {
     this.assertOfferable(visitor, inv, via);
-    visitor.offered.add(inv.id);
+    await this.presence.offered(visitor, inv.id);
     return this.prompt(inv, visitor.companyName);
   }
 

@@ -98,7 +98,12 @@ describe('agent console, translated', () => {
 
         // The desktop changes the element's lang: the console follows, direction included.
         await page.evaluate(() => document.querySelector('tandem-console')!.setAttribute('lang', 'he'));
-        await page.waitForFunction(() => document.querySelector('tandem-console')?.shadowRoot?.querySelector('.console')?.getAttribute('dir') === 'rtl');
+        // Arabic is right to left already: wait for Hebrew's own words (they load on demand), not the direction.
+        await page.waitForFunction(() => {
+          const root = document.querySelector('tandem-console')?.shadowRoot;
+          return root?.querySelector('.console')?.getAttribute('lang') === 'he' && root.getElementById('invite-again')?.textContent === 'שליחת הזמנה חדשה';
+        });
+        assert.equal(await inConsole(page, 'return root.querySelector(".console").getAttribute("dir")'), 'rtl');
         assert.equal(await inConsole(page, 'return root.getElementById("invite-again").textContent'), 'שליחת הזמנה חדשה');
         assert.equal(await inConsole(page, 'return root.querySelector(".console").lang'), 'he');
       } finally {

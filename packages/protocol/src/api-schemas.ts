@@ -5,9 +5,9 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES, SESSION_END_REASONS } from './events.ts';
-import { ERROR_CODE_LIST } from './errors.ts';
+import { ERROR_CODE_LIST } from './wire/errors.ts';
 import { SCOPES } from './scopes.ts';
-import { SHORT_CODE_INPUT_PATTERN } from './short-code.ts';
+import { SHORT_CODE_INPUT_PATTERN } from './wire/short-code.ts';
 
 const Strict = { additionalProperties: false } as const;
 const DateTime = Type.String({ format: 'date-time' });

@@ -19,8 +19,8 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 
-export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame, encodePointer, frameBody } from './relay-frame.ts';
-export type { FrameHeader, FrameKind } from './relay-frame.ts';
+export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame, encodePointer, frameBody } from './wire/relay-frame.ts';
+export type { FrameHeader, FrameKind } from './wire/relay-frame.ts';
 
 const Strict = { additionalProperties: false } as const;
 const Id = Type.String({ maxLength: 64 });

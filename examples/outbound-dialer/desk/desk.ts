@@ -2,7 +2,7 @@
 // current call. It talks only to its own backend (/api/*); the backend holds the Tandem
 // credentials and calls Tandem. The console is Tandem's <tandem-console> element, loaded from the
 // Tandem server and given a short-lived token for this call.
-import { groupShortCode } from '@tandem/protocol/short-code';
+import { groupShortCode } from '@tandem/protocol/wire';
 
 interface Customer { id: string; name: string; phone: string; email: string; reason: string }
 interface Delivery { channel: 'push' | 'sms' | 'code'; state: string; detail?: string }

@@ -4,7 +4,7 @@
 //   - "Get a support code" (Tandem.requestCode) and "Have a code?" (Tandem.enterCode), closing
 //     its own dialog when the SDK shows its prompt (Tandem.on('invite.shown')).
 // The SDK's script tag is async: calls made before it arrives are queued in window.Tandem.
-import { groupShortCode } from '@tandem/protocol/short-code';
+import { groupShortCode } from '@tandem/protocol/wire';
 
 interface TandemSdk {
   identify(token: string): void;

@@ -1,7 +1,7 @@
 // <tandem-console server="https://tandem.example" token="...">: the agent's whole cobrowse
 // console for one call, for an agent desktop to embed or for the standalone page to fill.
 import type { AgentServerMessage, AgentView, CustomerLink } from '@tandem/protocol';
-import { groupShortCode } from '@tandem/protocol/short-code';
+import { groupShortCode } from '@tandem/protocol/wire';
 import { AgentSocket } from './agent-socket.ts';
 import type { AgentSocketHandlers, ConsoleLink } from './agent-socket.ts';
 import { CONSOLE_MARKUP } from './console-markup.ts';

@@ -1,14 +1,11 @@
 // The wire contract of Tandem: shared by the server, the SDK, the agent console and the client.
-export { ERROR_CODES, ERROR_CODE_LIST, PROBLEM_TYPE_BASE, isErrorCode } from './wire/errors.ts';
-export type { ErrorCode, Problem } from './wire/errors.ts';
-export { CLOSE_CODES } from './wire/close-codes.ts';
-export type { CloseCodeName } from './wire/close-codes.ts';
+// Everything the browser bundles use at run time is in ./wire (the `@tandem/protocol/wire` entry, no dependency).
+export * from './wire/index.ts';
 export { EVENT_TYPES, SESSION_END_REASONS } from './events.ts';
 export type { EventPayloadByType, EventType, SessionEndReason, TandemEvent } from './events.ts';
 export { EVENT_PAYLOAD_SCHEMAS, eventSchemaOf, webhookBodySchemaOf } from './event-payloads.ts';
 export { SCOPES } from './scopes.ts';
 export { GenesysLink, GenesysLinkInput } from './genesys-schemas.ts';
-export { SHORT_CODE_DIGITS, SHORT_CODE_INPUT_PATTERN, groupShortCode, shortCodeDigits } from './wire/short-code.ts';
 export type { Scope } from './scopes.ts';
 export {
   AgentToken, AgentTokenCreate, ApiClient, AuditEntry, CHANNELS, CONVERSATION_STATES, Conversation,

@@ -5,6 +5,7 @@
  * message of the same `seq` in `re` (a reply) or an `error`.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import type { VisitorErrorCode } from './wire/visitor-error-codes.ts';
 
 export const VISITOR_PROTOCOL_VERSION = 1;
 /** Largest visitor control message the server accepts, in bytes. */
@@ -76,17 +77,5 @@ export type VisitorServerMessage =
   | { type: 'pong'; re: number }
   | { type: 'error'; re?: number; code: VisitorErrorCode; message: string };
 
-export const VISITOR_ERROR_CODES = [
-  'identity_token_invalid',
-  'identity_token_expired',
-  'invite_not_found',
-  'invite_not_for_you',
-  'invite_not_available',
-  'link_used_elsewhere',
-  'invalid_code',
-  'rate_limited',
-  'session_not_found',
-  'not_identified',
-  'consent_shown_mismatch',
-] as const;
-export type VisitorErrorCode = (typeof VISITOR_ERROR_CODES)[number];
+export { VISITOR_ERROR_CODES } from './wire/visitor-error-codes.ts';
+export type { VisitorErrorCode } from './wire/visitor-error-codes.ts';

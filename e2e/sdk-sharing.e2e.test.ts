@@ -19,7 +19,6 @@ let ui: TandemUi;
 let wire: WireWatch;
 let agent: AgentClient;
 let call: { id: string; customerId: string };
-let inviteId = '';
 let phrase = '';
 
 const captureRequested = () => wire.requests().some((u) => u.includes('/sdk/capture.js'));
@@ -58,7 +57,6 @@ describe('customer side, through the server', () => {
     const res = await stack.server.api('POST', '/v1/invites', { conversationId: call.id });
     assert.equal(res.status, 201, res.text);
     assert.deepEqual(res.body.deliveries.map((d: { channel: string; state: string }) => [d.channel, d.state]), [['push', 'delivered']]);
-    inviteId = res.body.id;
     phrase = res.body.phrase;
     await ui.waitFor('dialog [data-action="accept"]');
     const text = await ui.text('dialog');

@@ -23,7 +23,6 @@ export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, R
 export type { FrameHeader, FrameKind } from './wire/relay-frame.ts';
 
 const Strict = { additionalProperties: false } as const;
-const Id = Type.String({ maxLength: 64 });
 
 // ---- Capture socket: customer's page -> server
 export const CaptureClientMessage = Type.Union([

@@ -50,9 +50,9 @@ for (const kind of ['postgres', 'pglite'] as const) {
 
     const acknowledged: { key: string; conversationId: string; inviteId: string }[] = [];
     const inFlight: InFlight[] = [];
-    let orphan = { sessionId: '', conversationId: '' };
-    let midRetry = { inviteId: '', conversationId: '' };
-    let hung: InFlight & { inviteId: string } = { key: '', body: { conversationId: '', channels: [] }, inviteId: '' };
+    const orphan = { sessionId: '', conversationId: '' };
+    const midRetry = { inviteId: '', conversationId: '' };
+    const hung: InFlight & { inviteId: string } = { key: '', body: { conversationId: '', channels: [] }, inviteId: '' };
     let restartedAt = 0;
     let recoveryMs = 0;
 

@@ -21,7 +21,6 @@ export function installAuth(app: FastifyInstance, tokens: TokenService) {
     const wanted = req.routeOptions.config?.scope;
     if (!wanted) return;
     const anyOf = Array.isArray(wanted) ? wanted : [wanted];
-    const scope = anyOf.join(' or ');
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new DomainError('invalid_token', 'Send `Authorization: Bearer <access_token>`; get a token from POST /oauth/token.');

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { CLOSE_CODES } from '@tandem/protocol';
 import { startTestServer, type DbKind, type TestServer } from '../test-server.ts';
 import { VisitorClient } from '../visitor-client.ts';
-import { SHOP_ORIGIN, callId, connectedCall, createDeployment, eventsOf, waitUntil } from '../fixtures.ts';
+import { SHOP_ORIGIN, callId, connectedCall, createDeployment, eventsOf } from '../fixtures.ts';
 
 /** The seed flow and its rules: call → invite → customer says yes or no → session → call ends. */
 export function inviteFlowSuite(kind: DbKind) {

@@ -16,7 +16,8 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
     plugins: { '@stylistic': stylistic },
     rules: {
-      '@stylistic/max-len': ['error', { code: 160, tabWidth: 2 }],
+      // A regular expression cannot be wrapped; everything else can.
+      '@stylistic/max-len': ['error', { code: 160, tabWidth: 2, ignoreRegExpLiterals: true }],
       // `_name` marks a parameter or binding kept for its position or to drop a property.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // The input guards and the masking match control characters on purpose.

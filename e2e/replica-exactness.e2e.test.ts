@@ -4,9 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { screenshotsDir, startTandemStack, waitForEvent, type TandemStack } from './harness/tandem-stack.ts';
-import { tandemUi } from './harness/tandem-ui.ts';
+import { screenshotsDir, startTandemStack, type TandemStack } from './harness/tandem-stack.ts';
+import { replicaUntil, sharedPage } from './harness/replica-probe.ts';
 
 let stack: TandemStack;
 
@@ -18,75 +17,13 @@ after(async () => {
   await stack?.close();
 });
 
-interface Shared {
-  page: Page;
-  console: Page;
-  close(): Promise<void>;
-}
-
-/** Opens `path` as a customer, shares it after an invite, and opens the agent's console. */
-async function share(path: string): Promise<Shared> {
-  const call = await stack.call();
-  stack.shop.setCustomer(call.customerId);
-  const customerContext = await stack.browser.newContext({ viewport: { width: 1000, height: 700 } });
-  const agentContext = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const close = async () => {
-    await customerContext.close();
-    await agentContext.close();
-  };
-  try {
-    const page = await customerContext.newPage();
-    const console = await agentContext.newPage();
-    await page.goto(stack.shop.url(path));
-    // Polled with plain evaluations: Playwright's waitForFunction builds a MutationObserver in the
-    // page, which one fixture replaces.
-    for (let i = 0; i < 200 && (await page.evaluate(() => Array.isArray((window as unknown as { Tandem: unknown }).Tandem))); i++) {
-      await page.waitForTimeout(50);
-    }
-    const ui = await tandemUi(page);
-    const token = (await stack.server.api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: call.id })).body;
-    await console.goto(token.consoleUrl);
-    await stack.server.api('POST', '/v1/invites', { conversationId: call.id });
-    await ui.waitFor('dialog [data-action="accept"]');
-    // The prompt ignores clicks in its first moments (a click meant for the page).
-    await page.waitForTimeout(450);
-    await ui.click('dialog [data-action="accept"]');
-    await waitForEvent(stack.server, call.id, 'session.started');
-    await ui.detach();
-    return { page, console, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
-}
-
-/** Runs `fn` (a function source taking the replica's document) in the newest replica. */
-function inReplica<T>(console: Page, fn: string): Promise<T> {
-  return console.evaluate(`(() => {
-    const layers = document.querySelector('tandem-console')?.shadowRoot?.querySelectorAll('.replica-layer iframe');
-    const iframe = layers && layers[layers.length - 1];
-    const doc = iframe && iframe.contentDocument;
-    return doc && doc.body ? (${fn})(doc) : null;
-  })()`) as Promise<T>;
-}
-
-/** Re-reads the replica until `accept` holds for what `fn` returns (or 10 s pass); returns the last value. */
-async function replicaUntil<T>(console: Page, fn: string, accept: (value: T | null) => boolean): Promise<T | null> {
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const value = await inReplica<T>(console, fn);
-    if (accept(value) || Date.now() > end) return value;
-    await console.waitForTimeout(100);
-  }
-}
-
 describe('replica layout', () => {
   const pages = [
     { kind: 'a standards-mode page', path: '/fixtures/shop/standards-layout.html', mode: 'CSS1Compat', screenshot: 'replica-standards-layout-console.png' },
     { kind: 'a quirks-mode page (no doctype)', path: '/fixtures/shop/quirks-layout.html', mode: 'BackCompat', screenshot: 'replica-quirks-layout-console.png' },
   ];
   for (const { kind, path, mode, screenshot } of pages) test(`${kind} keeps its mode and geometry in the replica`, async () => {
-    const { page, console, close } = await share(path);
+    const { page, console, close } = await sharedPage(stack, path);
     try {
       const MEASURE = `(doc) => {
         const h1 = doc.getElementById('title');
@@ -114,7 +51,7 @@ describe('replica layout', () => {
 
 describe('form state written by a framework', () => {
   test('fields the app clears and a box it unticks from code after Share are cleared and unticked in the replica', async () => {
-    const { page, console, close } = await share('/fixtures/shop/framework-setters.html');
+    const { page, console, close } = await sharedPage(stack, '/fixtures/shop/framework-setters.html');
     try {
       await page.fill('#todo', 'Buy milk');
       await page.fill('#note', 'call the courier');
@@ -144,7 +81,7 @@ describe('form state written by a framework', () => {
     }
   });
   test('React: a search field and a checkbox the app clears from code are cleared in the replica', async () => {
-    const { page, console, close } = await share('/fixtures/apps/react-orders/index.html');
+    const { page, console, close } = await sharedPage(stack, '/fixtures/apps/react-orders/index.html');
     try {
       await page.getByText('Walnut desk').first().waitFor();
       await page.locator('#search').click();
@@ -183,7 +120,7 @@ describe('form state written by a framework', () => {
 
 describe('a page that replaced platform APIs', () => {
   test('MutationObserver, WebSocket send, JSON.stringify and attachShadow replaced before the SDK: the prompt shows, the page is shared', async () => {
-    const { page, console, close } = await share('/fixtures/shop/patched-platform.html');
+    const { page, console, close } = await sharedPage(stack, '/fixtures/shop/patched-platform.html');
     try {
       const text = await replicaUntil<string>(console, '(doc) => doc.body.innerText', (v) => Boolean(v?.includes('Your request is in review.')));
       assert.match(text ?? '', /Employee portal[\s\S]*Your request is in review\./, 'the agent sees the page');

@@ -118,8 +118,15 @@ export async function startLiveStack(): Promise<LiveStack> {
       const page = await context.newPage();
       await page.addInitScript(probe);
       const wire = watchWire(page, (u) => u.includes('/v1/capture'));
+      // The page is reachable once the server has said `identified` on its visitor socket; an
+      // invite sent before that finds no live page (customer_unreachable).
+      let identified = false;
+      page.on('websocket', (ws) => {
+        if (ws.url().includes('/v1/visitor')) ws.on('framereceived', ({ payload }) => { if (String(payload).includes('"type":"identified"')) identified = true; });
+      });
       await page.goto(site.url(`${path}${path.includes('?') ? '&' : '?'}mode=tandem&customer=c-${callId}`));
       await page.waitForFunction(() => !Array.isArray((window as unknown as { Tandem: unknown }).Tandem));
+      await until(() => identified, 'the page to be identified on its visitor socket');
       const inv = await api.call('POST', '/v1/invites', { conversationId: callId });
       if (inv.status !== 201) throw new Error(`invite: ${JSON.stringify(inv.body)}`);
       const ui = await tandemUi(page);

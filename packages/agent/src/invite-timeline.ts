@@ -63,6 +63,8 @@ function describe(event: TimelineEvent): Pick<TimelineEntry, 'label' | 'detail' 
       return { label: `Could not deliver by ${channelName(data['channel'])}`, detail: text(data['detail']), tone: 'bad' };
     case 'invite.opened':
       return { label: data['via'] === 'link' ? 'Customer opened the link' : 'Customer is looking at the invite', detail: null, tone: 'progress' };
+    case 'invite.prompt_failed':
+      return { label: 'The customer\'s page could not show the invite', detail: 'Send the link by SMS or read the code aloud instead.', tone: 'bad' };
     case 'invite.link_refused':
       // Whoever opened the link first holds it; this was someone else, or the customer twice.
       return { label: 'Another page tried to open the link: refused', detail: 'A link works on one page only. If the customer sees "already open on another page", withdraw this invite and send a new one.', tone: 'bad' };

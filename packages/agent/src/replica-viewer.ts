@@ -7,6 +7,7 @@ import type { ControlCommand } from '@tandem/protocol';
 import type { PagePoint } from './page-frame.ts';
 import { boxInReplica, composedParent, deepElementAt, scrollableAncestor } from './replica-geometry.ts';
 import { ReplicaScrubber } from './replica-scrub.ts';
+import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -189,7 +190,15 @@ export class ReplicaViewer {
     replayer.iframe.title = "Customer's page (live copy)";
     replayer.iframe.tabIndex = -1;
     replayer.on('resize', (size) => this.resize(size as { width: number; height: number }));
-    replayer.on('event-cast', () => this.scheduleRefresh());
+    const topLayer = new ReplicaTopLayer(() => replayer.iframe.contentDocument, replayer.getMirror());
+    replayer.on('event-cast', () => {
+      topLayer.retry();
+      this.scheduleRefresh();
+    });
+    replayer.on('custom-event', (e) => {
+      const state = topLayerState((e as { data?: { tag?: unknown; payload?: unknown } }).data);
+      if (state) topLayer.apply(state);
+    });
     // rrweb scrolls the replica smoothly and rebuilds its document on every snapshot: overlays
     // follow the scroll as it happens, through listeners added to each rebuilt document.
     replayer.on('fullsnapshot-rebuilded', () => {
@@ -197,6 +206,7 @@ export class ReplicaViewer {
       if (!doc) return;
       doc.addEventListener('scroll', () => this.scheduleRefresh(), { capture: true, passive: true });
       finishLoading(doc);
+      topLayer.retry();
     });
     const previous = this.live;
     this.live = { replayer, layer, baseline: Date.now(), clockAtBaseline: performance.now() };

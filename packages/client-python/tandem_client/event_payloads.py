@@ -45,6 +45,11 @@ class InviteOpenedData(_InviteOpenedRequired, total=False):
     """Present when via is "page"."""
 
 
+class InvitePromptFailedData(TypedDict):
+    reason: Literal["error", "hidden"]
+    visitorId: str
+
+
 class InviteLinkRefusedData(TypedDict):
     reason: Literal["opened_on_another_page"]
     visitorId: str
@@ -98,6 +103,7 @@ EVENT_PAYLOAD_TYPES: Dict[str, Type[TypedDict]] = {  # type: ignore[valid-type]
     "invite.created": InviteCreatedData,
     "invite.delivered": InviteDeliveredData,
     "invite.opened": InviteOpenedData,
+    "invite.prompt_failed": InvitePromptFailedData,
     "invite.link_refused": InviteLinkRefusedData,
     "invite.accepted": InviteAcceptedData,
     "invite.declined": InviteDeclinedData,

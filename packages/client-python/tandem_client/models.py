@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Literal, Mapping, Optional
 
 EventType = Literal[
     "conversation.updated",
-    "invite.created", "invite.delivered", "invite.opened", "invite.link_refused", "invite.accepted", "invite.declined",
+    "invite.created", "invite.delivered", "invite.opened", "invite.prompt_failed", "invite.link_refused", "invite.accepted", "invite.declined",
     "invite.expired", "invite.revoked", "invite.delivery_failed",
     "session.started", "session.control_granted", "session.control_revoked", "session.control_declined",
     "session.ended",

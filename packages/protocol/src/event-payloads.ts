@@ -30,6 +30,10 @@ export const EVENT_PAYLOAD_SCHEMAS = {
     via: StringEnum(['link', 'page'] as const, '`link`: the SMS link was opened; `page`: a pushed invite or an entered code was shown on an open page.'),
     visitorId: Type.Optional(VisitorId),
   }, { description: 'The customer sees the invite.' }),
+  'invite.prompt_failed': Type.Object({
+    reason: StringEnum(['error', 'hidden'] as const, '`error`: the page broke the prompt (e.g. it took the SDK\'s element name); `hidden`: it was put on screen but is not visible.'),
+    visitorId: VisitorId,
+  }, { description: 'The customer\'s page got the invite but could not show the prompt: use another channel (SMS link, code).' }),
   'invite.link_refused': Type.Object({
     reason: StringEnum(['opened_on_another_page'] as const),
     visitorId: VisitorId,

@@ -41,6 +41,8 @@ export const VisitorClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('code.enter'), seq: Seq, code: Type.String({ maxLength: 24 }) }, Strict),
   Type.Object({ type: Type.Literal('code.request'), seq: Seq }, Strict),
   Type.Object({ type: Type.Literal('invite.open'), seq: Seq, inviteId: Type.String({ maxLength: 64 }) }, Strict),
+  /** The page could not put the prompt on screen (a page that breaks the SDK's UI, a hidden document). */
+  Type.Object({ type: Type.Literal('invite.prompt_failed'), seq: Seq, inviteId: Type.String({ maxLength: 64 }), reason: Type.Union([Type.Literal('error'), Type.Literal('hidden')]) }, Strict),
   Type.Object({ type: Type.Literal('invite.accept'), seq: Seq, inviteId: Type.String({ maxLength: 64 }), shown: ConsentShown }, Strict),
   Type.Object({ type: Type.Literal('invite.decline'), seq: Seq, inviteId: Type.String({ maxLength: 64 }) }, Strict),
   Type.Object({ type: Type.Literal('control.accept'), seq: Seq, sessionId: Type.String({ maxLength: 64 }), shown: ConsentShown }, Strict),

@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import { ERROR_CODES, ProblemSchema, SCOPES } from '@tandem/protocol';
 import type { Config } from './config.ts';
 import type { Db } from './store/db.ts';
-import { openDb } from './store/open-db.ts';
+import { openDb } from './wiring/open-db.ts';
 import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
 import { createRedisBus } from './bus/redis-bus.ts';
@@ -20,13 +20,14 @@ import { receiptRoutes } from './api/receipt-routes.ts';
 import { TokenService } from './auth/token-service.ts';
 import { SmsOutbox } from './channels/sms-outbox.ts';
 import { pushChannel } from './channels/push-channel.ts';
-import { smsChannelFromConfig } from './channels/sms-provider-factory.ts';
+import { smsChannelFromConfig } from './wiring/sms-provider-factory.ts';
 import { codeChannel } from './channels/code-channel.ts';
 import { ConversationService } from './domain/conversation-service.ts';
 import { DeploymentService } from './domain/deployment-service.ts';
-import { orgEventsTopic, type Deps } from './domain/deps.ts';
+import type { Deps } from './domain/deps.ts';
+import { orgEventsTopic } from './shared/topics.ts';
 import { startTimerSweeper } from './domain/timer-sweeper.ts';
-import { newId } from './domain/ids.ts';
+import { newId } from './shared/ids.ts';
 import { InviteService } from './domain/invite-service.ts';
 import { createMemoryRateLimiter } from './domain/rate-limiter.ts';
 import { SessionService } from './domain/session-service.ts';
@@ -34,13 +35,17 @@ import { SupportCodeService } from './domain/support-code-service.ts';
 import { CodeGuard } from './domain/code-guard.ts';
 import { WebhookDispatcher } from './events/webhook-dispatcher.ts';
 import { WebhookService } from './events/webhook-service.ts';
+import { EventReader } from './events/event-reader.ts';
+import { listOrgIds } from './events/event-log.ts';
+import { storeAnswers } from './store/probe.ts';
 import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
 import { installIdempotency } from './api/idempotency.ts';
-import { createMetrics, installRequestMetrics } from './api/metrics.ts';
+import { IdempotencyKeys } from './domain/idempotency-record.ts';
+import { createMetrics, installRequestMetrics } from './wiring/metrics.ts';
 import { clientErrorProblem, frameworkProblem, installErrorHandling } from './api/problem.ts';
 import { installTextGuard } from './api/text-guard.ts';
-import type { Services } from './api/services.ts';
+import type { Services } from './wiring/services.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
 import { conversationRoutes } from './api/conversation-routes.ts';
 import { codeAttemptRoutes, inviteRoutes } from './api/invite-routes.ts';
@@ -96,7 +101,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const ownDb = !opts.db;
   const db = opts.db ?? (await openDb(config, log));
   const bus: Bus = config.redisUrl ? await createRedisBus(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, log }) : createMemoryBus();
-  const deps: Deps = { config, db, bus, log };
+  const deps = { config, db, bus, log } satisfies Deps;
 
   const clients = new ClientService(db);
   const boot = await clients.bootstrap();
@@ -120,6 +125,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
     webhooks: new WebhookService(db, config.webhookAllowPrivate),
+    eventLog: new EventReader(deps),
+    probeStore: () => storeAnswers(db),
     codeGuard, receipts, receiptKeys,
     supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
   };
@@ -170,7 +177,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   installErrorHandling(app);
   installTextGuard(app);
   installAuth(app, tokens);
-  installIdempotency(app, db, { leaseMs: config.idempotencyLeaseMs });
+  installIdempotency(app, new IdempotencyKeys(db), { leaseMs: config.idempotencyLeaseMs });
   installRequestMetrics(app, metrics);
 
   oauthRoutes(app, services);
@@ -239,8 +246,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
         config.publicUrl = `http://${config.host}:${port}`;
       }
       dispatcher.start();
-      const orgs = await db.query<{ id: string }>('SELECT id FROM orgs');
-      for (const o of orgs) unsubscribers.push(await bus.subscribe(orgEventsTopic(o.id), () => dispatcher.wake()));
+      for (const orgId of await listOrgIds(db)) unsubscribers.push(await bus.subscribe(orgEventsTopic(orgId), () => dispatcher.wake()));
       const offResume = bus.onResume(() => {
         dispatcher.wake();
         void recheckRelays().catch((err) => log.warn({ err }, 'checking relays after a bus outage failed'));

@@ -6,7 +6,7 @@ import path from 'node:path';
 import proxyAddr from '@fastify/proxy-addr';
 import { RELAY_MAX_FRAME_BYTES } from '@tandem/protocol';
 import { loadSmsConfig, type SmsConfig } from './channels/sms-config.ts';
-import { isPhoneRegion } from './domain/phone.ts';
+import { isPhoneRegion } from './shared/phone.ts';
 import type { PostgresTimeouts } from './store/pg-db.ts';
 import { loadGenesysConfig, type GenesysConfig } from './integrations/genesys/genesys-config.ts';
 

@@ -3,5 +3,5 @@ export { buildApp } from './app.ts';
 export type { BuildOptions, TandemApp } from './app.ts';
 export { loadConfig, ConfigError } from './config.ts';
 export type { Config } from './config.ts';
-export { openDb } from './store/open-db.ts';
+export { openDb } from './wiring/open-db.ts';
 export type { Db } from './store/db.ts';

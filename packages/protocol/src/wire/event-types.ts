@@ -4,6 +4,8 @@ export const EVENT_TYPES = [
   'invite.created',
   'invite.delivered',
   'invite.opened',
+  /** The customer's page got the invite but could not show the prompt. */
+  'invite.prompt_failed',
   /** A second page presented the invite's link secret and was refused (links work on one page). */
   'invite.link_refused',
   'invite.accepted',

@@ -13,9 +13,9 @@ export type { VisitorErrorCode } from './visitor-error-codes.ts';
 export { EVENT_TYPES, SESSION_END_REASONS } from './event-types.ts';
 export type { EventType, SessionEndReason } from './event-types.ts';
 export {
-  FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES,
+  FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, TOP_LAYER_EVENT,
   decodeFrameHeader, decodePointer, encodeFrame, encodePointer, frameBody,
 } from './relay-frame.ts';
-export type { FrameHeader, FrameKind } from './relay-frame.ts';
+export type { FrameHeader, FrameKind, TopLayerState } from './relay-frame.ts';
 export { SHORT_CODE_DIGITS, SHORT_CODE_INPUT_PATTERN, groupShortCode, shortCodeDigits } from './short-code.ts';
 export { RECONNECT_FIRST_MS, RECONNECT_MAX_MS, reconnectDelay } from './backoff.ts';

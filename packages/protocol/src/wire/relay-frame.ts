@@ -61,3 +61,19 @@ export function decodePointer(body: Uint8Array): { x: number; y: number } | null
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   return { x: view.getInt32(0, false), y: view.getInt32(4, false) };
 }
+
+/**
+ * Inside the page stream: the rrweb custom event that says what is in the page's top layer (open
+ * popovers, modal dialogs, the fullscreen element) by rrweb node id, which no attribute says. Sent on
+ * every change and after every snapshot; the replica puts the same elements in its own top layer.
+ */
+export const TOP_LAYER_EVENT = 'tandem/top-layer';
+
+export interface TopLayerState {
+  /** Open popovers, in document order. */
+  popovers: number[];
+  /** Dialogs open as modal (showModal), in document order. */
+  modals: number[];
+  /** The fullscreen element, or null. */
+  fullscreen: number | null;
+}

@@ -7,6 +7,8 @@ import type { eventWithTime, RecordPlugin } from '@rrweb/types';
 import type { CaptureFrame, CaptureFrameKind, FrameTransport } from './frame-transport.ts';
 import { sanitizeEvent } from './event-sanitizer.ts';
 import { followInstanceSetters } from './instance-setters.ts';
+import { TOP_LAYER_EVENT } from '@tandem/protocol/wire';
+import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
 import {
   BLOCK_SELECTOR,
   MASK_TEXT_SELECTOR,
@@ -71,12 +73,15 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // rrweb emits Meta then FullSnapshot in one synchronous call; grouping a task's events into one
   // frame keeps that pair (and a mutation burst) together, and a snapshot always opens its frame
   // so the relay can keep "latest snapshot + deltas since" by frame alone.
+  let topLayer: TopLayerWatch | null = null;
   const emit = (event: eventWithTime): void => {
     if (event.type === EventType.Meta) {
       flush();
       batchKind = 'snapshot';
     }
     batch.push(event);
+    // After the snapshot's frame has gone (its flush was queued first): what is in the top layer.
+    if (event.type === EventType.FullSnapshot) queueMicrotask(() => topLayer?.afterSnapshot());
     if (!flushQueued) {
       flushQueued = true;
       queueMicrotask(flush);
@@ -112,6 +117,9 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', followSetters, { once: true });
   else followSetters();
 
+  // The first snapshot (taken inside record(), or at DOMContentLoaded) reports through emit above.
+  topLayer = watchTopLayer(document, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(TOP_LAYER_EVENT, state));
+
   transport.onSnapshotRequest(() => record.takeFullSnapshot(true));
 
   return {
@@ -124,6 +132,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
     stop() {
       document.removeEventListener('DOMContentLoaded', followSetters);
       unfollowSetters();
+      topLayer?.stop();
       stopRecording?.();
       stopWatchingTyping();
       flush();

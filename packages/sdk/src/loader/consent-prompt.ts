@@ -33,6 +33,8 @@ export interface SeenPrompt {
 
 export interface OpenPrompt {
   close(): void;
+  /** Whether the prompt is really on screen (open, laid out with a size). */
+  visible(): boolean;
 }
 
 // A click that lands within this long after the prompt appeared was aimed at whatever was there
@@ -137,5 +139,7 @@ export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: (seen: SeenPr
     dialog.remove();
     if (returnTo instanceof HTMLElement && returnTo.isConnected) returnTo.focus({ preventScroll: true });
   };
-  return { close };
+  // On screen means laid out with a size: a page can break the top layer or hide the document.
+  const visible = () => dialog.open && accept.getBoundingClientRect().width > 0;
+  return { close, visible };
 }

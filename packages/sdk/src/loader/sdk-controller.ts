@@ -124,20 +124,32 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
     prompt?.close();
     offered = invite;
     const copy = shareCopy(w, invite.companyName, invite.agentName, invite.phrase);
-    const open = showPrompt(
-      uiHost(),
-      copy,
-      (seen) => {
-        prompt = null;
-        emit('invite.accepted', { inviteId: invite.inviteId });
-        socket.send({ type: 'invite.accept', inviteId: invite.inviteId, shown: { ...consentShown(copy, invite.companyName, invite.agentName), ...seen, version: copy.version } });
-      },
-      () => {
-        prompt = null;
-        emit('invite.declined', { inviteId: invite.inviteId });
-        socket.send({ type: 'invite.decline', inviteId: invite.inviteId });
-      },
-    );
+    const failed = (reason: 'error' | 'hidden') => socket.send({ type: 'invite.prompt_failed', inviteId: invite.inviteId, reason });
+    let open: OpenPrompt;
+    try {
+      open = showPrompt(
+        uiHost(),
+        copy,
+        (seen) => {
+          prompt = null;
+          emit('invite.accepted', { inviteId: invite.inviteId });
+          socket.send({ type: 'invite.accept', inviteId: invite.inviteId, shown: { ...consentShown(copy, invite.companyName, invite.agentName), ...seen, version: copy.version } });
+        },
+        () => {
+          prompt = null;
+          emit('invite.declined', { inviteId: invite.inviteId });
+          socket.send({ type: 'invite.decline', inviteId: invite.inviteId });
+        },
+      );
+    } catch {
+      // A page that breaks the prompt (it took the SDK's element name, patched the DOM) must not
+      // leave the agent waiting on "delivered": say so, and the agent uses another channel.
+      return failed('error');
+    }
+    if (!open.visible()) {
+      open.close();
+      return failed('hidden');
+    }
     prompt = { ...open, inviteId: invite.inviteId };
     socket.send({ type: 'invite.open', inviteId: invite.inviteId });
     emit('invite.shown', { inviteId: invite.inviteId, companyName: invite.companyName, agentName: invite.agentName });

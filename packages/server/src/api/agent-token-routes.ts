@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { AgentToken, AgentTokenCreate } from '@tandem/protocol';
-import { DomainError } from '../domain/domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { orgOf } from './auth-hook.ts';
 import { responses, security } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 export function agentTokenRoutes(app: FastifyInstance, s: Services) {
   app.post('/v1/agent-tokens', {

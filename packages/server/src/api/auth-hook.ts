@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Scope } from '@tandem/protocol';
 import type { AccessClaims, TokenService } from '../auth/token-service.ts';
-import { DomainError } from '../domain/domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

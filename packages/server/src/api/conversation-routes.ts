@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AuditEntry, Conversation, ConversationUpsert, ExternalId } from '@tandem/protocol';
-import { conversationAudit } from '../events/audit.ts';
 import { orgOf } from './auth-hook.ts';
 import { responses, security } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 const Params = Type.Object({ id: ExternalId });
 
@@ -44,6 +43,6 @@ export function conversationRoutes(app: FastifyInstance, s: Services) {
     const { id } = req.params as { id: string };
     const org = orgOf(req);
     await s.conversations.get(org, id);
-    return { conversationId: id, data: await conversationAudit(s.db, org, id) };
+    return { conversationId: id, data: await s.eventLog.audit(org, id) };
   });
 }

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { Deployment, DeploymentCreate, DeploymentCreated } from '@tandem/protocol';
 import { orgOf } from './auth-hook.ts';
 import { responses, security } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 export function deploymentRoutes(app: FastifyInstance, s: Services) {
   app.post('/v1/deployments', {

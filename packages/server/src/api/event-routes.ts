@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { EVENT_TYPES, EventSchema } from '@tandem/protocol';
-import { listEvents } from '../events/event-log.ts';
-import { streamEvents } from '../events/event-stream.ts';
 import { SSE_MESSAGE_EXAMPLE } from './event-docs.ts';
-import { DomainError } from '../domain/domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { orgOf } from './auth-hook.ts';
 import { responses, security } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 const Filters = {
   conversationId: Type.Optional(Type.String({ maxLength: 128 })),
@@ -40,7 +38,7 @@ export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeat
   }, async (req) => {
     const q = req.query as { after?: string; limit?: string; conversationId?: string; types?: string };
     const limit = Number(q.limit ?? 100);
-    const data = await listEvents(s.db, orgOf(req), { after: Number(q.after ?? 0), limit, conversationId: q.conversationId, types: parseTypes(q.types) });
+    const data = await s.eventLog.list(orgOf(req), { after: Number(q.after ?? 0), limit, conversationId: q.conversationId, types: parseTypes(q.types) });
     return { data, nextCursor: data.length ? String(data[data.length - 1]!.seq) : (q.after ?? null) };
   });
 
@@ -69,7 +67,9 @@ export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeat
     // Revoking the client ends the stream; its reconnect is then refused.
     const active = s.tokens.whileClientActive(req.auth!.clientId);
     try {
-      await streamEvents(s, reply.raw, { orgId: org, after: Number(lastEventId ?? q.after ?? 0), conversationId: q.conversationId, types, heartbeatMs: opts.heartbeatMs }, AbortSignal.any([opts.shutdown, active.signal]));
+      const after = Number(lastEventId ?? q.after ?? 0);
+      const stream = { orgId: org, after, conversationId: q.conversationId, types, heartbeatMs: opts.heartbeatMs };
+      await s.eventLog.stream(reply.raw, stream, AbortSignal.any([opts.shutdown, active.signal]));
     } finally {
       active.stop();
     }

@@ -4,7 +4,7 @@ import { Invite, InviteClaim, InviteCreate } from '@tandem/protocol';
 import { orgOf } from './auth-hook.ts';
 import { bindIdempotentResource } from './idempotency.ts';
 import { responses, security } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'Replays the first response for the same key and body' })) });

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { SCOPES, TokenResponse, type Scope } from '@tandem/protocol';
-import { DomainError } from '../domain/domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { responses } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 /** OAuth 2.0 client credentials (RFC 6749 §4.4), form or JSON. */
 export function oauthRoutes(app: FastifyInstance, s: Services) {

@@ -3,9 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { Gauge } from 'prom-client';
 import { problem, sendProblem } from './problem.ts';
-import type { Metrics } from './metrics.ts';
-import type { Services } from './services.ts';
-import { DomainError } from '../domain/domain-error.ts';
+import type { Metrics } from '../wiring/metrics.ts';
+import type { Services } from '../wiring/services.ts';
+import { DomainError } from '../shared/domain-error.ts';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -60,7 +60,7 @@ export function opsRoutes(app: FastifyInstance, s: Services, metrics: Metrics) {
     }
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([s.db.query('SELECT 1'), new Promise((_, rej) => (timer = setTimeout(() => rej(new Error('no answer within 2 s')), 2000)))]);
+      await Promise.race([s.probeStore(), new Promise((_, rej) => (timer = setTimeout(() => rej(new Error('no answer within 2 s')), 2000)))]);
     } catch (err) {
       return sendProblem(reply, problem('not_ready', req.id, `The database (${s.db.kind}) did not answer: ${(err as Error).message}.`, components()));
     } finally {

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, PROBLEM_TYPE_BASE, type ErrorCode, type Problem } from '@tandem/protocol';
-import { wireError } from './wire-error.ts';
+import { wireError } from '../shared/wire-error.ts';
 
 /** Seconds a client waits before retrying while the database is unreachable (the store probes twice a second). */
 export const STORE_RETRY_AFTER_SECONDS = 2;

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { Session, SessionEnd } from '@tandem/protocol';
 import { orgOf } from './auth-hook.ts';
 import { responses, security } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 

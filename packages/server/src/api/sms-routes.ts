@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { SmsMessage } from '@tandem/protocol';
 import { orgOf } from './auth-hook.ts';
 import { responses, security } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 export function smsRoutes(app: FastifyInstance, s: Services) {
   app.get('/v1/sms/outbox', {

@@ -4,7 +4,7 @@ import { Webhook, WebhookCreate, WebhookCreated, WebhookDelivery, type EventType
 import { orgOf } from './auth-hook.ts';
 import { bindIdempotentResource } from './idempotency.ts';
 import { responses, security } from './route-schema.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../wiring/services.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const DeliveryParams = Type.Object({ id: Type.String({ maxLength: 64 }), deliveryId: Type.String({ maxLength: 64 }) });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { SCOPES, type Scope } from '@tandem/protocol';
 import type { Db, Queryable } from '../store/db.ts';
-import { DomainError } from '../domain/domain-error.ts';
-import { newId } from '../domain/ids.ts';
+import { DomainError } from '../shared/domain-error.ts';
+import { newId } from '../shared/ids.ts';
 import { hashSecret, secretMatches } from './secret-hash.ts';
 
 export interface ApiClientRecord {

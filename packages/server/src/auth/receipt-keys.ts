@@ -1,7 +1,7 @@
 import { CONSENT_RECEIPT_ALG, CONSENT_RECEIPT_TYPE } from '@tandem/protocol';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from 'jose';
 import type { Db, Queryable } from '../store/db.ts';
-import { newId } from '../domain/ids.ts';
+import { newId } from '../shared/ids.ts';
 
 interface KeyRow {
   id: string;

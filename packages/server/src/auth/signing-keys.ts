@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import { newId } from '../domain/ids.ts';
+import { newId } from '../shared/ids.ts';
 
 export interface SigningKey {
   kid: string;

@@ -1,6 +1,6 @@
 import { SignJWT, jwtVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
 import type { Scope } from '@tandem/protocol';
-import { DomainError } from '../domain/domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { whileClientActive, type ClientStatus } from './client-status.ts';
 import type { SigningKey } from './signing-keys.ts';
 

@@ -1,4 +1,4 @@
-import type { DirectChannel } from './delivery-channel.ts';
+import type { DirectChannel } from '../domain/delivery-channel.ts';
 
 /** The agent reads the code aloud; the customer types it into the site. Always available. */
 export const codeChannel: DirectChannel = {

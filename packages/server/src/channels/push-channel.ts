@@ -1,5 +1,5 @@
 import type { Presence } from '../domain/presence.ts';
-import type { DirectChannel } from './delivery-channel.ts';
+import type { DirectChannel } from '../domain/delivery-channel.ts';
 
 /** The customer has the site open and is identified: the prompt appears there at once. */
 export function pushChannel(presence: Presence): DirectChannel {

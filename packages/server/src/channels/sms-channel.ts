@@ -1,7 +1,7 @@
-import { DomainError } from '../domain/domain-error.ts';
-import { newId } from '../domain/ids.ts';
-import { normalisePhone } from '../domain/phone.ts';
-import type { DeliveryResult, QueuedChannel } from './delivery-channel.ts';
+import { DomainError } from '../shared/domain-error.ts';
+import { newId } from '../shared/ids.ts';
+import { normalisePhone } from '../shared/phone.ts';
+import type { DeliveryResult, QueuedChannel } from '../domain/delivery-channel.ts';
 import type { SmsMessageOut, SmsProvider } from './sms-provider.ts';
 import { attemptSend, nextAttemptDelay, type SendOutcome, type SmsRetryPolicy } from './sms-retry.ts';
 import { smsLanguage, SMS_TEMPLATES } from './sms-locales.ts';

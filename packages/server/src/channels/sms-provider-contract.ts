@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { newId } from '../domain/ids.ts';
+import { newId } from '../shared/ids.ts';
 import { SmsSendError, type SmsMessageOut, type SmsProvider } from './sms-provider.ts';
 import { sendWithRetry } from './sms-retry.ts';
 

@@ -1,18 +1,12 @@
+import type { SmsMessageOut } from '../domain/delivery-channel.ts';
+
+// The message is the domain's (a queued delivery stores it); providers only send it.
+export type { SmsMessageOut };
+
 /**
  * Sends one SMS. Implementations: the outbox (default, stores it), webhook (the company's own
  * sender) and twilio; `sms-provider-contract.ts` is the suite each must pass.
  */
-export interface SmsMessageOut {
-  /** Ours, made once per message and kept across retries so a receiver can drop duplicates. */
-  id: string;
-  orgId: string;
-  /** E.164. */
-  to: string;
-  body: string;
-  inviteId: string | null;
-  createdAt: string;
-}
-
 export interface SmsProvider {
   readonly name: string;
   /** Resolves once the provider took the message; rejects with an SmsSendError otherwise. */

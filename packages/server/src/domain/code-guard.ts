@@ -1,5 +1,5 @@
 import type { Deps } from './deps.ts';
-import { DomainError } from './domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 export interface CodeAttempt {

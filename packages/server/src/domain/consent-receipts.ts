@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CONSENT_RECEIPT_VERSION, type ConsentReceipt, type ConsentReceiptClaims, type ConsentShown } from '@tandem/protocol';
 import type { Db, Queryable } from '../store/db.ts';
 import type { Tx } from './deps.ts';
-import { newId } from './ids.ts';
+import { newId } from '../shared/ids.ts';
 import type { VisitorRef } from './visitor-ref.ts';
 
 /** Signs receipt claims as a compact JWS whose header names the key. */

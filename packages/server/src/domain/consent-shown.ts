@@ -1,5 +1,5 @@
 import type { ConsentShown } from '@tandem/protocol';
-import { DomainError } from './domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 
 /** What the server sent the page for this prompt: the names and phrase the prompt must show. */
 export interface ExpectedShown {

@@ -1,8 +1,8 @@
 import type { Conversation, ConversationState, ConversationUpsert } from '@tandem/protocol';
 import type { Queryable } from '../store/db.ts';
-import { DomainError } from './domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { transact, type Deps, type Tx } from './deps.ts';
-import { normalisePhone } from './phone.ts';
+import { normalisePhone } from '../shared/phone.ts';
 
 interface Row {
   org_id: string;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Deployment, DeploymentCreate, DeploymentCreated } from '@tandem/protocol';
 import type { Db } from '../store/db.ts';
-import { DomainError } from './domain-error.ts';
-import { newId, randomToken } from './ids.ts';
+import { DomainError } from '../shared/domain-error.ts';
+import { newId, randomToken } from '../shared/ids.ts';
 
 interface Row {
   id: string;

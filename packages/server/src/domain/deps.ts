@@ -1,35 +1,30 @@
 import type { Logger } from 'pino';
 import type { TandemEvent } from '@tandem/protocol';
-import type { Config } from '../config.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { appendEvent, type NewEvent } from '../events/event-log.ts';
+import { orgEventsTopic, type OrgEventsMessage } from '../shared/topics.ts';
+
+/**
+ * The settings the domain reads. config.ts's Config has them all; the domain names only these, so
+ * it does not depend on how the server is configured (env parsing, providers, integrations).
+ */
+export interface DomainSettings {
+  publicUrl: string;
+  inviteExpirySeconds: number;
+  resumeWindowMs: number;
+  defaultPhoneRegion: string | null;
+  codeRateLimit: { perSource: number; perOrg: number; windowMs: number; lockoutMs: number };
+  codeRequestRateLimit: { perSource: number; perDeployment: number; windowMs: number };
+  sms: { timeoutMs: number };
+}
 
 /** What every domain service is built from. */
 export interface Deps {
-  config: Config;
+  config: DomainSettings;
   db: Db;
   bus: Bus;
   log: Logger;
-}
-
-/** Bus topic that says "organisation X has events up to seq N": SSE streams and webhooks wake on it. */
-export const orgEventsTopic = (orgId: string) => `org-events:${orgId}`;
-
-/** What orgEventsTopic carries: the conversations the new events belong to (null: some had none). */
-export interface OrgEventsMessage {
-  seq: number;
-  conversationIds?: (string | null)[];
-}
-
-/**
- * Whether a listener that follows one conversation has anything to read. Without this, every
- * agent console of an organisation queried the database on every event of every call: 2,000
- * consoles, 2,000 queries per event (bench: sessions, 200 ms stalls of the server's loop).
- */
-export function concernsConversation(message: unknown, conversationId: string): boolean {
-  const ids = (message as Partial<OrgEventsMessage> | null)?.conversationIds;
-  return !Array.isArray(ids) || ids.includes(conversationId);
 }
 
 export interface Tx {

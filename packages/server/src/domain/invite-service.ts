@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { SHORT_CODE_DIGITS, shortCodeDigits, type Channel, type ConsentShown, type EventPayloadByType, type Invite, type InviteCreate, type InviteState, type PromptInvite } from '@tandem/protocol';
-import type { DeliveryChannel, DeliveryResult, RetryTicket } from '../channels/delivery-channel.ts';
+import type { DeliveryChannel, DeliveryResult, RetryTicket } from './delivery-channel.ts';
 import type { Queryable } from '../store/db.ts';
 import { loadConversation } from './conversation-service.ts';
 import type { DeploymentService } from './deployment-service.ts';
 import { checkShown } from './consent-shown.ts';
-import { DomainError } from './domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { transact, type Deps, type Tx } from './deps.ts';
-import { newId, numericCode, randomToken } from './ids.ts';
+import { newId, numericCode, randomToken } from '../shared/ids.ts';
 import {
   INVITE_TRANSITIONS, LIVE_INVITE_STATES, loadDeliveries, toInvite, toInviteRecord, type InviteRecord, type InviteRow,
 } from './invite-record.ts';
@@ -388,6 +388,19 @@ export class InviteService {
       if (inv.state === 'opened') return;
       await this.transition(tx, inv, 'opened');
       await tx.emit({ type: 'invite.opened', conversationId: inv.conversationId, inviteId, data: { via: 'page', visitorId: visitor.visitorId } });
+    });
+  }
+
+  /**
+   * The page got the invite but could not show the prompt. The invite stays as it was (another
+   * page or channel may still reach the customer); the agent learns it now instead of waiting.
+   */
+  async promptFailed(visitor: VisitorRef, inviteId: string, reason: 'error' | 'hidden'): Promise<void> {
+    await transact(this.deps, visitor.orgId, async (tx) => {
+      const inv = await this.forVisitor(tx, visitor, inviteId);
+      // Only an invite still waiting to be seen: a late report after a decision says nothing new.
+      if (inv.state !== 'created' && inv.state !== 'delivered') return;
+      await tx.emit({ type: 'invite.prompt_failed', conversationId: inv.conversationId, inviteId, data: { reason, visitorId: visitor.visitorId } });
     });
   }
 

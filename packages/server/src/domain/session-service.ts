@@ -1,9 +1,10 @@
 import type { ConsentShown, Session, SessionEndReason } from '@tandem/protocol';
 import { checkShown } from './consent-shown.ts';
 import type { ConsentReceipts } from './consent-receipts.ts';
-import { DomainError } from './domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { transact, type Deps, type Tx } from './deps.ts';
-import { newId } from './ids.ts';
+import { newId } from '../shared/ids.ts';
+import { sessionControlTopic, sessionEndedTopic } from '../shared/topics.ts';
 import type { InviteRecord } from './invite-record.ts';
 import type { Presence } from './presence.ts';
 import type { VisitorRef } from './visitor-ref.ts';
@@ -39,6 +40,9 @@ export interface SessionRecord extends Session {
   visitorId: string;
 }
 
+/** A page may stream the session (with the agent's name it shows), or why not. */
+export type StreamGrant = { session: SessionRecord; agentName: string } | { refused: 'unauthorized' | 'ended' };
+
 /** Sessions exist only because a customer accepted; each consent decision is a record. */
 export class SessionService {
   constructor(private readonly deps: Deps, private readonly presence: Presence, private readonly receipts: ConsentReceipts) {}
@@ -52,6 +56,33 @@ export class SessionService {
   async record(id: string): Promise<SessionRecord | null> {
     const [row] = await this.deps.db.query<Row>('SELECT * FROM sessions WHERE id = $1', [id]);
     return row ? { ...toSession(row), orgId: row.org_id, visitorId: row.visitor_id } : null;
+  }
+
+  /**
+   * Lets a page hold a session again after a reload or a dropped socket: it showed the session's
+   * capture token (checked by the caller), and the session is of the page's organisation and still
+   * active. From then on the page may stop it and answer control as the page that accepted.
+   */
+  async resume(visitor: VisitorRef, sessionId: string): Promise<{ sessionId: string; control: boolean }> {
+    const session = await this.record(sessionId);
+    if (!session || session.orgId !== visitor.orgId || session.state !== 'active') throw new DomainError('session_not_found', 'That session has ended.');
+    visitor.sessions.add(session.id);
+    return { sessionId: session.id, control: session.control };
+  }
+
+  /**
+   * Whether the page named by a capture token may stream its session: the session is the token's
+   * (same organisation and page), still active, and has a recorded acceptance, whatever the token
+   * says. With the agent's name the page shows while it shares.
+   */
+  async streamGrant(claims: { sessionId: string; orgId: string; visitorId: string }): Promise<StreamGrant> {
+    const session = await this.record(claims.sessionId);
+    if (!session || session.orgId !== claims.orgId || session.visitorId !== claims.visitorId) return { refused: 'unauthorized' };
+    if (session.state !== 'active') return { refused: 'ended' };
+    const consent = await this.deps.db.query("SELECT 1 FROM consents WHERE session_id = $1 AND kind = 'share' AND decision = 'accepted'", [session.id]);
+    if (!consent.length) return { refused: 'unauthorized' };
+    const [inv] = await this.deps.db.query<{ agent_name: string }>('SELECT agent_name FROM invites WHERE id = $1', [session.inviteId]);
+    return { session, agentName: inv?.agent_name ?? 'Your agent' };
   }
 
   async list(orgId: string, opts: { conversationId?: string; state?: 'active' | 'ended'; limit: number; before?: string }): Promise<Session[]> {
@@ -225,9 +256,3 @@ export class SessionService {
     });
   }
 }
-
-/** Bus topic: control was granted or revoked (the relay tells the page and the agents). */
-export const sessionControlTopic = 'session-control';
-
-/** Bus topic: a session ended (relay sockets close on it, on every node). */
-export const sessionEndedTopic = 'session-ended';

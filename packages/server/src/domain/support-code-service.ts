@@ -1,7 +1,7 @@
 import { SHORT_CODE_DIGITS, shortCodeDigits, type Invite } from '@tandem/protocol';
 import type { Deps } from './deps.ts';
-import { DomainError } from './domain-error.ts';
-import { newId, numericCode } from './ids.ts';
+import { DomainError } from '../shared/domain-error.ts';
+import { newId, numericCode } from '../shared/ids.ts';
 import type { InviteService } from './invite-service.ts';
 import type { CodeGuard } from './code-guard.ts';
 import type { RateLimiter } from './rate-limiter.ts';

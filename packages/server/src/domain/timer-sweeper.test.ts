@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import pino from 'pino';
-import { StoreUnavailableError } from '../store/store-unavailable.ts';
+import { StoreUnavailableError } from '../shared/store-unavailable.ts';
 import { startTimerSweeper } from './timer-sweeper.ts';
 
 function capturedLogger() {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isStoreUnreachable } from '../store/store-unavailable.ts';
+import { isStoreUnreachable } from '../shared/store-unavailable.ts';
 
 /** One kind of durable timer: finds what is due in the database and fires it, once. */
 export interface SweepTask {

@@ -1,6 +1,6 @@
 import type { EventPayloadByType, EventType, TandemEvent } from '@tandem/protocol';
 import type { Queryable } from '../store/db.ts';
-import { newId } from '../domain/ids.ts';
+import { newId } from '../shared/ids.ts';
 
 /** An event to append: its `data` must be its type's documented payload (EVENT_PAYLOAD_SCHEMAS). */
 export type NewEvent = { [T in EventType]: NewEventOf<T> }[EventType];
@@ -70,11 +70,15 @@ export async function appendEvent(q: Queryable, orgId: string, e: NewEvent): Pro
   return event;
 }
 
-export async function listEvents(
-  q: Queryable,
-  orgId: string,
-  opts: { after: number; limit: number; conversationId?: string; types?: string[] },
-): Promise<TandemEvent[]> {
+/** Which events to list: after a seq, at most `limit`, optionally of one call and of some types. */
+export interface EventQuery {
+  after: number;
+  limit: number;
+  conversationId?: string;
+  types?: string[];
+}
+
+export async function listEvents(q: Queryable, orgId: string, opts: EventQuery): Promise<TandemEvent[]> {
   const params: unknown[] = [orgId, opts.after, opts.limit];
   let where = 'org_id = $1 AND seq > $2';
   if (opts.conversationId) {
@@ -87,4 +91,10 @@ export async function listEvents(
   }
   const rows = await q.query<EventRow>(`SELECT * FROM events WHERE ${where} ORDER BY seq LIMIT $3`, params);
   return rows.map(toEvent);
+}
+
+/** Every organisation: each has its own event sequence, and the webhook dispatcher wakes on each one's topic. */
+export async function listOrgIds(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ id: string }>('SELECT id FROM orgs');
+  return rows.map((r) => r.id);
 }

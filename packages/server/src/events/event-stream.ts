@@ -1,8 +1,17 @@
 import type { ServerResponse } from 'node:http';
 import type { TandemEvent } from '@tandem/protocol';
-import type { Deps } from '../domain/deps.ts';
-import { orgEventsTopic } from '../domain/deps.ts';
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/bus.ts';
+import type { Db } from '../store/db.ts';
+import { orgEventsTopic } from '../shared/topics.ts';
 import { listEvents } from './event-log.ts';
+
+/** What a stream reads from: the event log, the bus that says it grew, and where to report. */
+export interface StreamDeps {
+  db: Db;
+  bus: Bus;
+  log: Logger;
+}
 
 export interface StreamOptions {
   orgId: string;
@@ -17,7 +26,7 @@ export interface StreamOptions {
  * they were stored. Every write reads the store from the last sent seq, so nothing is missed or
  * repeated whatever the bus does; the client resumes with Last-Event-ID.
  */
-export async function streamEvents(deps: Deps, res: ServerResponse, opts: StreamOptions, shutdown: AbortSignal): Promise<void> {
+export async function streamEvents(deps: StreamDeps, res: ServerResponse, opts: StreamOptions, shutdown: AbortSignal): Promise<void> {
   let lastSeq = opts.after;
   let closed = false;
   let draining: Promise<void> | null = null;

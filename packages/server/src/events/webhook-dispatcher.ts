@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import { toEvent } from './event-log.ts';
-import { isStoreUnreachable } from '../store/store-unavailable.ts';
+import { isStoreUnreachable } from '../shared/store-unavailable.ts';
 import { webhookHeaders } from './webhook-signing.ts';
 import { describeDeliveryError, webhookFetch, type WebhookFetch } from './webhook-destination-guard.ts';
 

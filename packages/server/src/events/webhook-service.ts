@@ -1,8 +1,8 @@
 import type { EventType } from '@tandem/protocol';
 import { EVENT_TYPES } from '@tandem/protocol';
 import type { Db, Queryable } from '../store/db.ts';
-import { DomainError } from '../domain/domain-error.ts';
-import { newId } from '../domain/ids.ts';
+import { DomainError } from '../shared/domain-error.ts';
+import { newId } from '../shared/ids.ts';
 import { newWebhookSecret } from './webhook-signing.ts';
 import { refusedWebhookHost } from './webhook-destination-guard.ts';
 

@@ -1,11 +1,10 @@
 import type { AgentClientMessage, AgentServerMessage, CloseCodeName } from '@tandem/protocol';
-import type { Services } from '../api/services.ts';
-import { wireError } from '../api/wire-error.ts';
+import type { Services } from '../wiring/services.ts';
+import { wireError } from '../shared/wire-error.ts';
 import type { AgentClaims } from '../auth/token-service.ts';
-import { concernsConversation, orgEventsTopic } from '../domain/deps.ts';
-import { DomainError } from '../domain/domain-error.ts';
-import { listEvents } from '../events/event-log.ts';
-import { StoreUnavailableError } from '../store/store-unavailable.ts';
+import { concernsConversation, orgEventsTopic } from '../shared/topics.ts';
+import { DomainError } from '../shared/domain-error.ts';
+import { StoreUnavailableError } from '../shared/store-unavailable.ts';
 import { loadAgentView } from './agent-view.ts';
 import type { RelayRegistry } from './relay-registry.ts';
 import type { SessionRelay } from './session-relay.ts';
@@ -109,7 +108,7 @@ export class AgentConsole implements SocketHandler<typeof AgentClientMessage, Ag
       do {
         this.refreshAgain = false;
         if (!this.conn.open) return;
-        const events = await listEvents(this.s.db, claims.orgId, { after: this.lastSeq, limit: 500, conversationId: claims.conversationId });
+        const events = await this.s.eventLog.list(claims.orgId, { after: this.lastSeq, limit: 500, conversationId: claims.conversationId });
         for (const e of events) {
           this.lastSeq = e.seq;
           this.send({ type: 'event', event: { seq: e.seq, type: e.type, occurredAt: e.occurredAt, data: e.data } });

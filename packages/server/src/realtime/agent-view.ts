@@ -1,5 +1,5 @@
 import type { AgentView } from '@tandem/protocol';
-import type { Services } from '../api/services.ts';
+import type { Services } from '../wiring/services.ts';
 
 /** What the console shows about a call, read fresh from the store. */
 export async function loadAgentView(s: Services, orgId: string, conversationId: string, customerLink: AgentView['customerLink']): Promise<AgentView> {

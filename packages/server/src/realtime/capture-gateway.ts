@@ -3,9 +3,9 @@ import type { Duplex } from 'node:stream';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { WebSocketServer } from 'ws';
 import { CaptureClientMessage, RELAY_MAX_FRAME_BYTES, type CloseCodeName } from '@tandem/protocol';
-import type { Services } from '../api/services.ts';
-import type { Metrics } from '../api/metrics.ts';
-import { DomainError } from '../domain/domain-error.ts';
+import type { Services } from '../wiring/services.ts';
+import type { Metrics } from '../wiring/metrics.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import type { RelayRegistry } from './relay-registry.ts';
 import type { SessionRelay } from './session-relay.ts';
 import { SocketConnection, type SocketHandler, type SocketRules } from './socket-connection.ts';
@@ -121,17 +121,10 @@ export class CaptureGateway {
       if (err instanceof DomainError) return 'UNAUTHORIZED';
       throw err;
     }
-    const session = await this.s.sessions.record(claims.sessionId);
-    if (!session || session.orgId !== claims.orgId || session.visitorId !== claims.visitorId) return 'UNAUTHORIZED';
-    if (session.state !== 'active') return 'SESSION_ENDED';
-    // The relay refuses a session that has no recorded acceptance, whatever the token says.
-    const consent = await this.s.db.query(
-      "SELECT 1 FROM consents WHERE session_id = $1 AND kind = 'share' AND decision = 'accepted'",
-      [session.id],
-    );
-    if (!consent.length) return 'UNAUTHORIZED';
-    const [inv] = await this.s.db.query<{ agent_name: string }>('SELECT agent_name FROM invites WHERE id = $1', [session.inviteId]);
-    return { sessionId: session.id, orgId: session.orgId, conversationId: session.conversationId, agentName: inv?.agent_name ?? 'Your agent', control: session.control };
+    const grant = await this.s.sessions.streamGrant(claims);
+    if ('refused' in grant) return grant.refused === 'ended' ? 'SESSION_ENDED' : 'UNAUTHORIZED';
+    const { session, agentName } = grant;
+    return { sessionId: session.id, orgId: session.orgId, conversationId: session.conversationId, agentName, control: session.control };
   }
 
   closeAll() {

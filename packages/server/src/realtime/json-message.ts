@@ -1,7 +1,7 @@
 import type { RawData } from 'ws';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema, Static } from '@sinclair/typebox';
-import { findUnsafeText } from '../api/text-guard.ts';
+import { findUnsafeText } from '../shared/unsafe-text.ts';
 
 /** A received ws message as one Buffer, without copying when it already is one. */
 export function asBuffer(data: RawData): Buffer {

@@ -1,5 +1,5 @@
 import type { Bus } from '../bus/bus.ts';
-import { sessionControlTopic, sessionEndedTopic } from '../domain/session-service.ts';
+import { sessionControlTopic, sessionEndedTopic } from '../shared/topics.ts';
 import { DEFAULT_RELAY_LIMITS, SessionRelay, type RelayLimits } from './session-relay.ts';
 
 /** The sessions being relayed on this node; a session's relay lives while a peer is attached. */

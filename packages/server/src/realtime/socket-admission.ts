@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CLOSE_CODES } from '@tandem/protocol';
-import type { Metrics } from '../api/metrics.ts';
+import type { Metrics } from '../wiring/metrics.ts';
 import { sourceAddress, type ProxyTrust } from './source-address.ts';
 
 export type SocketKind = 'visitor' | 'capture' | 'agent';

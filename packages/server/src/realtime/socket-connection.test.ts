@@ -8,7 +8,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import pino from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES, type CloseCodeName } from '@tandem/protocol';
-import { createMetrics } from '../api/metrics.ts';
+import { createMetrics } from '../wiring/metrics.ts';
 import { SocketConnection, type SocketHandler, type SocketRules } from './socket-connection.ts';
 
 const Message = Type.Union([

@@ -3,13 +3,13 @@ import type { Duplex } from 'node:stream';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { VISITOR_MAX_MESSAGE_BYTES, VisitorClientMessage, type CloseCodeName, type VisitorServerMessage } from '@tandem/protocol';
-import type { Services } from '../api/services.ts';
-import type { Metrics } from '../api/metrics.ts';
-import { visitorErrorCode, wireError } from '../api/wire-error.ts';
+import type { Services } from '../wiring/services.ts';
+import type { Metrics } from '../wiring/metrics.ts';
+import { visitorErrorCode, wireError } from '../shared/wire-error.ts';
 import { verifyIdentityToken } from '../auth/identity-token.ts';
-import { DomainError } from '../domain/domain-error.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import { attemptSource } from '../domain/attempt-source.ts';
-import { newId } from '../domain/ids.ts';
+import { newId } from '../shared/ids.ts';
 import type { VisitorRef } from '../domain/visitor-ref.ts';
 import type { DeploymentRecord } from '../domain/deployment-service.ts';
 import type { VisitorConn, VisitorRegistry } from './visitor-registry.ts';
@@ -146,6 +146,9 @@ export class VisitorGateway {
       case 'invite.open':
         await this.s.invites.open(ref, msg.inviteId);
         return conn.send({ type: 'ok', re: msg.seq });
+      case 'invite.prompt_failed':
+        await this.s.invites.promptFailed(ref, msg.inviteId, msg.reason);
+        return conn.send({ type: 'ok', re: msg.seq });
       case 'invite.accept': {
         const { sessionId, agentName } = await this.s.invites.accept(ref, msg.inviteId, msg.shown);
         this.registry.bindSession(conn, sessionId);
@@ -168,11 +171,9 @@ export class VisitorGateway {
         } catch {
           throw new DomainError('session_not_found', 'That session cannot be resumed: its token is not valid.');
         }
-        const session = await this.s.sessions.record(claims.sessionId);
-        if (!session || session.orgId !== ref.orgId || session.state !== 'active') throw new DomainError('session_not_found', 'That session has ended.');
-        ref.sessions.add(session.id);
-        this.registry.bindSession(conn, session.id);
-        return conn.send({ type: 'session.resumed', re: msg.seq, sessionId: session.id, control: session.control });
+        const { sessionId, control } = await this.s.sessions.resume(ref, claims.sessionId);
+        this.registry.bindSession(conn, sessionId);
+        return conn.send({ type: 'session.resumed', re: msg.seq, sessionId, control });
       }
       case 'control.revoke':
         await this.s.sessions.revokeControl(ref, msg.sessionId);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HealthMonitor } from './health-monitor.ts';
-import { StoreUnavailableError, isStoreUnreachable } from './store-unavailable.ts';
+import { StoreUnavailableError, isStoreUnreachable } from '../shared/store-unavailable.ts';
 
 const quiet = { warn: () => undefined, info: () => undefined };
 const until = async (check: () => boolean) => {

@@ -1,5 +1,5 @@
 import type { StoreHealth } from './db.ts';
-import { StoreUnavailableError, isStoreUnreachable, unreachableReason } from './store-unavailable.ts';
+import { StoreUnavailableError, isStoreUnreachable, unreachableReason } from '../shared/store-unavailable.ts';
 
 export interface HealthLog {
   warn(obj: object, msg: string): void;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Db, Queryable, TxOptions } from './db.ts';
 import { HealthMonitor, type HealthLog } from './health-monitor.ts';
-import { StoreUnavailableError, isStoreUnreachable, unreachableReason } from './store-unavailable.ts';
+import { StoreUnavailableError, isStoreUnreachable, unreachableReason } from '../shared/store-unavailable.ts';
 
 // Return BIGINT (event sequence numbers) and timestamps as the same JS types PGlite gives.
 pg.types.setTypeParser(20, (v) => Number(v));

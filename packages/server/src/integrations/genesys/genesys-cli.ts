@@ -1,9 +1,16 @@
 import { parseArgs } from 'node:util';
-import type { Config } from '../../config.ts';
 import type { Db } from '../../store/db.ts';
 import { GenesysLinkService } from './genesys-link-service.ts';
 import { GenesysLinkStore } from './genesys-link-store.ts';
 import { GENESYS_REGIONS } from './genesys-regions.ts';
+import type { GenesysConfig } from './genesys-config.ts';
+
+/** The settings the command reads (config.ts's Config has them). */
+export interface GenesysCommandSettings {
+  genesys: GenesysConfig;
+  defaultPhoneRegion: string | null;
+  publicUrl: string;
+}
 
 export const GENESYS_USAGE = `  genesys link --region R --client-id ID --client-secret S [--users id,id] [--queues id,id] [--sms-from +1...] [--widget-client-id ID]
                                  link the Genesys Cloud org (regions: ${GENESYS_REGIONS.join(', ')})
@@ -17,7 +24,15 @@ const list = (v: string | undefined) => (v ? v.split(/[\s,]+/).filter(Boolean) :
  * `tandem genesys ...`: the same link as PUT /v1/integrations/genesys, written to the database;
  * a running server picks the change up within half a GENESYS_LEASE_MS.
  */
-export async function genesysCommand(sub: string | undefined, args: string[], config: Config, db: Db, org: { id: string; clientId: string | null }, out: NodeJS.WritableStream, usage: (why: string) => Error): Promise<void> {
+export async function genesysCommand(
+  sub: string | undefined,
+  args: string[],
+  config: GenesysCommandSettings,
+  db: Db,
+  org: { id: string; clientId: string | null },
+  out: NodeJS.WritableStream,
+  usage: (why: string) => Error,
+): Promise<void> {
   const orgId = org.id;
   const links = new GenesysLinkService(new GenesysLinkStore(db), config.genesys, config.defaultPhoneRegion, () => config.publicUrl, () => undefined);
   if (sub === 'link') {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConversationState } from '@tandem/protocol';
 import type { ConversationService } from '../../domain/conversation-service.ts';
-import { DomainError } from '../../domain/domain-error.ts';
+import { DomainError } from '../../shared/domain-error.ts';
 import type { GenesysConfig } from './genesys-config.ts';
 import { GenesysApiError } from './genesys-api-error.ts';
 import { asCall, GenesysClient, type GenesysCall } from './genesys-client.ts';

@@ -1,6 +1,6 @@
 import type { GenesysLink, GenesysLinkInput } from '@tandem/protocol';
-import { DomainError } from '../../domain/domain-error.ts';
-import { normalisePhone } from '../../domain/phone.ts';
+import { DomainError } from '../../shared/domain-error.ts';
+import { normalisePhone } from '../../shared/phone.ts';
 import type { GenesysConfig } from './genesys-config.ts';
 import { GenesysApiError } from './genesys-api-error.ts';
 import { GenesysClient } from './genesys-client.ts';

@@ -1,6 +1,6 @@
 import type { TokenService } from '../../auth/token-service.ts';
 import type { ConversationService } from '../../domain/conversation-service.ts';
-import { DomainError } from '../../domain/domain-error.ts';
+import { DomainError } from '../../shared/domain-error.ts';
 import type { GenesysConfig } from './genesys-config.ts';
 import { asCall } from './genesys-client.ts';
 import type { GenesysLinkStore } from './genesys-link-store.ts';

@@ -1,10 +1,10 @@
 import type { Config } from '../config.ts';
-import type { QueuedChannel } from './delivery-channel.ts';
-import { smsChannel } from './sms-channel.ts';
-import type { SmsOutbox } from './sms-outbox.ts';
-import type { SmsProvider } from './sms-provider.ts';
-import { TwilioSmsProvider } from './twilio-sms-provider.ts';
-import { WebhookSmsProvider } from './webhook-sms-provider.ts';
+import type { QueuedChannel } from '../domain/delivery-channel.ts';
+import { smsChannel } from '../channels/sms-channel.ts';
+import type { SmsOutbox } from '../channels/sms-outbox.ts';
+import type { SmsProvider } from '../channels/sms-provider.ts';
+import { TwilioSmsProvider } from '../channels/twilio-sms-provider.ts';
+import { WebhookSmsProvider } from '../channels/webhook-sms-provider.ts';
 import { GenesysSmsProvider, type GenesysSmsRoute } from '../integrations/genesys/genesys-sms-provider.ts';
 
 /** The provider SMS_PROVIDER names; the outbox (always built, GET /v1/sms/outbox reads it) by default. */

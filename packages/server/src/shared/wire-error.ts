@@ -1,6 +1,6 @@
 import type { ErrorCode, VisitorErrorCode } from '@tandem/protocol';
-import { DomainError, type Refusal } from '../domain/domain-error.ts';
-import { StoreUnavailableError } from '../store/store-unavailable.ts';
+import { DomainError, type Refusal } from './domain-error.ts';
+import { StoreUnavailableError } from './store-unavailable.ts';
 
 /**
  * Any error thrown while serving a request or a socket message, as the edges see it: an expected

@@ -8,7 +8,7 @@ export type Refusal = 'link_held_by_another_page' | 'invite_for_another_customer
 
 /**
  * An expected failure with a stable code. Thrown anywhere in the domain, mapped once by
- * the edges (api/wire-error.ts) to a problem+json response or a socket `error` message.
+ * the edges (shared/wire-error.ts) to a problem+json response or a socket `error` message.
  */
 export class DomainError extends Error {
   readonly status: number;

@@ -1,6 +1,17 @@
 import type { Channel, Conversation } from '@tandem/protocol';
-import type { InviteRecord } from '../domain/invite-record.ts';
-import type { SmsMessageOut } from './sms-provider.ts';
+import type { InviteRecord } from './invite-record.ts';
+
+/** One SMS as a queued channel stores and sends it. */
+export interface SmsMessageOut {
+  /** Ours, made once per message and kept across retries so a receiver can drop duplicates. */
+  id: string;
+  orgId: string;
+  /** E.164. */
+  to: string;
+  body: string;
+  inviteId: string | null;
+  createdAt: string;
+}
 
 export interface DeliveryContext {
   orgId: string;

@@ -64,12 +64,16 @@ async function focused(): Promise<string | null> {
   });
 }
 
-/** What the status region says (after its short pause), or '' while it is silent. */
+/**
+ * What a status region says (after its short pause), or '' while it is silent: the host's own
+ * region, or the note shown when sharing or control ends (its text, without its dismiss button).
+ */
 async function waitForStatus(text: string) {
   const end = Date.now() + 10_000;
   for (;;) {
-    const said = await page.evaluate(() => document.querySelector('tandem-ui')?.shadowRoot?.querySelector('[role="status"]')?.textContent ?? '');
-    if (said === text) return;
+    const said = await page.evaluate(() => [...document.querySelector('tandem-ui')?.shadowRoot?.querySelectorAll('[role="status"]') ?? []]
+      .map((el) => (el.querySelector('.txt') ?? el).textContent ?? '').filter(Boolean).join(' | '));
+    if (said.split(' | ').includes(text)) return;
     if (Date.now() > end) throw new Error(`status region says "${said}", not "${text}"`);
     await page.waitForTimeout(50);
   }
@@ -196,6 +200,11 @@ describe('the prompt, banner and notice for everyone, in every language', () => 
       await waitForEvent(stack.server, call.id, 'session.ended');
       await waitForStatus(fill(s.ended, v));
       none(await axeTandemUi(page), `after sharing ended (${lang})`);
+      await page.setViewportSize({ width: 320, height: 640 });
+      await page.waitForTimeout(100);
+      assert.deepEqual(await overflowIn('.note'), [], `the note that sharing ended does not fit 320 px in ${lang}`);
+      await page.screenshot({ path: join(screenshotsDir, 'consent', `ended-note-${lang}-320.png`) });
+      await page.setViewportSize({ width: 1280, height: 800 });
     });
   }
 

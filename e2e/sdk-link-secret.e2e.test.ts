@@ -37,6 +37,9 @@ async function refusalShown(ui: TandemUi): Promise<string> {
 async function agentTimeline(conversationId: string, wanted: string): Promise<string> {
   const token = await stack.server.api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId });
   consolePage ??= await newPage();
+  // Only the fragment (the token) differs between calls: without a page in between, the browser
+  // would keep the last call's console (a same-document navigation).
+  await consolePage.goto('about:blank');
   await consolePage.goto(token.body.consoleUrl);
   const timeline = consolePage.locator('tandem-console #timeline');
   await timeline.filter({ hasText: wanted }).waitFor({ timeout: 10_000 });
@@ -78,6 +81,30 @@ describe('the link secret', () => {
     await waitForEvent(stack.server, inv.conversationId, 'session.started');
     await first.context().close();
     await second.context().close();
+  });
+
+  test('a link opened where another customer is signed in: the customer is told what to do, the agent why nothing happens', async () => {
+    const inv = await smsInvite();
+    stack.shop.setCustomer('cust-someone-else');
+    try {
+      const page = await newPage();
+      await page.goto(inv.link);
+      const text = await refusalShown(await tandemUi(page));
+      assert.match(text, /This link is for another customer/);
+      assert.match(text, /Sign out and open the link again/);
+      await page.screenshot({ path: join(screenshotsDir, 'sdk-link-other-customer.png') });
+      const refused = (await eventsOf(stack.server, inv.conversationId)).filter((e) => e.type === 'invite.link_refused');
+      assert.deepEqual(refused.map((e) => e.data['reason']), ['signed_in_as_another_customer']);
+      assert.match(await agentTimeline(inv.conversationId, 'another customer is signed in'), /sign out of the site/);
+      // The console never says the customer is looking at an invite whose opening was refused.
+      const pill = consolePage!.locator('tandem-console #invite-state');
+      await pill.filter({ hasText: 'Refused' }).waitFor({ timeout: 10_000 });
+      assert.doesNotMatch((await pill.textContent()) ?? '', /looking/i);
+      await consolePage!.screenshot({ path: join(screenshotsDir, 'agent-link-other-customer.png') });
+      await page.context().close();
+    } finally {
+      stack.shop.setCustomer(null);
+    }
   });
 
   test('a script that steals the secret and redeems it first cannot pass for the customer unnoticed', async () => {

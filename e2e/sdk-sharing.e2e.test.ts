@@ -25,6 +25,33 @@ const captureRequested = () => wire.requests().some((u) => u.includes('/sdk/capt
 const shot = (name: string) => page.screenshot({ path: join(screenshotsDir, name) });
 const settle = () => page.waitForTimeout(500);
 
+/** The note the customer sees when sharing or control ends: a status region, saying `text`, with a dismiss button. */
+async function noteSays(text: RegExp): Promise<void> {
+  await ui.waitFor('.note[role="status"]');
+  const end = Date.now() + 5_000;
+  let said = '';
+  while (!text.test((said = await ui.text('.note .txt')))) {
+    if (Date.now() > end) throw new Error(`the note says "${said}", not ${text}`);
+    await page.waitForTimeout(25);
+  }
+  assert.equal(await ui.evaluate('.note [data-action="dismiss"]', "function () { return this.getAttribute('aria-label'); }"), 'Dismiss');
+}
+
+/** A new invite, accepted with a real click: sharing again. */
+async function shareAgain(): Promise<string> {
+  const res = await stack.server.api('POST', '/v1/invites', { conversationId: call.id });
+  assert.equal(res.status, 201, res.text);
+  await ui.waitFor('dialog [data-action="accept"]');
+  // The prompt refuses clicks in its first moments (a click meant for the page must not share).
+  await settle();
+  await ui.click('dialog [data-action="accept"]');
+  await ui.waitFor('.banner [data-action="stop"]');
+  const sessions = (await stack.server.api('GET', `/v1/sessions?conversationId=${call.id}`)).body.data as { id: string; state: string }[];
+  const live = sessions.find((s) => s.state === 'active');
+  assert.ok(live, JSON.stringify(sessions));
+  return live.id;
+}
+
 async function pageEvents(): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { tandemEvents: { name: string }[] }).tandemEvents.map((e) => e.name));
 }
@@ -188,6 +215,9 @@ describe('customer side, through the server', () => {
 
     await ui.click('.banner [data-action="stop-control"]');
     await waitForEvent(stack.server, call.id, 'session.control_revoked');
+    // The customer is told, in a status note, that control is over (sharing goes on).
+    await noteSays(/^Dana can no longer click and type in this tab\.$/);
+    await shot('sdk-note-control-ended.png');
     const before = agent.messages().filter((m) => m.type === 'error').length;
     agent.send({ type: 'control.command', id: 8, command: { action: 'click', nodeId: ids.button } });
     await agent.waitFor('error', () => agent.messages().filter((m) => m.type === 'error').length > before);
@@ -199,6 +229,10 @@ describe('customer side, through the server', () => {
     const ended = await waitForEvent(stack.server, call.id, 'session.ended');
     assert.equal(ended.data.reason, 'customer_stopped');
     await ui.waitForGone('.banner');
+    await noteSays(/^Sharing has ended\. Dana no longer sees this tab\.$/);
+    await shot('sdk-note-stopped.png');
+    await ui.click('.note [data-action="dismiss"]');
+    await ui.waitForGone('.note');
     assert.equal((await pageEvents()).at(-1), 'session.ended');
     const framesAfter = wire.frames().length;
     await page.mouse.move(100, 100);
@@ -206,5 +240,24 @@ describe('customer side, through the server', () => {
     await settle();
     assert.ok(!wire.frames().slice(framesAfter).some((f) => f.opcode === 2), 'capture kept sending after Stop');
     assert.equal(await page.evaluate(() => sessionStorage.getItem('tandem.session')), null);
+  });
+
+  test('when the agent ends sharing, or the call ends, the customer is told why and the note goes by itself', async () => {
+    const sessionId = await shareAgain();
+    // Ended for the agent (as the console's End session does), through the API.
+    const ended = await stack.server.api('POST', `/v1/sessions/${sessionId}/end`, { reason: 'agent_ended' });
+    assert.ok(ended.status < 300, ended.text);
+    await ui.waitForGone('.banner');
+    await noteSays(/^Dana ended sharing and no longer sees this tab\.$/);
+    await settle();
+    await shot('sdk-note-agent-ended.png');
+    // It goes by itself after a few seconds.
+    await ui.waitForGone('.note', 10_000);
+
+    await shareAgain();
+    const res = await stack.server.api('PUT', `/v1/conversations/${call.id}`, { state: 'disconnected' });
+    assert.ok(res.status === 200 || res.status === 201, res.text);
+    await ui.waitForGone('.banner');
+    await noteSays(/^The call ended, and so did sharing\. Dana no longer sees this tab\.$/);
   });
 });

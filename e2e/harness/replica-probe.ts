@@ -11,7 +11,7 @@ export interface Shared {
 }
 
 /** Opens `path` as a customer, shares it after an invite, and opens the agent's console. */
-export async function sharedPage(stack: TandemStack, path: string): Promise<Shared> {
+export async function sharedPage(stack: TandemStack, path: string, opts: { beforeOpen?: (page: Page) => Promise<void> } = {}): Promise<Shared> {
   const call = await stack.call();
   stack.shop.setCustomer(call.customerId);
   const customerContext = await stack.browser.newContext({ viewport: { width: 1000, height: 700 } });
@@ -23,6 +23,7 @@ export async function sharedPage(stack: TandemStack, path: string): Promise<Shar
   try {
     const page = await customerContext.newPage();
     const console = await agentContext.newPage();
+    await opts.beforeOpen?.(page);
     await page.goto(stack.shop.url(path));
     // Polled with plain evaluations: Playwright's waitForFunction builds a MutationObserver in the
     // page, which one fixture replaces.

@@ -33,6 +33,10 @@ let demo: RunningDemo;
 let browser: Browser;
 let dataDir: string;
 const contexts: BrowserContext[] = [];
+// Process warnings while the demo runs in this process (`npm start` once printed a
+// MaxListenersExceededWarning for an AbortSignal during a session).
+const warnings: string[] = [];
+const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`);
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
@@ -102,6 +106,7 @@ async function callAndConnect(desk: Page): Promise<string> {
 describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
   before(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
+    process.on('warning', onWarning);
     dataDir = await mkdtemp(join(tmpdir(), 'tandem-demo-'));
     // Only what this test sets: no DATABASE_URL or REDIS_URL from the machine's environment.
     demo = await startDemo({ port: 0, demoPort: 0, shopPort: 0, dataDir, env: { LOG_LEVEL: 'error' }, ringMs: 800 });
@@ -180,10 +185,34 @@ describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
     }
     assert.ok(!Object.values(replica.fields).some((v) => v.includes('4242')), 'a replica field holds card digits');
     assert.equal(replica.fields['card-cvc'], '***');
+    // Opted in: the delivery speed Sam picks shows; the State select stays masked, as by default.
+    await shop.check('input[name="speed"][value="express"]');
+    await shop.selectOption('select[name="state"]', 'Oregon');
+    await desk.waitForFunction(() => {
+      for (const frame of document.querySelector('tandem-console')?.shadowRoot?.querySelectorAll('iframe') ?? []) {
+        const express = frame.contentDocument?.querySelector<HTMLInputElement>('input[name="speed"][value="express"]');
+        if (express?.checked) return true;
+      }
+      return false;
+    }, undefined, { timeout: 10_000 });
+    const state = await readReplica(desk);
+    assert.ok(state && !/Oregon|California/.test(state.html), 'the State select reached the agent in clear');
     await desk.waitForFunction(() => /is sharing/.test(document.getElementById('guide-heading')?.textContent ?? ''));
     await shot(shop, '06-shop-sharing');
     await desk.waitForTimeout(400);
     await shot(desk, '07-agent-sees-checkout');
+    // In the desk the console is narrow: Expand gives the replica the whole console, larger.
+    const scaleShown = async () => Number(/(\d+)%/.exec(await desk.textContent('tandem-console >> #viewport') ?? '')?.[1] ?? 0);
+    const fitted = await scaleShown();
+    await desk.click('tandem-console >> #expand');
+    await desk.waitForFunction((before) => {
+      const text = document.querySelector('tandem-console')?.shadowRoot?.getElementById('viewport')?.textContent ?? '';
+      return Number(/(\d+)%/.exec(text)?.[1] ?? 0) > before + 15;
+    }, fitted, { timeout: 5_000 });
+    await desk.waitForTimeout(300);
+    await shot(desk, '07b-agent-expanded');
+    assert.ok((await scaleShown()) > fitted, `expanded ${await scaleShown()} % vs fitted ${fitted} %`);
+    await desk.click('tandem-console >> #expand');
 
     await desk.click('#hangup');
     await desk.waitForSelector('#call-state[data-state="ended"]');
@@ -261,5 +290,10 @@ describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
     const ended = await waitForBackendEvent(callId, (e) => e.type === 'session.ended', 'session.ended');
     assert.equal(ended.data['reason'], 'call_ended');
     await ui.detach();
+  });
+
+  test('the whole story ran without a listener-leak warning from the server or the demo backend', () => {
+    process.off('warning', onWarning);
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
   });
 });

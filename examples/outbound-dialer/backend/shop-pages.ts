@@ -205,7 +205,9 @@ export function checkoutPage(ctx: PageContext): string {
         <small>Your agent can see what you write here and help you fill it in.</small>
       </label>
     </fieldset>
-    <fieldset>
+    <!-- Opted in: which speed the customer picks is no secret, and the agent can help choose. The
+         state select above stays masked, as every field is by default. -->
+    <fieldset data-tandem-unmask>
       <legend><span class="num">3</span> Delivery speed</legend>
       <label class="radio"><input type="radio" name="speed" value="standard" checked><span><b>Standard</b> 2–4 working days</span><i>Free</i></label>
       <label class="radio"><input type="radio" name="speed" value="express"><span><b>Express</b> next working day</span><i>$14.00</i></label>

@@ -114,6 +114,18 @@ function deliveryOf(view: CallView): Delivery | undefined {
 
 interface GuideStep { step: string; heading: string; text: string; links?: [string, string][] }
 
+/** Why a cobrowse ended, as a sentence (session.ended's reason codes). */
+function endReasonText(reason: string, name: string): string {
+  const reasons: Record<string, string> = {
+    call_ended: 'the call ended',
+    customer_stopped: `${name} pressed Stop sharing`,
+    agent_ended: 'you ended it from the console',
+    api_ended: 'the backend ended it through the API',
+    customer_left: `${name} left the shop`,
+  };
+  return reasons[reason] ?? 'it ended';
+}
+
 function guide(): GuideStep {
   const shopLink: [string, string] = ['Open the demo shop', config.shopUrl];
   if (!call) {
@@ -129,9 +141,20 @@ function guide(): GuideStep {
     return { step: '1', heading: `Ringing ${name}…`, text: `Tandem knows this call as conversation ${call.id}, state "dialing". Cobrowse becomes available once ${name} answers.` };
   }
   if (call.state === 'ended') {
+    const hungUp = 'Hanging up set the conversation to "disconnected" and Tandem revoked any open invite.';
+    const again = 'Nothing stays shared after the call. To call again, open the Call list tab.';
+    // Only a cobrowse still running at the hang-up was ended by it; an earlier end keeps its own reason.
+    if (call.endReason === 'call_ended') {
+      return {
+        step: '5', heading: 'Call ended, cobrowse ended',
+        text: `${hungUp} The hang-up ended the cobrowse too (session.ended, reason call_ended): ${name}'s sharing bar is gone. ${again}`,
+      };
+    }
     return {
-      step: '5', heading: 'Call ended, cobrowse ended',
-      text: `Hanging up set the conversation to "disconnected". Tandem revoked any open invite and ended the cobrowse${call.endReason ? ` (session.ended, reason ${call.endReason})` : ''}: ${name}'s sharing bar is gone. Nothing stays shared after the call. To call again, open the Call list tab.`,
+      step: '5', heading: 'Call ended',
+      text: call.endReason
+        ? `${hungUp} The cobrowse had already ended before that: ${endReasonText(call.endReason, name)} (reason ${call.endReason}). ${again}`
+        : `${hungUp} ${again}`,
     };
   }
   switch (call.cobrowse) {
@@ -165,10 +188,17 @@ function guide(): GuideStep {
     case 'sharing':
       return {
         step: '4', heading: `${name} is sharing`,
-        text: 'Their tab is on the right, live. Card number, CVC and password show as •••• — masked in their browser before anything is sent. The delivery note is a field the shop opted in, so you can read it. Try Pointer, Highlight, or Request control (a second consent). Hang up when done.',
+        text: 'Their tab is on the right, live. Card number, CVC and password show as •••• — masked in their browser before anything is sent. '
+          + 'The delivery note and the delivery speed are fields the shop opted in (data-tandem-unmask), so you can read them; '
+          + 'every other value, like the State select, stays masked by default. '
+          + 'Try Pointer, Highlight, or Request control (a second consent). Hang up when done.',
       };
     case 'ended':
-      return { step: '4', heading: 'Cobrowse over, call continues', text: `The cobrowse ended${call.endReason ? ` (${call.endReason.replace('_', ' ')})` : ''}. You are still on the call: click Cobrowse to invite ${name} again, or hang up.` };
+      return {
+        step: '4', heading: 'Cobrowse over, call continues',
+        text: `The cobrowse ended${call.endReason ? `: ${endReasonText(call.endReason, name)}` : ''}. `
+          + `You are still on the call: click Cobrowse to invite ${name} again, or hang up.`,
+      };
   }
 }
 

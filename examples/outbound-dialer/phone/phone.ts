@@ -47,7 +47,7 @@ function render(messages: SmsMessage[]): void {
     seen.add(m.id);
     if (!first) fresh = m;
     const time = document.createElement('time');
-    time.textContent = new Date(m.createdAt).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+    time.textContent = new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     const bubble = document.createElement('p');
     bubble.className = 'bubble';
     bubble.append(...linkified(m.body));
@@ -89,7 +89,7 @@ async function start(): Promise<void> {
     if (c.phone === to) a.setAttribute('aria-current', 'page');
     return a;
   }));
-  const tick = () => ($('clock').textContent = new Date().toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' }).replace(/\s?[AP]M$/i, ''));
+  const tick = () => ($('clock').textContent = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
   tick();
   setInterval(tick, 10_000);
   await poll(to);

@@ -3,6 +3,7 @@
 const ICON_POINTER = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 3l14 8-6 1.5L10 19z"/></svg>';
 const ICON_HIGHLIGHT = '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3.5" y="5.5" width="17" height="13" rx="2" stroke-dasharray="3 2.5"/></svg>';
 const ICON_CONTROL = '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3" y="6" width="18" height="12" rx="2"/><path d="M7 10h2M11 10h2M15 10h2M8 14h8"/></svg>';
+const ICON_EXPAND = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>';
 const ICON_END = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>';
 
 export const CONSOLE_MARKUP = `
@@ -32,7 +33,7 @@ export const CONSOLE_MARKUP = `
         </div>
         <div id="invite-pending" hidden>
           <div class="state-row"><span id="invite-state" class="pill" data-tone="progress"></span><span id="invite-expiry" class="muted"></span></div>
-          <p class="say">Read this code to the customer</p>
+          <p class="say" id="code-say">Read this code to the customer</p>
           <p class="code" id="code"></p>
           <p class="say">Their screen shows the phrase</p>
           <p class="phrase" id="phrase"></p>
@@ -63,6 +64,13 @@ export const CONSOLE_MARKUP = `
       <div class="toolbar" role="toolbar" aria-label="Cobrowse tools">
         <div class="customer" id="customer" role="status" data-tone="neutral"><span class="dot"></span><span id="customer-text">Not sharing</span></div>
         <span id="viewport" class="muted"></span>
+        <div class="zoom" role="group" aria-label="Zoom">
+          <button id="zoom-out" class="tool icon" type="button" aria-label="Zoom out" title="Zoom out (-)" disabled>&minus;</button>
+          <button id="zoom-fit" class="tool" type="button" aria-pressed="true" title="Fit to width (0)" disabled>Fit</button>
+          <button id="zoom-in" class="tool icon" type="button" aria-label="Zoom in" title="Zoom in (+)" disabled>+</button>
+          <button id="expand" class="tool" type="button" aria-pressed="false" disabled
+            title="Give the customer's screen the whole console (Escape returns)">${ICON_EXPAND}Expand</button>
+        </div>
         <div class="tools">
           <button id="tool-pointer" class="tool" type="button" aria-pressed="false">${ICON_POINTER}Pointer</button>
           <button id="tool-highlight" class="tool" type="button" aria-pressed="false">${ICON_HIGHLIGHT}Highlight</button>

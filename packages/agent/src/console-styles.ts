@@ -99,9 +99,15 @@ select { flex: 1; }
 .tool[aria-pressed="true"] { background: var(--brand); color: #fff; border-color: var(--brand); }
 .tool.waiting { background: var(--warn-bg); color: var(--warn); border-color: #f0d58c; opacity: 1; }
 .tool.granted[aria-pressed="true"] { background: var(--good); border-color: var(--good); }
+.zoom { display: flex; gap: 4px; align-items: center; }
+.zoom button { display: inline-flex; align-items: center; gap: 6px; padding: 6px 10px; }
+.zoom .icon { min-width: 34px; justify-content: center; font-size: 17px; line-height: 1; }
+/* Expanded: the replica takes the whole console; the invite column comes back with the button or Escape. */
+.console[data-expanded] .body { grid-template-columns: 1fr; grid-template-rows: 1fr; }
+.console[data-expanded] .side { display: none; }
 
 .stage-wrap { position: relative; min-height: 0; padding: 16px; overflow: hidden; }
-.stage { position: absolute; inset: 16px; display: flex; justify-content: center; align-items: flex-start; }
+.stage { position: absolute; inset: 16px; display: flex; align-items: flex-start; overflow: auto; scrollbar-gutter: stable; }
 .empty { position: absolute; inset: 16px; display: grid; place-content: center; text-align: center; gap: 6px; border: 2px dashed #c5ccd6; border-radius: 12px; color: var(--muted); }
 .empty strong { color: var(--ink); font-size: 17px; }
 .veil { position: absolute; inset: 16px; display: grid; place-content: center; text-align: center; background: rgba(238,241,245,.72); backdrop-filter: grayscale(1); font-weight: 700; font-size: 16px; color: var(--ink); border-radius: 8px; }
@@ -109,7 +115,8 @@ select { flex: 1; }
 .notice { min-height: 34px; padding: 8px 16px; font-size: 13px; color: var(--muted); background: var(--panel); border-top: 1px solid var(--line); }
 .notice[data-tone="bad"] { color: var(--bad); }
 
-.replica-frame { position: relative; overflow: hidden; background: #fff; border-radius: 4px; box-shadow: 0 0 0 1px #b9c2ce, 0 6px 24px rgba(20,40,70,.16); }
+.replica-frame { flex: none; margin: 0 auto; position: relative; overflow: hidden; background: #fff; border-radius: 4px; }
+.replica-frame { box-shadow: 0 0 0 1px #b9c2ce, 0 6px 24px rgba(20,40,70,.16); }
 .replica-layer { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
 .replica-layer .replayer-wrapper { position: relative; }
 .replica-layer .replayer-mouse { display: none; }

@@ -66,6 +66,13 @@ function describe(event: TimelineEvent): Pick<TimelineEntry, 'label' | 'detail' 
     case 'invite.prompt_failed':
       return { label: 'The customer\'s page could not show the invite', detail: 'Send the link by SMS or read the code aloud instead.', tone: 'bad' };
     case 'invite.link_refused':
+      if (data['reason'] === 'signed_in_as_another_customer') {
+        return {
+          label: 'Refused: opened where another customer is signed in',
+          detail: 'The customer was told to sign out of the site and open the link again. Or read them the code instead.',
+          tone: 'bad',
+        };
+      }
       // Whoever opened the link first holds it; this was someone else, or the customer twice.
       return { label: 'Another page tried to open the link: refused', detail: 'A link works on one page only. If the customer sees "already open on another page", withdraw this invite and send a new one.', tone: 'bad' };
     case 'invite.accepted':

@@ -82,3 +82,40 @@ export function scrollableAncestor(el: Element): Element | null {
   }
   return null;
 }
+
+/** How the replica is drawn: fitted to the width the console has, or at a fixed zoom (1 = the customer's CSS pixels). */
+export type ReplicaZoom = 'fit' | number;
+
+// The zoom steps the agent moves through with the buttons and the + and - keys.
+export const ZOOM_STEPS: readonly number[] = [0.5, 0.67, 0.75, 0.9, 1, 1.25, 1.5, 1.75, 2];
+
+/**
+ * The replica's scale. "Fit" fills the width the console has and lets the page scroll down inside
+ * the console: fitting the height too drew a 1280×800 page at 42 % in an embedded console, too
+ * small to read. Never enlarged when fitting: a phone-sized page at 1:1 reads better than blurred.
+ */
+export function replicaScale(zoom: ReplicaZoom, page: { width: number }, available: { width: number }): number {
+  if (zoom !== 'fit') return zoom;
+  if (!(page.width > 0) || !(available.width > 0)) return 1;
+  return Math.min(1, available.width / page.width);
+}
+
+/** The next zoom step from the scale shown now, larger (+1) or smaller (-1); stays at the ends. */
+export function stepZoom(scale: number, direction: 1 | -1): number {
+  if (direction > 0) return ZOOM_STEPS.find((step) => step > scale + 0.005) ?? ZOOM_STEPS[ZOOM_STEPS.length - 1]!;
+  return [...ZOOM_STEPS].reverse().find((step) => step < scale - 0.005) ?? ZOOM_STEPS[0]!;
+}
+
+/**
+ * A point on the agent's screen (clientX/Y) as a point of the customer's page: `frame` is where the
+ * replica is drawn on the agent's screen (already moved by any scrolling of the console), `scale`
+ * the zoom it is drawn at, `scroll` how far the customer's page is scrolled.
+ */
+export function pagePoint(
+  client: { x: number; y: number },
+  frame: { left: number; top: number },
+  scale: number,
+  scroll: { x: number; y: number } = { x: 0, y: 0 },
+): { x: number; y: number } {
+  return { x: (client.x - frame.left) / scale + scroll.x, y: (client.y - frame.top) / scale + scroll.y };
+}

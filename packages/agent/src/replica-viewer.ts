@@ -5,9 +5,13 @@ import { Replayer } from 'rrweb';
 import type { eventWithTime } from '@rrweb/types';
 import type { ControlCommand } from '@tandem/protocol';
 import type { PagePoint } from './page-frame.ts';
-import { boxInReplica, composedParent, deepElementAt, scrollableAncestor } from './replica-geometry.ts';
+import { boxInReplica, composedParent, deepElementAt, pagePoint, replicaScale, scrollableAncestor, stepZoom } from './replica-geometry.ts';
+import type { ReplicaZoom } from './replica-geometry.ts';
 import { ReplicaScrubber } from './replica-scrub.ts';
 import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
+import { DriftWatch } from './replica-drift.ts';
+import { CustomerHover } from './replica-hover.ts';
+import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -15,6 +19,8 @@ export interface ReplicaViewport {
   width: number;
   height: number;
   scale: number;
+  /** Whether the scale follows the console's width ("fit") or is a zoom the agent chose. */
+  fit: boolean;
 }
 
 /** What the agent does on the replica, in the customer's page coordinates and rrweb node ids. */
@@ -23,6 +29,8 @@ export interface ReplicaActions {
   highlight(nodeId: number | null): void;
   control(command: ControlCommand): void;
   viewport(viewport: ReplicaViewport): void;
+  /** The replica's tree differs from the page's: ask the page for a fresh snapshot. */
+  drift(): void;
 }
 
 interface LiveReplica {
@@ -126,7 +134,10 @@ export class ReplicaViewer {
   // The host's size as the ResizeObserver last reported it (null until its first report).
   private available: { width: number; height: number } | null = null;
   private scale = 1;
+  private zoom: ReplicaZoom = 'fit';
   private customerPoint: PagePoint | null = null;
+  private readonly drift = new DriftWatch();
+  private readonly hover = new CustomerHover();
   private highlightedId: number | null = null;
   private hovered: Element | null = null;
   private pointerShown = false;
@@ -196,8 +207,13 @@ export class ReplicaViewer {
       this.scheduleRefresh();
     });
     replayer.on('custom-event', (e) => {
-      const state = topLayerState((e as { data?: { tag?: unknown; payload?: unknown } }).data);
+      const data = (e as { data?: { tag?: unknown; payload?: unknown } }).data;
+      const state = topLayerState(data);
       if (state) topLayer.apply(state);
+      const picture = canvasFrameOf(data);
+      if (picture) paintCanvas(replayer.getMirror(), picture);
+      const doc = replayer.iframe.contentDocument;
+      if (doc && this.drift.check(data, doc, replayer.getMirror())) this.actions.drift();
     });
     // rrweb scrolls the replica smoothly and rebuilds its document on every snapshot: overlays
     // follow the scroll as it happens, through listeners added to each rebuilt document.
@@ -238,6 +254,7 @@ export class ReplicaViewer {
 
   moveCustomerPointer(point: PagePoint): void {
     this.customerPoint = point;
+    this.hover.follow(this.replicaWindow(), point);
     this.scheduleRefresh();
   }
 
@@ -274,6 +291,21 @@ export class ReplicaViewer {
 
   focus(): void {
     this.surface.focus();
+  }
+
+  /** Fit to the console's width, or a fixed zoom; pointer and clicks map back at any zoom. */
+  setZoom(zoom: ReplicaZoom): void {
+    this.zoom = zoom;
+    this.layout();
+  }
+
+  /** One zoom step larger or smaller than what is shown now. */
+  zoomBy(direction: 1 | -1): void {
+    this.setZoom(stepZoom(this.scale, direction));
+  }
+
+  get zoomLevel(): { scale: number; fit: boolean } {
+    return { scale: this.scale, fit: this.zoom === 'fit' };
   }
 
   destroy(): void {
@@ -317,12 +349,11 @@ export class ReplicaViewer {
     // before that frame is painted.
     const available = this.available;
     if (!available) return;
-    // Never enlarged: a phone-sized page at 1:1 is easier to read than a blurred one.
-    this.scale = Math.min(1, available.width / width, available.height / height) || 1;
+    this.scale = replicaScale(this.zoom, { width }, available);
     this.frame.style.width = `${Math.floor(width * this.scale)}px`;
     this.frame.style.height = `${Math.floor(height * this.scale)}px`;
     for (const layer of this.frame.querySelectorAll<HTMLElement>('.replica-layer')) this.layoutLayer(layer);
-    this.actions.viewport({ width, height, scale: this.scale });
+    this.actions.viewport({ width, height, scale: this.scale, fit: this.zoom === 'fit' });
     this.scheduleRefresh();
   }
 
@@ -377,8 +408,7 @@ export class ReplicaViewer {
 
   /** A point on the surface in the replica's viewport (the customer's CSS pixels). */
   private toViewport(event: MouseEvent): { x: number; y: number } {
-    const rect = this.frame.getBoundingClientRect();
-    return { x: (event.clientX - rect.left) / this.scale, y: (event.clientY - rect.top) / this.scale };
+    return pagePoint({ x: event.clientX, y: event.clientY }, this.frame.getBoundingClientRect(), this.scale);
   }
 
   private elementAt(event: MouseEvent): Element | null {
@@ -454,6 +484,16 @@ export class ReplicaViewer {
   }
 
   private onKey(event: KeyboardEvent): void {
+    // Zoom keys, as in a browser, except while they are typed into the customer's page.
+    if (this.tool !== 'control' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      const zoom = ZOOM_KEYS[event.key];
+      if (zoom !== undefined) {
+        event.preventDefault();
+        if (zoom === 'fit') this.setZoom('fit');
+        else this.zoomBy(zoom);
+        return;
+      }
+    }
     if (this.tool === 'highlight' && event.key === 'Escape') {
       this.clearHighlight();
       return;
@@ -522,9 +562,12 @@ export class ReplicaViewer {
   }
 }
 
+const ZOOM_KEYS: Record<string, 1 | -1 | 'fit'> = { '+': 1, '=': 1, '-': -1, '0': 'fit' };
+
+const ZOOM_HELP = ' Plus and minus zoom, 0 fits the width.';
 const SURFACE_LABELS: Record<ReplicaTool, string> = {
-  none: "Customer's screen",
-  pointer: "Customer's screen. Move the mouse here to point: the customer sees your pointer.",
-  highlight: "Customer's screen. Click an element to highlight it for the customer; Escape clears.",
+  none: `Customer's screen.${ZOOM_HELP}`,
+  pointer: `Customer's screen. Move the mouse here to point: the customer sees your pointer.${ZOOM_HELP}`,
+  highlight: `Customer's screen. Click an element to highlight it for the customer; Escape clears.${ZOOM_HELP}`,
   control: "Customer's screen, remote control on. Clicks, typing and scrolling go to the customer's page; Tab leaves.",
 };

@@ -151,7 +151,8 @@ before(async () => {
   await customer.goto(customerSite.origin + '/fixtures/account.html');
   await customer.evaluate(() => window.tandemRecorder.start());
 
-  const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // en-US: a locale whose default clock is 12-hour; the console shows 24-hour times all the same.
+  const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
   // If any customer script ever ran in the console, in any frame, it could call this.
   await agentContext.exposeBinding('reportPwned', (_source, tag: string) => void pwnedCalls.push(tag));
   agent = await agentContext.newPage();
@@ -332,9 +333,77 @@ test('control: requested, waited for, then clicks, typing and scrolling become c
   const scroll = await relay.waitFor('control.command', (m) => m.command.action === 'scroll', since);
   assert.ok(scroll.command.action === 'scroll' && scroll.command.y > 200 && scroll.command.nodeId === undefined, JSON.stringify(scroll.command));
 
-  relay.sendJson({ type: 'control.result', id: 1, ok: false, error: 'typing into a masked field is refused' });
-  await waitForConsoleText('notice', 'typing into a masked field is refused');
+  // The page's refusal code becomes a sentence: the agent never reads "masked_field".
+  relay.sendJson({ type: 'control.result', id: 1, ok: false, error: 'masked_field' });
+  await waitForConsoleText('notice', 'That field is private on the customer\'s page');
+  assert.ok(!(await consoleText('notice')).includes('masked_field'));
   await shoot('6-control-on');
+});
+
+/** Scrolls the console's stage so that the replica's element is in view (a zoomed replica is larger than the stage). */
+function scrollStageTo(selector: string): Promise<void> {
+  return agent.evaluate((sel) => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    const stage = root.getElementById('stage')!;
+    const layers = root.querySelectorAll('.replica-layer iframe');
+    const iframe = layers[layers.length - 1] as HTMLIFrameElement;
+    const frame = root.querySelector('.replica-frame')!.getBoundingClientRect();
+    const scale = frame.width / iframe.offsetWidth;
+    const rect = iframe.contentDocument!.querySelector(sel)!.getBoundingClientRect();
+    const box = stage.getBoundingClientRect();
+    stage.scrollLeft += frame.left + rect.left * scale - box.left - 40;
+    stage.scrollTop += frame.top + rect.top * scale - box.top - 40;
+  }, selector);
+}
+
+test('zoom and expand: the replica reads at 200 %, fills the console when expanded, and clicks still land on the page\'s element', async () => {
+  await waitForConsoleText('viewport', '(fit)');
+  const fitted = await locateInReplica('#city');
+  // Fit fills the stage's width, not its height: the old fit-both drew this console's replica smaller.
+  const stageWidth = await agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('stage')!.clientWidth);
+  assert.ok(Math.abs(fitted.scale - stageWidth / 1280) < 0.01, JSON.stringify({ fitted, stageWidth }));
+
+  for (let i = 0; i < 12; i += 1) await clickTool('zoom-in');
+  await waitForConsoleText('viewport', '1280 × 720 · 200%');
+  assert.equal(await consoleText('viewport').then((t) => t.includes('(fit)')), false);
+  await scrollStageTo('#city');
+  const city = await locateInReplica('#city');
+  assert.ok(Math.abs(city.scale - 2) < 0.01, JSON.stringify(city));
+  const cityId = await customer.evaluate(() => window.tandemRecorder.idOf('#city'));
+  let since = relay.received().length;
+  await agent.mouse.move(city.x, city.y, { steps: 3 });
+  await relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - city.pageX) <= 1 && Math.abs(m.y - city.pageY) <= 1, since);
+  await agent.mouse.click(city.x, city.y);
+  const click = await relay.waitFor('control.command', (m) => m.command.action === 'click', since);
+  assert.ok(click.command.action === 'click' && click.command.nodeId === cityId
+    && Math.abs((click.command.x ?? -99) - city.pageX) <= 1 && Math.abs((click.command.y ?? -99) - city.pageY) <= 1, JSON.stringify({ click, city }));
+  await shoot('6b-zoom-200');
+
+  // Keyboard: 0 on the replica fits again (outside control mode; in control mode keys go to the page).
+  setView({ ...view, session: { ...view.session!, control: false } });
+  await waitForConsoleText('control-text', 'Request control');
+  await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-surface') as HTMLElement).focus());
+  await agent.keyboard.press('-');
+  await waitForConsoleText('viewport', '175%');
+  await agent.keyboard.press('0');
+  await waitForConsoleText('viewport', '(fit)');
+
+  await clickTool('expand');
+  await agent.waitForFunction(() => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    return getComputedStyle(root.querySelector('.side')!).display === 'none' && root.getElementById('expand')!.getAttribute('aria-pressed') === 'true';
+  });
+  await agent.waitForTimeout(100);
+  const expanded = await locateInReplica('#balance');
+  assert.ok(expanded.scale > fitted.scale + 0.15, `expanded ${expanded.scale} vs fitted ${fitted.scale}`);
+  since = relay.received().length;
+  await agent.mouse.move(expanded.x, expanded.y, { steps: 3 });
+  await relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - expanded.pageX) <= 1 && Math.abs(m.y - expanded.pageY) <= 1, since);
+  await shoot('6c-expanded');
+  await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.getElementById('expand') as HTMLElement).focus());
+  await agent.keyboard.press('Escape');
+  await agent.waitForFunction(() => getComputedStyle(document.querySelector('tandem-console')!.shadowRoot!.querySelector('.side')!).display !== 'none');
+  await agent.mouse.move(5, 5);
 });
 
 test('a missing delta asks for a snapshot and skips deltas until it arrives', async () => {
@@ -519,8 +588,52 @@ test('ending the session takes two presses and removes the replica when the sess
   await waitForConsoleText('empty-title', 'Cobrowse ended');
   assert.equal(await agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('iframe').length), 0);
   await waitForConsoleText('timeline', 'Cobrowse ended');
+  await waitForConsoleText('empty-text', 'You ended it. Send a new invite to cobrowse again.');
   await shoot('9-ended');
+  const times = await agent.evaluate(() =>
+    [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('#timeline time')].map((t) => t.textContent));
+  assert.ok(times.length > 3 && times.every((t) => /^\d{2}:\d{2}:\d{2}$/.test(t ?? '')), `not 24-hour: ${times.join(', ')}`);
+
+  // The customer stopped, then the call was hung up: the reason stays the customer's, and no new
+  // invite is offered (the invite button is off without a call).
+  setView({ ...view, conversationState: 'disconnected', session: { ...view.session!, endReason: 'customer_stopped' } });
+  await waitForConsoleText('call-text', 'Call ended');
+  await waitForConsoleText('empty-text', 'The customer stopped sharing.');
+  assert.equal(await consoleText('empty-text'), 'The customer stopped sharing.');
+  const inviteOff = await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.getElementById('invite') as HTMLButtonElement).disabled);
+  assert.equal(inviteOff, true);
+  await shoot('9b-ended-after-hang-up');
   assert.deepEqual(pageErrors, []);
+});
+
+test('a code the customer reads is claimed, and only that code is talked about: the invite it makes shows no second code', async () => {
+  setView({ ...baseView, invite: null, session: null, customerLink: null });
+  await waitForConsoleText('call-text', 'On call with Jo Bloggs');
+  const since = relay.received().length;
+  await agent.evaluate(() => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    (root.getElementById('claim') as HTMLInputElement).value = '482 913 5570';
+    (root.getElementById('claim-button') as HTMLButtonElement).click();
+  });
+  const claim = await relay.waitFor('code.claim', undefined, since);
+  assert.equal(claim.code, '4829135570');
+  const expiresAt = new Date(Date.now() + 600_000).toISOString();
+  const deliveries = [{ channel: 'push', state: 'delivered' }];
+  setView({ ...view, invite: { id: 'inv_claimed', state: 'delivered', code: '7301946628', phrase: 'quiet harbour', expiresAt, deliveries } });
+  await waitForConsoleText('claim-msg', 'Code accepted');
+  await waitForConsoleText('phrase', 'quiet harbour');
+  const shown = await agent.evaluate(() => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    const text = (root.getElementById('invite-pending') as HTMLElement).innerText;
+    return { code: root.getElementById('code')!.hidden, say: root.getElementById('code-say')!.hidden, text };
+  });
+  assert.deepEqual([shown.code, shown.say], [true, true]);
+  assert.ok(!shown.text.replace(/\s/g, '').includes('7301946628'), shown.text);
+  await shoot('10-code-claimed');
+  // An invite the agent sends still shows its code to read out.
+  setView({ ...view, invite: { id: 'inv_sent', state: 'delivered', code: '5550001234', phrase: 'brave otter', expiresAt, deliveries: [] } });
+  await waitForConsoleText('code', '555 000 1234');
+  assert.equal(await agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('code')!.hidden), false);
 });
 
 test('the console page opens its link before the console has loaded, and shows what arrived meanwhile', async () => {

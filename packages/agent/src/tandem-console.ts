@@ -9,6 +9,8 @@ import { CONSOLE_CSS } from './console-styles.ts';
 import { takeEarlyLink } from './early-link.ts';
 import { channelName, endReasonText, inviteIsOver, inviteStateText, timelineEntry } from './invite-timeline.ts';
 import type { TimelineEntry, Tone } from './invite-timeline.ts';
+import { controlRefusalText } from './control-outcome.ts';
+import { ReplicaViewControls } from './replica-view-controls.ts';
 import { ReplicaViewer } from './replica-viewer.ts';
 import type { ReplicaTool, ReplicaViewport } from './replica-viewer.ts';
 
@@ -57,7 +59,8 @@ function sentence(text: string): string {
 
 // One formatter for every timeline entry: toLocaleTimeString builds a new one per call, which
 // profiled at ~39 ms of an agent's join on a long timeline.
-const CLOCK = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+// 24-hour in the agent's own locale, like the desk's API log: one clock across the agent's screens.
+const CLOCK = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 function clock(iso: string): string {
   const date = new Date(iso);
@@ -77,6 +80,7 @@ export class TandemConsole extends HTMLElement {
   private socket: AgentSocket | null = null;
   private socketKey = '';
   private viewer: ReplicaViewer | null = null;
+  private viewControls: ReplicaViewControls | null = null;
   private view: AgentView | null = null;
   private link: ConsoleLink = 'connecting';
   private readonly timeline = new Map<number, TimelineEntry>();
@@ -85,6 +89,10 @@ export class TandemConsole extends HTMLElement {
   private commandId = 0;
   private inviteSending = false;
   private claimPending = false;
+  // The invite a claimed support code made: the customer already read their code, so no second one is shown.
+  private claimedInvite: string | null = null;
+  // The invite a page signed in as another customer was refused: it is not "being looked at".
+  private refusedInvite: string | null = null;
   private controlRequested: { sessionId: string; at: number } | null = null;
   private controlWasOn = false;
   private endArmedUntil = 0;
@@ -117,7 +125,9 @@ export class TandemConsole extends HTMLElement {
         this.viewport = viewport;
         this.render();
       },
+      drift: () => this.send({ type: 'snapshot.request', reason: 'drift' }),
     });
+    this.viewControls ??= new ReplicaViewControls(this.root, () => this.viewer);
     this.ticker ??= setInterval(() => this.renderInvite(), 1_000);
     this.connect();
     this.render();
@@ -267,6 +277,10 @@ export class TandemConsole extends HTMLElement {
         break;
       case 'event':
         this.timeline.set(message.event.seq, timelineEntry(message.event));
+        if (message.event.type === 'invite.link_refused' && message.event.data['reason'] === 'signed_in_as_another_customer') {
+          this.refusedInvite = this.view?.invite?.id ?? null;
+          this.render();
+        }
         // A "not now" ends the wait at once, so the agent can ask again later.
         if (message.event.type === 'session.control_declined') {
           this.controlRequested = null;
@@ -279,7 +293,7 @@ export class TandemConsole extends HTMLElement {
         this.render();
         break;
       case 'control.result':
-        if (!message.ok) this.notice(`The customer's page did not do that${message.error ? `: ${message.error}` : '.'}`, 'bad');
+        if (!message.ok) this.notice(controlRefusalText(message.error), 'bad');
         break;
       case 'error':
         this.onError(message.message);
@@ -299,6 +313,7 @@ export class TandemConsole extends HTMLElement {
       message.textContent = 'Code accepted: the customer is sharing.';
       message.dataset['tone'] = 'good';
     }
+    if (this.claimPending && view.invite && view.invite.id !== before?.invite?.id) this.onClaimed(view.invite.id);
     const controlOn = session?.state === 'active' && session.control;
     if (controlOn && !this.controlWasOn) {
       this.controlRequested = null;
@@ -317,6 +332,15 @@ export class TandemConsole extends HTMLElement {
       this.replicaSession = null;
     }
     this.render();
+  }
+
+  private onClaimed(inviteId: string): void {
+    this.claimPending = false;
+    this.claimedInvite = inviteId;
+    this.el<HTMLInputElement>('claim').value = '';
+    const message = this.el('claim-msg');
+    message.textContent = 'Code accepted: the customer\'s screen now asks them to share.';
+    message.dataset['tone'] = 'good';
   }
 
   private onError(text: string): void {
@@ -353,6 +377,11 @@ export class TandemConsole extends HTMLElement {
     this.el('link').dataset['tone'] = link.tone;
   }
 
+  /** The invite button works: linked to Tandem, on a connected call, no invite on its way. */
+  private canInvite(): boolean {
+    return this.link === 'live' && this.view?.conversationState === 'connected' && !this.inviteSending;
+  }
+
   private renderInvite(): void {
     const view = this.view;
     const live = this.link === 'live';
@@ -366,9 +395,9 @@ export class TandemConsole extends HTMLElement {
 
     const button = this.el<HTMLButtonElement>('invite');
     const callConnected = view?.conversationState === 'connected';
-    button.disabled = !live || !callConnected || this.inviteSending;
+    button.disabled = !this.canInvite();
     button.textContent = this.inviteSending ? 'Sending invite…' : 'Invite to cobrowse';
-    this.el('invite-again').toggleAttribute('disabled', !live || !callConnected || this.inviteSending);
+    this.el('invite-again').toggleAttribute('disabled', !this.canInvite());
     this.el<HTMLSelectElement>('channel').disabled = button.disabled;
     this.el('invite-hint').textContent = !view ? ''
       : !callConnected ? 'Available while the call is connected.'
@@ -381,13 +410,18 @@ export class TandemConsole extends HTMLElement {
     this.el<HTMLButtonElement>('claim-button').disabled = claimDisabled;
 
     if (!pending) return;
-    const state = inviteStateText(pending.state);
+    const state = pending.id === this.refusedInvite && pending.state === 'opened'
+      ? { label: 'Refused: another customer signed in', tone: 'bad' as Tone } : inviteStateText(pending.state);
     const pill = this.el('invite-state');
     pill.textContent = state.label;
     pill.dataset['tone'] = state.tone;
     const left = Math.max(0, Math.round((Date.parse(pending.expiresAt) - now) / 1000));
     this.el('invite-expiry').textContent = `Expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+    // A claimed code's invite has a code of its own; the customer never needs it, so it is not shown.
+    const claimed = pending.id === this.claimedInvite;
+    this.el('code-say').hidden = claimed;
     const code = this.el('code');
+    code.hidden = claimed;
     code.textContent = groupShortCode(pending.code);
     code.setAttribute('aria-label', `Code ${pending.code.split('').join(' ')}`);
     this.el('phrase').textContent = pending.phrase;
@@ -464,15 +498,16 @@ export class TandemConsole extends HTMLElement {
     customer.dataset['tone'] = status.tone;
     const viewport = this.el('viewport');
     viewport.textContent = hasReplica && this.viewport
-      ? `${this.viewport.width} × ${this.viewport.height} · ${Math.round(this.viewport.scale * 100)}%`
+      ? `${this.viewport.width} × ${this.viewport.height} · ${Math.round(this.viewport.scale * 100)}%${this.viewport.fit ? ' (fit)' : ''}`
       : '';
+    this.viewControls?.update(hasReplica);
     viewport.title = hasReplica && this.viewport ? 'Size of the customer\'s browser window, and the zoom it is shown at here' : '';
 
     this.el('empty').hidden = hasReplica;
     this.el('empty-title').textContent = active ? 'Waiting for the customer\'s screen…'
       : session ? 'Cobrowse ended' : 'No screen shared yet';
     this.el('empty-text').textContent = active ? 'It appears as soon as their browser sends it.'
-      : session ? `${sentence(endReasonText(session.endReason) || 'the session is over')}. Send a new invite to cobrowse again.`
+      : session ? `${sentence(endReasonText(session.endReason) || 'the session is over')}.${this.canInvite() ? ' Send a new invite to cobrowse again.' : ''}`
       : 'The customer\'s screen appears here once they accept an invite.';
 
     // The relay sends its cached snapshot as soon as the console has authenticated, before the

@@ -51,7 +51,7 @@ class InvitePromptFailedData(TypedDict):
 
 
 class InviteLinkRefusedData(TypedDict):
-    reason: Literal["opened_on_another_page"]
+    reason: Literal["opened_on_another_page", "signed_in_as_another_customer"]
     visitorId: str
 
 

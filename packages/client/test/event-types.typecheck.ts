@@ -48,7 +48,7 @@ export async function streamOfAskedForTypes(tandem: TandemClient): Promise<void>
 }
 
 export function eventOfOneType(event: TandemEvent<'invite.link_refused'>, anyType: EventType): void {
-  const reason: 'opened_on_another_page' = event.data.reason;
+  const reason: 'opened_on_another_page' | 'signed_in_as_another_customer' = event.data.reason;
   const visitor: string = event.data.visitorId;
   // @ts-expect-error a payload field must exist on that type
   void event.data.expiresAt;

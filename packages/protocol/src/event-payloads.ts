@@ -35,9 +35,12 @@ export const EVENT_PAYLOAD_SCHEMAS = {
     visitorId: VisitorId,
   }, { description: 'The customer\'s page got the invite but could not show the prompt: use another channel (SMS link, code).' }),
   'invite.link_refused': Type.Object({
-    reason: StringEnum(['opened_on_another_page'] as const),
+    reason: StringEnum(['opened_on_another_page', 'signed_in_as_another_customer'] as const),
     visitorId: VisitorId,
-  }, { description: 'A second page presented the invite\'s link secret and was refused: a link works on one page.' }),
+  }, {
+    description: 'A page was refused the invite: a second page presented its link (a link works on one page), '
+      + 'or the page that opened its link or typed its code is signed in as another customer.',
+  }),
   'invite.accepted': Type.Object({ visitorId: VisitorId }, { description: 'The customer clicked Share; session.started follows.' }),
   'invite.declined': Type.Object({ visitorId: VisitorId }, { description: 'The customer said no.' }),
   'invite.expired': Type.Object({ expiresAt: DateTime }, { description: 'Nobody accepted the invite in time.' }),

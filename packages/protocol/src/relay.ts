@@ -44,7 +44,7 @@ export type ControlCommand = Static<typeof ControlCommand>;
 export type CaptureServerMessage =
   | { type: 'ready'; sessionId: string; agentName: string; control: boolean }
   /** Send a full snapshot now: an agent joined or fell behind, or the buffer was reset. */
-  | { type: 'snapshot.request'; reason: 'agent_joined' | 'agent_gap' | 'buffer_full' | 'resume' | 'checkpoint' }
+  | { type: 'snapshot.request'; reason: 'agent_joined' | 'agent_gap' | 'agent_drift' | 'buffer_full' | 'resume' | 'checkpoint' }
   | { type: 'agent.pointer'; x: number; y: number; visible: boolean }
   | { type: 'agent.highlight'; nodeId: number | null }
   | { type: 'agent.presence'; agents: number }
@@ -60,7 +60,8 @@ export const AgentClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('code.claim'), code: Type.String({ maxLength: 24 }) }, Strict),
   Type.Object({ type: Type.Literal('pointer'), x: Type.Number(), y: Type.Number(), visible: Type.Boolean() }, Strict),
   Type.Object({ type: Type.Literal('highlight'), nodeId: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]) }, Strict),
-  Type.Object({ type: Type.Literal('snapshot.request'), reason: Type.Union([Type.Literal('agent_gap'), Type.Literal('agent_joined')]) }, Strict),
+  /** `drift`: the replica's tree checksum differs from the page's; the page is asked for a fresh snapshot. */
+  Type.Object({ type: Type.Literal('snapshot.request'), reason: Type.Union([Type.Literal('agent_gap'), Type.Literal('agent_joined'), Type.Literal('drift')]) }, Strict),
   Type.Object({ type: Type.Literal('control.request') }, Strict),
   Type.Object({ type: Type.Literal('control.command'), id: Type.Integer({ minimum: 0 }), command: ControlCommand }, Strict),
   Type.Object({ type: Type.Literal('session.end') }, Strict),

@@ -77,3 +77,22 @@ export interface TopLayerState {
   /** The fullscreen element, or null. */
   fullscreen: number | null;
 }
+
+/**
+ * Inside the page stream: a sampled picture of a canvas the site opted in (`data-tandem-unmask`):
+ * a canvas's pixels cannot be masked, so none is sent unless the site asks. Every canvas reaches
+ * the replica as a box of its size (a frame that runs no script draws no canvas); an opted-in
+ * one's box shows its latest picture. `src` is a data: URL (WebP, or PNG where WebP is not
+ * encoded); `width`/`height` the canvas's computed CSS width and height on the page.
+ */
+export const CANVAS_FRAME_EVENT = 'tandem/canvas';
+
+export interface CanvasFrame {
+  id: number;
+  src: string;
+  width: number;
+  height: number;
+}
+
+/** A sampled canvas picture larger than this is not sent (it would crowd out the page's deltas). */
+export const CANVAS_FRAME_MAX_CHARS = 512 * 1024;

@@ -9,6 +9,8 @@ import { sanitizeEvent } from './event-sanitizer.ts';
 import { followInstanceSetters } from './instance-setters.ts';
 import { TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
+import { CANVAS_BLOCK_SELECTOR, sampleCanvases, type CanvasFrames } from './canvas-frames.ts';
+import { startDriftChecks, type DriftCheckOptions, type DriftChecks } from './drift-check.ts';
 import {
   BLOCK_SELECTOR,
   MASK_TEXT_SELECTOR,
@@ -23,6 +25,7 @@ export interface CaptureOptions {
   transport: FrameTransport;
   // A full snapshot this often bounds how long a replica can stay wrong after any missed delta.
   checkpointEveryMs?: number;
+  driftChecks?: DriftCheckOptions;
 }
 
 export interface CaptureHandle {
@@ -74,6 +77,8 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // frame keeps that pair (and a mutation burst) together, and a snapshot always opens its frame
   // so the relay can keep "latest snapshot + deltas since" by frame alone.
   let topLayer: TopLayerWatch | null = null;
+  let drift: DriftChecks | null = null;
+  let canvases: CanvasFrames | null = null;
   const emit = (event: eventWithTime): void => {
     if (event.type === EventType.Meta) {
       flush();
@@ -81,7 +86,11 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
     }
     batch.push(event);
     // After the snapshot's frame has gone (its flush was queued first): what is in the top layer.
-    if (event.type === EventType.FullSnapshot) queueMicrotask(() => topLayer?.afterSnapshot());
+    if (event.type === EventType.FullSnapshot) {
+      canvases?.afterSnapshot();
+      queueMicrotask(() => topLayer?.afterSnapshot());
+    }
+    if (event.type === EventType.FullSnapshot || event.type === EventType.IncrementalSnapshot) drift?.noteActivity();
     if (!flushQueued) {
       flushQueued = true;
       queueMicrotask(flush);
@@ -96,7 +105,8 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
     maskInputFn: maskInputValue,
     maskTextSelector: MASK_TEXT_SELECTOR,
     // Tandem's own prompts and banner (a closed shadow root) are not part of the customer's page.
-    blockSelector: `${BLOCK_SELECTOR}, [data-tandem-ui]`,
+    // Canvases are blocked too (boxes of their size); opted-in ones are painted from pictures.
+    blockSelector: `${BLOCK_SELECTOR}, [data-tandem-ui], ${CANVAS_BLOCK_SELECTOR}`,
     // The customer's pointer travels on its own light channel (POINTER frames), not in deltas.
     sampling: { mousemove: false },
     recordAfter: 'DOMContentLoaded',
@@ -120,6 +130,9 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // The first snapshot (taken inside record(), or at DOMContentLoaded) reports through emit above.
   topLayer = watchTopLayer(document, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(TOP_LAYER_EVENT, state));
 
+  canvases = sampleCanvases(document, (node) => record.mirror.getId(node), (tag, frame) => record.addCustomEvent(tag, frame));
+  drift = startDriftChecks(document, (node) => record.mirror.getId(node), (tag, check) => record.addCustomEvent(tag, check), options.driftChecks);
+
   transport.onSnapshotRequest(() => record.takeFullSnapshot(true));
 
   return {
@@ -133,6 +146,8 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       document.removeEventListener('DOMContentLoaded', followSetters);
       unfollowSetters();
       topLayer?.stop();
+      drift?.stop();
+      canvases?.stop();
       stopRecording?.();
       stopWatchingTyping();
       flush();

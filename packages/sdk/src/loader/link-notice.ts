@@ -1,5 +1,6 @@
 // What the customer sees when the link they opened cannot start an invite on this page: the
-// link works on one page only (another page holds it), or it is over. Without it the page would
+// link works on one page only (another page holds it), it was sent to another customer than the
+// one signed in here, or it is over. Without it the page would
 // simply show nothing, and the customer would not know why or what to do.
 import type { VisitorErrorCode } from '@tandem/protocol';
 import type { Words } from './locale-choice.ts';
@@ -14,8 +15,11 @@ export interface NoticeCopy {
 }
 
 export function linkRefusedCopy(w: Words, code: VisitorErrorCode): NoticeCopy {
-  const used = code === 'link_used_elsewhere';
-  return { lang: w.lang, dir: w.s.dir, title: used ? w.s.usedTitle : w.s.deadTitle, text: used ? w.s.usedText : w.s.deadText, ok: w.s.ok };
+  const s = w.s;
+  // Another page holds the link; another customer is signed in here; or the link is over.
+  const [title, text] = code === 'link_used_elsewhere' ? [s.usedTitle, s.usedText]
+    : code === 'invite_not_for_you' ? [s.otherTitle, s.otherText] : [s.deadTitle, s.deadText];
+  return { lang: w.lang, dir: s.dir, title, text, ok: s.ok };
 }
 
 export function showNotice(ui: UiHost, copy: NoticeCopy): void {

@@ -6,7 +6,7 @@ import { consentShown, showPrompt, type OpenPrompt } from './consent-prompt.ts';
 import { controlCopy, shareCopy } from './copy.ts';
 import { linkRefusedCopy, showNotice } from './link-notice.ts';
 import { chooseLocale, ENGLISH, fill, loadWords, type Words } from './locale-choice.ts';
-import { showBanner, type Banner } from './sharing-banner.ts';
+import { showBanner, showEndNote, type Banner } from './sharing-banner.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
 import { createUiHost, type UiHost } from './ui-host.ts';
 import { openVisitorSocket, type VisitorSocket } from './visitor-socket.ts';
@@ -249,7 +249,9 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
     controlPrompt?.close();
     controlPrompt = null;
     clearSession();
-    ui?.announce(fill(words.s.ended, { agent: live.agentName }));
+    // Why it ended, in words: the agent or their system ended it, the call ended, or (any other reason) it just ended.
+    const why = reason === 'agent_ended' || reason === 'api_ended' ? words.s.endedAgent : reason === 'call_ended' ? words.s.endedCall : words.s.ended;
+    if (ui) showEndNote(ui, words, fill(why, { agent: live.agentName }));
     if (live.control) emit('control.revoked', { sessionId: live.sessionId });
     emit('session.ended', { sessionId: live.sessionId, reason });
   }

@@ -45,8 +45,9 @@ export function showBanner(ui: UiHost, onStop: () => void, onStopControl: () => 
       stopControl.hidden = !control;
       if (text.textContent !== said) {
         said = text.textContent;
-        // Losing control is news of its own; otherwise the bar's new text says what changed.
-        ui.announce(hadControl && !control ? fill(s.controlEnded, v) : said);
+        // Losing control is news of its own, shown too; otherwise the bar's new text says what changed.
+        if (hadControl && !control) showEndNote(ui, words, fill(s.controlEnded, v));
+        else ui.announce(said);
       }
       hadControl = control;
       // A newer top-layer element (the control prompt) must not leave the banner underneath.
@@ -57,4 +58,25 @@ export function showBanner(ui: UiHost, onStop: () => void, onStopControl: () => 
       bar.remove();
     },
   };
+}
+
+// How long a note that sharing (or control) ended stays, unless dismissed sooner.
+const NOTE_MS = 7000;
+
+/**
+ * A short note where the banner was, saying why sharing (or control) ended: without it the banner
+ * just vanished. A status region, filled a moment after it exists so it is read; it goes by itself.
+ */
+export function showEndNote(ui: UiHost, words: Words, text: string): void {
+  const txt = h('span', { class: 'txt' });
+  const x = h('button', { type: 'button', 'data-action': 'dismiss', 'aria-label': words.s.dismiss }, '×');
+  const note = h('div', { class: 'layer note', 'data-layer': '', popover: 'manual', role: 'status', lang: words.lang, dir: words.s.dir }, txt, x);
+  const close = () => note.remove();
+  x.onclick = close;
+  // One note at a time: a newer reason replaces the last.
+  ui.root.querySelector('.note')?.remove();
+  ui.add(note);
+  showInTopLayer(note);
+  setTimeout(() => (txt.textContent = text), 100);
+  setTimeout(close, NOTE_MS);
 }

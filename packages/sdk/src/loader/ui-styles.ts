@@ -28,15 +28,17 @@ button:focus-visible{outline:3px solid #84adff;outline-offset:2px}
 .primary{background:#1a56db;color:#fff}.primary:hover{background:#1746b8}
 .secondary{background:#fff;color:#344054;border-color:#d0d5dd}.secondary:hover{background:#f9fafb}
 .fine{margin:14px 0 0;font-size:12px;color:#667085;text-align:center}
-.banner{position:fixed;inset:auto auto 16px 50%;transform:translateX(-50%);margin:0;border:0;padding:6px 6px 6px 14px;
+.banner,.note{position:fixed;inset:auto auto 16px 50%;transform:translateX(-50%);margin:0;border:0;padding:6px 6px 6px 14px;
 display:flex;align-items:center;gap:12px;border-radius:999px;background:#101828;color:#fff;font-size:14px;
 box-shadow:0 8px 24px rgba(16,24,40,.35);width:max-content;max-width:calc(100vw - 24px);flex-wrap:wrap;justify-content:center;overflow:visible}
 .dot{width:10px;height:10px;border-radius:50%;background:#f04438;box-shadow:0 0 0 4px rgba(240,68,56,.25);flex:none}
 .banner.wait .dot{background:#fdb022;box-shadow:0 0 0 4px rgba(253,176,34,.25)}
-.banner .txt{min-width:0;overflow-wrap:anywhere}
-@media (max-width:560px){.banner{border-radius:18px;padding:10px 12px;gap:8px 10px}.banner .txt{flex:1 1 calc(100% - 30px)}}
+.banner .txt,.note .txt{min-width:0;overflow-wrap:anywhere}
+@media (max-width:560px){.banner~.note{bottom:120px}.banner,.note{border-radius:18px;padding:10px 12px;gap:8px 10px}
+.banner .txt,.note .txt{flex:1 1 calc(100% - 30px)}}
+.banner~.note{bottom:72px}
 .banner .ctl{color:#fec84b;font-weight:600}
-.banner button{min-height:32px;padding:6px 14px;border-radius:999px;font-size:13px;background:#fff;color:#101828}
+.banner button,.note button{min-height:32px;padding:6px 14px;border-radius:999px;font-size:13px;background:#fff;color:#101828}
 .banner button.stop{background:#d92d20;color:#fff}
 .notice{position:fixed;inset:16px auto auto auto;inset-inline-end:16px;margin:0;width:min(380px,calc(100vw - 32px));padding:18px 20px 16px;border:0;border-radius:14px;
 background:#fff;box-shadow:0 16px 48px rgba(16,24,40,.25),0 2px 8px rgba(16,24,40,.12)}

@@ -326,6 +326,7 @@ export class InviteService {
     const [row] = await this.deps.db.query<InviteRow>('SELECT * FROM invites WHERE secret = $1 AND org_id = $2', [secret, visitor.orgId]);
     if (!row) throw new DomainError('invite_not_found', 'This link is not valid.');
     const inv = this.record(row);
+    await this.noteOtherCustomer(visitor, inv);
     this.assertOfferable(visitor, inv, 'link');
     const holder = createHash('sha256').update(pageKey ?? `connection:${visitor.visitorId}`).digest('hex');
     const held = await transact(this.deps, visitor.orgId, async (tx) => {
@@ -348,7 +349,21 @@ export class InviteService {
       [visitor.orgId, shortCodeDigits(code), LIVE_INVITE_STATES, new Date()],
     );
     if (!row) throw new DomainError('invalid_code');
-    return this.offer(visitor, this.record(row), 'code');
+    const inv = this.record(row);
+    await this.noteOtherCustomer(visitor, inv);
+    return this.offer(visitor, inv, 'code');
+  }
+
+  /**
+   * A page signed in as another customer opened this invite's link or typed its code: refused
+   * (assertForVisitor), and recorded, so the agent's timeline says why nothing happens.
+   */
+  private async noteOtherCustomer(visitor: VisitorRef, inv: InviteRecord): Promise<void> {
+    if (!visitor.customerId || !inv.customerId || visitor.customerId === inv.customerId || inv.orgId !== visitor.orgId) return;
+    await transact(this.deps, visitor.orgId, (tx) => tx.emit({
+      type: 'invite.link_refused', conversationId: inv.conversationId, inviteId: inv.id,
+      data: { reason: 'signed_in_as_another_customer', visitorId: visitor.visitorId },
+    }));
   }
 
   private assertOfferable(visitor: VisitorRef, inv: InviteRecord, via: 'link' | 'code') {

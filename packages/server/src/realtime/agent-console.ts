@@ -162,7 +162,7 @@ export class AgentConsole implements SocketHandler<typeof AgentClientMessage, Ag
       case 'highlight':
         return relay.toCapture({ type: 'agent.highlight', nodeId: msg.nodeId });
       case 'snapshot.request':
-        return relay.resync(this.conn);
+        return msg.reason === 'drift' ? relay.refresh() : relay.resync(this.conn);
       case 'control.request':
         return relay.toCapture({ type: 'control.request' });
       case 'control.command': {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLOSE_CODES, FRAME_KIND, type CloseCodeName, decodeFrameHeader, encodeFrame, encodePointer } from '@tandem/protocol';
-import { CAPTURE_BACKLOG_BYTES, DEFAULT_RELAY_LIMITS, agentQueueBound, POINTER_BACKLOG_BYTES, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
+import { CAPTURE_BACKLOG_BYTES, DEFAULT_RELAY_LIMITS, DRIFT_SNAPSHOT_EVERY_MS, agentQueueBound, POINTER_BACKLOG_BYTES, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
 
 class FakePeer implements RelayPeer {
   frames: Uint8Array[] = [];
@@ -219,4 +219,17 @@ test('an agent whose queue passes its bound is cut off instead of queued for', (
   agent.backlog = agentQueueBound(DEFAULT_RELAY_LIMITS);
   relay.toAgents({ type: 'control.result', id: 2, ok: true });
   assert.deepEqual(agent.closed, CLOSE_CODES.TOO_FAR_BEHIND);
+});
+
+test('a drifted replica asks the page for a fresh snapshot, at most once per DRIFT_SNAPSHOT_EVERY_MS per session', () => {
+  const { relay, capture } = relayWithCapture();
+  relay.fromCapture(snap(1));
+  const drifts = () => capture.json.filter((m) => m.type === 'snapshot.request' && m.reason === 'agent_drift').length;
+  relay.refresh(100_000);
+  assert.equal(drifts(), 1, 'the page is asked at once');
+  relay.fromCapture(snap(2));
+  relay.refresh(100_000 + DRIFT_SNAPSHOT_EVERY_MS - 1);
+  assert.equal(drifts(), 1, 'a second ask within the interval costs the page nothing');
+  relay.refresh(100_000 + DRIFT_SNAPSHOT_EVERY_MS);
+  assert.equal(drifts(), 2, 'after the interval the page is asked again');
 });

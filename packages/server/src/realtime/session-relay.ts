@@ -42,6 +42,9 @@ export const CAPTURE_BACKLOG_BYTES = 1024 * 1024;
 /** JSON for an agent (link state, control results) may queue this much past its frames. */
 export const AGENT_MESSAGE_ALLOWANCE_BYTES = 64 * 1024;
 
+/** The most often one session's page is asked for a snapshot because a replica drifted. */
+export const DRIFT_SNAPSHOT_EVERY_MS = 10_000;
+
 /**
  * The most queued for one agent: frames go only while its queue is under the backlog limit (so
  * at most that plus one frame), a catch-up (snapshot and deltas) only once it drained to a
@@ -84,6 +87,7 @@ export class SessionRelay {
   private deltaBytes = 0;
   private lastSeq = 0;
   private snapshotRequested = false;
+  private lastDriftSnapshotAt = -Infinity;
   customerLink: CustomerLink = 'reconnecting';
   /** Per session, not per socket: reconnecting does not refill it. */
   private readonly budget: ByteBudget;
@@ -275,7 +279,18 @@ export class SessionRelay {
     for (const d of this.deltas) slot.peer.sendFrame(d);
   }
 
-  private requestSnapshot(reason: 'agent_joined' | 'buffer_full' | 'agent_gap') {
+  /**
+   * An agent's replica disagrees with the page's tree checksum: the cache would rebuild the same
+   * replica, so the page is asked for a fresh snapshot, at most once per DRIFT_SNAPSHOT_EVERY_MS
+   * per session, so that no agent can make the customer's browser snapshot in a loop.
+   */
+  refresh(now = Date.now()) {
+    if (now - this.lastDriftSnapshotAt < DRIFT_SNAPSHOT_EVERY_MS) return;
+    this.lastDriftSnapshotAt = now;
+    this.requestSnapshot('agent_drift');
+  }
+
+  private requestSnapshot(reason: 'agent_joined' | 'buffer_full' | 'agent_gap' | 'agent_drift') {
     if (this.snapshotRequested || !this.capture) return;
     this.snapshotRequested = true;
     this.toCapture({ type: 'snapshot.request', reason });

@@ -262,6 +262,10 @@ export function inviteFlowSuite(kind: DbKind) {
       const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] })).body;
       const entered = await page.request({ type: 'code.enter', code: inv.code });
       assert.equal(entered.type === 'error' && entered.code, 'invite_not_for_you');
+      // The agent is told why nothing happens: a refusal in the call's events (the console's timeline).
+      const refused = (await eventsOf(s, call.id)).find((e) => e.type === 'invite.link_refused');
+      const welcome = page.received.find((m) => m.type === 'welcome');
+      assert.deepEqual(refused?.data, { reason: 'signed_in_as_another_customer', visitorId: welcome?.type === 'welcome' && welcome.visitorId });
       const sneaky = await page.request({ type: 'invite.open', inviteId: inv.id });
       assert.equal(sneaky.type === 'error' && sneaky.code, 'invite_not_found');
       assert.equal((await s.api('GET', `/v1/invites/${inv.id}`)).body.state, 'created');

@@ -35,10 +35,16 @@ const de: LocaleStrings = {
   stopSharing: 'Freigabe beenden',
   controlEnded: '{agent} kann in diesem Tab nicht mehr klicken und tippen.',
   ended: 'Die Freigabe ist beendet. {agent} sieht diesen Tab nicht mehr.',
+  endedAgent: '{agent} hat die Freigabe beendet und sieht diesen Tab nicht mehr.',
+  endedCall: 'Das Gespräch ist beendet, daher auch die Freigabe. {agent} sieht diesen Tab nicht mehr.',
+  dismiss: 'Schließen',
   usedTitle: 'Dieser Link ist bereits auf einer anderen Seite geöffnet',
   usedText: 'Jeder Freigabelink funktioniert nur auf einer Seite. Kehren Sie zu der Seite zurück, auf der Sie ihn zuerst geöffnet haben, oder bitten Sie Ihren Gesprächspartner um einen neuen Link.',
   deadTitle: 'Dieser Freigabelink funktioniert nicht mehr',
   deadText: 'Er ist möglicherweise abgelaufen oder wurde bereits verwendet. Bitten Sie Ihren Gesprächspartner um einen neuen Link.',
+  otherTitle: 'Dieser Link ist für eine andere Person',
+  otherText: 'In diesem Browser ist jemand anderes auf dieser Website angemeldet. '
+    + 'Melden Sie sich ab und öffnen Sie den Link erneut, oder bitten Sie Ihren Gesprächspartner um Hilfe.',
   ok: 'OK',
 };
 export default de;

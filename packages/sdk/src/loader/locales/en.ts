@@ -37,10 +37,15 @@ export const en = {
   stopSharing: 'Stop sharing',
   controlEnded: '{agent} can no longer click and type in this tab.',
   ended: 'Sharing has ended. {agent} no longer sees this tab.',
+  endedAgent: '{agent} ended sharing and no longer sees this tab.',
+  endedCall: 'The call ended, and so did sharing. {agent} no longer sees this tab.',
+  dismiss: 'Dismiss',
   usedTitle: 'This link is already open on another page',
   usedText: 'Each screen-sharing link works on one page only. Go back to the page where you first opened it, or ask the person you are speaking with for a new link.',
   deadTitle: 'This screen-sharing link no longer works',
   deadText: 'It may have expired or been used already. Ask the person you are speaking with for a new link.',
+  otherTitle: 'This link is for another customer',
+  otherText: 'Another customer is signed in on this site. Sign out and open the link again, or ask the person you are speaking with for help.',
   ok: 'OK',
 };
 

@@ -35,10 +35,16 @@ const es: LocaleStrings = {
   stopSharing: 'Dejar de compartir',
   controlEnded: '{agent} ya no puede hacer clic ni escribir en esta pestaña.',
   ended: 'Se ha dejado de compartir. {agent} ya no ve esta pestaña.',
+  endedAgent: '{agent} ha dejado de compartir y ya no ve esta pestaña.',
+  endedCall: 'La llamada ha terminado, así que se ha dejado de compartir. {agent} ya no ve esta pestaña.',
+  dismiss: 'Cerrar',
   usedTitle: 'Este enlace ya está abierto en otra página',
   usedText: 'Cada enlace para compartir pantalla funciona en una sola página. Vuelva a la página donde lo abrió primero o pida un enlace nuevo a la persona con la que habla.',
   deadTitle: 'Este enlace para compartir pantalla ya no funciona',
   deadText: 'Puede haber caducado o haberse usado ya. Pida un enlace nuevo a la persona con la que habla.',
+  otherTitle: 'Este enlace es para otro cliente',
+  otherText: 'Otra persona ha iniciado sesión en este sitio en este navegador. '
+    + 'Cierre la sesión y vuelva a abrir el enlace, o pida ayuda a la persona con la que está hablando.',
   ok: 'Aceptar',
 };
 export default es;

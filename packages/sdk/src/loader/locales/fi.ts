@@ -35,10 +35,15 @@ const fi: LocaleStrings = {
   stopSharing: 'Lopeta jakaminen',
   controlEnded: '{agent} ei voi enää napsauttaa eikä kirjoittaa tässä välilehdessä.',
   ended: 'Jakaminen on päättynyt. {agent} ei enää näe tätä välilehteä.',
+  endedAgent: '{agent} lopetti jakamisen eikä enää näe tätä välilehteä.',
+  endedCall: 'Puhelu päättyi, joten myös jakaminen päättyi. {agent} ei enää näe tätä välilehteä.',
+  dismiss: 'Sulje',
   usedTitle: 'Tämä linkki on jo auki toisella sivulla',
   usedText: 'Jokainen näytönjakolinkki toimii vain yhdellä sivulla. Palaa sivulle, jolla avasit sen ensin, tai pyydä keskustelukumppaniltasi uusi linkki.',
   deadTitle: 'Tämä näytönjakolinkki ei enää toimi',
   deadText: 'Se on ehkä vanhentunut tai jo käytetty. Pyydä keskustelukumppaniltasi uusi linkki.',
+  otherTitle: 'Tämä linkki on toiselle asiakkaalle',
+  otherText: 'Tälle sivustolle on kirjautunut tässä selaimessa joku muu. Kirjaudu ulos ja avaa linkki uudelleen tai pyydä apua henkilöltä, jonka kanssa puhut.',
   ok: 'OK',
 };
 export default fi;

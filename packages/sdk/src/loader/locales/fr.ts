@@ -35,10 +35,15 @@ const fr: LocaleStrings = {
   stopSharing: 'Arrêter le partage',
   controlEnded: '{agent} ne peut plus cliquer ni saisir dans cet onglet.',
   ended: 'Le partage est terminé. {agent} ne voit plus cet onglet.',
+  endedAgent: '{agent} a arrêté le partage et ne voit plus cet onglet.',
+  endedCall: 'L’appel est terminé, le partage aussi. {agent} ne voit plus cet onglet.',
+  dismiss: 'Fermer',
   usedTitle: 'Ce lien est déjà ouvert sur une autre page',
   usedText: 'Chaque lien de partage d’écran ne fonctionne que sur une seule page. Revenez à la page où vous l’avez ouvert en premier, ou demandez un nouveau lien à votre interlocuteur.',
   deadTitle: 'Ce lien de partage d’écran ne fonctionne plus',
   deadText: 'Il a peut-être expiré ou déjà été utilisé. Demandez un nouveau lien à votre interlocuteur.',
+  otherTitle: 'Ce lien est destiné à un autre client',
+  otherText: 'Une autre personne est connectée à ce site dans ce navigateur. Déconnectez-vous et rouvrez le lien, ou demandez de l’aide à votre interlocuteur.',
   ok: 'OK',
 };
 export default fr;

@@ -35,10 +35,15 @@ const it: LocaleStrings = {
   stopSharing: 'Interrompi condivisione',
   controlEnded: '{agent} non può più cliccare né digitare in questa scheda.',
   ended: 'La condivisione è terminata. {agent} non vede più questa scheda.',
+  endedAgent: '{agent} ha terminato la condivisione e non vede più questa scheda.',
+  endedCall: 'La chiamata è terminata, quindi anche la condivisione. {agent} non vede più questa scheda.',
+  dismiss: 'Chiudi',
   usedTitle: 'Questo link è già aperto in un’altra pagina',
   usedText: 'Ogni link di condivisione funziona su una sola pagina. Torna alla pagina in cui l’hai aperto la prima volta, oppure chiedi un nuovo link alla persona con cui stai parlando.',
   deadTitle: 'Questo link di condivisione non funziona più',
   deadText: 'Potrebbe essere scaduto o già stato usato. Chiedi un nuovo link alla persona con cui stai parlando.',
+  otherTitle: 'Questo link è per un altro cliente',
+  otherText: 'In questo browser è connessa un’altra persona su questo sito. Esci e riapri il link, oppure chiedi aiuto alla persona con cui stai parlando.',
   ok: 'OK',
 };
 export default it;

@@ -35,10 +35,15 @@ const nl: LocaleStrings = {
   stopSharing: 'Delen stoppen',
   controlEnded: '{agent} kan niet meer klikken en typen in dit tabblad.',
   ended: 'Het delen is gestopt. {agent} ziet dit tabblad niet meer.',
+  endedAgent: '{agent} heeft het delen beëindigd en ziet dit tabblad niet meer.',
+  endedCall: 'Het gesprek is beëindigd, dus het delen ook. {agent} ziet dit tabblad niet meer.',
+  dismiss: 'Sluiten',
   usedTitle: 'Deze link is al geopend op een andere pagina',
   usedText: 'Elke link om uw scherm te delen werkt op één pagina. Ga terug naar de pagina waar u hem eerst opende, of vraag uw gesprekspartner om een nieuwe link.',
   deadTitle: 'Deze link om uw scherm te delen werkt niet meer',
   deadText: 'Hij is misschien verlopen of al gebruikt. Vraag uw gesprekspartner om een nieuwe link.',
+  otherTitle: 'Deze link is voor een andere klant',
+  otherText: 'Iemand anders is in deze browser op deze site ingelogd. Log uit en open de link opnieuw, of vraag de persoon met wie u spreekt om hulp.',
   ok: 'OK',
 };
 export default nl;

@@ -35,10 +35,15 @@ const pl: LocaleStrings = {
   stopSharing: 'Zakończ udostępnianie',
   controlEnded: '{agent} nie może już klikać ani pisać w tej karcie.',
   ended: 'Udostępnianie zakończone. {agent} nie widzi już tej karty.',
+  endedAgent: '{agent} zakończył(a) udostępnianie i nie widzi już tej karty.',
+  endedCall: 'Rozmowa się zakończyła, więc udostępnianie również. {agent} nie widzi już tej karty.',
+  dismiss: 'Zamknij',
   usedTitle: 'Ten link jest już otwarty na innej stronie',
   usedText: 'Każdy link do udostępniania ekranu działa tylko na jednej stronie. Wróć do strony, na której otworzono go najpierw, lub poproś rozmówcę o nowy link.',
   deadTitle: 'Ten link do udostępniania ekranu już nie działa',
   deadText: 'Mógł wygasnąć lub zostać już użyty. Poproś rozmówcę o nowy link.',
+  otherTitle: 'Ten link jest dla innego klienta',
+  otherText: 'W tej przeglądarce na tej stronie jest zalogowana inna osoba. Wyloguj się i otwórz link ponownie albo poproś o pomoc osobę, z którą rozmawiasz.',
   ok: 'OK',
 };
 export default pl;

@@ -35,10 +35,16 @@ const pt: LocaleStrings = {
   stopSharing: 'Parar partilha',
   controlEnded: '{agent} já não pode clicar nem escrever neste separador.',
   ended: 'A partilha terminou. {agent} já não vê este separador.',
+  endedAgent: '{agent} terminou a partilha e já não vê este separador.',
+  endedCall: 'A chamada terminou, por isso a partilha também. {agent} já não vê este separador.',
+  dismiss: 'Fechar',
   usedTitle: 'Esta ligação já está aberta noutra página',
   usedText: 'Cada ligação de partilha de ecrã só funciona numa página. Volte à página onde a abriu primeiro ou peça uma nova ligação à pessoa com quem está a falar.',
   deadTitle: 'Esta ligação de partilha de ecrã já não funciona',
   deadText: 'Pode ter expirado ou já ter sido usada. Peça uma nova ligação à pessoa com quem está a falar.',
+  otherTitle: 'Esta ligação é para outro cliente',
+  otherText: 'Outra pessoa tem sessão iniciada neste site neste navegador. '
+    + 'Termine a sessão e abra a ligação novamente, ou peça ajuda à pessoa com quem está a falar.',
   ok: 'OK',
 };
 export default pt;

@@ -35,10 +35,15 @@ const sv: LocaleStrings = {
   stopSharing: 'Sluta dela',
   controlEnded: '{agent} kan inte längre klicka och skriva i den här fliken.',
   ended: 'Delningen har avslutats. {agent} ser inte längre den här fliken.',
+  endedAgent: '{agent} har avslutat delningen och ser inte längre den här fliken.',
+  endedCall: 'Samtalet har avslutats, så delningen har också avslutats. {agent} ser inte längre den här fliken.',
+  dismiss: 'Stäng',
   usedTitle: 'Länken är redan öppen på en annan sida',
   usedText: 'Varje länk för skärmdelning fungerar bara på en sida. Gå tillbaka till sidan där du först öppnade den, eller be personen du pratar med om en ny länk.',
   deadTitle: 'Länken för skärmdelning fungerar inte längre',
   deadText: 'Den kan ha gått ut eller redan ha använts. Be personen du pratar med om en ny länk.',
+  otherTitle: 'Den här länken är till en annan kund',
+  otherText: 'Någon annan är inloggad på den här webbplatsen i den här webbläsaren. Logga ut och öppna länken igen, eller be personen du pratar med om hjälp.',
   ok: 'OK',
 };
 export default sv;

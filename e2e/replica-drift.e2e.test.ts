@@ -1,0 +1,82 @@
+// A replica that went wrong without any gap in the stream heals by itself: the page sends a
+// checksum of its tree now and then, the console compares it with the replica's and asks for a
+// fresh snapshot when they differ. Tested by corrupting the replica on purpose.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTandemStack, type TandemStack } from './harness/tandem-stack.ts';
+import { inReplica, replicaUntil, sharedPage } from './harness/replica-probe.ts';
+
+let stack: TandemStack;
+
+before(async () => {
+  stack = await startTandemStack();
+});
+
+after(async () => {
+  await stack?.close();
+});
+
+describe('drift healing', () => {
+  test('an element removed from the replica behind the stream\'s back comes back with a fresh snapshot; an intact replica asks for none', async () => {
+    const { page, console: agent, close } = await sharedPage(stack, '/fixtures/shop/standards-layout.html');
+    const requests: string[] = [];
+    try {
+      await replicaUntil<boolean>(agent, "(doc) => !!doc.getElementById('title')", (v) => v === true);
+      // What the page is asked for, as its capture socket receives it.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      cdp.on('Network.webSocketFrameReceived', (e: { response: { payloadData: string; opcode: number } }) => {
+        if (e.response.opcode === 1 && e.response.payloadData.includes('snapshot.request')) requests.push(e.response.payloadData);
+      });
+
+      // Changes on the page: each settles into a checksum that must agree with the replica.
+      for (let i = 0; i < 3; i++) {
+        await page.evaluate((n) => {
+          const p = document.createElement('p');
+          p.className = 'note';
+          p.textContent = `Note ${n}`;
+          document.body.append(p);
+        }, i);
+        await page.waitForTimeout(700);
+      }
+      await replicaUntil<number>(agent, "(doc) => doc.querySelectorAll('p.note').length", (v) => v === 3);
+      await page.waitForTimeout(1_500);
+      assert.equal(requests.length, 0, `an intact replica agrees with the page: no snapshot is asked for (${requests.join(' ')})`);
+
+      // Corrupt the replica: the element is gone there and nothing in the stream says so.
+      const removed = await inReplica<boolean>(agent, "(doc) => { const el = doc.getElementById('title'); el?.remove(); return !!el; }");
+      assert.equal(removed, true);
+      const corruptedAt = Date.now();
+      // The next change on the page settles into a checksum that no longer agrees.
+      await page.evaluate(() => document.body.append(Object.assign(document.createElement('p'), { className: 'note', textContent: 'Note 3' })));
+      const healed = await replicaUntil<boolean>(agent, "(doc) => !!doc.getElementById('title') && doc.querySelectorAll('p.note').length === 4", (v) => v === true);
+      assert.equal(healed, true, 'the replica has the element again');
+      console.log(`drift healed ${Date.now() - corruptedAt} ms after the corruption (1 s settle included)`);
+      assert.ok(requests.some((r) => r.includes('agent_drift')), `the page was asked for a fresh snapshot because of drift (${requests.join(' ')})`);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a React app driven by the customer (typing, filtering, clearing): the replica agrees with the page, no snapshot is asked for', async () => {
+    const { page, close } = await sharedPage(stack, '/fixtures/apps/react-orders/index.html');
+    const requests: string[] = [];
+    try {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      cdp.on('Network.webSocketFrameReceived', (e: { response: { payloadData: string; opcode: number } }) => {
+        if (e.response.opcode === 1 && e.response.payloadData.includes('agent_drift')) requests.push(e.response.payloadData);
+      });
+      await page.getByText('Walnut desk').first().waitFor();
+      await page.locator('#search').click();
+      await page.keyboard.type('desk');
+      await page.check('#open-only');
+      await page.waitForTimeout(1_500);
+      await page.locator('#clear-filters').click();
+      await page.waitForTimeout(2_500);
+      assert.equal(requests.length, 0, `no drift on a live React app (${requests.join(' ')})`);
+    } finally {
+      await close();
+    }
+  });
+});

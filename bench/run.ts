@@ -21,6 +21,7 @@ import { RECORDED_STREAM, wireBytes } from './scenarios/wire-bytes.ts';
 import { sessionsPerMachine } from './scenarios/sessions.ts';
 import { idleVisitorsPerGiB } from './scenarios/idle-visitors.ts';
 import { sdkWeight } from './scenarios/sdk-weight.ts';
+import { clusterHop } from './scenarios/cluster-hop.ts';
 
 const smoke = process.argv.includes('--smoke');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -39,6 +40,7 @@ const scenarios: [string, () => Promise<BenchRow[]>][] = [
   ['relay', () => relayThroughput(smoke ? { frames: 200, frameBytes: 1024 } : { frames: 50_000, frameBytes: 2048 })],
   ['api', () => apiInvites(smoke ? { durationMs: 300, concurrency: 2 } : { durationMs: 5_000, concurrency: 8 })],
   ['sessions', () => sessionsPerMachine(smoke ? { levels: [4, 8], windowMs: 1_000, topWindows: 2, setupConcurrency: 8, workers: 1, handOn: true } : { levels: [100, 500, 1000, 2000], windowMs: 10_000, topWindows: 5, setupConcurrency: 32, workers: 3 })],
+  ['cluster-hop', () => clusterHop(smoke ? { samples: 20, gapMs: 5, frameBytes: 2048 } : { samples: 2000, gapMs: 5, frameBytes: 2048 })],
   ['idle', () => idleVisitorsPerGiB(smoke ? { visitors: 40, steps: 2, perProcess: 9_000, concurrency: 8, settleMs: 0, releaseMs: 0, quietMs: 0 } : { visitors: 19_000, steps: 5, perProcess: 9_500, concurrency: 64, settleMs: 2_000, releaseMs: 1_000, quietMs: 20_000 })],
 ];
 

@@ -61,6 +61,7 @@ import { VisitorGateway, VISITOR_PATH } from './realtime/visitor-gateway.ts';
 import { CaptureGateway, CAPTURE_PATH } from './realtime/capture-gateway.ts';
 import { AgentGateway, AGENT_PATH } from './realtime/agent-gateway.ts';
 import { RelayRegistry } from './realtime/relay-registry.ts';
+import { RelayCluster } from './realtime/relay-cluster.ts';
 import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
 import { eventWebhooks } from './api/event-docs.ts';
@@ -200,6 +201,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
 
   const gateway = new VisitorGateway(services, registry, metrics, trust);
   const relays = new RelayRegistry(config.relayLimits);
+  // Several nodes: a session's page and agents may sit on different nodes (one node: no Redis, no cost).
+  if (config.redisUrl) relays.useCluster(await RelayCluster.connect(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, log }));
   metrics.watchRelays(() => relays.memory());
   await relays.listen(bus);
   const admission = new SocketAdmission(config.socketsPerSource, trust, metrics);

@@ -80,22 +80,15 @@ export class AgentConsole implements SocketHandler<typeof AgentClientMessage, Ag
     this.roster.closed();
     void this.unsubscribe?.();
     this.offResume?.();
-    if (this.relay) {
-      this.relay.removeAgent(this.conn);
-      this.relays.release(this.relay);
-    }
+    if (this.relay) this.relays.leave(this.relay, this.conn);
   }
 
   private joinOrLeave(claims: AgentIdentity, sessionId: string | null) {
     if (this.relay && this.relay.sessionId !== sessionId) {
-      this.relay.removeAgent(this.conn);
-      this.relays.release(this.relay);
+      this.relays.leave(this.relay, this.conn);
       this.relay = null;
     }
-    if (sessionId && !this.relay) {
-      this.relay = this.relays.obtain(sessionId, claims.orgId, claims.conversationId);
-      this.relay.addAgent(this.conn);
-    }
+    if (sessionId && !this.relay) this.relay = this.relays.join(sessionId, claims.orgId, claims.conversationId, this.conn);
   }
 
   /** Reads new events of the call and the current view; one pass at a time. */

@@ -39,8 +39,8 @@ export interface CaptureGatewayOptions {
  */
 export class CaptureGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: RELAY_MAX_FRAME_BYTES + 1024 });
-  /** Sessions whose page streams to this node: their resume window is kept open in the database. */
-  private readonly held = new Set<string>();
+  /** Sessions whose page streams to this node, and its socket: their resume window is kept open in the database. */
+  private readonly held = new Map<string, CaptureConnection>();
   private readonly keepAliveTimer: NodeJS.Timeout;
   private readonly connections = new Set<CaptureConnection>();
   private readonly rules: SocketRules<typeof CaptureClientMessage>;
@@ -56,7 +56,7 @@ export class CaptureGateway {
       auth: { messageType: 'auth', timeoutMs: 10_000 },
     };
     // A few keep-alives per window, so one late write never ends a session that is streaming.
-    this.keepAliveTimer = setInterval(() => this.keepAlive([...this.held]), Math.max(200, Math.min(10_000, opts.resumeWindowMs / 3)));
+    this.keepAliveTimer = setInterval(() => this.keepAlive([...this.held.keys()]), Math.max(200, Math.min(10_000, opts.resumeWindowMs / 3)));
     this.keepAliveTimer.unref();
   }
 
@@ -82,12 +82,10 @@ export class CaptureGateway {
     return {
       authenticate: (msg) => (msg.type === 'auth' ? this.authenticate(msg.token) : Promise.resolve('PROTOCOL_VIOLATION')),
       ready: (r) => {
-        relay = this.relays.obtain(r.sessionId, r.orgId, r.conversationId);
-        // One page streams a session at a time: a reload or a reconnect replaces the old socket.
-        relay.capture?.close('REPLACED');
-        this.held.add(r.sessionId);
+        this.held.set(r.sessionId, conn);
         this.keepAlive([r.sessionId]);
-        relay.attachCapture(conn);
+        // One page streams a session at a time: a reload or a reconnect (to any node) replaces the old socket.
+        relay = this.relays.attachCapture(r.sessionId, r.orgId, r.conversationId, conn);
         conn.sendJson({ type: 'ready', sessionId: r.sessionId, agentName: r.agentName, control: r.control });
       },
       admit: (_r, bytes, now) => relay?.admit(bytes, now) ?? true,
@@ -103,7 +101,8 @@ export class CaptureGateway {
         this.connections.delete(conn);
         if (!relay) return;
         relay.detachCapture(conn);
-        if (!relay.capture && this.held.delete(relay.sessionId)) {
+        if (this.held.get(relay.sessionId) === conn) {
+          this.held.delete(relay.sessionId);
           // The page has RESUME_WINDOW_SECONDS from now to come back (to any node); after that the
           // sweeper ends the session with customer_left, after a restart too.
           this.keepAlive([relay.sessionId]);

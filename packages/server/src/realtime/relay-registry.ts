@@ -1,9 +1,15 @@
 import type { Bus } from '../bus/bus.ts';
 import { sessionControlTopic, sessionEndedTopic } from '../shared/topics.ts';
-import { DEFAULT_RELAY_LIMITS, SessionRelay, type RelayLimits } from './session-relay.ts';
+import type { RelayCluster } from './relay-cluster.ts';
+import { DEFAULT_RELAY_LIMITS, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
 
-/** The sessions being relayed on this node; a session's relay lives while a peer is attached. */
+/**
+ * The sessions being relayed on this node; a session's relay lives while a peer is attached.
+ * With a relay cluster (several nodes) a relay here may be its session's owner (the page streams
+ * here) or a mirror of the owner's relay (agents here, the page elsewhere).
+ */
 export class RelayRegistry {
+  private cluster: RelayCluster | null = null;
   private readonly relays = new Map<string, SessionRelay>();
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribers: (() => Promise<void>)[] = [];
@@ -31,6 +37,34 @@ export class RelayRegistry {
     );
   }
 
+  /** Relays span nodes through this cluster from now on. */
+  useCluster(cluster: RelayCluster) {
+    this.cluster = cluster;
+    cluster.attach(this);
+  }
+
+  /** A page's capture socket for the session: one page streams a session at a time, so it replaces any other. */
+  attachCapture(sessionId: string, orgId: string, conversationId: string, page: RelayPeer): SessionRelay {
+    const relay = this.obtain(sessionId, orgId, conversationId);
+    if (relay.capture && !this.cluster?.isLink(relay.capture)) relay.capture.close('REPLACED');
+    relay.attachCapture(page);
+    this.cluster?.own(relay);
+    return relay;
+  }
+
+  /** An agent's console joins the session's relay (a mirror of the owner's, when the page is on another node). */
+  join(sessionId: string, orgId: string, conversationId: string, agent: RelayPeer): SessionRelay {
+    const relay = this.obtain(sessionId, orgId, conversationId);
+    if (this.cluster && !relay.capture && !this.cluster.has(relay)) this.cluster.mirror(relay);
+    relay.addAgent(agent);
+    return relay;
+  }
+
+  leave(relay: SessionRelay, agent: RelayPeer) {
+    relay.removeAgent(agent);
+    this.release(relay);
+  }
+
   get(sessionId: string): SessionRelay | undefined {
     return this.relays.get(sessionId);
   }
@@ -43,7 +77,9 @@ export class RelayRegistry {
 
   /** Forgets a relay nobody is attached to. */
   release(relay: SessionRelay) {
-    if (relay.capture || relay.agentCount > 0) return;
+    if ((relay.capture && !this.cluster?.isLink(relay.capture)) || relay.agentCount > 0) return;
+    if (this.relays.get(relay.sessionId) !== relay) return;
+    this.cluster?.forget(relay);
     this.peakSessionBytes = Math.max(this.peakSessionBytes, relay.peakHeldBytes);
     this.relays.delete(relay.sessionId);
   }
@@ -63,6 +99,7 @@ export class RelayRegistry {
     const r = this.relays.get(sessionId);
     if (!r) return;
     r.end(reason, 'SESSION_ENDED');
+    this.cluster?.forget(r);
     this.release(r);
   }
 
@@ -78,5 +115,6 @@ export class RelayRegistry {
   async close() {
     clearInterval(this.timer);
     for (const u of this.unsubscribers) await u();
+    await this.cluster?.close();
   }
 }

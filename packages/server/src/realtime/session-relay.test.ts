@@ -233,3 +233,28 @@ test('a drifted replica asks the page for a fresh snapshot, at most once per DRI
   relay.refresh(100_000 + DRIFT_SNAPSHOT_EVERY_MS);
   assert.equal(drifts(), 2, 'after the interval the page is asked again');
 });
+
+test('a mirror (fed by the owner node) starts over at any snapshot and skips deltas it has, instead of refusing them', () => {
+  const relay = new SessionRelay('ses_m', 'org_1', 'call-1', { ...DEFAULT_RELAY_LIMITS, maxBufferedBytes: 1000, agentBacklogBytes: 500 });
+  const link = new FakePeer();
+  relay.capture = link;
+  relay.mirror = true;
+  relay.linkKnown = false;
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  assert.deepEqual(agent.json.filter((m) => m.type === 'customer.link'), [], 'no link state before the owner said it');
+  relay.setLink('reconnecting');
+  assert.deepEqual(agent.json.filter((m) => m.type === 'customer.link'), [{ type: 'customer.link', state: 'reconnecting' }], 'the owner\'s word, even if it matches the default');
+  assert.equal(relay.fromCapture(snap(5)), null);
+  assert.equal(relay.fromCapture(delta(6)), null);
+  // A catch-up sends the same snapshot and deltas again; a new page on the owner starts at 1.
+  assert.equal(relay.fromCapture(snap(5)), null);
+  assert.equal(relay.fromCapture(delta(6)), null);
+  assert.equal(relay.fromCapture(delta(6)), null, 'a delta it has is skipped');
+  assert.equal(relay.fromCapture(snap(1)), null);
+  assert.equal(relay.fromCapture(delta(2)), null);
+  assert.deepEqual(agent.seqs(), ['S5', 'D6', 'S5', 'D6', 'S1', 'D2']);
+  const late = new FakePeer();
+  relay.addAgent(late);
+  assert.deepEqual(late.seqs(), ['S1', 'D2']);
+});

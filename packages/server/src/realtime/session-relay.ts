@@ -10,6 +10,8 @@ export interface RelayPeer {
   bufferedAmount(): number;
   /** Closes with a named close code. */
   close(name: CloseCodeName): void;
+  /** How many agents this peer stands for: another node's relay stands for all of its agents there. */
+  agentCount?(): number;
 }
 
 export interface RelayLimits {
@@ -89,6 +91,13 @@ export class SessionRelay {
   private snapshotRequested = false;
   private lastDriftSnapshotAt = -Infinity;
   customerLink: CustomerLink = 'reconnecting';
+  /**
+   * Fed by the owner node's relay rather than by a page: a snapshot always starts the stream over
+   * (a catch-up, or a new page on the owner) and a delta it already has is skipped, not refused.
+   */
+  mirror = false;
+  /** False on a mirror until the owner node said how the page is: its agents are not told a guess. */
+  linkKnown = true;
   /** Per session, not per socket: reconnecting does not refill it. */
   private readonly budget: ByteBudget;
   /** The most this session held at once (cache and socket queues), for the metrics. */
@@ -100,6 +109,18 @@ export class SessionRelay {
 
   get agentCount() {
     return this.agents.size;
+  }
+
+  /** Agents watching, wherever they are connected (the page shows how many). */
+  private presentAgents(): number {
+    let n = 0;
+    for (const a of this.agents) n += a.peer.agentCount?.() ?? 1;
+    return n;
+  }
+
+  /** Another node's count of agents changed: the page is told the new total. */
+  presenceChanged() {
+    this.toCapture({ type: 'agent.presence', agents: this.presentAgents() });
   }
 
   get bufferedBytes() {
@@ -124,16 +145,24 @@ export class SessionRelay {
   /** A customer's page attached (first time, or after a reload or a dropped connection). */
   attachCapture(peer: RelayPeer) {
     this.capture = peer;
-    // A new page (or a page that lost its socket) starts over with a full snapshot and new
-    // numbering; what was cached belongs to the old stream, so agents wait for the new start.
+    this.mirror = false;
+    this.restartStream();
+    this.setLink('connected');
+    this.presenceChanged();
+  }
+
+  /**
+   * A new page (or a page that lost its socket, or a page now streaming to another owner node)
+   * starts over with a full snapshot and new numbering; what was cached belongs to the old
+   * stream, so agents wait for the new start.
+   */
+  restartStream() {
     this.lastSeq = 0;
     this.snapshot = null;
     this.deltas = [];
     this.deltaBytes = 0;
     this.snapshotRequested = false;
     for (const a of this.agents) a.waiting = true;
-    this.setLink('connected');
-    this.toCapture({ type: 'agent.presence', agents: this.agents.size });
   }
 
   detachCapture(peer: RelayPeer) {
@@ -143,7 +172,9 @@ export class SessionRelay {
   }
 
   setLink(state: CustomerLink) {
-    if (this.customerLink === state) return;
+    const known = this.linkKnown;
+    this.linkKnown = true;
+    if (this.customerLink === state && known) return;
     this.customerLink = state;
     this.toAgents({ type: 'customer.link', state });
   }
@@ -163,7 +194,7 @@ export class SessionRelay {
         for (const a of this.agents) this.sendPointer(a, frame);
         return null;
       case FRAME_KIND.SNAPSHOT:
-        if (h.seq <= this.lastSeq && this.lastSeq !== 0) return 'out_of_order';
+        if (h.seq <= this.lastSeq && this.lastSeq !== 0 && !this.mirror) return 'out_of_order';
         this.lastSeq = h.seq;
         this.snapshot = frame;
         this.deltas = [];
@@ -181,7 +212,7 @@ export class SessionRelay {
         this.notePeak();
         return null;
       case FRAME_KIND.DELTA:
-        if (h.seq <= this.lastSeq) return 'out_of_order';
+        if (h.seq <= this.lastSeq) return this.mirror ? null : 'out_of_order';
         this.lastSeq = h.seq;
         if (!this.snapshot) return null;
         if (this.deltaBytes + frame.byteLength > this.limits.maxBufferedBytes) {
@@ -227,14 +258,14 @@ export class SessionRelay {
   addAgent(peer: RelayPeer) {
     const slot: AgentSlot = { peer, stale: false, waiting: false, resyncedFrom: null, pointer: null };
     this.agents.add(slot);
-    peer.sendJson({ type: 'customer.link', state: this.customerLink } satisfies AgentServerMessage);
+    if (this.linkKnown) peer.sendJson({ type: 'customer.link', state: this.customerLink } satisfies AgentServerMessage);
     this.catchUp(slot);
-    this.toCapture({ type: 'agent.presence', agents: this.agents.size });
+    this.presenceChanged();
   }
 
   removeAgent(peer: RelayPeer) {
     for (const a of this.agents) if (a.peer === peer) this.agents.delete(a);
-    this.toCapture({ type: 'agent.presence', agents: this.agents.size });
+    this.presenceChanged();
   }
 
   /**
@@ -287,6 +318,8 @@ export class SessionRelay {
   refresh(now = Date.now()) {
     if (now - this.lastDriftSnapshotAt < DRIFT_SNAPSHOT_EVERY_MS) return;
     this.lastDriftSnapshotAt = now;
+    // A mirror passes it on to the owner node, which keeps its own limit: no snapshot is awaited here.
+    if (this.mirror) return this.toCapture({ type: 'snapshot.request', reason: 'agent_drift' });
     this.requestSnapshot('agent_drift');
   }
 

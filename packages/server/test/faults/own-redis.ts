@@ -29,6 +29,15 @@ export class OwnRedis {
     throw new Error(`redis-server did not listen on ${this.port} within 10 s`);
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open but nothing is answered, like a stalled Redis. */
+  pause() {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume() {
+    this.child?.kill('SIGCONT');
+  }
+
   async stop() {
     const child = this.child;
     if (!child || child.exitCode !== null) return;

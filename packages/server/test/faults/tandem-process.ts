@@ -89,6 +89,14 @@ export class TandemProcess {
     return { status: res.status, headers: res.headers, body: parsed, text, ms: performance.now() - started };
   }
 
+  /** A crash (SIGKILL): no shutdown hook runs, its sockets die with it. */
+  async kill() {
+    if (this.exit) return;
+    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
   /** SIGTERM, then the exit (SIGKILL after 15 s). */
   async stop() {
     if (this.exit) return;

@@ -42,7 +42,8 @@ function packageOf(specifier: string): string | null {
 
 test('every exports target of a workspace package exists', () => {
   const missing = workspaces.flatMap(({ dir, manifest }) =>
-    Object.entries(manifest.exports ?? {}).filter(([, target]) => !existsSync(join(dir, target))).map(([key, target]) => `${manifest.name} ${key} -> ${target}`));
+    Object.entries(manifest.exports ?? {}).filter(([, target]) => !existsSync(join(dir, target))).map(([key, target]) =>
+      `${manifest.name} ${key} -> ${target}`));
   assert.deepEqual(missing, []);
 });
 

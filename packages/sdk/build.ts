@@ -26,7 +26,8 @@ const bundles: BundleSpec[] = [
   // Fetched by the loader with import() only after the customer's Share.
   { entry: 'src/capture/index.ts', outfile: 'capture.js', format: 'esm' },
   // The customer's language, fetched by the loader only when it is not English (inline).
-  ...LOCALES.filter((lang) => lang !== 'en').map((lang): BundleSpec => ({ entry: `src/loader/locales/${lang}.ts`, outfile: `locale-${lang}.js`, format: 'esm' })),
+  ...LOCALES.filter((lang) => lang !== 'en').map((lang): BundleSpec =>
+    ({ entry: `src/loader/locales/${lang}.ts`, outfile: `locale-${lang}.js`, format: 'esm' })),
 ];
 
 // The browser takes from the protocol only what `@tandem/protocol/wire` has (no dependency) and

@@ -68,7 +68,8 @@ function openCodeDialog(mode: 'request' | 'enter'): void {
       .then((sdk) => sdk.requestCode())
       .then((value) => {
         code.textContent = groupShortCode(value);
-        $('code-dialog-text').textContent = 'Read this code to the agent on the phone. They type it in, then you are asked whether to share this tab. It works for a few minutes.';
+        $('code-dialog-text').textContent =
+          'Read this code to the agent on the phone. They type it in, then you are asked whether to share this tab. It works for a few minutes.';
       }, (err: unknown) => {
         code.hidden = true;
         $('code-dialog-text').textContent = '';

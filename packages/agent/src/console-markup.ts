@@ -2,7 +2,8 @@
 // customer is written later with textContent, never as HTML.
 const ICON_POINTER = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 3l14 8-6 1.5L10 19z"/></svg>';
 const ICON_HIGHLIGHT = '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3.5" y="5.5" width="17" height="13" rx="2" stroke-dasharray="3 2.5"/></svg>';
-const ICON_CONTROL = '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3" y="6" width="18" height="12" rx="2"/><path d="M7 10h2M11 10h2M15 10h2M8 14h8"/></svg>';
+const ICON_CONTROL =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3" y="6" width="18" height="12" rx="2"/><path d="M7 10h2M11 10h2M15 10h2M8 14h8"/></svg>';
 const ICON_EXPAND = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>';
 const ICON_END = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>';
 
@@ -80,7 +81,8 @@ export const CONSOLE_MARKUP = `
       </div>
       <div class="stage-wrap">
         <div id="stage" class="stage"></div>
-        <div id="empty" class="empty"><strong id="empty-title">No screen shared yet</strong><span id="empty-text">The customer's screen appears here once they accept an invite.</span></div>
+        <div id="empty" class="empty"><strong id="empty-title">No screen shared yet</strong><span id="empty-text">The customer's screen appears here once ` +
+          `they accept an invite.</span></div>
         <div id="veil" class="veil" hidden><span id="veil-text"></span></div>
       </div>
       <p id="notice" class="notice" role="status" aria-live="polite"></p>

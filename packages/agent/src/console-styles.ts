@@ -54,7 +54,8 @@ select { flex: 1; }
 .hint { color: var(--muted); font-size: 13px; margin-top: 8px; }
 .muted { color: var(--muted); font-size: 13px; }
 
-.pill { display: inline-flex; align-items: center; gap: 6px; padding: 2px 10px; border-radius: 999px; font-size: 12.5px; font-weight: 700; white-space: nowrap; }
+.pill { display: inline-flex; align-items: center; gap: 6px; padding: 2px 10px; border-radius: 999px; font-size: 12.5px; font-weight: 700;
+  white-space: nowrap; }
 [data-tone="good"].pill { color: var(--good); background: var(--good-bg); }
 [data-tone="warn"].pill { color: var(--warn); background: var(--warn-bg); }
 [data-tone="bad"].pill { color: var(--bad); background: var(--bad-bg); }
@@ -87,7 +88,8 @@ select { flex: 1; }
 .timeline .detail { grid-column: 1 / -1; color: var(--muted); font-size: 13px; }
 
 .main { display: grid; grid-template-rows: auto 1fr auto; min-width: 0; min-height: 0; }
-.toolbar { display: flex; align-items: center; flex-wrap: wrap; gap: 10px 16px; padding: 10px 16px; background: var(--panel); border-bottom: 1px solid var(--line); }
+.toolbar { display: flex; align-items: center; flex-wrap: wrap; gap: 10px 16px; padding: 10px 16px; background: var(--panel);
+  border-bottom: 1px solid var(--line); }
 .customer { display: flex; align-items: center; gap: 8px; font-weight: 700; }
 .customer[data-tone="good"] { color: var(--good); }
 .customer[data-tone="warn"] { color: var(--warn); }
@@ -108,9 +110,11 @@ select { flex: 1; }
 
 .stage-wrap { position: relative; min-height: 0; padding: 16px; overflow: hidden; }
 .stage { position: absolute; inset: 16px; display: flex; align-items: flex-start; overflow: auto; scrollbar-gutter: stable; }
-.empty { position: absolute; inset: 16px; display: grid; place-content: center; text-align: center; gap: 6px; border: 2px dashed #c5ccd6; border-radius: 12px; color: var(--muted); }
+.empty { position: absolute; inset: 16px; display: grid; place-content: center; text-align: center; gap: 6px; border: 2px dashed #c5ccd6; border-radius: 12px;
+  color: var(--muted); }
 .empty strong { color: var(--ink); font-size: 17px; }
-.veil { position: absolute; inset: 16px; display: grid; place-content: center; text-align: center; background: rgba(238,241,245,.72); backdrop-filter: grayscale(1); font-weight: 700; font-size: 16px; color: var(--ink); border-radius: 8px; }
+.veil { position: absolute; inset: 16px; display: grid; place-content: center; text-align: center; background: rgba(238,241,245,.72);
+  backdrop-filter: grayscale(1); font-weight: 700; font-size: 16px; color: var(--ink); border-radius: 8px; }
 .veil span { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 18px; box-shadow: 0 4px 16px rgba(20,40,70,.12); }
 .notice { min-height: 34px; padding: 8px 16px; font-size: 13px; color: var(--muted); background: var(--panel); border-top: 1px solid var(--line); }
 .notice[data-tone="bad"] { color: var(--bad); }
@@ -128,7 +132,8 @@ select { flex: 1; }
 .replica-cursor { position: absolute; left: 0; top: 0; pointer-events: none; transition: transform 60ms linear; }
 @media (prefers-reduced-motion: reduce) { .replica-cursor { transition: none; } }
 .replica-cursor svg path { fill: #e8590c; stroke: #fff; stroke-width: 1.4; }
-.replica-cursor-label { position: absolute; left: 14px; top: 18px; background: #e8590c; color: #fff; font-size: 11px; font-weight: 700; padding: 1px 6px; border-radius: 4px; white-space: nowrap; }
+.replica-cursor-label { position: absolute; left: 14px; top: 18px; background: #e8590c; color: #fff; font-size: 11px; font-weight: 700; padding: 1px 6px;
+  border-radius: 4px; white-space: nowrap; }
 .replica-hover, .replica-highlight { position: absolute; left: 0; top: 0; pointer-events: none; border-radius: 4px; }
 .replica-hover { border: 2px dashed var(--accent); }
 .replica-highlight { border: 3px solid #f5a400; box-shadow: 0 0 0 4px rgba(245,164,0,.25); }

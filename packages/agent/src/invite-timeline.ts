@@ -74,7 +74,8 @@ function describe(event: TimelineEvent): Pick<TimelineEntry, 'label' | 'detail' 
         };
       }
       // Whoever opened the link first holds it; this was someone else, or the customer twice.
-      return { label: 'Another page tried to open the link: refused', detail: 'A link works on one page only. If the customer sees "already open on another page", withdraw this invite and send a new one.', tone: 'bad' };
+      return { label: 'Another page tried to open the link: refused',
+        detail: 'A link works on one page only. If the customer sees "already open on another page", withdraw this invite and send a new one.', tone: 'bad' };
     case 'invite.accepted':
       return { label: 'Customer accepted', detail: null, tone: 'good' };
     case 'invite.declined':

@@ -145,7 +145,8 @@ before(async () => {
   customerSite = await startFakeRelay({ consoleHtml: '', mounts: { '/fixtures/': fixturesDir, '/recorder/': recorderDir }, view: () => view });
   browser = await chromium.launch({
     executablePath: process.env['TANDEM_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic',
+      '--disable-sync'],
   });
   customer = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
   await customer.goto(customerSite.origin + '/fixtures/account.html');
@@ -557,7 +558,8 @@ test('embedded in a desktop page without CSP, the sandbox keeps the customer\'s 
     const iframe = document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-layer iframe') as HTMLIFrameElement;
     const doc = iframe.contentDocument!;
     const payload = "top.__pwned=(top.__pwned||[]).concat('embed');window.reportPwned&&reportPwned('embed');fetch('/pwned?embed')";
-    doc.body.insertAdjacentHTML('beforeend', `<img src="/missing-3.png" onerror="${payload}"><svg onload="${payload}"></svg><details open ontoggle="${payload}"></details>`);
+    doc.body.insertAdjacentHTML('beforeend',
+      `<img src="/missing-3.png" onerror="${payload}"><svg onload="${payload}"></svg><details open ontoggle="${payload}"></details>`);
     const script = doc.createElement('script');
     script.textContent = payload;
     doc.body.append(script);
@@ -660,7 +662,8 @@ test('the console page opens its link before the console has loaded, and shows w
   });
   // Built while the page was still loading, the replica must not keep it loading for ever.
   await page.waitForLoadState('load', { timeout: 5_000 });
-  assert.equal(await page.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-layer iframe') as HTMLIFrameElement).contentDocument!.readyState), 'complete');
+  assert.equal(await page.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.querySelector(
+    '.replica-layer iframe') as HTMLIFrameElement).contentDocument!.readyState), 'complete');
   assert.equal(await page.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('veil')!.hidden), true);
   assert.ok(!page.url().includes(GOOD_TOKEN), `token still in ${page.url()}`);
   await page.context().close();

@@ -402,7 +402,8 @@ export class TandemConsole extends HTMLElement {
     this.el('invite-hint').textContent = !view ? ''
       : !callConnected ? 'Available while the call is connected.'
       : invite?.state === 'accepted' && !sharing ? 'The last cobrowse has ended. You can invite the customer again.'
-      : invite && !pending && !sharing ? `Last invite: ${inviteStateText(inviteIsOver(invite.state) ? invite.state : 'expired').label.toLowerCase()}. You can send another.`
+      : invite && !pending && !sharing
+        ? `Last invite: ${inviteStateText(inviteIsOver(invite.state) ? invite.state : 'expired').label.toLowerCase()}. You can send another.`
       : 'The customer gets a prompt to share this browser tab. Nothing is shared until they accept.';
 
     const claimDisabled = !live || !callConnected;

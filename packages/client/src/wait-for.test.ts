@@ -3,10 +3,12 @@ import { describe, it, type TestContext } from 'node:test';
 import type { TandemEvent } from '@tandem/protocol';
 import { TandemTimeoutError } from './tandem-error.ts';
 import { TandemClient } from './tandem-client.ts';
-import { CLIENT_ID, CLIENT_SECRET, makeEvent, openEventStream, sendJson, sseFrame, startFakeTandemServer, type FakeTandemServer } from './fake-tandem-server.ts';
+import { CLIENT_ID, CLIENT_SECRET, makeEvent, openEventStream, sendJson, sseFrame, startFakeTandemServer,
+  type FakeTandemServer } from './fake-tandem-server.ts';
 
 /** A server holding `history`; its stream serves the history after `after`, then `live` a moment later. */
-async function setup(t: TestContext, history: TandemEvent[], live: TandemEvent[] = []): Promise<{ server: FakeTandemServer; client: TandemClient; streamClosed: Promise<void> }> {
+async function setup(t: TestContext, history: TandemEvent[],
+  live: TandemEvent[] = []): Promise<{ server: FakeTandemServer; client: TandemClient; streamClosed: Promise<void> }> {
   const server = await startFakeTandemServer();
   t.after(() => server.close());
   const select = (url: URL) => {

@@ -114,7 +114,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const receiptKeys = new ReceiptKeys(db);
   const receipts = new ConsentReceipts(db, receiptKeys, config);
   const sessions = new SessionService(deps, registry, receipts);
-  const invites = new InviteService(deps, [pushChannel(registry), smsChannelFromConfig(config, smsOutbox, genesysSmsRoutes(genesysStore, config.genesys.timeoutMs)), codeChannel], deployments, registry, sessions);
+  const invites = new InviteService(deps, [pushChannel(registry),
+    smsChannelFromConfig(config, smsOutbox, genesysSmsRoutes(genesysStore, config.genesys.timeoutMs)), codeChannel], deployments, registry, sessions);
   const conversations = new ConversationService(deps, {
     async onCallEnded(tx, orgId, conversationId) {
       await invites.revokeLiveForConversation(tx, orgId, conversationId);
@@ -133,7 +134,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   };
   const metrics = createMetrics();
   const trust = proxyTrust(config.trustProxy);
-  const genesys = new GenesysSupervisor(genesysStore, { store: genesysStore, conversations, config: config.genesys, log, metrics: createGenesysMetrics(metrics.registry), node: newId('node') });
+  const genesys = new GenesysSupervisor(genesysStore,
+    { store: genesysStore, conversations, config: config.genesys, log, metrics: createGenesysMetrics(metrics.registry), node: newId('node') });
 
   const app: FastifyInstance = Fastify({
     // One trust function for HTTP (request.ip) and WebSocket upgrades (socket caps, code guard).
@@ -231,7 +233,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     }
   };
 
-  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
+  const dispatcher = new WebhookDispatcher(db, log,
+    { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
   let stopSweeper: (() => Promise<void>) | null = null;
   const unsubscribers: (() => Promise<void>)[] = [];
   let closed = false;

@@ -22,7 +22,8 @@ describe('API documentation and operations', () => {
     for (const [path, ops] of paths) {
       for (const [method, op] of Object.entries(ops)) {
         assert.ok(op.summary, `${method.toUpperCase()} ${path} has a summary`);
-        assert.ok(op.responses && Object.keys(op.responses).some((c) => c.startsWith('2') || c.startsWith('3')), `${method.toUpperCase()} ${path} documents its success answer`);
+        assert.ok(op.responses && Object.keys(op.responses).some((c) => c.startsWith('2') || c.startsWith('3')),
+          `${method.toUpperCase()} ${path} documents its success answer`);
         if (['post', 'put'].includes(method) && !path.startsWith('/oauth')) {
           assert.ok(op.requestBody, `${method.toUpperCase()} ${path} documents its body`);
         }
@@ -33,7 +34,9 @@ describe('API documentation and operations', () => {
   test('every route the server serves appears in the OpenAPI document', () => {
     const served = s.tandem.app.printRoutes({ commonPrefix: false });
     const documented = new Set(Object.keys(doc.paths).map((p) => p.replace(/\{(\w+)\}/g, ':$1')));
-    for (const route of ['/oauth/token', '/v1/conversations/:id', '/v1/invites', '/v1/invites/claim', '/v1/invites/:id', '/v1/sessions', '/v1/sessions/:id/end', '/v1/events', '/v1/events/stream', '/v1/webhooks', '/v1/webhooks/:id/deliveries', '/v1/deployments', '/v1/agent-tokens', '/v1/sms/outbox', '/j/:secret', '/healthz', '/readyz', '/metrics']) {
+    for (const route of ['/oauth/token', '/v1/conversations/:id', '/v1/invites', '/v1/invites/claim', '/v1/invites/:id', '/v1/sessions', '/v1/sessions/:id/end',
+      '/v1/events', '/v1/events/stream', '/v1/webhooks', '/v1/webhooks/:id/deliveries', '/v1/deployments', '/v1/agent-tokens', '/v1/sms/outbox', '/j/:secret',
+        '/healthz', '/readyz', '/metrics']) {
       assert.ok(documented.has(route), `${route} is documented`);
       assert.ok(served.includes(route.split('/').pop()!.replace(/^:/, ':')), `${route} is served`);
     }

@@ -28,7 +28,8 @@ export enum CloseCode {
 
 export type CloseCodeName = keyof typeof CloseCode;
 
-type CloseCodeTable<R extends Record<CloseCodeName, string>> = { readonly [K in CloseCodeName]: { readonly code: (typeof CloseCode)[K]; readonly reason: R[K] } };
+type CloseCodeTable<R extends Record<CloseCodeName, string>> = { readonly [K in CloseCodeName]: { readonly code: (typeof CloseCode)[K];
+  readonly reason: R[K] } };
 
 function withReasons<const R extends Record<CloseCodeName, string>>(reasons: R): CloseCodeTable<R> {
   const table: Partial<Record<CloseCodeName, { code: number; reason: string }>> = {};

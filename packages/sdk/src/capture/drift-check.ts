@@ -19,7 +19,8 @@ export interface DriftChecks {
   stop(): void;
 }
 
-export function startDriftChecks(doc: Document, idOf: (node: Node) => number, send: (tag: string, check: DriftCheck) => void, opts: DriftCheckOptions = {}): DriftChecks {
+export function startDriftChecks(doc: Document, idOf: (node: Node) => number, send: (tag: string, check: DriftCheck) => void,
+  opts: DriftCheckOptions = {}): DriftChecks {
   const settleMs = opts.settleMs ?? 1_000;
   const quietEveryMs = opts.quietEveryMs ?? 30_000;
   let timer: ReturnType<typeof setTimeout> | undefined;

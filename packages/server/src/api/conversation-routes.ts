@@ -13,7 +13,9 @@ export function conversationRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['conversations'],
       summary: 'Create or update a conversation (the dialer\'s call)',
-      description: 'The path id is your call id. state: dialing → connected → disconnected. Disconnecting revokes live invites and ends live sessions (reason call_ended).',
+      description:
+        'The path id is your call id. state: dialing → connected → disconnected. Disconnecting revokes live invites and ends live sessions (reason ' +
+          'call_ended).',
       security: security('conversations:write'),
       params: Params,
       body: ConversationUpsert,
@@ -27,7 +29,8 @@ export function conversationRoutes(app: FastifyInstance, s: Services) {
 
   app.get('/v1/conversations/:id', {
     config: { scope: 'sessions:read' },
-    schema: { tags: ['conversations'], summary: 'Get a conversation', security: security('sessions:read'), params: Params, response: responses({ 200: Conversation }, [404]) },
+    schema: { tags: ['conversations'], summary: 'Get a conversation', security: security('sessions:read'), params: Params,
+      response: responses({ 200: Conversation }, [404]) },
   }, async (req) => s.conversations.get(orgOf(req), (req.params as { id: string }).id));
 
   app.get('/v1/conversations/:id/audit', {

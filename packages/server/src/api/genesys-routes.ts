@@ -12,7 +12,9 @@ export function genesysRoutes(app: FastifyInstance, links: GenesysLinkService) {
     schema: {
       tags: ['integrations'],
       summary: 'Link a Genesys Cloud org',
-      description: 'Region, a Client Credentials OAuth client of the Genesys org (tried before it is kept; the secret is never returned), the users or queues whose calls Tandem mirrors, and the SMS number for the `genesys` SMS provider.',
+      description:
+        'Region, a Client Credentials OAuth client of the Genesys org (tried before it is kept; the secret is never returned), the users or queues whose ' +
+          'calls Tandem mirrors, and the SMS number for the `genesys` SMS provider.',
       security: security('integrations:write'),
       body: GenesysLinkInput,
       response: responses({ 200: GenesysLink, 201: GenesysLink }, [422, 502]),
@@ -34,7 +36,8 @@ export function genesysRoutes(app: FastifyInstance, links: GenesysLinkService) {
 
   app.delete('/v1/integrations/genesys', {
     config: { scope: 'integrations:write' },
-    schema: { tags: ['integrations'], summary: 'Unlink the Genesys Cloud org (mirroring stops)', security: security('integrations:write'), response: responses({ 204: Type.Null() }, [404]) },
+    schema: { tags: ['integrations'], summary: 'Unlink the Genesys Cloud org (mirroring stops)', security: security('integrations:write'),
+      response: responses({ 204: Type.Null() }, [404]) },
   }, async (req, reply) => {
     await links.unlink(orgOf(req));
     return reply.code(204).send();

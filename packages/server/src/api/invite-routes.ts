@@ -7,7 +7,8 @@ import { responses, security } from './route-schema.ts';
 import type { Services } from '../wiring/services.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'Replays the first response for the same key and body' })) });
+const IdempotencyHeader =
+  Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'Replays the first response for the same key and body' })) });
 
 export function inviteRoutes(app: FastifyInstance, s: Services) {
   app.post('/v1/invites', {
@@ -32,7 +33,8 @@ export function inviteRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['invites'],
       summary: 'Claim a support code the customer read aloud, for this call',
-      description: 'The page that showed the code gets the consent prompt. Wrong, used and expired codes all answer invalid_code and count against a rate limit.',
+      description:
+        'The page that showed the code gets the consent prompt. Wrong, used and expired codes all answer invalid_code and count against a rate limit.',
       security: security('invites:write'),
       headers: IdempotencyHeader,
       body: InviteClaim,
@@ -46,7 +48,8 @@ export function inviteRoutes(app: FastifyInstance, s: Services) {
 
   app.get('/v1/invites/:id', {
     config: { scope: ['invites:write', 'sessions:read'] },
-    schema: { tags: ['invites'], summary: 'Get an invite with its deliveries', security: security(['invites:write', 'sessions:read']), params: Params, response: responses({ 200: Invite }, [404]) },
+    schema: { tags: ['invites'], summary: 'Get an invite with its deliveries', security: security(['invites:write', 'sessions:read']), params: Params,
+      response: responses({ 200: Invite }, [404]) },
   }, async (req) => s.invites.get(orgOf(req), (req.params as { id: string }).id));
 
   app.get('/v1/invites', {
@@ -62,7 +65,8 @@ export function inviteRoutes(app: FastifyInstance, s: Services) {
 
   app.delete('/v1/invites/:id', {
     config: { scope: 'invites:write' },
-    schema: { tags: ['invites'], summary: 'Revoke a live invite', security: security('invites:write'), params: Params, response: responses({ 200: Invite }, [404, 409]) },
+    schema: { tags: ['invites'], summary: 'Revoke a live invite', security: security('invites:write'), params: Params,
+      response: responses({ 200: Invite }, [404, 409]) },
   }, async (req) => s.invites.revoke(orgOf(req), (req.params as { id: string }).id));
 }
 

@@ -35,14 +35,16 @@ export class SupportCodeService {
       [`code-request:dep:${visitor.deploymentId}`, perDeployment, 'this site'],
     ] as const) {
       const r = this.limiter.hit(key, limit, windowMs);
-      if (!r.allowed) throw new DomainError('rate_limited', `Too many support codes asked for from ${who}: try again in ${r.retryAfterSeconds} s.`, { retryAfterSeconds: r.retryAfterSeconds });
+      if (!r.allowed) throw new DomainError('rate_limited', `Too many support codes asked for from ${who}: try again in ${r.retryAfterSeconds} s.`,
+        { retryAfterSeconds: r.retryAfterSeconds });
     }
     const now = new Date();
     const expiresAt = new Date(now.getTime() + SUPPORT_CODE_TTL_MS);
     for (let i = 0; i < 20; i++) {
       const code = numericCode(SHORT_CODE_DIGITS);
       // An expired code is free again: whoever held it can no longer claim anything with it.
-      await this.deps.db.query('DELETE FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at <= $3', [visitor.orgId, code, now]);
+      await this.deps.db.query('DELETE FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at <= $3',
+        [visitor.orgId, code, now]);
       const rows = await this.deps.db.query(
         `INSERT INTO support_codes (id, org_id, deployment_id, code, visitor_id, customer_id, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,

@@ -59,14 +59,16 @@ export class TandemProcess {
   async token(): Promise<string> {
     const hit = this.tokens.get('*');
     if (hit) return hit;
-    const res = await this.api('POST', '/oauth/token', { grant_type: 'client_credentials', client_id: this.credentials.clientId, client_secret: this.credentials.clientSecret }, { token: null });
+    const res = await this.api('POST', '/oauth/token',
+      { grant_type: 'client_credentials', client_id: this.credentials.clientId, client_secret: this.credentials.clientSecret }, { token: null });
     if (res.status !== 200) throw new Error(`token: ${res.status} ${res.text}`);
     this.tokens.set('*', res.body.access_token);
     return res.body.access_token as string;
   }
 
   /** JSON request; fails only when no answer came within timeoutMs (default 15 s). */
-  async api(method: string, p: string, body?: unknown, opts: { token?: string | null; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<TimedResponse> {
+  async api(method: string, p: string, body?: unknown,
+    opts: { token?: string | null; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<TimedResponse> {
     const token = opts.token === undefined ? await this.token() : opts.token;
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (token) headers.authorization = `Bearer ${token}`;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Tandem needs, idempotently: npm packages always; with --test also the Debian
 # packages the tests drive (Chromium for browser tests; requests, setuptools, wheel, pip and venv
-# for the Python client, which its tests pip-install offline into a fresh venv).
+# for the Python client, which its tests pip-install offline into a fresh venv; nginx, the
+# cluster tests' balancer); with --cluster only nginx (`npm run cluster`). Tandem never uses the
+# system's nginx service: it runs nginx as a child with its own config in a temp dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +15,11 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+need=()
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--cluster" ]; then
+  [ -x /usr/sbin/nginx ] || need+=(nginx)
+fi
 if [ "${1:-}" = "--test" ]; then
-  need=()
   [ -x /usr/bin/chromium ] || need+=(chromium)
   python3 -c 'import requests' 2>/dev/null || need+=(python3-requests)
   # The same probe as packages/client-python/test/python-venv.ts: python3, or else Debian's own.
@@ -26,10 +31,10 @@ if [ "${1:-}" = "--test" ]; then
   if ! python3 -c 'import jwt, cryptography' 2>/dev/null && ! /usr/bin/python3 -c 'import jwt, cryptography' 2>/dev/null; then
     need+=(python3-jwt python3-cryptography)
   fi
-  if [ ${#need[@]} -gt 0 ]; then
-    echo "Installing Debian packages: ${need[*]}"
-    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-  fi
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi

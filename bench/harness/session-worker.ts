@@ -10,18 +10,44 @@ import { loadRecordedStream, type RecordedStream } from './recorded-stream.ts';
 export interface SessionTokens {
   captureToken: string;
   agentToken: string;
+  /** Where each end connects (default: the worker's URL): in a cluster, the page and the agent on different nodes. */
+  captureUrl?: string;
+  agentUrl?: string;
+  /** Where an end whose socket dropped connects again, as the SDK and the console do (a cluster's balancer); none: it stays down. */
+  reconnectUrl?: string;
+}
+
+/** One session's frames from a mark on (see `track`): what reached the agent, and when it came back after a drop. */
+export interface SessionRecovery {
+  /** When an end's socket first dropped after the mark (Date.now()), else null; and which end. */
+  droppedAt: number | null;
+  dropped: 'capture' | 'agent' | null;
+  /** When the agent next received a frame after that drop, else null. */
+  recoveredAt: number | null;
+  /** Sequenced frames sent after the mark that never reached the agent: sent before `recoveredAt` (the drop took them), and after it. */
+  lostBeforeRecovery: number;
+  lostAfterRecovery: number;
+  delivered: number;
+  /** Close codes of this session's sockets after the mark (a reconnect that was refused says why). */
+  closeCodes: number[];
+  /** When the dropped end was connected and ready again (Date.now()), else null. */
+  reconnectedAt: number | null;
 }
 
 export type WorkerCommand =
   | { type: 'start'; sessions: SessionTokens[] }
   | { type: 'measure' }
   | { type: 'collect' }
+  | { type: 'track' }
+  | { type: 'recovery'; settleMs: number }
   | { type: 'stop' };
 
 export type WorkerReply =
   | { type: 'started'; count: number; failed: number }
   | { type: 'measuring' }
   | { type: 'collected'; latencies: number[]; loopLagP99Ms: number; loopLagMaxMs: number }
+  | { type: 'tracking' }
+  | { type: 'recovered'; sessions: SessionRecovery[] }
   | { type: 'stopped' };
 
 const now = () => performance.now();
@@ -38,15 +64,22 @@ function open(url: string, localAddress?: string): Promise<WebSocket> {
 function nextText(ws: WebSocket, type: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms`)), timeoutMs);
+    // A socket the server closes first (refused, try again later) fails at once with its close code.
+    const closed = (code: number) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error(`closed with ${code} before ${type}`), { closeCode: code }));
+    };
     const on = (data: Buffer, isBinary: boolean) => {
       if (isBinary) return;
       const m = JSON.parse(data.toString()) as Record<string, unknown>;
       if (m['type'] !== type) return;
       clearTimeout(timer);
       ws.off('message', on);
+      ws.off('close', closed);
       resolve(m);
     };
     ws.on('message', on);
+    ws.once('close', closed);
   });
 }
 
@@ -65,6 +98,16 @@ export function framesOf(rec: RecordedStream) {
 class SimSession {
   capture!: WebSocket;
   agent!: WebSocket;
+  private stopped = false;
+  /** From `track()` on: each sequenced frame's send time (Date.now()) until the agent has it. */
+  private tracked: Map<number, number> | null = null;
+  private delivered = 0;
+  private droppedAt: number | null = null;
+  private dropped: 'capture' | 'agent' | null = null;
+  private closeCodes: number[] = [];
+  private reconnectedAt: number | null = null;
+  private captureReady = false;
+  private recoveredAt: number | null = null;
   private seq = 0;
   private cursor = 0;
   private loopStart = 0;
@@ -75,15 +118,34 @@ class SimSession {
     private readonly sink: { latencies: number[] | null }) {}
 
   async start(url: string) {
+    await this.openCapture(this.live.captureUrl ?? url);
+    await this.openAgent(this.live.agentUrl ?? url);
+    // A random point of the recording, so that sessions do not move in step.
+    this.cursor = Math.floor(Math.random() * this.frames.length);
+    this.loopStart = now() - this.frames[this.cursor]!.at;
+  }
+
+  private async openCapture(url: string) {
     const ws = url.replace(/^http/, 'ws');
+    // Like the SDK, nothing is streamed on a page socket before the server said `ready`.
+    this.captureReady = false;
     this.capture = await open(`${ws}/v1/capture`);
     this.capture.on('error', () => undefined);
     this.capture.send(JSON.stringify({ type: 'auth', token: this.live.captureToken }));
     await nextText(this.capture, 'ready');
+    this.captureReady = true;
     this.capture.on('message', (data: Buffer, isBinary) => {
       if (!isBinary && data.toString().includes('"snapshot.request"')) this.sendSnapshot();
     });
+    this.capture.once('close', (code: number) => {
+      if (this.tracked) this.closeCodes.push(code);
+      this.reconnect('capture');
+    });
     this.sendSnapshot();
+  }
+
+  private async openAgent(url: string) {
+    const ws = url.replace(/^http/, 'ws');
     this.agent = await open(`${ws}/v1/agent`);
     this.agent.on('error', () => undefined);
     this.agent.on('message', (data: Buffer, isBinary) => {
@@ -97,14 +159,64 @@ class SimSession {
       } else {
         t = this.sent.get(h.seq);
         this.sent.delete(h.seq);
+        if (this.tracked?.delete(h.seq)) this.delivered++;
       }
+      if (this.droppedAt !== null && this.recoveredAt === null) this.recoveredAt = Date.now();
       if (t !== undefined) this.sink.latencies?.push(now() - t);
     });
     this.agent.send(JSON.stringify({ type: 'auth', token: this.live.agentToken }));
     await nextText(this.agent, 'ready');
-    // A random point of the recording, so that sessions do not move in step.
-    this.cursor = Math.floor(Math.random() * this.frames.length);
-    this.loopStart = now() - this.frames[this.cursor]!.at;
+    this.agent.once('close', (code: number) => {
+      if (this.tracked) this.closeCodes.push(code);
+      this.reconnect('agent');
+    });
+  }
+
+  /** Like the SDK and the console: a dropped end connects again (through the balancer) until it is back. */
+  private reconnect(end: 'capture' | 'agent') {
+    const url = this.live.reconnectUrl;
+    if (this.stopped || !url) return;
+    if (this.tracked && this.droppedAt === null) {
+      this.droppedAt = Date.now();
+      this.dropped = end;
+    }
+    const attempt = () => {
+      if (this.stopped) return;
+      (end === 'capture' ? this.openCapture(url) : this.openAgent(url)).then(
+        () => (this.reconnectedAt ??= Date.now()),
+        (err: { closeCode?: number }) => {
+          if (err.closeCode !== undefined) this.closeCodes.push(err.closeCode);
+          setTimeout(attempt, 250);
+        },
+      );
+    };
+    setTimeout(attempt, 100);
+  }
+
+  track() {
+    this.tracked = new Map();
+    this.delivered = 0;
+    this.droppedAt = null;
+    this.dropped = null;
+    this.recoveredAt = null;
+    this.closeCodes = [];
+    this.reconnectedAt = null;
+  }
+
+  /** Frames still missing `settleMs` after they were sent count as lost. */
+  recovery(settleMs: number): SessionRecovery {
+    const cutoff = Date.now() - settleMs;
+    let lostBeforeRecovery = 0;
+    let lostAfterRecovery = 0;
+    for (const at of this.tracked?.values() ?? []) {
+      if (at > cutoff) continue;
+      if (this.recoveredAt === null || at < this.recoveredAt) lostBeforeRecovery++;
+      else lostAfterRecovery++;
+    }
+    return {
+      droppedAt: this.droppedAt, dropped: this.dropped, recoveredAt: this.recoveredAt, lostBeforeRecovery, lostAfterRecovery,
+      delivered: this.delivered, closeCodes: this.closeCodes, reconnectedAt: this.reconnectedAt,
+    };
   }
 
   private sendSnapshot() {
@@ -113,7 +225,7 @@ class SimSession {
   }
 
   private send(kind: number, body: Buffer, compressed: boolean) {
-    if (this.capture.readyState !== WebSocket.OPEN) return;
+    if (!this.captureReady || this.capture.readyState !== WebSocket.OPEN) return;
     if (kind === FRAME_KIND.POINTER) {
       // The recorded 8-byte point (the relay refuses any other size); the header's sequence
       // number, which the relay passes on but never checks for pointers, finds its send time.
@@ -126,6 +238,7 @@ class SimSession {
     const seq = ++this.seq;
     this.sent.set(seq, now());
     if (this.sent.size > 1000) this.sent.clear();
+    this.tracked?.set(seq, Date.now());
     this.capture.send(encodeFrame(kind as 1 | 2, seq, body, compressed));
   }
 
@@ -145,6 +258,7 @@ class SimSession {
   }
 
   close() {
+    this.stopped = true;
     this.capture?.close();
     this.agent?.close();
   }
@@ -196,6 +310,11 @@ if (parentPort) {
         sink.latencies = null;
         return reply({ type: 'collected', latencies, loopLagP99Ms: lag.percentile(99) / 1e6, loopLagMaxMs: lag.max / 1e6 });
       }
+      case 'track':
+        for (const s of sims) s.track();
+        return reply({ type: 'tracking' });
+      case 'recovery':
+        return reply({ type: 'recovered', sessions: sims.map((s) => s.recovery(cmd.settleMs)) });
       case 'stop':
         clearInterval(ticker);
         for (const s of sims) s.close();

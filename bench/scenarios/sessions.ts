@@ -1,15 +1,12 @@
-import { Worker } from 'node:worker_threads';
 import type { BenchRow } from '../harness/result-table.ts';
 import { summarize } from '../harness/stats.ts';
 import { chartData } from '../harness/chart-data.ts';
 import { cpuPercentOver, readProc } from '../harness/process-probe.ts';
 import { parkServer, startServerProcess, type ServerProcess } from '../harness/server-process.ts';
 import { BenchApi, benchDeployment, openLiveSession, type LiveSession } from '../harness/tandem-setup.ts';
-import type { WorkerCommand, WorkerReply } from '../harness/session-worker.ts';
-import { RECORDED_STREAM } from './wire-bytes.ts';
+import { LoadWorker } from '../harness/load-worker.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const WORKER = new URL('../harness/session-worker-boot.mjs', import.meta.url);
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
 async function bounded<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
@@ -29,29 +26,6 @@ async function setUpSessions(server: ServerProcess, count: number, concurrency: 
   const dep = await benchDeployment(api);
   const stamp = Date.now();
   return bounded(Array.from({ length: count }, (_, i) => i), concurrency, (i) => openLiveSession(api, dep, `load-${stamp}-${i}`));
-}
-
-class LoadWorker {
-  private readonly worker: Worker;
-  private readonly replies: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }[] = [];
-  private failure: Error | null = null;
-  constructor(url: string) {
-    this.worker = new Worker(WORKER, { workerData: { url, streamFile: RECORDED_STREAM } });
-    this.worker.on('message', (r: WorkerReply) => this.replies.shift()?.resolve(r));
-    const fail = (err: Error) => {
-      this.failure = err;
-      for (const r of this.replies.splice(0)) r.reject(err);
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', () => fail(new Error('load worker exited')));
-  }
-  ask<T extends WorkerReply['type']>(cmd: WorkerCommand): Promise<Extract<WorkerReply, { type: T }>> {
-    if (this.failure) return cmd.type === 'stop' ? Promise.resolve({ type: 'stopped' } as never) : Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.replies.push({ resolve: resolve as (r: WorkerReply) => void, reject });
-      this.worker.postMessage(cmd);
-    });
-  }
 }
 
 /**

@@ -4,9 +4,7 @@
 // stored here, readable by this user only.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SCOPES } from '@tandem/protocol';
 import { TandemClient, isTandemApiError } from '@tandem/client';
-import type { TandemApp } from '@tandem/server';
 
 export interface DemoCredentials {
   client: { id: string; secret: string };
@@ -19,6 +17,15 @@ export interface ProvisionResult {
   bootstrap: { clientId: string; clientSecret: string } | null;
   /** What changed this start, for the launcher to say. */
   notes: string[];
+}
+
+/**
+ * What provisioning needs of the Tandem it runs next to, as the operator: the first start's client
+ * (if this start made one) and a way to make a new client (in-process, like `tandem clients create`).
+ */
+export interface TandemOperator {
+  bootstrap: { clientId: string; clientSecret: string } | null;
+  createClient(name: string): Promise<{ id: string; secret: string }>;
 }
 
 export const demoFile = (dataDir: string) => join(dataDir, 'demo.json');
@@ -42,17 +49,16 @@ const sameOrigins = (a: string[], b: string[]) => a.length === b.length && a.eve
  * - stored client rejected (a different database): the same;
  * - shop origins changed (another SHOP_PORT): a new deployment.
  */
-export async function provisionDemo(tandem: TandemApp, baseUrl: string, dataDir: string, shopOrigins: string[]): Promise<ProvisionResult> {
+export async function provisionDemo(tandem: TandemOperator, baseUrl: string, dataDir: string, shopOrigins: string[]): Promise<ProvisionResult> {
   const file = demoFile(dataDir);
   const notes: string[] = [];
-  const bootstrap = tandem.bootstrap ? { clientId: tandem.bootstrap.clientId, clientSecret: tandem.bootstrap.clientSecret } : null;
+  const bootstrap = tandem.bootstrap;
   let stored = bootstrap ? null : await readCredentials(file);
 
   const newClient = async (why: string) => {
-    const clients = tandem.services.clients;
-    const { client, secret } = await clients.create(await clients.defaultOrgId(), 'outbound-dialer demo', [...SCOPES]);
+    const client = await tandem.createClient('outbound-dialer demo');
     notes.push(`${why}: created API client ${client.id} for the demo`);
-    return { id: client.id, secret };
+    return client;
   };
 
   let client = bootstrap ? { id: bootstrap.clientId, secret: bootstrap.clientSecret } : stored?.client ?? (await newClient(`no ${file} yet`));

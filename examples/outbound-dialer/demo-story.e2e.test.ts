@@ -13,12 +13,27 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startDemo, type RunningDemo } from './start-demo.ts';
+import { startDemo, type ExternalTandem, type RunningDemo } from './start-demo.ts';
+import { startCluster } from '../../packages/server/test/cluster/cluster.ts';
 import { tandemUi as sdkUi } from '../../e2e/harness/tandem-ui.ts';
 
+// DEMO_STORY_CLUSTER=1 (demo-story-cluster.e2e.test.ts): the same story through three nodes behind nginx.
+const CLUSTER = process.env.DEMO_STORY_CLUSTER === '1';
 const SCREENSHOTS = fileURLToPath(
-  new URL(process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../e2e/screenshots/demo/', import.meta.url),
+  new URL(process.env.UPDATE_SCREENSHOTS === '1' && !CLUSTER ? '../../docs/screenshots/' : `../../e2e/screenshots/demo${CLUSTER ? '-cluster' : ''}/`,
+    import.meta.url),
 );
+
+/** Three node processes behind nginx on a fresh database and an own Redis, allowing the desk's origins. */
+async function clusterTandem(deskOrigins: string[]): Promise<ExternalTandem> {
+  const cluster = await startCluster({ nodes: 3, env: { CORS_ORIGINS: deskOrigins.join(',') } });
+  return {
+    url: cluster.url,
+    bootstrap: cluster.credentials,
+    createClient: () => Promise.reject(new Error('a fresh cluster has its bootstrap client')),
+    close: () => cluster.close(),
+  };
+}
 const VIEWPORT = { width: 1280, height: 800 };
 const SAM = { id: 'cust-1042', phone: '+14155550123' };
 const CARD = '4242 4242 4242 4242';
@@ -109,7 +124,8 @@ describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
     process.on('warning', onWarning);
     dataDir = await mkdtemp(join(tmpdir(), 'tandem-demo-'));
     // Only what this test sets: no DATABASE_URL or REDIS_URL from the machine's environment.
-    demo = await startDemo({ port: 0, demoPort: 0, shopPort: 0, dataDir, env: { LOG_LEVEL: 'error' }, ringMs: 800 });
+    const external = CLUSTER ? { external: clusterTandem } : {};
+    demo = await startDemo({ port: 0, demoPort: 0, shopPort: 0, dataDir, env: { LOG_LEVEL: 'error' }, ringMs: 800, ...external });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic',

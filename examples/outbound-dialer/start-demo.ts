@@ -11,7 +11,15 @@ import { buildDemoScripts } from './browser-bundles.ts';
 import { createDemoBackend } from './backend/demo-backend.ts';
 import { closeServer, listen } from './backend/http-responses.ts';
 import { createShopBackend } from './backend/shop-backend.ts';
-import { demoFile, provisionDemo, type DemoCredentials } from './demo-credentials.ts';
+import { SCOPES } from '@tandem/protocol';
+import { demoFile, provisionDemo, type DemoCredentials, type TandemOperator } from './demo-credentials.ts';
+
+/** A Tandem the demo does not run itself (`npm run cluster`: nodes behind a balancer). */
+export interface ExternalTandem extends TandemOperator {
+  /** Where the demo's backend calls the API (the balancer). */
+  url: string;
+  close(): Promise<void>;
+}
 
 export interface DemoOptions {
   /** Tandem's port; 0 picks a free one. Default: PORT, else 8080. */
@@ -26,10 +34,16 @@ export interface DemoOptions {
   env?: NodeJS.ProcessEnv;
   /** How long the simulated call rings before the customer answers. */
   ringMs?: number;
+  /**
+   * Runs the demo around a Tandem started elsewhere instead of one in this process; it is told the
+   * desk's origins (its nodes must allow them in CORS_ORIGINS) once the desk listens.
+   */
+  external?: (deskOrigins: string[]) => Promise<ExternalTandem>;
 }
 
 export interface RunningDemo {
-  tandem: TandemApp;
+  /** The in-process Tandem; null around an external one. */
+  tandem: TandemApp | null;
   tandemUrl: string;
   deskUrl: string;
   phoneUrl: string;
@@ -51,7 +65,7 @@ function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
 }
 
 /** The origins a browser may use for one demo server: the public host, and the local names. */
-function originsFor(publicHost: string, port: number): string[] {
+export function originsFor(publicHost: string, port: number): string[] {
   return [...new Set([publicHost, '127.0.0.1', 'localhost'].map((host) => `http://${host}:${port}`))];
 }
 
@@ -85,15 +99,35 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const deskOrigins = originsFor(publicHost, deskPort);
     const shopOrigins = originsFor(publicHost, shopBound);
 
-    // The desk loads <tandem-console> from Tandem as a module script: a cross-origin request
-    // that Tandem must allow for the desk's origin (what CORS_ORIGINS is for).
-    config.corsOrigins = [...new Set([...config.corsOrigins, ...deskOrigins])];
-    const tandem = await buildApp({ config });
-    started.push(() => tandem.close());
-    const listenUrl = (await tandem.listen()).replace('//0.0.0.0:', '//127.0.0.1:');
-    const tandemUrl = config.publicUrl;
+    let tandem: TandemApp | null = null;
+    let operator: TandemOperator;
+    let listenUrl: string;
+    if (options.external) {
+      const external = await options.external(deskOrigins);
+      started.push(() => external.close());
+      operator = external;
+      listenUrl = external.url;
+    } else {
+      // The desk loads <tandem-console> from Tandem as a module script: a cross-origin request
+      // that Tandem must allow for the desk's origin (what CORS_ORIGINS is for).
+      config.corsOrigins = [...new Set([...config.corsOrigins, ...deskOrigins])];
+      const app = await buildApp({ config });
+      tandem = app;
+      started.push(() => app.close());
+      listenUrl = (await app.listen()).replace('//0.0.0.0:', '//127.0.0.1:');
+      const clients = app.services.clients;
+      operator = {
+        bootstrap: app.bootstrap ? { clientId: app.bootstrap.clientId, clientSecret: app.bootstrap.clientSecret } : null,
+        async createClient(name) {
+          const { client, secret } = await clients.create(await clients.defaultOrgId(), name, [...SCOPES]);
+          return { id: client.id, secret };
+        },
+      };
+    }
+    // An external Tandem's URL is its public one (a cluster's balancer).
+    const tandemUrl = options.external ? listenUrl : config.publicUrl;
 
-    const { credentials, bootstrap, notes } = await provisionDemo(tandem, listenUrl, config.dataDir, shopOrigins);
+    const { credentials, bootstrap, notes } = await provisionDemo(operator, listenUrl, config.dataDir, shopOrigins);
     const client = new TandemClient({ baseUrl: listenUrl, clientId: credentials.client.id, clientSecret: credentials.client.secret });
     backend.ready({ tandem: client, tandemUrl, shopOrigin: shopOrigins[0]!, scripts, ringMs: options.ringMs });
     shop.ready({ tandemUrl, deploymentKey: credentials.shop.key, identitySecret: credentials.shop.identitySecret, scripts });
@@ -116,11 +150,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   }
 }
 
-async function main(): Promise<void> {
-  const demo = await startDemo();
+/** Prints the demo's URLs and runs until Ctrl+C or SIGTERM. */
+export async function runDemo(options: DemoOptions = {}, title = 'Tandem demo', details: () => string[] = () => []): Promise<void> {
+  const demo = await startDemo(options);
   const out = process.stdout;
   out.write(`
-Tandem demo: an outbound call, a cobrowse invite, and a customer who says yes.
+${title}: an outbound call, a cobrowse invite, and a customer who says yes.
 
   1. Agent desktop   ${demo.deskUrl}        <- start here
   2. Customer phone  ${demo.phoneUrl}   (the SMS arrives here)
@@ -128,6 +163,7 @@ Tandem demo: an outbound call, a cobrowse invite, and a customer who says yes.
 
   Tandem server      ${demo.tandemUrl}   (API docs: ${demo.tandemUrl}/docs)
 `);
+  for (const line of details()) out.write(`${line}\n`);
   for (const note of demo.notes) out.write(`  · ${note}\n`);
   if (demo.bootstrap) {
     out.write(`\nFirst start: an API client was created. Its secret is shown only now:\n`);
@@ -148,18 +184,21 @@ Tandem demo: an outbound call, a cobrowse invite, and a customer who says yes.
   process.on('SIGINT', () => void stop());
 }
 
+/** How a launcher ends when the demo could not start: one clear line for what the operator can fix. */
+export function exitOnStartError(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    process.stderr.write(`${(err as Error).message}: another program uses that port. Set PORT, DEMO_PORT or SHOP_PORT to free ones.\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      process.stderr.write(`${(err as Error).message}: another program uses that port. Set PORT, DEMO_PORT or SHOP_PORT to free ones.\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  });
+  runDemo().catch(exitOnStartError);
 }

@@ -1,7 +1,8 @@
 // The agent console in real Chromium against a fake relay: the invite flow and its timeline, the
 // replica built from a real rrweb recording, the customer's cursor, the agent's tools on the wire,
 // gap recovery, reconnecting, and a hostile page that must run nothing in the console.
-import { after, before, test } from 'node:test';
+// Each test opens its own desk (relay, customer page, console page): none depends on another's state.
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,15 +22,11 @@ const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const fixturesDir = join(packageDir, 'test', 'fixtures');
 const screenshots = join(packageDir, '..', '..', 'e2e', 'screenshots');
 
+// Shared and never changed by a test: the browser, the built bundles and the customer's site.
 let browser: Browser;
-let relay: FakeRelay;
 let customerSite: FakeRelay;
-let customer: Page;
-let agent: Page;
+let consoleHtml: string;
 let recorderDir: string;
-let seq = 0;
-const pwnedCalls: string[] = [];
-const pageErrors: string[] = [];
 
 const baseView: AgentView = {
   conversationId: 'call-7731',
@@ -40,91 +37,185 @@ const baseView: AgentView = {
   session: null,
   customerLink: null,
 };
-let view: AgentView = baseView;
-let eventSeq = 100;
 
-function setView(next: AgentView): void {
-  view = next;
-  relay.sendJson({ type: 'view', view });
-}
+/** The view of a call whose customer accepted and is sharing. */
+const sharingView: AgentView = {
+  ...baseView,
+  invite: {
+    id: 'inv_1', state: 'accepted', code: '4829130751', phrase: 'amber harbour',
+    expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(), deliveries: [],
+  },
+  session: { id: 'ses_1', state: 'active', control: false, endReason: null },
+  customerLink: 'connected',
+};
 
-function sendEvent(type: string, data: Record<string, unknown> = {}): void {
-  eventSeq += 1;
-  relay.sendJson({ type: 'event', event: { seq: eventSeq, type, occurredAt: new Date().toISOString(), data } } satisfies AgentServerMessage);
-}
+/** One test's world: its own relay, customer page and console page, closed when the test ends. */
+class Desk {
+  view: AgentView = baseView;
+  /** Sequence of the page-stream frames this desk's relay has sent. */
+  seq = 0;
+  private eventSeq = 100;
+  /** Calls of `reportPwned` from any frame of the console page: a customer script ran there. */
+  readonly pwnedCalls: string[] = [];
+  /** Uncaught errors in the console page; failed image loads and blocked autofocus in the replica
+   * are expected noise of the hostile page and not counted. */
+  readonly pageErrors: string[] = [];
+  relay!: FakeRelay;
+  customer!: Page;
+  agent!: Page;
 
-async function recorded(page: Page): Promise<eventWithTime[]> {
-  // rrweb reports mutations from a MutationObserver callback: let it run first.
-  await page.waitForTimeout(30);
-  return page.evaluate(() => window.tandemRecorder.take());
-}
-
-async function sendSnapshot(page: Page): Promise<void> {
-  await page.evaluate(() => window.tandemRecorder.snapshot());
-  seq += 1;
-  relay.sendFrame(FRAME_KIND.SNAPSHOT, seq, await recorded(page), true);
-}
-
-async function sendDelta(page: Page, compressed = false): Promise<void> {
-  seq += 1;
-  relay.sendFrame(FRAME_KIND.DELTA, seq, await recorded(page), compressed);
-}
-
-/** Text of the newest replica (during a swap the old one is still underneath). */
-function replicaText(): Promise<string> {
-  return agent.evaluate(() => {
-    const layers = document.querySelector('tandem-console')?.shadowRoot?.querySelectorAll('.replica-layer iframe');
-    const iframe = layers?.[layers.length - 1] as HTMLIFrameElement | undefined;
-    return iframe?.contentDocument?.body?.innerText ?? '';
-  });
-}
-
-async function waitForReplicaText(text: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = await replicaText();
-    if (last.includes(text)) return;
-    await agent.waitForTimeout(50);
+  async open(): Promise<void> {
+    this.relay = await startFakeRelay({ consoleHtml, mounts: { '/agent/': agentDistDir, '/desktop/': fixturesDir }, view: () => this.view });
+    this.customer = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+    await this.customer.goto(customerSite.origin + '/fixtures/account.html');
+    await this.customer.evaluate(() => window.tandemRecorder.start());
+    // en-US: a locale whose default clock is 12-hour; the console shows 24-hour times all the same.
+    const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    // If any customer script ever ran in the console, in any frame, it could call this.
+    await agentContext.exposeBinding('reportPwned', (_source, tag: string) => void this.pwnedCalls.push(tag));
+    this.agent = await agentContext.newPage();
+    this.agent.on('pageerror', (error) => this.pageErrors.push(error.message));
   }
-  assert.fail(`replica never showed "${text}"; it shows: ${last.slice(0, 400)}`);
+
+  /** Opens the console with its token and waits until it is connected. */
+  async connect(): Promise<void> {
+    await this.agent.goto(`${this.relay.origin}/console#token=${GOOD_TOKEN}`);
+    await this.relay.waitFor('auth');
+    await this.waitForConsoleText('link-text', 'Connected');
+  }
+
+  /** The customer accepted and shares: the console shows the replica of their page. */
+  async share(): Promise<void> {
+    this.sendEvent('invite.created', { channels: ['push'], code: '4829130751' });
+    this.sendEvent('invite.accepted', {});
+    this.sendEvent('session.started', {});
+    this.setView(sharingView);
+    await this.sendSnapshot();
+    await this.waitForReplicaText('Northwind Bank');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.customer?.context().close(), this.agent?.context().close()]);
+    await this.relay?.close();
+  }
+
+  setView(next: AgentView): void {
+    this.view = next;
+    this.relay.sendJson({ type: 'view', view: next });
+  }
+
+  sendEvent(type: string, data: Record<string, unknown> = {}): void {
+    this.eventSeq += 1;
+    this.relay.sendJson({ type: 'event', event: { seq: this.eventSeq, type, occurredAt: new Date().toISOString(), data } } satisfies AgentServerMessage);
+  }
+
+  async recorded(page: Page = this.customer): Promise<eventWithTime[]> {
+    // rrweb reports mutations from a MutationObserver callback: let it run first.
+    await page.waitForTimeout(30);
+    return page.evaluate(() => window.tandemRecorder.take());
+  }
+
+  async sendSnapshot(page: Page = this.customer): Promise<void> {
+    await page.evaluate(() => window.tandemRecorder.snapshot());
+    this.seq += 1;
+    this.relay.sendFrame(FRAME_KIND.SNAPSHOT, this.seq, await this.recorded(page), true);
+  }
+
+  async sendDelta(page: Page = this.customer, compressed = false): Promise<void> {
+    this.seq += 1;
+    this.relay.sendFrame(FRAME_KIND.DELTA, this.seq, await this.recorded(page), compressed);
+  }
+
+  /** Text of the newest replica (during a swap the old one is still underneath). */
+  replicaText(): Promise<string> {
+    return this.agent.evaluate(() => {
+      const layers = document.querySelector('tandem-console')?.shadowRoot?.querySelectorAll('.replica-layer iframe');
+      const iframe = layers?.[layers.length - 1] as HTMLIFrameElement | undefined;
+      return iframe?.contentDocument?.body?.innerText ?? '';
+    });
+  }
+
+  async waitForReplicaText(text: string, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = await this.replicaText();
+      if (last.includes(text)) return;
+      await this.agent.waitForTimeout(50);
+    }
+    assert.fail(`replica never showed "${text}"; it shows: ${last.slice(0, 400)}`);
+  }
+
+  consoleText(id: string): Promise<string> {
+    return this.agent.evaluate((elementId) => document.querySelector('tandem-console')?.shadowRoot?.getElementById(elementId)?.textContent ?? '', id);
+  }
+
+  async waitForConsoleText(id: string, text: string): Promise<void> {
+    await this.agent.waitForFunction(
+      ([elementId, wanted]) => (document.querySelector('tandem-console')?.shadowRoot?.getElementById(elementId!)?.textContent ?? '').includes(wanted!),
+      [id, text] as const,
+      { timeout: 5_000 },
+    ).catch(async () => assert.fail(`#${id} never said "${text}"; it says "${await this.consoleText(id)}"`));
+  }
+
+  /** Where an element of the replica is on the agent's screen, and its page coordinates. */
+  locateInReplica(selector: string): Promise<{ x: number; y: number; pageX: number; pageY: number; scale: number }> {
+    return this.agent.evaluate((sel) => {
+      const root = document.querySelector('tandem-console')!.shadowRoot!;
+      const frame = root.querySelector('.replica-frame')!.getBoundingClientRect();
+      const layers = root.querySelectorAll('.replica-layer iframe');
+      const iframe = layers[layers.length - 1] as HTMLIFrameElement;
+      const win = iframe.contentWindow!;
+      const rect = iframe.contentDocument!.querySelector(sel)!.getBoundingClientRect();
+      const scale = frame.width / iframe.offsetWidth;
+      const cx = rect.left + Math.min(rect.width / 2, 40);
+      const cy = rect.top + rect.height / 2;
+      return { x: frame.left + cx * scale, y: frame.top + cy * scale, pageX: cx + win.scrollX, pageY: cy + win.scrollY, scale };
+    }, selector);
+  }
+
+  /** Scrolls the console's stage so that the replica's element is in view (a zoomed replica is larger than the stage). */
+  scrollStageTo(selector: string): Promise<void> {
+    return this.agent.evaluate((sel) => {
+      const root = document.querySelector('tandem-console')!.shadowRoot!;
+      const stage = root.getElementById('stage')!;
+      const layers = root.querySelectorAll('.replica-layer iframe');
+      const iframe = layers[layers.length - 1] as HTMLIFrameElement;
+      const frame = root.querySelector('.replica-frame')!.getBoundingClientRect();
+      const scale = frame.width / iframe.offsetWidth;
+      const rect = iframe.contentDocument!.querySelector(sel)!.getBoundingClientRect();
+      const box = stage.getBoundingClientRect();
+      stage.scrollLeft += frame.left + rect.left * scale - box.left - 40;
+      stage.scrollTop += frame.top + rect.top * scale - box.top - 40;
+    }, selector);
+  }
+
+  clickTool(id: string): Promise<void> {
+    const click = (elementId: string) => (document.querySelector('tandem-console')!.shadowRoot!.getElementById(elementId) as HTMLButtonElement).click();
+    return this.agent.evaluate(click, id);
+  }
+
+  async shoot(name: string): Promise<void> {
+    await this.agent.waitForTimeout(150);
+    await this.agent.screenshot({ path: join(screenshots, `agent-${name}.png`) });
+  }
 }
 
-function consoleText(id: string): Promise<string> {
-  return agent.evaluate((elementId) => document.querySelector('tandem-console')?.shadowRoot?.getElementById(elementId)?.textContent ?? '', id);
-}
-
-async function waitForConsoleText(id: string, text: string): Promise<void> {
-  await agent.waitForFunction(
-    ([elementId, wanted]) => (document.querySelector('tandem-console')?.shadowRoot?.getElementById(elementId!)?.textContent ?? '').includes(wanted!),
-    [id, text] as const,
-    { timeout: 5_000 },
-  ).catch(async () => assert.fail(`#${id} never said "${text}"; it says "${await consoleText(id)}"`));
-}
-
-/** Where an element of the replica is on the agent's screen, and its page coordinates. */
-function locateInReplica(selector: string): Promise<{ x: number; y: number; pageX: number; pageY: number; scale: number }> {
-  return agent.evaluate((sel) => {
-    const root = document.querySelector('tandem-console')!.shadowRoot!;
-    const frame = root.querySelector('.replica-frame')!.getBoundingClientRect();
-    const layers = root.querySelectorAll('.replica-layer iframe');
-    const iframe = layers[layers.length - 1] as HTMLIFrameElement;
-    const win = iframe.contentWindow!;
-    const rect = iframe.contentDocument!.querySelector(sel)!.getBoundingClientRect();
-    const scale = frame.width / iframe.offsetWidth;
-    const cx = rect.left + Math.min(rect.width / 2, 40);
-    const cy = rect.top + rect.height / 2;
-    return { x: frame.left + cx * scale, y: frame.top + cy * scale, pageX: cx + win.scrollX, pageY: cy + win.scrollY, scale };
-  }, selector);
-}
-
-function clickTool(id: string): Promise<void> {
-  return agent.evaluate((elementId) => (document.querySelector('tandem-console')!.shadowRoot!.getElementById(elementId) as HTMLButtonElement).click(), id);
-}
-
-async function shoot(name: string): Promise<void> {
-  await agent.waitForTimeout(150);
-  await agent.screenshot({ path: join(screenshots, `agent-${name}.png`) });
+/**
+ * A fresh desk for one test, connected unless asked not to be. When the test ends no script of
+ * the customer's may have run in the console and the console page may have thrown nothing.
+ */
+async function openDesk(t: TestContext, opts: { connect?: boolean } = {}): Promise<Desk> {
+  const desk = new Desk();
+  t.after(async () => {
+    const { pwnedCalls, pageErrors } = desk;
+    await desk.close();
+    assert.deepEqual(pwnedCalls, [], 'a customer script ran in the console');
+    assert.deepEqual(pageErrors, [], 'the console page threw');
+  });
+  await desk.open();
+  if (opts.connect !== false) await desk.connect();
+  return desk;
 }
 
 before(async () => {
@@ -139,82 +230,73 @@ before(async () => {
     platform: 'browser',
     logLevel: 'warning',
   });
-  const consoleHtml = await readFile(join(agentPublicDir, 'console.html'), 'utf8');
-  relay = await startFakeRelay({ consoleHtml, mounts: { '/agent/': agentDistDir, '/desktop/': fixturesDir }, view: () => view });
-  // The customer's site: its own origin, as in real life.
-  customerSite = await startFakeRelay({ consoleHtml: '', mounts: { '/fixtures/': fixturesDir, '/recorder/': recorderDir }, view: () => view });
+  consoleHtml = await readFile(join(agentPublicDir, 'console.html'), 'utf8');
+  // The customer's site: its own origin, as in real life. It only serves files.
+  customerSite = await startFakeRelay({ consoleHtml: '', mounts: { '/fixtures/': fixturesDir, '/recorder/': recorderDir }, view: () => baseView });
   browser = await chromium.launch({
     executablePath: process.env['TANDEM_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic',
-      '--disable-sync'],
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
+      '--disable-quic', '--disable-sync',
+    ],
   });
-  customer = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
-  await customer.goto(customerSite.origin + '/fixtures/account.html');
-  await customer.evaluate(() => window.tandemRecorder.start());
-
-  // en-US: a locale whose default clock is 12-hour; the console shows 24-hour times all the same.
-  const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-  // If any customer script ever ran in the console, in any frame, it could call this.
-  await agentContext.exposeBinding('reportPwned', (_source, tag: string) => void pwnedCalls.push(tag));
-  agent = await agentContext.newPage();
-  // Uncaught errors in the console page; failed image loads and blocked autofocus in the replica
-  // are expected noise of the hostile page and not counted.
-  agent.on('pageerror', (error) => pageErrors.push(error.message));
 });
 
 after(async () => {
   await browser?.close();
-  await Promise.all([relay?.close(), customerSite?.close()]);
+  await customerSite?.close();
   if (recorderDir) await rm(recorderDir, { recursive: true, force: true });
 });
 
-test('the console authenticates with the token from the fragment and removes it from the address bar', async () => {
-  await agent.goto(`${relay.origin}/console#token=${GOOD_TOKEN}`);
-  const auth = await relay.waitFor('auth');
+test('the console authenticates with the token from the fragment and removes it from the address bar', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  await d.agent.goto(`${d.relay.origin}/console#token=${GOOD_TOKEN}`);
+  const auth = await d.relay.waitFor('auth');
   assert.equal(auth.token, GOOD_TOKEN);
-  assert.ok(!agent.url().includes(GOOD_TOKEN), `token still in ${agent.url()}`);
-  await waitForConsoleText('link-text', 'Connected');
-  await waitForConsoleText('call-text', 'On call with Jo Bloggs');
-  await shoot('1-ready');
+  assert.ok(!d.agent.url().includes(GOOD_TOKEN), `token still in ${d.agent.url()}`);
+  await d.waitForConsoleText('link-text', 'Connected');
+  await d.waitForConsoleText('call-text', 'On call with Jo Bloggs');
+  await d.shoot('1-ready');
 });
 
-test('inviting shows the code and phrase, and the timeline follows the invite', async () => {
-  const since = relay.received().length;
-  await agent.evaluate(() => {
+test('inviting shows the code and phrase, and the timeline follows the invite', async (t) => {
+  const d = await openDesk(t);
+  const since = d.relay.received().length;
+  await d.agent.evaluate(() => {
     const root = document.querySelector('tandem-console')!.shadowRoot!;
     (root.getElementById('channel') as HTMLSelectElement).value = 'sms';
   });
-  await clickTool('invite');
-  const create = await relay.waitFor('invite.create', undefined, since);
+  await d.clickTool('invite');
+  const create = await d.relay.waitFor('invite.create', undefined, since);
   assert.deepEqual(create.channels, ['sms']);
 
   const invite = {
     id: 'inv_1', state: 'created', code: '4829130751', phrase: 'amber harbour',
     expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(), deliveries: [{ channel: 'sms', state: 'pending' }],
   };
-  sendEvent('invite.created', { channels: ['sms'], code: invite.code });
-  setView({ ...view, invite });
-  await waitForConsoleText('code', '482 913 0751');
-  await waitForConsoleText('phrase', 'amber harbour');
-  sendEvent('invite.delivered', { channel: 'sms' });
-  setView({ ...view, invite: { ...invite, state: 'delivered', deliveries: [{ channel: 'sms', state: 'delivered' }] } });
-  await waitForConsoleText('invite-state', 'Waiting for the customer');
-  sendEvent('invite.opened', { via: 'link' });
-  await waitForConsoleText('timeline', 'Customer opened the link');
-  await shoot('2-invite-pending');
+  d.sendEvent('invite.created', { channels: ['sms'], code: invite.code });
+  d.setView({ ...d.view, invite });
+  await d.waitForConsoleText('code', '482 913 0751');
+  await d.waitForConsoleText('phrase', 'amber harbour');
+  d.sendEvent('invite.delivered', { channel: 'sms' });
+  d.setView({ ...d.view, invite: { ...invite, state: 'delivered', deliveries: [{ channel: 'sms', state: 'delivered' }] } });
+  await d.waitForConsoleText('invite-state', 'Waiting for the customer');
+  d.sendEvent('invite.opened', { via: 'link' });
+  await d.waitForConsoleText('timeline', 'Customer opened the link');
+  await d.shoot('2-invite-pending');
 
-  sendEvent('invite.accepted', {});
-  sendEvent('session.started', {});
-  setView({
-    ...view,
+  d.sendEvent('invite.accepted', {});
+  d.sendEvent('session.started', {});
+  d.setView({
+    ...d.view,
     invite: { ...invite, state: 'accepted' },
     session: { id: 'ses_1', state: 'active', control: false, endReason: null },
     customerLink: 'connected',
   });
-  await waitForConsoleText('customer-text', 'Customer connected');
+  await d.waitForConsoleText('customer-text', 'Customer connected');
   // The timeline is drawn once per frame, however many events arrived in it.
-  await waitForConsoleText('timeline', 'Cobrowse started');
-  const timeline = await consoleText('timeline');
+  await d.waitForConsoleText('timeline', 'Cobrowse started');
+  const timeline = await d.consoleText('timeline');
   const steps = ['Invite created', 'Delivered by text message', 'Customer opened the link', 'Customer accepted', 'Cobrowse started'];
   let at = -1;
   for (const step of steps) {
@@ -224,223 +306,230 @@ test('inviting shows the code and phrase, and the timeline follows the invite', 
   }
 });
 
-test('a snapshot from a real recording becomes a replica in an iframe sandboxed without allow-scripts', async () => {
-  await sendSnapshot(customer);
-  await waitForReplicaText('Northwind Bank');
-  await waitForReplicaText('£2,418.07');
-  const sandboxes = await agent.evaluate(() =>
+test('a snapshot from a real recording becomes a replica in an iframe sandboxed without allow-scripts', async (t) => {
+  const d = await openDesk(t);
+  d.setView(sharingView);
+  await d.sendSnapshot();
+  await d.waitForReplicaText('Northwind Bank');
+  await d.waitForReplicaText('£2,418.07');
+  const sandboxes = await d.agent.evaluate(() =>
     [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('iframe')].map((f) => f.getAttribute('sandbox')));
   assert.deepEqual(sandboxes, ['allow-same-origin']);
-  await waitForConsoleText('viewport', '1280 × 720');
+  await d.waitForConsoleText('viewport', '1280 × 720');
 });
 
-test('deltas (compressed or not) show page changes in the replica', async () => {
-  await customer.evaluate(() => {
+test('deltas (compressed or not) show page changes in the replica', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  await d.customer.evaluate(() => {
     document.getElementById('balance')!.textContent = '£1,900.00';
   });
-  await sendDelta(customer, true);
-  await waitForReplicaText('£1,900.00');
-  await customer.evaluate(() => {
+  await d.sendDelta(d.customer, true);
+  await d.waitForReplicaText('£1,900.00');
+  await d.customer.evaluate(() => {
     document.getElementById('status')!.textContent = 'Status: Payment pending';
   });
-  await sendDelta(customer, false);
-  await waitForReplicaText('Payment pending');
+  await d.sendDelta(d.customer, false);
+  await d.waitForReplicaText('Payment pending');
 });
 
-test('the customer\'s cursor is drawn where their pointer is, and follows their scroll', async () => {
-  relay.sendFrame(FRAME_KIND.POINTER, 0, { x: 400, y: 300 });
-  const cursorAt = () => agent.evaluate(() => {
+test('the customer\'s cursor is drawn where their pointer is, and follows their scroll', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  d.relay.sendFrame(FRAME_KIND.POINTER, 0, { x: 400, y: 300 });
+  const cursorAt = () => d.agent.evaluate(() => {
     const root = document.querySelector('tandem-console')!.shadowRoot!;
     const cursor = root.querySelector('.replica-cursor') as HTMLElement;
     const frame = root.querySelector('.replica-frame')!.getBoundingClientRect();
     const box = cursor.getBoundingClientRect();
     return cursor.hidden ? null : { x: box.left - frame.left, y: box.top - frame.top, scale: frame.width / 1280 };
   });
-  await agent.waitForFunction(() => !(document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-cursor') as HTMLElement).hidden);
-  await agent.waitForTimeout(120);
+  await d.agent.waitForFunction(() => !(document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-cursor') as HTMLElement).hidden);
+  await d.agent.waitForTimeout(120);
   const first = await cursorAt();
   assert.ok(first, 'cursor hidden');
   assert.ok(Math.abs(first.x - 400 * first.scale) < 2 && Math.abs(first.y - 300 * first.scale) < 2, JSON.stringify(first));
 
-  await customer.evaluate(() => window.scrollTo(0, 200));
-  await customer.waitForTimeout(150);
-  await sendDelta(customer);
-  relay.sendFrame(FRAME_KIND.POINTER, 0, { x: 500, y: 560 });
-  await agent.waitForFunction(() => {
+  await d.customer.evaluate(() => window.scrollTo(0, 200));
+  await d.customer.waitForTimeout(150);
+  await d.sendDelta();
+  d.relay.sendFrame(FRAME_KIND.POINTER, 0, { x: 500, y: 560 });
+  await d.agent.waitForFunction(() => {
     const layers = document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('.replica-layer iframe');
     return (layers[layers.length - 1] as HTMLIFrameElement).contentWindow!.scrollY === 200;
   }, undefined, { timeout: 5_000 });
-  await agent.waitForTimeout(150);
+  await d.agent.waitForTimeout(150);
   const second = await cursorAt();
   assert.ok(second, 'cursor hidden after scroll');
   assert.ok(Math.abs(second.x - 500 * second.scale) < 2 && Math.abs(second.y - 360 * second.scale) < 2, JSON.stringify(second));
 });
 
-test('pointer mode sends the agent\'s pointer in page coordinates', async () => {
-  const target = await locateInReplica('#balance');
-  const since = relay.received().length;
-  await agent.mouse.move(target.x, target.y, { steps: 4 });
-  const message = await relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - target.pageX) <= 2 && Math.abs(m.y - target.pageY) <= 2, since);
+test('pointer mode sends the agent\'s pointer in page coordinates', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  const target = await d.locateInReplica('#balance');
+  const since = d.relay.received().length;
+  await d.agent.mouse.move(target.x, target.y, { steps: 4 });
+  const message = await d.relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - target.pageX) <= 2 && Math.abs(m.y - target.pageY) <= 2, since);
   assert.equal(message.visible, true);
-  await shoot('3-replica-pointer');
-  await agent.mouse.move(5, 5);
-  await relay.waitFor('pointer', (m) => !m.visible, since);
+  await d.shoot('3-replica-pointer');
+  await d.agent.mouse.move(5, 5);
+  await d.relay.waitFor('pointer', (m) => !m.visible, since);
 });
 
-test('highlight mode sends the clicked element\'s rrweb node id', async () => {
-  await clickTool('tool-highlight');
-  const target = await locateInReplica('#save');
-  const expectedId = await customer.evaluate(() => window.tandemRecorder.idOf('#save'));
+test('highlight mode sends the clicked element\'s rrweb node id', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  await d.clickTool('tool-highlight');
+  const target = await d.locateInReplica('#save');
+  const expectedId = await d.customer.evaluate(() => window.tandemRecorder.idOf('#save'));
   assert.ok(expectedId > 0);
-  const since = relay.received().length;
-  await agent.mouse.click(target.x, target.y);
-  const message = await relay.waitFor('highlight', undefined, since);
+  const since = d.relay.received().length;
+  await d.agent.mouse.click(target.x, target.y);
+  const message = await d.relay.waitFor('highlight', undefined, since);
   assert.equal(message.nodeId, expectedId);
-  await agent.waitForFunction(() => !(document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-highlight') as HTMLElement).hidden);
-  await shoot('4-highlight');
-  await agent.keyboard.press('Escape');
-  const cleared = await relay.waitFor('highlight', (m) => m.nodeId === null, since);
+  await d.agent.waitForFunction(() => !(document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-highlight') as HTMLElement).hidden);
+  await d.shoot('4-highlight');
+  await d.agent.keyboard.press('Escape');
+  const cleared = await d.relay.waitFor('highlight', (m) => m.nodeId === null, since);
   assert.equal(cleared.nodeId, null);
 });
 
-test('control: requested, waited for, then clicks, typing and scrolling become commands', async () => {
-  let since = relay.received().length;
-  await clickTool('control');
-  await relay.waitFor('control.request', undefined, since);
-  await waitForConsoleText('control-text', 'Waiting for customer');
-  await shoot('5-control-waiting');
+test('control: requested, waited for, then clicks, typing and scrolling become commands', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  let since = d.relay.received().length;
+  await d.clickTool('control');
+  await d.relay.waitFor('control.request', undefined, since);
+  await d.waitForConsoleText('control-text', 'Waiting for customer');
+  await d.shoot('5-control-waiting');
 
-  sendEvent('session.control_granted', {});
-  setView({ ...view, session: { ...view.session!, control: true } });
-  await waitForConsoleText('control-text', 'Control on');
+  d.sendEvent('session.control_granted', {});
+  d.setView({ ...d.view, session: { ...d.view.session!, control: true } });
+  await d.waitForConsoleText('control-text', 'Control on');
 
-  const city = await locateInReplica('#city');
-  const cityId = await customer.evaluate(() => window.tandemRecorder.idOf('#city'));
-  since = relay.received().length;
-  await agent.mouse.click(city.x, city.y);
-  const click = await relay.waitFor('control.command', (m) => m.command.action === 'click', since);
+  const city = await d.locateInReplica('#city');
+  const cityId = await d.customer.evaluate(() => window.tandemRecorder.idOf('#city'));
+  since = d.relay.received().length;
+  await d.agent.mouse.click(city.x, city.y);
+  const click = await d.relay.waitFor('control.command', (m) => m.command.action === 'click', since);
   assert.deepEqual({ ...click.command, x: 0, y: 0 }, { action: 'click', nodeId: cityId, x: 0, y: 0 });
 
-  await agent.keyboard.type('Bristol');
-  await agent.keyboard.press('Enter');
-  await relay.waitFor('control.command', (m) => m.command.action === 'key', since);
-  const typed = relay.received().slice(since).flatMap((m) => (m.type === 'control.command' && m.command.action === 'type' ? [m.command.text] : []));
+  await d.agent.keyboard.type('Bristol');
+  await d.agent.keyboard.press('Enter');
+  await d.relay.waitFor('control.command', (m) => m.command.action === 'key', since);
+  const typed = d.relay.received().slice(since).flatMap((m) => (m.type === 'control.command' && m.command.action === 'type' ? [m.command.text] : []));
   assert.equal(typed.join(''), 'Bristol');
-  const key = relay.received().slice(since).find((m) => m.type === 'control.command' && m.command.action === 'key');
+  const key = d.relay.received().slice(since).find((m) => m.type === 'control.command' && m.command.action === 'key');
   assert.deepEqual(key && key.type === 'control.command' ? key.command : null, { action: 'key', nodeId: cityId, key: 'Enter' });
 
-  await agent.mouse.move(city.x, city.y + 60);
-  await agent.mouse.wheel(0, 240);
-  const scroll = await relay.waitFor('control.command', (m) => m.command.action === 'scroll', since);
+  await d.agent.mouse.move(city.x, city.y + 60);
+  await d.agent.mouse.wheel(0, 240);
+  const scroll = await d.relay.waitFor('control.command', (m) => m.command.action === 'scroll', since);
   assert.ok(scroll.command.action === 'scroll' && scroll.command.y > 200 && scroll.command.nodeId === undefined, JSON.stringify(scroll.command));
 
   // The page's refusal code becomes a sentence: the agent never reads "masked_field".
-  relay.sendJson({ type: 'control.result', id: 1, ok: false, error: 'masked_field' });
-  await waitForConsoleText('notice', 'That field is private on the customer\'s page');
-  assert.ok(!(await consoleText('notice')).includes('masked_field'));
-  await shoot('6-control-on');
+  d.relay.sendJson({ type: 'control.result', id: 1, ok: false, error: 'masked_field' });
+  await d.waitForConsoleText('notice', 'That field is private on the customer\'s page');
+  assert.ok(!(await d.consoleText('notice')).includes('masked_field'));
+  await d.shoot('6-control-on');
 });
 
-/** Scrolls the console's stage so that the replica's element is in view (a zoomed replica is larger than the stage). */
-function scrollStageTo(selector: string): Promise<void> {
-  return agent.evaluate((sel) => {
-    const root = document.querySelector('tandem-console')!.shadowRoot!;
-    const stage = root.getElementById('stage')!;
-    const layers = root.querySelectorAll('.replica-layer iframe');
-    const iframe = layers[layers.length - 1] as HTMLIFrameElement;
-    const frame = root.querySelector('.replica-frame')!.getBoundingClientRect();
-    const scale = frame.width / iframe.offsetWidth;
-    const rect = iframe.contentDocument!.querySelector(sel)!.getBoundingClientRect();
-    const box = stage.getBoundingClientRect();
-    stage.scrollLeft += frame.left + rect.left * scale - box.left - 40;
-    stage.scrollTop += frame.top + rect.top * scale - box.top - 40;
-  }, selector);
-}
-
-test('zoom and expand: the replica reads at 200 %, fills the console when expanded, and clicks still land on the page\'s element', async () => {
-  await waitForConsoleText('viewport', '(fit)');
-  const fitted = await locateInReplica('#city');
+test('zoom and expand: the replica reads at 200 %, fills the console when expanded, and clicks still land on the page\'s element', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  d.sendEvent('session.control_granted', {});
+  d.setView({ ...d.view, session: { ...d.view.session!, control: true } });
+  await d.waitForConsoleText('control-text', 'Control on');
+  await d.waitForConsoleText('viewport', '(fit)');
+  const fitted = await d.locateInReplica('#city');
   // Fit fills the stage's width, not its height: the old fit-both drew this console's replica smaller.
-  const stageWidth = await agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('stage')!.clientWidth);
+  const stageWidth = await d.agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('stage')!.clientWidth);
   assert.ok(Math.abs(fitted.scale - stageWidth / 1280) < 0.01, JSON.stringify({ fitted, stageWidth }));
 
-  for (let i = 0; i < 12; i += 1) await clickTool('zoom-in');
-  await waitForConsoleText('viewport', '1280 × 720 · 200%');
-  assert.equal(await consoleText('viewport').then((t) => t.includes('(fit)')), false);
-  await scrollStageTo('#city');
-  const city = await locateInReplica('#city');
+  for (let i = 0; i < 12; i += 1) await d.clickTool('zoom-in');
+  await d.waitForConsoleText('viewport', '1280 × 720 · 200%');
+  assert.equal(await d.consoleText('viewport').then((text) => text.includes('(fit)')), false);
+  await d.scrollStageTo('#city');
+  const city = await d.locateInReplica('#city');
   assert.ok(Math.abs(city.scale - 2) < 0.01, JSON.stringify(city));
-  const cityId = await customer.evaluate(() => window.tandemRecorder.idOf('#city'));
-  let since = relay.received().length;
-  await agent.mouse.move(city.x, city.y, { steps: 3 });
-  await relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - city.pageX) <= 1 && Math.abs(m.y - city.pageY) <= 1, since);
-  await agent.mouse.click(city.x, city.y);
-  const click = await relay.waitFor('control.command', (m) => m.command.action === 'click', since);
+  const cityId = await d.customer.evaluate(() => window.tandemRecorder.idOf('#city'));
+  let since = d.relay.received().length;
+  await d.agent.mouse.move(city.x, city.y, { steps: 3 });
+  await d.relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - city.pageX) <= 1 && Math.abs(m.y - city.pageY) <= 1, since);
+  await d.agent.mouse.click(city.x, city.y);
+  const click = await d.relay.waitFor('control.command', (m) => m.command.action === 'click', since);
   assert.ok(click.command.action === 'click' && click.command.nodeId === cityId
     && Math.abs((click.command.x ?? -99) - city.pageX) <= 1 && Math.abs((click.command.y ?? -99) - city.pageY) <= 1, JSON.stringify({ click, city }));
-  await shoot('6b-zoom-200');
+  await d.shoot('6b-zoom-200');
 
   // Keyboard: 0 on the replica fits again (outside control mode; in control mode keys go to the page).
-  setView({ ...view, session: { ...view.session!, control: false } });
-  await waitForConsoleText('control-text', 'Request control');
-  await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-surface') as HTMLElement).focus());
-  await agent.keyboard.press('-');
-  await waitForConsoleText('viewport', '175%');
-  await agent.keyboard.press('0');
-  await waitForConsoleText('viewport', '(fit)');
+  d.setView({ ...d.view, session: { ...d.view.session!, control: false } });
+  await d.waitForConsoleText('control-text', 'Request control');
+  await d.agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-surface') as HTMLElement).focus());
+  await d.agent.keyboard.press('-');
+  await d.waitForConsoleText('viewport', '175%');
+  await d.agent.keyboard.press('0');
+  await d.waitForConsoleText('viewport', '(fit)');
 
-  await clickTool('expand');
-  await agent.waitForFunction(() => {
+  await d.clickTool('expand');
+  await d.agent.waitForFunction(() => {
     const root = document.querySelector('tandem-console')!.shadowRoot!;
     return getComputedStyle(root.querySelector('.side')!).display === 'none' && root.getElementById('expand')!.getAttribute('aria-pressed') === 'true';
   });
-  await agent.waitForTimeout(100);
-  const expanded = await locateInReplica('#balance');
+  await d.agent.waitForTimeout(100);
+  const expanded = await d.locateInReplica('#balance');
   assert.ok(expanded.scale > fitted.scale + 0.15, `expanded ${expanded.scale} vs fitted ${fitted.scale}`);
-  since = relay.received().length;
-  await agent.mouse.move(expanded.x, expanded.y, { steps: 3 });
-  await relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - expanded.pageX) <= 1 && Math.abs(m.y - expanded.pageY) <= 1, since);
-  await shoot('6c-expanded');
-  await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.getElementById('expand') as HTMLElement).focus());
-  await agent.keyboard.press('Escape');
-  await agent.waitForFunction(() => getComputedStyle(document.querySelector('tandem-console')!.shadowRoot!.querySelector('.side')!).display !== 'none');
-  await agent.mouse.move(5, 5);
+  since = d.relay.received().length;
+  await d.agent.mouse.move(expanded.x, expanded.y, { steps: 3 });
+  await d.relay.waitFor('pointer', (m) => m.visible && Math.abs(m.x - expanded.pageX) <= 1 && Math.abs(m.y - expanded.pageY) <= 1, since);
+  await d.shoot('6c-expanded');
+  await d.agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.getElementById('expand') as HTMLElement).focus());
+  await d.agent.keyboard.press('Escape');
+  await d.agent.waitForFunction(() => getComputedStyle(document.querySelector('tandem-console')!.shadowRoot!.querySelector('.side')!).display !== 'none');
+  await d.agent.mouse.move(5, 5);
 });
 
-test('a missing delta asks for a snapshot and skips deltas until it arrives', async () => {
-  const since = relay.received().length;
-  await customer.evaluate(() => {
+test('a missing delta asks for a snapshot and skips deltas until it arrives', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  const since = d.relay.received().length;
+  await d.customer.evaluate(() => {
     document.getElementById('status')!.textContent = 'Status: Lost on the way';
   });
-  await recorded(customer);
-  seq += 1; // that frame never reaches the console
-  await customer.evaluate(() => {
+  await d.recorded();
+  d.seq += 1; // that frame never reaches the console
+  await d.customer.evaluate(() => {
     document.getElementById('balance')!.textContent = '£1,234.56';
   });
-  await sendDelta(customer);
-  const request = await relay.waitFor('snapshot.request', undefined, since);
+  await d.sendDelta();
+  const request = await d.relay.waitFor('snapshot.request', undefined, since);
   assert.equal(request.reason, 'agent_gap');
-  await agent.waitForTimeout(200);
-  assert.ok(!(await replicaText()).includes('£1,234.56'), 'a delta after the gap was applied');
-  await sendSnapshot(customer);
-  await waitForReplicaText('Lost on the way');
-  await waitForReplicaText('£1,234.56');
-  assert.equal(relay.received().slice(since).filter((m) => m.type === 'snapshot.request').length, 1);
+  await d.agent.waitForTimeout(200);
+  assert.ok(!(await d.replicaText()).includes('£1,234.56'), 'a delta after the gap was applied');
+  await d.sendSnapshot();
+  await d.waitForReplicaText('Lost on the way');
+  await d.waitForReplicaText('£1,234.56');
+  assert.equal(d.relay.received().slice(since).filter((m) => m.type === 'snapshot.request').length, 1);
 });
 
-test('a dropped connection shows reconnecting, then reconnects and authenticates again', async () => {
-  const since = relay.received().length;
-  relay.dropAll();
-  await waitForConsoleText('link-text', 'Reconnecting');
-  await shoot('7-reconnecting');
-  const auth = await relay.waitFor('auth', undefined, since, 10_000);
+test('a dropped connection shows reconnecting, then reconnects and authenticates again', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  const since = d.relay.received().length;
+  d.relay.dropAll();
+  await d.waitForConsoleText('link-text', 'Reconnecting');
+  await d.shoot('7-reconnecting');
+  const auth = await d.relay.waitFor('auth', undefined, since, 10_000);
   assert.equal(auth.token, GOOD_TOKEN);
-  await waitForConsoleText('link-text', 'Connected');
-  await sendSnapshot(customer);
-  await waitForReplicaText('Northwind Bank');
+  await d.waitForConsoleText('link-text', 'Connected');
+  await d.sendSnapshot();
+  await d.waitForReplicaText('Northwind Bank');
 });
 
-test('a hostile page runs no script in the console', async () => {
+test('a hostile page runs no script in the console', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
   const hostile = await (await browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
   const sourcePwned: string[] = [];
   await hostile.exposeBinding('reportPwned', (_source, tag: string) => void sourcePwned.push(tag));
@@ -450,9 +539,9 @@ test('a hostile page runs no script in the console', async () => {
   // Positive control: the same payloads do run on a page that allows scripts.
   assert.ok(sourcePwned.includes('img') && sourcePwned.includes('script'), `payloads did not fire on the source page: ${sourcePwned}`);
 
-  const since = relay.received().length;
-  await sendSnapshot(hostile);
-  await waitForReplicaText('Hostile content rendered');
+  const since = d.relay.received().length;
+  await d.sendSnapshot(hostile);
+  await d.waitForReplicaText('Hostile content rendered');
   // Hand-made frames a modified browser could send: what rrweb's recorder would never emit.
   const bodyId = await hostile.evaluate(() => window.tandemRecorder.idOf('body'));
   const linkId = await hostile.evaluate(() => window.tandemRecorder.idOf('#jslink'));
@@ -461,8 +550,8 @@ test('a hostile page runs no script in the console', async () => {
   const el = (id: number, tagName: string, attributes: Record<string, string>, parentId = bodyId) =>
     ({ parentId, nextId: null, node: { id, type: 2, tagName, attributes, childNodes: [] } });
   const txt = (id: number, textContent: string, parentId: number) => ({ parentId, nextId: null, node: { id, type: 3, textContent } });
-  seq += 1;
-  relay.sendFrame(FRAME_KIND.DELTA, seq, [{
+  d.seq += 1;
+  d.relay.sendFrame(FRAME_KIND.DELTA, d.seq, [{
     type: 3,
     timestamp: Date.now(),
     data: {
@@ -481,10 +570,10 @@ test('a hostile page runs no script in the console', async () => {
       ],
     },
   }]);
-  await waitForReplicaText('Crafted frame applied');
+  await d.waitForReplicaText('Crafted frame applied');
 
   // The sandbox alone, without the scrubbing: write handlers straight into the replica document.
-  await agent.evaluate(() => {
+  await d.agent.evaluate(() => {
     const layers = document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('.replica-layer iframe');
     const doc = (layers[layers.length - 1] as HTMLIFrameElement).contentDocument!;
     const payload = "top.__pwned=(top.__pwned||[]).concat('direct');window.reportPwned&&reportPwned('direct');fetch('/pwned?direct')";
@@ -494,56 +583,58 @@ test('a hostile page runs no script in the console', async () => {
     doc.body.append(script);
   });
   // Hover and click over the replica, which would fire inline mouse handlers if any existed.
-  const link = await locateInReplica('#marker');
-  await agent.mouse.move(link.x, link.y);
-  await agent.mouse.click(link.x, link.y);
-  await agent.waitForTimeout(1_000);
+  const link = await d.locateInReplica('#marker');
+  await d.agent.mouse.move(link.x, link.y);
+  await d.agent.mouse.click(link.x, link.y);
+  await d.agent.waitForTimeout(1_000);
 
-  assert.equal(await agent.evaluate(() => (window as { __pwned?: unknown }).__pwned ?? null), null);
-  assert.deepEqual(pwnedCalls, []);
-  assert.deepEqual(relay.pwnedHits(), []);
-  const replicaUrls = await agent.evaluate(() =>
+  assert.equal(await d.agent.evaluate(() => (window as { __pwned?: unknown }).__pwned ?? null), null);
+  assert.deepEqual(d.pwnedCalls, []);
+  assert.deepEqual(d.relay.pwnedHits(), []);
+  const replicaUrls = await d.agent.evaluate(() =>
     [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('iframe')].map((f) => f.contentWindow?.location.href));
   // rrweb writes the replica with document.open(), which gives it the console's URL; anything
   // else would mean the replica navigated somewhere.
-  const consoleUrl = agent.url();
+  const consoleUrl = d.agent.url();
   assert.ok(replicaUrls.length === 1 && (replicaUrls[0] === consoleUrl || replicaUrls[0] === 'about:blank'), `the replica navigated: ${replicaUrls}`);
-  assert.ok(!relay.received().slice(since).some((m) => m.type === 'auth'), 'the console reloaded');
-  await shoot('8-hostile');
+  assert.ok(!d.relay.received().slice(since).some((m) => m.type === 'auth'), 'the console reloaded');
+  await d.shoot('8-hostile');
   await hostile.context().close();
 });
 
-test('embedded in a desktop page without CSP, the sandbox keeps the customer\'s scripts out and the scrubbing their documents', async () => {
+test('embedded in a desktop page without CSP, the sandbox keeps the customer\'s scripts out and the scrubbing their documents', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  d.view = sharingView;
   const desktop = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   const calls: string[] = [];
   await desktop.context().exposeBinding('reportPwned', (_source, tag: string) => void calls.push(tag));
-  desktop.on('pageerror', (error) => pageErrors.push(error.message));
-  const since = relay.received().length;
-  await desktop.goto(`${relay.origin}/desktop/embed.html#token=${GOOD_TOKEN}`);
-  await relay.waitFor('auth', undefined, since);
+  desktop.on('pageerror', (error) => d.pageErrors.push(error.message));
+  const since = d.relay.received().length;
+  await desktop.goto(`${d.relay.origin}/desktop/embed.html#token=${GOOD_TOKEN}`);
+  await d.relay.waitFor('auth', undefined, since);
   await desktop.waitForFunction(() => document.querySelector('tandem-console')?.shadowRoot?.getElementById('link-text')?.textContent === 'Connected');
-  await sendSnapshot(customer);
+  await d.sendSnapshot();
   await desktop.waitForFunction(() => {
     const iframe = document.querySelector('tandem-console')?.shadowRoot?.querySelector('.replica-layer iframe') as HTMLIFrameElement | null;
     return iframe?.contentDocument?.body?.innerText.includes('Northwind Bank') ?? false;
   });
   // Hand-made frames that would make this page, which has no CSP, fetch documents of the sender's
   // choosing or move the replica's base (the relative image below would then hit /pwned).
-  const bodyId = await customer.evaluate(() => window.tandemRecorder.idOf('body'));
+  const bodyId = await d.customer.evaluate(() => window.tandemRecorder.idOf('body'));
   const add = (id: number, tagName: string, attributes: Record<string, string>, parentId = bodyId) =>
     ({ parentId, nextId: null, node: { id, type: 2, tagName, attributes, childNodes: [] } });
-  seq += 1;
-  relay.sendFrame(FRAME_KIND.DELTA, seq, [{
+  d.seq += 1;
+  d.relay.sendFrame(FRAME_KIND.DELTA, d.seq, [{
     type: 3,
     timestamp: Date.now(),
     data: {
       source: 0, texts: [], removes: [], attributes: [],
       adds: [
-        add(91001, 'iframe', { src: `${relay.origin}/pwned?crafted-iframe-src`, width: '100' }),
-        add(91002, 'object', { data: `${relay.origin}/pwned?crafted-object`, type: 'text/html' }),
-        add(91003, 'embed', { src: `${relay.origin}/pwned?crafted-embed`, type: 'text/html' }),
-        add(91004, 'base', { href: `${relay.origin}/pwned/base/` }),
-        add(91005, 'link', { rel: 'prefetch', href: `${relay.origin}/pwned?crafted-prefetch` }),
+        add(91001, 'iframe', { src: `${d.relay.origin}/pwned?crafted-iframe-src`, width: '100' }),
+        add(91002, 'object', { data: `${d.relay.origin}/pwned?crafted-object`, type: 'text/html' }),
+        add(91003, 'embed', { src: `${d.relay.origin}/pwned?crafted-embed`, type: 'text/html' }),
+        add(91004, 'base', { href: `${d.relay.origin}/pwned/base/` }),
+        add(91005, 'link', { rel: 'prefetch', href: `${d.relay.origin}/pwned?crafted-prefetch` }),
         add(91006, 'p', {}),
         { parentId: 91006, nextId: null, node: { id: 91007, type: 3, textContent: 'Crafted into the desk' } },
       ],
@@ -558,8 +649,8 @@ test('embedded in a desktop page without CSP, the sandbox keeps the customer\'s 
     const iframe = document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-layer iframe') as HTMLIFrameElement;
     const doc = iframe.contentDocument!;
     const payload = "top.__pwned=(top.__pwned||[]).concat('embed');window.reportPwned&&reportPwned('embed');fetch('/pwned?embed')";
-    doc.body.insertAdjacentHTML('beforeend',
-      `<img src="/missing-3.png" onerror="${payload}"><svg onload="${payload}"></svg><details open ontoggle="${payload}"></details>`);
+    const handlers = `<img src="/missing-3.png" onerror="${payload}"><svg onload="${payload}"></svg><details open ontoggle="${payload}"></details>`;
+    doc.body.insertAdjacentHTML('beforeend', handlers);
     const script = doc.createElement('script');
     script.textContent = payload;
     doc.body.append(script);
@@ -571,77 +662,79 @@ test('embedded in a desktop page without CSP, the sandbox keeps the customer\'s 
   await desktop.waitForTimeout(800);
   assert.equal(await desktop.evaluate(() => (window as { __pwned?: unknown }).__pwned ?? null), null);
   assert.deepEqual(calls, []);
-  assert.deepEqual(relay.pwnedHits(), []);
+  assert.deepEqual(d.relay.pwnedHits(), []);
   await desktop.screenshot({ path: join(screenshots, 'agent-embedded.png') });
   await desktop.context().close();
 });
 
-test('ending the session takes two presses and removes the replica when the session ends', async () => {
-  await sendSnapshot(customer);
-  await waitForReplicaText('Northwind Bank');
-  const since = relay.received().length;
-  await clickTool('end');
-  await waitForConsoleText('end-text', 'Confirm end');
-  assert.ok(!relay.received().slice(since).some((m) => m.type === 'session.end'));
-  await clickTool('end');
-  await relay.waitFor('session.end', undefined, since);
-  sendEvent('session.ended', { reason: 'agent_ended' });
-  setView({ ...view, session: { ...view.session!, state: 'ended', control: false, endReason: 'agent_ended' }, customerLink: 'gone' });
-  await waitForConsoleText('empty-title', 'Cobrowse ended');
-  assert.equal(await agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('iframe').length), 0);
-  await waitForConsoleText('timeline', 'Cobrowse ended');
-  await waitForConsoleText('empty-text', 'You ended it. Send a new invite to cobrowse again.');
-  await shoot('9-ended');
-  const times = await agent.evaluate(() =>
-    [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('#timeline time')].map((t) => t.textContent));
-  assert.ok(times.length > 3 && times.every((t) => /^\d{2}:\d{2}:\d{2}$/.test(t ?? '')), `not 24-hour: ${times.join(', ')}`);
+test('ending the session takes two presses and removes the replica when the session ends', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  const since = d.relay.received().length;
+  await d.clickTool('end');
+  await d.waitForConsoleText('end-text', 'Confirm end');
+  assert.ok(!d.relay.received().slice(since).some((m) => m.type === 'session.end'));
+  await d.clickTool('end');
+  await d.relay.waitFor('session.end', undefined, since);
+  d.sendEvent('session.ended', { reason: 'agent_ended' });
+  d.setView({ ...d.view, session: { ...d.view.session!, state: 'ended', control: false, endReason: 'agent_ended' }, customerLink: 'gone' });
+  await d.waitForConsoleText('empty-title', 'Cobrowse ended');
+  assert.equal(await d.agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('iframe').length), 0);
+  await d.waitForConsoleText('timeline', 'Cobrowse ended');
+  await d.waitForConsoleText('empty-text', 'You ended it. Send a new invite to cobrowse again.');
+  await d.shoot('9-ended');
+  const times = await d.agent.evaluate(() =>
+    [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('#timeline time')].map((el) => el.textContent));
+  assert.ok(times.length > 3 && times.every((time) => /^\d{2}:\d{2}:\d{2}$/.test(time ?? '')), `not 24-hour: ${times.join(', ')}`);
 
   // The customer stopped, then the call was hung up: the reason stays the customer's, and no new
   // invite is offered (the invite button is off without a call).
-  setView({ ...view, conversationState: 'disconnected', session: { ...view.session!, endReason: 'customer_stopped' } });
-  await waitForConsoleText('call-text', 'Call ended');
-  await waitForConsoleText('empty-text', 'The customer stopped sharing.');
-  assert.equal(await consoleText('empty-text'), 'The customer stopped sharing.');
-  const inviteOff = await agent.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.getElementById('invite') as HTMLButtonElement).disabled);
+  d.setView({ ...d.view, conversationState: 'disconnected', session: { ...d.view.session!, endReason: 'customer_stopped' } });
+  await d.waitForConsoleText('call-text', 'Call ended');
+  await d.waitForConsoleText('empty-text', 'The customer stopped sharing.');
+  assert.equal(await d.consoleText('empty-text'), 'The customer stopped sharing.');
+  const inviteOff = await d.agent.evaluate(() =>
+    (document.querySelector('tandem-console')!.shadowRoot!.getElementById('invite') as HTMLButtonElement).disabled);
   assert.equal(inviteOff, true);
-  await shoot('9b-ended-after-hang-up');
-  assert.deepEqual(pageErrors, []);
+  await d.shoot('9b-ended-after-hang-up');
+  assert.deepEqual(d.pageErrors, []);
 });
 
-test('a code the customer reads is claimed, and only that code is talked about: the invite it makes shows no second code', async () => {
-  setView({ ...baseView, invite: null, session: null, customerLink: null });
-  await waitForConsoleText('call-text', 'On call with Jo Bloggs');
-  const since = relay.received().length;
-  await agent.evaluate(() => {
+test('a code the customer reads is claimed, and only that code is talked about: the invite it makes shows no second code', async (t) => {
+  const d = await openDesk(t);
+  await d.waitForConsoleText('call-text', 'On call with Jo Bloggs');
+  const since = d.relay.received().length;
+  await d.agent.evaluate(() => {
     const root = document.querySelector('tandem-console')!.shadowRoot!;
     (root.getElementById('claim') as HTMLInputElement).value = '482 913 5570';
     (root.getElementById('claim-button') as HTMLButtonElement).click();
   });
-  const claim = await relay.waitFor('code.claim', undefined, since);
+  const claim = await d.relay.waitFor('code.claim', undefined, since);
   assert.equal(claim.code, '4829135570');
   const expiresAt = new Date(Date.now() + 600_000).toISOString();
   const deliveries = [{ channel: 'push', state: 'delivered' }];
-  setView({ ...view, invite: { id: 'inv_claimed', state: 'delivered', code: '7301946628', phrase: 'quiet harbour', expiresAt, deliveries } });
-  await waitForConsoleText('claim-msg', 'Code accepted');
-  await waitForConsoleText('phrase', 'quiet harbour');
-  const shown = await agent.evaluate(() => {
+  d.setView({ ...d.view, invite: { id: 'inv_claimed', state: 'delivered', code: '7301946628', phrase: 'quiet harbour', expiresAt, deliveries } });
+  await d.waitForConsoleText('claim-msg', 'Code accepted');
+  await d.waitForConsoleText('phrase', 'quiet harbour');
+  const shown = await d.agent.evaluate(() => {
     const root = document.querySelector('tandem-console')!.shadowRoot!;
     const text = (root.getElementById('invite-pending') as HTMLElement).innerText;
     return { code: root.getElementById('code')!.hidden, say: root.getElementById('code-say')!.hidden, text };
   });
   assert.deepEqual([shown.code, shown.say], [true, true]);
   assert.ok(!shown.text.replace(/\s/g, '').includes('7301946628'), shown.text);
-  await shoot('10-code-claimed');
+  await d.shoot('10-code-claimed');
   // An invite the agent sends still shows its code to read out.
-  setView({ ...view, invite: { id: 'inv_sent', state: 'delivered', code: '5550001234', phrase: 'brave otter', expiresAt, deliveries: [] } });
-  await waitForConsoleText('code', '555 000 1234');
-  assert.equal(await agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('code')!.hidden), false);
+  d.setView({ ...d.view, invite: { id: 'inv_sent', state: 'delivered', code: '5550001234', phrase: 'brave otter', expiresAt, deliveries: [] } });
+  await d.waitForConsoleText('code', '555 000 1234');
+  assert.equal(await d.agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('code')!.hidden), false);
 });
 
-test('the console page opens its link before the console has loaded, and shows what arrived meanwhile', async () => {
-  view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
+test('the console page opens its link before the console has loaded, and shows what arrived meanwhile', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('pageerror', (error) => d.pageErrors.push(error.message));
   // The console itself is held back until its link has authenticated and the customer's page has
   // been sent: only the page's first, small script can have opened that link.
   let release!: () => void;
@@ -650,10 +743,10 @@ test('the console page opens its link before the console has loaded, and shows w
     await held;
     await route.continue();
   });
-  const since = relay.received().length;
-  await page.goto(`${relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
-  await relay.waitFor('auth', undefined, since);
-  await sendSnapshot(customer);
+  const since = d.relay.received().length;
+  await page.goto(`${d.relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
+  await d.relay.waitFor('auth', undefined, since);
+  await d.sendSnapshot();
   await page.waitForTimeout(100);
   release();
   await page.waitForFunction(() => {
@@ -662,10 +755,11 @@ test('the console page opens its link before the console has loaded, and shows w
   });
   // Built while the page was still loading, the replica must not keep it loading for ever.
   await page.waitForLoadState('load', { timeout: 5_000 });
-  assert.equal(await page.evaluate(() => (document.querySelector('tandem-console')!.shadowRoot!.querySelector(
-    '.replica-layer iframe') as HTMLIFrameElement).contentDocument!.readyState), 'complete');
+  const replicaState = () =>
+    (document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-layer iframe') as HTMLIFrameElement).contentDocument!.readyState;
+  assert.equal(await page.evaluate(replicaState), 'complete');
   assert.equal(await page.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('veil')!.hidden), true);
   assert.ok(!page.url().includes(GOOD_TOKEN), `token still in ${page.url()}`);
   await page.context().close();
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(d.pageErrors, []);
 });

@@ -3,12 +3,19 @@ import { describe, it, type TestContext } from 'node:test';
 import type { TandemEvent } from '@tandem/protocol';
 import { TandemTimeoutError } from './tandem-error.ts';
 import { TandemClient } from './tandem-client.ts';
-import { CLIENT_ID, CLIENT_SECRET, makeEvent, openEventStream, sendJson, sseFrame, startFakeTandemServer,
-  type FakeTandemServer } from './fake-tandem-server.ts';
+import {
+  CLIENT_ID, CLIENT_SECRET, makeEvent, openEventStream, sendJson, sseFrame, startFakeTandemServer, type FakeTandemServer,
+} from './fake-tandem-server.ts';
+
+interface Setup {
+  server: FakeTandemServer;
+  client: TandemClient;
+  streamOpened: Promise<void>;
+  streamClosed: Promise<void>;
+}
 
 /** A server holding `history`; its stream serves the history after `after`, then `live` a moment later. */
-async function setup(t: TestContext, history: TandemEvent[],
-  live: TandemEvent[] = []): Promise<{ server: FakeTandemServer; client: TandemClient; streamClosed: Promise<void> }> {
+async function setup(t: TestContext, history: TandemEvent[], live: TandemEvent[] = []): Promise<Setup> {
   const server = await startFakeTandemServer();
   t.after(() => server.close());
   const select = (url: URL) => {
@@ -23,15 +30,18 @@ async function setup(t: TestContext, history: TandemEvent[],
     sendJson(res, 200, { data: page, nextCursor: page.length ? String(page.at(-1)!.seq) : null });
   });
   let closed!: () => void;
+  let opened!: () => void;
   const streamClosed = new Promise<void>((resolve) => (closed = resolve));
+  const streamOpened = new Promise<void>((resolve) => (opened = resolve));
   server.route('GET', '/v1/events/stream', (req, res) => {
     res.on('close', () => closed());
+    opened();
     openEventStream(res);
     for (const event of history.filter(select(req.url))) res.write(sseFrame(event));
     setTimeout(() => live.filter(select(req.url)).forEach((event) => res.write(sseFrame(event))), 50);
   });
   const client = new TandemClient({ baseUrl: server.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-  return { server, client, streamClosed };
+  return { server, client, streamOpened, streamClosed };
 }
 
 const otherCall = { conversationId: 'call-2' };
@@ -70,11 +80,16 @@ describe('waitFor', () => {
   });
 
   it('rejects with TandemTimeoutError when nothing matches in time, and closes the stream', async (t) => {
-    const { server, client, streamClosed } = await setup(t, [makeEvent(1, 'invite.created')]);
-    // Long enough for the history read and the stream to open on a loaded machine (200 ms was not).
-    const error = await client.waitFor('session.started', { conversationId: 'call-1', timeoutMs: 1500 }).catch((e: unknown) => e);
+    const { server, client, streamOpened, streamClosed } = await setup(t, [makeEvent(1, 'invite.created')]);
+    // The clock is the test's: the timeout fires once the stream is open, however slow the machine is
+    // to read the history and open it (a real 200 ms once ran out before the stream opened).
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const waiting = client.waitFor('session.started', { conversationId: 'call-1', timeoutMs: 200 }).catch((e: unknown) => e);
+    await streamOpened;
+    t.mock.timers.tick(200);
+    const error = await waiting;
     assert.ok(error instanceof TandemTimeoutError);
-    assert.match(error.message, /No session.started event arrived within 1500 ms/);
+    assert.match(error.message, /No session.started event arrived within 200 ms/);
     const streams = server.requests.filter((r) => r.url.pathname === '/v1/events/stream');
     assert.equal(streams.length, 1);
     await streamClosed;

@@ -40,6 +40,7 @@ import { listOrgIds } from './events/event-log.ts';
 import { storeAnswers } from './store/probe.ts';
 import { webhookFetch } from './events/webhook-destination-guard.ts';
 import { installAuth } from './api/auth-hook.ts';
+import { installRouteMetadata } from './api/route-metadata.ts';
 import { installIdempotency } from './api/idempotency.ts';
 import { IdempotencyKeys } from './domain/idempotency-record.ts';
 import { createMetrics, installRequestMetrics } from './wiring/metrics.ts';
@@ -64,8 +65,11 @@ import { RelayRegistry } from './realtime/relay-registry.ts';
 import { RelayCluster } from './realtime/relay-cluster.ts';
 import { bundleRoutes } from './api/bundle-routes.ts';
 import { VisitorRegistry } from './realtime/visitor-registry.ts';
+import type { Presence } from './domain/presence.ts';
+import { openCluster } from './cluster/cluster.ts';
 import { eventWebhooks } from './api/event-docs.ts';
 import { SocketAdmission, type SocketKind } from './realtime/socket-admission.ts';
+import { createMemorySocketCounts } from './realtime/socket-counts.ts';
 import { proxyTrust } from './realtime/source-address.ts';
 import { genesysRoutes } from './api/genesys-routes.ts';
 import { genesysWidgetRoutes } from './api/genesys-widget-routes.ts';
@@ -108,21 +112,26 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   const boot = await clients.bootstrap();
   const tokens = new TokenService(await loadSigningKeys(db), new ClientStatus(db));
   const registry = new VisitorRegistry();
+  const node = newId('node');
+  const cluster = config.redisUrl
+    ? await openCluster(config.redisUrl, bus, registry, { node, ttlMs: config.presenceTtlMs, commandTimeoutMs: config.redisCommandTimeoutMs, log })
+    : null;
+  const presence: Presence = cluster?.presence ?? registry;
   const deployments = new DeploymentService(db);
   const smsOutbox = new SmsOutbox(db);
   const genesysStore = new GenesysLinkStore(db);
   const receiptKeys = new ReceiptKeys(db);
   const receipts = new ConsentReceipts(db, receiptKeys, config);
-  const sessions = new SessionService(deps, registry, receipts);
-  const invites = new InviteService(deps, [pushChannel(registry),
-    smsChannelFromConfig(config, smsOutbox, genesysSmsRoutes(genesysStore, config.genesys.timeoutMs)), codeChannel], deployments, registry, sessions);
+  const sessions = new SessionService(deps, presence, receipts);
+  const sms = smsChannelFromConfig(config, smsOutbox, genesysSmsRoutes(genesysStore, config.genesys.timeoutMs));
+  const invites = new InviteService(deps, [pushChannel(presence), sms, codeChannel], deployments, presence, sessions);
   const conversations = new ConversationService(deps, {
     async onCallEnded(tx, orgId, conversationId) {
       await invites.revokeLiveForConversation(tx, orgId, conversationId);
       await sessions.endForConversation(tx, orgId, conversationId);
     },
   });
-  const rateLimiter = createMemoryRateLimiter();
+  const rateLimiter = cluster?.rateLimiter ?? createMemoryRateLimiter();
   const codeGuard = new CodeGuard(deps, rateLimiter);
   const services: Services = {
     ...deps, clients, tokens, conversations, invites, sessions, deployments, smsOutbox, rateLimiter,
@@ -130,12 +139,11 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     eventLog: new EventReader(deps),
     probeStore: () => storeAnswers(db),
     codeGuard, receipts, receiptKeys,
-    supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter),
+    supportCodes: new SupportCodeService(deps, invites, codeGuard, rateLimiter, presence, deployments),
   };
   const metrics = createMetrics();
   const trust = proxyTrust(config.trustProxy);
-  const genesys = new GenesysSupervisor(genesysStore,
-    { store: genesysStore, conversations, config: config.genesys, log, metrics: createGenesysMetrics(metrics.registry), node: newId('node') });
+  const genesys = new GenesysSupervisor(genesysStore, { store: genesysStore, conversations, config: config.genesys, log, metrics: createGenesysMetrics(metrics.registry), node });
 
   const app: FastifyInstance = Fastify({
     // One trust function for HTTP (request.ip) and WebSocket upgrades (socket caps, code guard).
@@ -151,6 +159,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     frameworkErrors: frameworkProblem,
     clientErrorHandler: clientErrorProblem,
   });
+  // First: it writes each route's OpenAPI security from its scope, for routes added after it.
+  installRouteMetadata(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
@@ -207,7 +217,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   if (config.redisUrl) relays.useCluster(await RelayCluster.connect(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, log }));
   metrics.watchRelays(() => relays.memory());
   await relays.listen(bus);
-  const admission = new SocketAdmission(config.socketsPerSource, trust, metrics);
+  const admission = new SocketAdmission(config.socketsPerSource, trust, metrics, cluster?.socketCounts ?? createMemorySocketCounts());
   const socketKinds: Record<string, SocketKind> = { [VISITOR_PATH]: 'visitor', [CAPTURE_PATH]: 'capture', [AGENT_PATH]: 'agent' };
   const capture = new CaptureGateway(services, relays, metrics, { resumeWindowMs: config.resumeWindowMs, framesPerSecond: config.captureFramesPerSecond });
   const agents = new AgentGateway(services, relays, metrics);
@@ -215,11 +225,15 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const kind = socketKinds[path];
     if (!kind) return socket.destroy();
-    if (!admission.admit(kind, req, socket, head)) return;
-    if (path === VISITOR_PATH) return gateway.handleUpgrade(req, socket, head);
-    if (path === CAPTURE_PATH) return capture.handleUpgrade(req, socket, head);
-    if (path === AGENT_PATH) return agents.handleUpgrade(req, socket, head);
-    socket.destroy();
+    admission.admit(kind, req, socket, head).then((admitted) => {
+      if (!admitted) return;
+      if (path === VISITOR_PATH) return gateway.handleUpgrade(req, socket, head);
+      if (path === CAPTURE_PATH) return capture.handleUpgrade(req, socket, head);
+      if (path === AGENT_PATH) return agents.handleUpgrade(req, socket, head);
+    }, (err: unknown) => {
+      log.error({ err }, 'socket admission failed');
+      socket.destroy();
+    });
   });
 
   // Ends and control changes made on another node while the bus was down never reached the
@@ -233,8 +247,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     }
   };
 
-  const dispatcher = new WebhookDispatcher(db, log,
-    { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
+  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
   let stopSweeper: (() => Promise<void>) | null = null;
   const unsubscribers: (() => Promise<void>)[] = [];
   let closed = false;
@@ -280,6 +293,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
       await dispatcher.stop();
       for (const u of unsubscribers) await u();
       await app.close();
+      await cluster?.close();
       await bus.close();
       if (ownDb) await db.close();
     },

@@ -76,3 +76,18 @@ test('abuse limits: TRUST_PROXY takes true, false or balancer addresses; socket 
     assert.match(err.message, /CAPTURE_SOCKETS_PER_SOURCE="0" must be a whole number from 1/);
   }
 });
+
+test('REDIS_URL without DATABASE_URL is refused: a cluster needs one Postgres server, PGlite is one process', () => {
+  assert.throws(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.problems.length, 1);
+    assert.match(err.message, /REDIS_URL is set without DATABASE_URL/);
+    assert.match(err.message, /Set DATABASE_URL=postgres:\/\/\.\.\., or unset REDIS_URL/);
+    return true;
+  });
+  const both = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://127.0.0.1/tandem' });
+  assert.equal(both.redisUrl, 'redis://127.0.0.1:6379');
+  assert.equal(both.presenceTtlMs, 15_000);
+  assert.equal(loadConfig({ PRESENCE_TTL_SECONDS: '3' }).presenceTtlMs, 3000);
+  assert.throws(() => loadConfig({ PRESENCE_TTL_SECONDS: '1' }), /PRESENCE_TTL_SECONDS="1" must be a whole number from 2/);
+});

@@ -21,6 +21,8 @@ export interface Config {
   databaseTimeouts: PostgresTimeouts;
   /** Longest wait for one Redis command (a publish) before the bus gives up on it. */
   redisCommandTimeoutMs: number;
+  /** How long a node's presence entries and socket counts outlive it in Redis (refreshed every third of it). */
+  presenceTtlMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   inviteExpirySeconds: number;
   corsOrigins: string[];
@@ -172,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       idleInTransactionMs: int('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 5000, 1000, 3_600_000),
     },
     redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 500, 50, 60_000),
+    presenceTtlMs: int('PRESENCE_TTL_SECONDS', 15, 2, 3600) * 1000,
     logLevel: (LOG_LEVELS as readonly string[]).includes(logLevelRaw) ? (logLevelRaw as Config['logLevel']) : 'info',
     inviteExpirySeconds: int('INVITE_EXPIRY_SECONDS', 600, 30, 86400),
     corsOrigins,
@@ -209,6 +212,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     defaultPhoneRegion: phoneRegion && isPhoneRegion(phoneRegion) ? phoneRegion : null,
     ...overrides,
   };
+  // Nodes share state through Redis only when they also share a database; PGlite lives in one process.
+  if (config.redisUrl && !config.databaseUrl) {
+    problems.push('REDIS_URL is set without DATABASE_URL: several nodes need one Postgres server (the embedded PGlite database lives in one process). '
+      + 'Set DATABASE_URL=postgres://..., or unset REDIS_URL to run one node.');
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

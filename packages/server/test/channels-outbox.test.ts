@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SmsOutbox } from '../src/channels/sms-outbox.ts';
-import { contractMessage, smsProviderContract } from '../src/channels/sms-provider-contract.ts';
+import { contractMessage, smsProviderContract } from './suites/sms-provider-contract.ts';
 import type { Db } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openPglite } from '../src/store/pglite-db.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { contractMessage, smsProviderContract } from '../src/channels/sms-provider-contract.ts';
+import { contractMessage, smsProviderContract } from './suites/sms-provider-contract.ts';
 import { SmsSendError } from '../src/channels/sms-provider.ts';
 import { TwilioSmsProvider } from '../src/channels/twilio-sms-provider.ts';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, startFakeTwilio, twilioError } from './fake-twilio.ts';

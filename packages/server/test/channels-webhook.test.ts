@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { newWebhookSecret } from '../src/events/webhook-signing.ts';
-import { contractMessage, smsProviderContract } from '../src/channels/sms-provider-contract.ts';
+import { contractMessage, smsProviderContract } from './suites/sms-provider-contract.ts';
 import { SmsSendError } from '../src/channels/sms-provider.ts';
 import { sendWithRetry } from '../src/channels/sms-retry.ts';
 import { WebhookSmsProvider } from '../src/channels/webhook-sms-provider.ts';

@@ -12,6 +12,7 @@ import type { ConsentReceiptClaims } from '@tandem/protocol';
 import { ScriptProcess } from './script-process.ts';
 import { startTestServer, type DbKind, type TestServer } from './test-server.ts';
 import { VisitorClient } from './visitor-client.ts';
+import { startedSession } from './started-session.ts';
 import { SHOP_ORIGIN, connectedCall, createDeployment } from './fixtures.ts';
 
 const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
@@ -41,18 +42,11 @@ const verify = async (jws: string, keys: JSONWebKeySet) =>
   (await jwtVerify(jws, createLocalJWKSet(keys), { algorithms: ['ES256'], typ: 'consent-receipt+jwt' })).payload as ConsentReceiptClaims;
 
 async function sharedCall() {
-  const call = await connectedCall(s);
-  const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-  await page.identify(dep.identitySecret, call.customer.id);
-  const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body as { id: string; phrase: string };
-  await page.waitFor('invite');
-  const shown =
-    { ...page.shownFor(inv.id), locale: 'de', version: 'share-v3',
-      text: `Diesen Tab mit Dana teilen?\nDana von Acme möchte diesen Tab sehen.\nPrüfen Sie, ob Ihr Agent dieselben Wörter sieht: ${inv.phrase}`,
-        clickedAt: '2026-11-30T04:00:00.000Z' };
-  const started = await page.acceptInvite(inv.id, shown);
-  assert.equal(started.type, 'session.started', JSON.stringify(started));
-  const sessionId = started.type === 'session.started' ? started.sessionId : '';
+  const german = (inv: { phrase: string }) => ({
+    locale: 'de', version: 'share-v3', clickedAt: '2026-11-30T04:00:00.000Z',
+    text: `Diesen Tab mit Dana teilen?\nDana von Acme möchte diesen Tab sehen.\nPrüfen Sie, ob Ihr Agent dieselben Wörter sieht: ${inv.phrase}`,
+  });
+  const { call, page, invite: inv, shown, sessionId } = await startedSession(s, dep, { shown: german });
   return { call, page, inv, shown, sessionId };
 }
 
@@ -125,8 +119,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) describe(`consent receipt
     await page.waitFor('invite');
     const wrongAgent = await page.acceptInvite(inv.id, { agentName: 'Mallory', text: `Share with Mallory from Acme? ${inv.phrase}` });
     assert.equal(wrongAgent.type === 'error' && wrongAgent.code, 'consent_shown_mismatch');
-    const noPhrase =
-      await page.request({ type: 'invite.accept', inviteId: inv.id, shown: { ...page.shownFor(inv.id), text: 'Share this tab with Dana from Acme?' } });
+    const noPhrase = await page.request({ type: 'invite.accept', inviteId: inv.id, shown: { ...page.shownFor(inv.id), text: 'Share this tab with Dana from Acme?' } });
     assert.equal(noPhrase.type === 'error' && noPhrase.code, 'consent_shown_mismatch');
     assert.match(noPhrase.type === 'error' ? noPhrase.message : '', /matching phrase/);
     assert.equal((await s.api('GET', `/v1/sessions?conversationId=${call.id}`)).body.data.length, 0);
@@ -154,7 +147,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) describe(`consent receipt
   });
 
   test('the receipts route and the JWKS are in the OpenAPI document; the route needs sessions:read and a known conversation', async () => {
-    const paths = Object.keys(((await (await fetch(`${s.url}/openapi.json`)).json()) as { paths: Record<string, unknown> }).paths);
+    const paths = Object.keys((await (await fetch(`${s.url}/openapi.json`)).json()).paths as Record<string, unknown>);
     assert.ok(paths.includes('/v1/conversations/{id}/consent-receipts') && paths.includes('/.well-known/jwks.json'), paths.join(' '));
     const noScope = await s.api('GET', '/v1/conversations/x/consent-receipts', undefined, { token: await s.token(['invites:write']) });
     assert.equal(noScope.status, 403);
@@ -201,8 +194,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) describe(`consent receipt
   // The CLI opens the store in DATA_DIR: one store kind is enough to show the command works.
   if (kind === 'pglite') test('`tandem receipts rotate-key` adds a key that the server then signs with and publishes', async () => {
     const dataDir = mkdtempSync(path.join(work, 'rotate-'));
-    const rotate =
-      new ScriptProcess(process.execPath, ['--import', 'tsx', CLI, 'receipts', 'rotate-key'], { cwd: REPO, env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
+    const rotate = new ScriptProcess(process.execPath, ['--import', 'tsx', CLI, 'receipts', 'rotate-key'], { cwd: REPO, env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
     assert.equal(await rotate.exitCode(90_000), 0, rotate.output());
     const kid = /new receipt signing key: (rk_\w+)/.exec(rotate.stdout)?.[1];
     assert.ok(kid, rotate.output());

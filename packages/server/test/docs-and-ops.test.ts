@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { ERROR_CODE_LIST, ERROR_CODES } from '@tandem/protocol';
+import { CLOSE_CODES, ERROR_CODE_LIST, ERROR_CODES, SCOPES, VISITOR_ERROR_CODES, type Scope } from '@tandem/protocol';
+import Fastify from 'fastify';
+import { installRouteMetadata } from '../src/api/route-metadata.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+
+/** What the auth hook answers when a token is missing or lacks the scope. */
+const isAuthRefusal = (a: { code: string | null }) => a.code === 'invalid_token' || a.code === 'insufficient_scope';
 
 describe('API documentation and operations', () => {
   let s: TestServer;
@@ -15,6 +20,18 @@ describe('API documentation and operations', () => {
   });
   after(async () => s?.close());
 
+  /** One request with no body; only the status and the problem code are read (a stream is cut after its headers). */
+  async function probe(method: string, path: string, token: string | null): Promise<{ status: number; code: string | null }> {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const res = await fetch(`${s.url}${path}`, { method: method.toUpperCase(), headers, redirect: 'manual' });
+    if (!/json/.test(res.headers.get('content-type') ?? '')) {
+      await res.body?.cancel();
+      return { status: res.status, code: null };
+    }
+    const body = (await res.json()) as { code?: string };
+    return { status: res.status, code: body.code ?? null };
+  }
+
   test('the OpenAPI document is 3.1 and every route in it has a schema for its body and its answers', () => {
     assert.equal(doc.openapi, '3.1.0');
     const paths = Object.entries(doc.paths as Record<string, Record<string, any>>);
@@ -22,8 +39,8 @@ describe('API documentation and operations', () => {
     for (const [path, ops] of paths) {
       for (const [method, op] of Object.entries(ops)) {
         assert.ok(op.summary, `${method.toUpperCase()} ${path} has a summary`);
-        assert.ok(op.responses && Object.keys(op.responses).some((c) => c.startsWith('2') || c.startsWith('3')),
-          `${method.toUpperCase()} ${path} documents its success answer`);
+        const success = Object.keys(op.responses ?? {}).some((c) => c.startsWith('2') || c.startsWith('3'));
+        assert.ok(success, `${method.toUpperCase()} ${path} documents its success answer`);
         if (['post', 'put'].includes(method) && !path.startsWith('/oauth')) {
           assert.ok(op.requestBody, `${method.toUpperCase()} ${path} documents its body`);
         }
@@ -31,18 +48,55 @@ describe('API documentation and operations', () => {
     }
   });
 
-  test('every route the server serves appears in the OpenAPI document', () => {
-    const served = s.tandem.app.printRoutes({ commonPrefix: false });
-    const documented = new Set(Object.keys(doc.paths).map((p) => p.replace(/\{(\w+)\}/g, ':$1')));
-    for (const route of ['/oauth/token', '/v1/conversations/:id', '/v1/invites', '/v1/invites/claim', '/v1/invites/:id', '/v1/sessions', '/v1/sessions/:id/end',
-      '/v1/events', '/v1/events/stream', '/v1/webhooks', '/v1/webhooks/:id/deliveries', '/v1/deployments', '/v1/agent-tokens', '/v1/sms/outbox', '/j/:secret',
-        '/healthz', '/readyz', '/metrics']) {
-      assert.ok(documented.has(route), `${route} is documented`);
-      assert.ok(served.includes(route.split('/').pop()!.replace(/^:/, ':')), `${route} is served`);
-    }
+  test('the routes the server serves and the paths of the OpenAPI document are the same, each with the scope it declares', () => {
+    const served = s.tandem.app.routeTable;
+    const key = (method: string, url: string) => `${method.toUpperCase()} ${url}`;
+    const documented = new Map<string, any>();
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
-      for (const op of Object.values(ops)) {
-        if (op.security) assert.ok(op.security[0].bearerAuth.length === 1, `${path} names its scope`);
+      for (const [method, op] of Object.entries(ops)) documented.set(key(method, path.replace(/\{(\w+)\}/g, ':$1')), op);
+    }
+    const shown = served.filter((r) => r.documented).map((r) => key(r.method, r.url));
+    assert.deepEqual(shown.filter((k) => !documented.has(k)), [], 'served routes missing from the OpenAPI document');
+    assert.deepEqual([...documented.keys()].filter((k) => !shown.includes(k)), [], 'OpenAPI paths the server does not serve');
+    for (const r of served.filter((x) => x.documented)) {
+      const security = documented.get(key(r.method, r.url)).security;
+      assert.deepEqual(security ?? [], r.scopes.map((scope) => ({ bearerAuth: [scope] })), `${key(r.method, r.url)} documents the scope it enforces`);
+    }
+    // Left out on purpose: the documentation itself and CORS preflight. Anything else hidden fails here.
+    const hidden = served.filter((r) => !r.documented).map((r) => key(r.method, r.url));
+    assert.deepEqual(hidden.filter((k) => !/^GET \/(docs|openapi\.json)\b/.test(k) && k !== 'OPTIONS *'), [], 'routes hidden from the OpenAPI document');
+  });
+
+  test('a route declares its scope once: one that also writes schema.security is refused when it is registered', () => {
+    const app = Fastify();
+    installRouteMetadata(app);
+    app.get('/v1/declared-once', { config: { scope: 'sessions:read' }, schema: { summary: 'once' } }, async () => ({}));
+    assert.deepEqual(app.routeTable.find((r) => r.url === '/v1/declared-once')?.scopes, ['sessions:read']);
+    assert.throws(
+      () => app.get('/v1/declared-twice', { config: { scope: 'sessions:read' }, schema: { security: [{ bearerAuth: ['sessions:read'] }] } }, async () => ({})),
+      /declare the scope once, in config\.scope/,
+    );
+  });
+
+  test('every documented operation enforces exactly the scopes its OpenAPI security names', async () => {
+    const tokens = new Map<Scope, string>();
+    for (const scope of SCOPES) tokens.set(scope, await s.token([scope]));
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      const url = path.replace(/\{(\w+)\}/g, 'x_missing');
+      for (const [method, op] of Object.entries(ops)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        const scopes: Scope[] = (op.security ?? []).map((r: { bearerAuth: Scope[] }) => r.bearerAuth[0]);
+        const anonymous = await probe(method, url, null);
+        if (scopes.length === 0) {
+          assert.ok(!isAuthRefusal(anonymous), `${name} is public as documented (got ${anonymous.status} ${anonymous.code})`);
+          continue;
+        }
+        assert.equal(anonymous.code, 'invalid_token', `${name} refuses a request without a token`);
+        for (const scope of SCOPES) {
+          const answer = await probe(method, url, tokens.get(scope)!);
+          if (scopes.includes(scope)) assert.ok(!isAuthRefusal(answer), `${name} lets "${scope}" in (got ${answer.status} ${answer.code})`);
+          else assert.equal(answer.code, 'insufficient_scope', `${name} refuses a token with only "${scope}"`);
+        }
       }
     }
   });
@@ -83,5 +137,28 @@ describe('API documentation and operations', () => {
     assert.equal(res.status, 503);
     assert.equal(res.body.code, 'not_ready');
     await other.tandem.app.close();
+  });
+});
+
+/** The text of the README section under a heading, up to the next heading of any level. */
+function readmeSection(title: string): string {
+  const section = README.split(/^#{2,4} /m).find((s) => s.startsWith(`${title}\n`));
+  assert.ok(section, `the README has a "${title}" section`);
+  return section;
+}
+
+describe('wire registries in the README', () => {
+  test('every close code is in the README table with its name and reason, and nothing else is', () => {
+    const rows = [...readmeSection('WebSocket close codes and visitor errors').matchAll(/^\| `(\d{4})` \| `([A-Z_]+)` \| ([^|]+) \|$/gm)];
+    const documented = rows.map((m) => `${m[1]} ${m[2]} ${m[3]!.trim()}`).sort();
+    const registered = Object.entries(CLOSE_CODES).map(([name, c]) => `${c.code} ${name} ${c.reason}`).sort();
+    assert.deepEqual(documented.filter((r) => !registered.includes(r)), [], 'README rows with no such close code (or another name or reason)');
+    assert.deepEqual(registered.filter((r) => !documented.includes(r)), [], 'close codes missing from the README table');
+  });
+
+  test('every visitor error code is in the README table, and nothing else is', () => {
+    const rows = [...readmeSection('WebSocket close codes and visitor errors').matchAll(/^\| `([a-z_]+)` \| [^|]+ \|$/gm)].map((m) => m[1]!);
+    assert.deepEqual(rows.filter((c) => !VISITOR_ERROR_CODES.includes(c as never)), [], 'README rows with no such visitor error code');
+    assert.deepEqual(VISITOR_ERROR_CODES.filter((c) => !rows.includes(c)), [], 'visitor error codes missing from the README table');
   });
 });

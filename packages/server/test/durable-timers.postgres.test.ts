@@ -4,11 +4,11 @@ import pino from 'pino';
 import { buildApp, type TandemApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { newWebhookSecret } from '../src/events/webhook-signing.ts';
-import { SHOP_ORIGIN, connectedCall, createDeployment, eventsOf, waitUntil } from './fixtures.ts';
+import { connectedCall, createDeployment, eventsOf, waitUntil } from './fixtures.ts';
 import { RelayClient } from './relay-clients.ts';
+import { startedSession } from './started-session.ts';
 import { startSmsWebhookReceiver } from './sms-webhook-receiver.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
-import { VisitorClient } from './visitor-client.ts';
 
 /*
  * Two nodes on one Postgres, both sweeping every 100 ms: each durable timer fires on one of
@@ -41,13 +41,9 @@ describe('durable timers on two nodes sharing one Postgres', () => {
   });
 
   async function acceptedSession() {
-    const call = await connectedCall(a);
-    const page = await VisitorClient.connect(a.url, dep.key, SHOP_ORIGIN);
-    await page.identify(dep.identitySecret, call.customer.id);
-    const inv = (await a.api('POST', '/v1/invites', { conversationId: call.id })).body;
-    const started = (await page.acceptInvite(inv.id)) as { sessionId: string; captureToken: string };
+    const { call, page, sessionId, captureToken } = await startedSession(a, dep);
     page.close();
-    return { call, ...started };
+    return { call, sessionId, captureToken };
   }
 
   async function capture(url: string, token: string) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { contractMessage, smsProviderContract } from '../src/channels/sms-provider-contract.ts';
+import { contractMessage, smsProviderContract } from './suites/sms-provider-contract.ts';
 import { SmsSendError } from '../src/channels/sms-provider.ts';
 import { GenesysClient } from '../src/integrations/genesys/genesys-client.ts';
 import { GenesysSmsProvider } from '../src/integrations/genesys/genesys-sms-provider.ts';

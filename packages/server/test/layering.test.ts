@@ -25,7 +25,8 @@ export const ALLOWED: Record<string, readonly string[]> = {
   wiring: ['shared', 'store', 'bus', 'events', 'auth', 'domain', 'channels', 'integrations', 'config'],
   api: ['shared', 'events', 'auth', 'domain', 'integrations', 'config', 'wiring'],
   realtime: ['shared', 'bus', 'events', 'auth', 'domain', 'config', 'wiring'],
-  main: ['shared', 'store', 'bus', 'events', 'auth', 'domain', 'channels', 'integrations', 'config', 'wiring', 'api', 'realtime'],
+  cluster: ['shared', 'bus', 'domain', 'realtime'],
+  main: ['shared', 'store', 'bus', 'events', 'auth', 'domain', 'channels', 'integrations', 'config', 'wiring', 'api', 'realtime', 'cluster'],
 };
 
 /** Where SQL may run: the modules that own tables. The edges (api/, realtime/), wiring/ and app.ts ask the domain. */

@@ -5,9 +5,9 @@ import vm from 'node:vm';
 import { CLOSE_CODES, FRAME_KIND, encodeFrame, encodePointer } from '@tandem/protocol';
 import { DEFAULT_RELAY_LIMITS, sessionMemoryBound } from '../src/realtime/session-relay.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
-import { SHOP_ORIGIN, connectedCall, createDeployment } from './fixtures.ts';
-import { VisitorClient } from './visitor-client.ts';
+import { createDeployment } from './fixtures.ts';
 import { RelayClient } from './relay-clients.ts';
+import { startedSession } from './started-session.ts';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -32,14 +32,10 @@ describe('relay abuse: a hostile page and an agent who stops reading', () => {
 
   /** A live session with its capture socket authenticated and one agent who has the first snapshot and then stops reading. */
   async function sessionWithStalledAgent() {
-    const call = await connectedCall(s);
-    const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-    await page.identify(dep.identitySecret, call.customer.id);
-    const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
-    const started = (await page.acceptInvite(inv.id)) as { captureToken: string };
+    const { call, page, captureToken } = await startedSession(s, dep);
     const agentToken = (await s.api('POST', '/v1/agent-tokens', { agentId: 'agent-slow', conversationId: call.id })).body.token as string;
     const cap = await RelayClient.open(s.url, '/v1/capture');
-    cap.send({ type: 'auth', token: started.captureToken });
+    cap.send({ type: 'auth', token: captureToken });
     await cap.jsonOf('ready');
     const agent = await RelayClient.open(s.url, '/v1/agent');
     agent.send({ type: 'auth', token: agentToken });

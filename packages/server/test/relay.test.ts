@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CLOSE_CODES, FRAME_KIND, encodeFrame, encodePointer } from '@tandem/protocol';
 import { startTestServer, type TestServer } from './test-server.ts';
-import { SHOP_ORIGIN, connectedCall, createDeployment, waitUntil } from './fixtures.ts';
-import { VisitorClient } from './visitor-client.ts';
+import { connectedCall, createDeployment, waitUntil } from './fixtures.ts';
 import { RelayClient } from './relay-clients.ts';
+import { startedSession } from './started-session.ts';
 
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
@@ -19,13 +19,7 @@ describe('live relay: capture socket -> agent console', () => {
 
   /** A call whose customer accepted: the page's visitor socket, its capture token, an agent token. */
   async function liveSession() {
-    const call = await connectedCall(s);
-    const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-    await page.identify(dep.identitySecret, call.customer.id);
-    const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
-    const started = await page.acceptInvite(inv.id);
-    assert.equal(started.type, 'session.started');
-    const { sessionId, captureToken } = started as { sessionId: string; captureToken: string };
+    const { call, page, invite: inv, sessionId, captureToken } = await startedSession(s, dep);
     const agentToken = (await s.api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: call.id })).body.token as string;
     return { call, page, inv, sessionId, captureToken, agentToken };
   }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AgentToken, AgentTokenCreate } from '@tandem/protocol';
 import { DomainError } from '../shared/domain-error.ts';
 import { orgOf } from './auth-hook.ts';
-import { responses, security } from './route-schema.ts';
+import { responses } from './route-schema.ts';
 import type { Services } from '../wiring/services.ts';
 
 export function agentTokenRoutes(app: FastifyInstance, s: Services) {
@@ -11,7 +11,6 @@ export function agentTokenRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['agents'],
       summary: 'A token and console URL for one agent on one call',
-      security: security('agents:token'),
       body: AgentTokenCreate,
       description: 'The token ends with the call (PUT the conversation disconnected) and with the revocation of the API client that asked for it.',
       response: responses({ 201: AgentToken }, [404, 409]),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { Deployment, DeploymentCreate, DeploymentCreated } from '@tandem/protocol';
 import { orgOf } from './auth-hook.ts';
-import { responses, security } from './route-schema.ts';
+import { responses } from './route-schema.ts';
 import type { Services } from '../wiring/services.ts';
 
 export function deploymentRoutes(app: FastifyInstance, s: Services) {
@@ -11,10 +11,7 @@ export function deploymentRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['deployments'],
       summary: 'Register a site that embeds the SDK',
-      description:
-        'Returns the public key for the script tag and the identity secret your backend signs identity tokens with (HS256, sub = customer id). The secret is ' +
-          'shown only here.',
-      security: security('deployments:write'),
+      description: 'Returns the public key for the script tag and the identity secret your backend signs identity tokens with (HS256, sub = customer id). The secret is shown only here.',
       body: DeploymentCreate,
       response: responses({ 201: DeploymentCreated }, [422]),
     },
@@ -22,7 +19,6 @@ export function deploymentRoutes(app: FastifyInstance, s: Services) {
 
   app.get('/v1/deployments', {
     config: { scope: 'deployments:write' },
-    schema: { tags: ['deployments'], summary: 'List deployments', security: security('deployments:write'),
-      response: responses({ 200: Type.Object({ data: Type.Array(Deployment), nextCursor: Type.Null() }) }) },
+    schema: { tags: ['deployments'], summary: 'List deployments', response: responses({ 200: Type.Object({ data: Type.Array(Deployment), nextCursor: Type.Null() }) }) },
   }, async (req) => ({ data: await s.deployments.list(orgOf(req)), nextCursor: null }));
 }

@@ -4,7 +4,7 @@ import { EVENT_TYPES, EventSchema } from '@tandem/protocol';
 import { SSE_MESSAGE_EXAMPLE } from './event-docs.ts';
 import { DomainError } from '../shared/domain-error.ts';
 import { orgOf } from './auth-hook.ts';
-import { responses, security } from './route-schema.ts';
+import { responses } from './route-schema.ts';
 import type { Services } from '../wiring/services.ts';
 
 const Filters = {
@@ -16,8 +16,7 @@ function parseTypes(raw: string | undefined): string[] | undefined {
   if (!raw) return undefined;
   const types = raw.split(',').map((t) => t.trim()).filter(Boolean);
   const bad = types.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
-  if (bad.length) throw new DomainError('validation_failed', `Unknown event types: ${bad.join(', ')}. Known: ${EVENT_TYPES.join(', ')}.`,
-    { errors: [{ path: 'querystring/types', message: `unknown: ${bad.join(', ')}` }] });
+  if (bad.length) throw new DomainError('validation_failed', `Unknown event types: ${bad.join(', ')}. Known: ${EVENT_TYPES.join(', ')}.`, { errors: [{ path: 'querystring/types', message: `unknown: ${bad.join(', ')}` }] });
   return types;
 }
 
@@ -28,7 +27,6 @@ export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeat
       tags: ['events'],
       summary: 'Events after a sequence number, oldest first',
       description: 'Page with `after` = the previous page\'s nextCursor. Sequence numbers are per organisation and gap-free.',
-      security: security('events:read'),
       querystring: Type.Object({
         after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
         limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', description: '1–1000, default 100' })),
@@ -48,18 +46,12 @@ export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeat
     schema: {
       tags: ['events'],
       summary: 'Live event stream (Server-Sent Events)',
-      description:
-        'Each message has `id: <seq>`, `event: <type>`, `data: <event JSON>`. Reconnect with Last-Event-ID (or ?after=) to resume with nothing missed or ' +
-          'repeated. A comment line is sent every 15 s. The stream ends within seconds when the API client is revoked.',
-      security: security('events:read'),
+      description: 'Each message has `id: <seq>`, `event: <type>`, `data: <event JSON>`. Reconnect with Last-Event-ID (or ?after=) to resume with nothing missed or repeated. A comment line is sent every 15 s. The stream ends within seconds when the API client is revoked.',
       querystring: Type.Object({ after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })), ...Filters }, { additionalProperties: false }),
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) }),
       response: {
         200: {
-          description:
-            'A Server-Sent Events stream. Each message: `id:` the event\'s seq, `event:` its type, `data:` the event as one line of JSON, the same object ' +
-              'GET /v1/events lists and a webhook body carries under `data`. Its `data` field is the payload of that type (see the webhooks section for ' +
-                'every type).',
+          description: 'A Server-Sent Events stream. Each message: `id:` the event\'s seq, `event:` its type, `data:` the event as one line of JSON, the same object GET /v1/events lists and a webhook body carries under `data`. Its `data` field is the payload of that type (see the webhooks section for every type).',
           content: { 'text/event-stream': { schema: { type: 'string' }, example: SSE_MESSAGE_EXAMPLE } },
         },
       },

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { GenesysLink, GenesysLinkInput } from '@tandem/protocol';
 import type { GenesysLinkService } from '../integrations/genesys/genesys-link-service.ts';
 import { orgOf } from './auth-hook.ts';
-import { responses, security } from './route-schema.ts';
+import { responses } from './route-schema.ts';
 
 /** Linking a Genesys Cloud org: an administrator's act, under its own scope. */
 export function genesysRoutes(app: FastifyInstance, links: GenesysLinkService) {
@@ -12,10 +12,7 @@ export function genesysRoutes(app: FastifyInstance, links: GenesysLinkService) {
     schema: {
       tags: ['integrations'],
       summary: 'Link a Genesys Cloud org',
-      description:
-        'Region, a Client Credentials OAuth client of the Genesys org (tried before it is kept; the secret is never returned), the users or queues whose ' +
-          'calls Tandem mirrors, and the SMS number for the `genesys` SMS provider.',
-      security: security('integrations:write'),
+      description: 'Region, a Client Credentials OAuth client of the Genesys org (tried before it is kept; the secret is never returned), the users or queues whose calls Tandem mirrors, and the SMS number for the `genesys` SMS provider.',
       body: GenesysLinkInput,
       response: responses({ 200: GenesysLink, 201: GenesysLink }, [422, 502]),
     },
@@ -29,15 +26,13 @@ export function genesysRoutes(app: FastifyInstance, links: GenesysLinkService) {
     schema: {
       tags: ['integrations'],
       summary: 'The linked Genesys Cloud org and its status (connected, connecting, degraded: why)',
-      security: security('integrations:write'),
       response: responses({ 200: GenesysLink }, [404]),
     },
   }, async (req) => links.get(orgOf(req)));
 
   app.delete('/v1/integrations/genesys', {
     config: { scope: 'integrations:write' },
-    schema: { tags: ['integrations'], summary: 'Unlink the Genesys Cloud org (mirroring stops)', security: security('integrations:write'),
-      response: responses({ 204: Type.Null() }, [404]) },
+    schema: { tags: ['integrations'], summary: 'Unlink the Genesys Cloud org (mirroring stops)', response: responses({ 204: Type.Null() }, [404]) },
   }, async (req, reply) => {
     await links.unlink(orgOf(req));
     return reply.code(204).send();

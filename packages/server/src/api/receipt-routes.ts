@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ConsentReceiptList, ExternalId } from '@tandem/protocol';
 import { orgOf } from './auth-hook.ts';
-import { responses, security } from './route-schema.ts';
+import { responses } from './route-schema.ts';
 import type { Services } from '../wiring/services.ts';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -31,7 +31,6 @@ export function receiptRoutes(app: FastifyInstance, s: Services) {
       tags: ['conversations'],
       summary: 'Signed consent receipts of a call: what the customer was shown and agreed to, and each withdrawal',
       description: 'Each `receipt` is a compact JWS (ES256); verify it offline against the keys at /.well-known/jwks.json (`tandem receipts verify`).',
-      security: security('sessions:read'),
       params: Type.Object({ id: ExternalId }),
       response: responses({ 200: ConsentReceiptList }, [404]),
     },

@@ -1,4 +1,4 @@
-import { ProblemSchema, type Scope } from '@tandem/protocol';
+import { ProblemSchema } from '@tandem/protocol';
 import type { TSchema } from '@sinclair/typebox';
 
 /** Response schemas for a route: its success bodies plus the problem body for each error status. */
@@ -8,5 +8,3 @@ export function responses(success: Record<number, TSchema>, errorStatuses: numbe
   return out;
 }
 
-/** OpenAPI security requirements: any one of the scopes will do. */
-export const security = (scope: Scope | Scope[]) => (Array.isArray(scope) ? scope : [scope]).map((s) => ({ bearerAuth: [s] }));

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { Webhook, WebhookCreate, WebhookCreated, WebhookDelivery, type EventType } from '@tandem/protocol';
 import { orgOf } from './auth-hook.ts';
 import { bindIdempotentResource } from './idempotency.ts';
-import { responses, security } from './route-schema.ts';
+import { responses } from './route-schema.ts';
 import type { Services } from '../wiring/services.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -27,26 +27,20 @@ export function webhookRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['webhooks'],
       summary: 'Register a webhook endpoint',
-      description:
-        'Deliveries follow Standard Webhooks 1.0 (webhook-id, webhook-timestamp, webhook-signature headers); verify them with any Standard Webhooks library ' +
-          'and the returned secret, shown only here.',
-      security: security('webhooks:write'),
+      description: 'Deliveries follow Standard Webhooks 1.0 (webhook-id, webhook-timestamp, webhook-signature headers); verify them with any Standard Webhooks library and the returned secret, shown only here.',
       body: WebhookCreate,
       response: responses({ 201: WebhookCreated }),
     },
-  }, async (req, reply) => reply.code(201).send(
-    await s.webhooks.create(orgOf(req), req.body as { url: string; events?: EventType[]; description?: string }, bindIdempotentResource(req))));
+  }, async (req, reply) => reply.code(201).send(await s.webhooks.create(orgOf(req), req.body as { url: string; events?: EventType[]; description?: string }, bindIdempotentResource(req))));
 
   app.get('/v1/webhooks', {
     config: { scope: 'webhooks:write' },
-    schema: { tags: ['webhooks'], summary: 'List webhook endpoints', security: security('webhooks:write'),
-      response: responses({ 200: Type.Object({ data: Type.Array(Webhook), nextCursor: Type.Null() }) }) },
+    schema: { tags: ['webhooks'], summary: 'List webhook endpoints', response: responses({ 200: Type.Object({ data: Type.Array(Webhook), nextCursor: Type.Null() }) }) },
   }, async (req) => ({ data: await s.webhooks.list(orgOf(req)), nextCursor: null }));
 
   app.delete('/v1/webhooks/:id', {
     config: { scope: 'webhooks:write' },
-    schema: { tags: ['webhooks'], summary: 'Delete a webhook endpoint', security: security('webhooks:write'), params: Params,
-      response: responses({ 204: Type.Null() }, [404]) },
+    schema: { tags: ['webhooks'], summary: 'Delete a webhook endpoint', params: Params, response: responses({ 204: Type.Null() }, [404]) },
   }, async (req, reply) => {
     await s.webhooks.delete(orgOf(req), (req.params as { id: string }).id);
     return reply.code(204).send();
@@ -57,7 +51,6 @@ export function webhookRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['webhooks'],
       summary: 'Deliveries to an endpoint with every attempt, newest first',
-      security: security('webhooks:write'),
       params: Params,
       querystring: Type.Object({
         cursor: Type.Optional(Type.String({ maxLength: 64 })),
@@ -75,10 +68,7 @@ export function webhookRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['webhooks'],
       summary: 'Send one delivery again',
-      description:
-        'Queues the delivery\'s event again as a new delivery with a fresh retry schedule (same webhook-id, so a receiver that has it drops it). A delivery ' +
-          'still being tried answers 409 invalid_state.',
-      security: security('webhooks:write'),
+      description: 'Queues the delivery\'s event again as a new delivery with a fresh retry schedule (same webhook-id, so a receiver that has it drops it). A delivery still being tried answers 409 invalid_state.',
       params: DeliveryParams,
       body: Type.Object({}, { additionalProperties: false, description: 'Nothing: send no body or {}' }),
       response: responses({ 202: WebhookDelivery }, [404, 409]),
@@ -97,10 +87,7 @@ export function webhookRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['webhooks'],
       summary: 'Send again every failed delivery since a time',
-      description:
-        'After an outage of your endpoint: every delivery that failed (used up its retries) and was created at or after `since` is queued again, oldest ' +
-          'first, up to 1000 per call. Deliveries arrive in any order: order by the event\'s `seq`.',
-      security: security('webhooks:write'),
+      description: 'After an outage of your endpoint: every delivery that failed (used up its retries) and was created at or after `since` is queued again, oldest first, up to 1000 per call. Deliveries arrive in any order: order by the event\'s `seq`.',
       params: Params,
       body: RedeliverSince,
       response: responses({ 202: Redelivered }, [404]),

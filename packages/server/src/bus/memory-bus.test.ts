@@ -1,4 +1,4 @@
-import { busContract } from './bus-contract.ts';
+import { busContract } from '../../test/suites/bus-contract.ts';
 import { createMemoryBus } from './memory-bus.ts';
 
 busContract('memory', async () => createMemoryBus());

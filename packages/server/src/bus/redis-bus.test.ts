@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { busContract } from './bus-contract.ts';
+import { busContract } from '../../test/suites/bus-contract.ts';
 import { createRedisBus } from './redis-bus.ts';
 
 const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

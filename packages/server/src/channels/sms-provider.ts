@@ -5,7 +5,7 @@ export type { SmsMessageOut };
 
 /**
  * Sends one SMS. Implementations: the outbox (default, stores it), webhook (the company's own
- * sender) and twilio; `sms-provider-contract.ts` is the suite each must pass.
+ * sender) and twilio; `test/suites/sms-provider-contract.ts` is the suite each must pass.
  */
 export interface SmsProvider {
   readonly name: string;

@@ -35,30 +35,28 @@ export class CodeGuard {
     const sourceKey = `code:${a.kind}:src:${a.orgId}:${a.source}`;
     // Counted before the code is looked up, so attempts sent side by side cannot all slip in
     // under the budget while the first ones are still being checked; a hit gives its count back.
-    const counted = this.limiter.hit(sourceKey, perSource, windowMs);
+    const counted = await this.limiter.hit(sourceKey, perSource, windowMs);
     if (!counted.allowed) {
       // One record per source and lockout: a locked-out flood must not fill the audit table.
-      if (this.limiter.hit(`code:${a.kind}:locked-noted:${a.orgId}:${a.source}`, 1, lockoutMs).allowed) await this.record(a, 'locked', null);
-      throw new DomainError('rate_limited', `Too many wrong codes from here: retry in ${counted.retryAfterSeconds} s.`,
-        { retryAfterSeconds: counted.retryAfterSeconds });
+      if ((await this.limiter.hit(`code:${a.kind}:locked-noted:${a.orgId}:${a.source}`, 1, lockoutMs)).allowed) await this.record(a, 'locked', null);
+      throw new DomainError('rate_limited', `Too many wrong codes from here: retry in ${counted.retryAfterSeconds} s.`, { retryAfterSeconds: counted.retryAfterSeconds });
     }
     try {
       const result = await fn();
-      this.limiter.refund(sourceKey);
+      await this.limiter.refund(sourceKey);
       await this.record(a, 'hit', result.inviteId ?? null);
       return result;
     } catch (err) {
       if (err instanceof DomainError && err.code === 'invalid_code') {
         await this.record(a, 'miss', null);
         // The budget's last miss locks the source out for longer than the counting window.
-        if (!this.limiter.blocked(sourceKey, perSource, windowMs).allowed) this.limiter.lock(sourceKey, lockoutMs);
-        const org = this.limiter.hit(`code:${a.kind}:org:${a.orgId}`, perOrg, windowMs);
-        if (!org.allowed && this.limiter.hit(`code:${a.kind}:org-alarm:${a.orgId}`, 1, windowMs).allowed) {
-          this.deps.log.warn({ orgId: a.orgId, kind: a.kind, missesPerWindow: perOrg, windowMs },
-            'many wrong codes across the organisation: someone may be guessing');
+        if (!(await this.limiter.blocked(sourceKey, perSource, windowMs)).allowed) await this.limiter.lock(sourceKey, lockoutMs);
+        const org = await this.limiter.hit(`code:${a.kind}:org:${a.orgId}`, perOrg, windowMs);
+        if (!org.allowed && (await this.limiter.hit(`code:${a.kind}:org-alarm:${a.orgId}`, 1, windowMs)).allowed) {
+          this.deps.log.warn({ orgId: a.orgId, kind: a.kind, missesPerWindow: perOrg, windowMs }, 'many wrong codes across the organisation: someone may be guessing');
         }
       } else {
-        this.limiter.refund(sourceKey);
+        await this.limiter.refund(sourceKey);
       }
       throw err;
     }
@@ -77,12 +75,10 @@ export class CodeGuard {
       params.push(opts.before);
       where += ` AND id < $${params.length}`;
     }
-    const rows = await this.deps.db.query<{ id: number | string; kind: 'enter' | 'claim'; source: string; outcome: CodeAttemptRecord['outcome'];
-      conversation_id: string | null; invite_id: string | null; at: Date }>(
+    const rows = await this.deps.db.query<{ id: number | string; kind: 'enter' | 'claim'; source: string; outcome: CodeAttemptRecord['outcome']; conversation_id: string | null; invite_id: string | null; at: Date }>(
       `SELECT * FROM code_attempts WHERE ${where} ORDER BY id DESC LIMIT $2`,
       params,
     );
-    return rows.map((r) => ({ id: Number(r.id), kind: r.kind, source: r.source, outcome: r.outcome, conversationId: r.conversation_id, inviteId: r.invite_id,
-      at: new Date(r.at).toISOString() }));
+    return rows.map((r) => ({ id: Number(r.id), kind: r.kind, source: r.source, outcome: r.outcome, conversationId: r.conversation_id, inviteId: r.invite_id, at: new Date(r.at).toISOString() }));
   }
 }

@@ -1,16 +1,22 @@
+/** Whether a hit is within its limit and, if not, when to retry. */
+export interface RateVerdict {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
 /**
- * Fixed-window counters keyed by caller. In memory per node; the interface lets a shared store
- * take over for a cluster.
+ * Fixed-window counters keyed by caller. In memory for one node; in Redis for a cluster
+ * (cluster/redis-rate-limiter.ts), which is why every call is async.
  */
 export interface RateLimiter {
   /** Counts one hit; says whether it is within the limit and, if not, when to retry. */
-  hit(key: string, limit: number, windowMs: number): { allowed: boolean; retryAfterSeconds: number };
+  hit(key: string, limit: number, windowMs: number): Promise<RateVerdict>;
   /** Whether the key is already over its limit (or locked), without counting. */
-  blocked(key: string, limit: number, windowMs: number): { allowed: boolean; retryAfterSeconds: number };
+  blocked(key: string, limit: number, windowMs: number): Promise<RateVerdict>;
   /** Refuses the key outright for `ms`, whatever its counter says. */
-  lock(key: string, ms: number): void;
+  lock(key: string, ms: number): Promise<void>;
   /** Takes back one hit of the current window (it turned out not to count). */
-  refund(key: string): void;
+  refund(key: string): Promise<void>;
 }
 
 export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
@@ -38,23 +44,23 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
     return { w, retryAfterSeconds: Math.max(1, Math.ceil((w.start + windowMs - t) / 1000)) };
   };
   return {
-    hit(key, limit, windowMs) {
+    async hit(key, limit, windowMs) {
       const lockedFor = locked(key);
       if (lockedFor) return { allowed: false, retryAfterSeconds: lockedFor };
       const { w, retryAfterSeconds } = current(key, windowMs);
       w.count++;
       return { allowed: w.count <= limit, retryAfterSeconds };
     },
-    blocked(key, limit, windowMs) {
+    async blocked(key, limit, windowMs) {
       const lockedFor = locked(key);
       if (lockedFor) return { allowed: false, retryAfterSeconds: lockedFor };
       const { w, retryAfterSeconds } = current(key, windowMs);
       return { allowed: w.count < limit, retryAfterSeconds };
     },
-    lock(key, ms) {
+    async lock(key, ms) {
       locks.set(key, now() + ms);
     },
-    refund(key) {
+    async refund(key) {
       const w = windows.get(key);
       if (w && w.count > 0) w.count--;
     },

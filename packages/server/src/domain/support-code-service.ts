@@ -2,8 +2,10 @@ import { SHORT_CODE_DIGITS, shortCodeDigits, type Invite } from '@tandem/protoco
 import type { Deps } from './deps.ts';
 import { DomainError } from '../shared/domain-error.ts';
 import { newId, numericCode } from '../shared/ids.ts';
+import type { DeploymentService } from './deployment-service.ts';
 import type { InviteService } from './invite-service.ts';
 import type { CodeGuard } from './code-guard.ts';
+import type { Presence } from './presence.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { VisitorRef } from './visitor-ref.ts';
 
@@ -11,17 +13,17 @@ const SUPPORT_CODE_TTL_MS = 10 * 60_000;
 
 /**
  * The reverse path: the customer's page asks for a code, reads it to the agent, and the company
- * backend claims it for the call; the invite then appears on exactly that page.
+ * backend claims it for the call; the invite then appears on exactly that page. The code's row
+ * names the page; presence finds it on whichever node it is connected to.
  */
 export class SupportCodeService {
-  /** Pages that asked for a code, by visitor id, while they are connected to this node. */
-  private readonly pages = new Map<string, VisitorRef>();
-
   constructor(
     private readonly deps: Deps,
     private readonly invites: InviteService,
     private readonly guard: CodeGuard,
     private readonly limiter: RateLimiter,
+    private readonly presence: Presence,
+    private readonly deployments: DeploymentService,
   ) {}
 
   /**
@@ -34,26 +36,24 @@ export class SupportCodeService {
       [`code-request:src:${visitor.deploymentId}:${source}`, perSource, 'this address'],
       [`code-request:dep:${visitor.deploymentId}`, perDeployment, 'this site'],
     ] as const) {
-      const r = this.limiter.hit(key, limit, windowMs);
-      if (!r.allowed) throw new DomainError('rate_limited', `Too many support codes asked for from ${who}: try again in ${r.retryAfterSeconds} s.`,
-        { retryAfterSeconds: r.retryAfterSeconds });
+      const r = await this.limiter.hit(key, limit, windowMs);
+      if (r.allowed) continue;
+      const detail = `Too many support codes asked for from ${who}: try again in ${r.retryAfterSeconds} s.`;
+      throw new DomainError('rate_limited', detail, { retryAfterSeconds: r.retryAfterSeconds });
     }
     const now = new Date();
     const expiresAt = new Date(now.getTime() + SUPPORT_CODE_TTL_MS);
     for (let i = 0; i < 20; i++) {
       const code = numericCode(SHORT_CODE_DIGITS);
       // An expired code is free again: whoever held it can no longer claim anything with it.
-      await this.deps.db.query('DELETE FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at <= $3',
-        [visitor.orgId, code, now]);
+      await this.deps.db.query(
+        'DELETE FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at <= $3', [visitor.orgId, code, now]);
       const rows = await this.deps.db.query(
         `INSERT INTO support_codes (id, org_id, deployment_id, code, visitor_id, customer_id, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
         [newId('spc'), visitor.orgId, visitor.deploymentId, code, visitor.visitorId, visitor.customerId, expiresAt],
       );
-      if (rows.length) {
-        this.pages.set(visitor.visitorId, visitor);
-        return { code, expiresAt: expiresAt.toISOString() };
-      }
+      if (rows.length) return { code, expiresAt: expiresAt.toISOString() };
     }
     throw new Error('could not allocate a support code');
   }
@@ -67,25 +67,27 @@ export class SupportCodeService {
     return rows.length;
   }
 
-  forget(visitorId: string) {
-    this.pages.delete(visitorId);
-  }
-
   /**
    * The agent typed the code the customer read. Wrong, used and expired codes get one answer and
-   * count against per-caller and per-organisation limits, so guessing is bounded.
+   * count against per-caller and per-organisation limits, so guessing is bounded. A claim that
+   * fails leaves the code as it was: it is taken only once the page is known to be connected,
+   * and given back when the invite cannot be made.
    */
   async claim(orgId: string, source: string, code: string, conversationId: string): Promise<Invite> {
     const { invite } = await this.guard.attempt({ orgId, kind: 'claim', source, conversationId }, async () => {
-      const [row] = await this.deps.db.query<{ id: string; visitor_id: string }>(
-        `UPDATE support_codes SET claimed_at = $4 WHERE id = (
-           SELECT id FROM support_codes WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at > $3 LIMIT 1)
-         RETURNING id, visitor_id`,
-        [orgId, shortCodeDigits(code), new Date(), new Date()],
+      const [row] = await this.deps.db.query<{ id: string; visitor_id: string; customer_id: string | null; deployment_id: string }>(
+        `SELECT id, visitor_id, customer_id, deployment_id FROM support_codes
+          WHERE org_id = $1 AND code = $2 AND claimed_at IS NULL AND expires_at > $3 LIMIT 1`,
+        [orgId, shortCodeDigits(code), new Date()],
       );
-      const page = row ? this.pages.get(row.visitor_id) : undefined;
-      if (!row || !page) throw new DomainError('invalid_code');
+      if (!row || !(await this.presence.isConnected(row.visitor_id))) throw new DomainError('invalid_code');
+      // Two claims side by side: one takes it.
+      const taken = await this.deps.db.query(
+        'UPDATE support_codes SET claimed_at = $2 WHERE id = $1 AND claimed_at IS NULL RETURNING id', [row.id, new Date()]);
+      if (!taken.length) throw new DomainError('invalid_code');
       try {
+        const deployment = await this.deployments.byId(row.deployment_id);
+        const page = { visitorId: row.visitor_id, customerId: row.customer_id, companyName: deployment?.companyName ?? 'Support' };
         const created = await this.invites.create(orgId, { conversationId }, page);
         return { invite: created, inviteId: created.id };
       } catch (err) {

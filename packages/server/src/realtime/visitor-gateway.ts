@@ -112,7 +112,6 @@ export class VisitorGateway {
       closed: () => {
         this.connections.delete(socket);
         this.registry.remove(conn);
-        this.s.supportCodes.forget(ref.visitorId);
       },
     };
   }
@@ -129,7 +128,7 @@ export class VisitorGateway {
         const result = await verifyIdentityToken(msg.token, deployment?.identitySecret ?? '', this.s.config.identityTokenMaxTtlSeconds);
         if (!result.ok) return conn.send({ type: 'error', re: msg.seq, code: result.code, message: result.message });
         if (ref.customerId !== result.customerId) ref.offered.clear();
-        this.registry.identify(conn, result.customerId);
+        await this.registry.identify(conn, result.customerId);
         return conn.send({ type: 'identified', re: msg.seq, customerId: result.customerId });
       }
       case 'link.redeem': {
@@ -153,7 +152,7 @@ export class VisitorGateway {
         return conn.send({ type: 'ok', re: msg.seq });
       case 'invite.accept': {
         const { sessionId, agentName } = await this.s.invites.accept(ref, msg.inviteId, msg.shown);
-        this.registry.bindSession(conn, sessionId);
+        await this.registry.bindSession(conn, sessionId);
         const { token } = await this.s.tokens.issueCapture({ orgId: ref.orgId, sessionId, visitorId: ref.visitorId }, 12 * 3600);
         return conn.send({ type: 'session.started', re: msg.seq, sessionId, agentName, captureToken: token });
       }
@@ -174,7 +173,7 @@ export class VisitorGateway {
           throw new DomainError('session_not_found', 'That session cannot be resumed: its token is not valid.');
         }
         const { sessionId, control } = await this.s.sessions.resume(ref, claims.sessionId);
-        this.registry.bindSession(conn, sessionId);
+        await this.registry.bindSession(conn, sessionId);
         return conn.send({ type: 'session.resumed', re: msg.seq, sessionId, control });
       }
       case 'control.revoke':

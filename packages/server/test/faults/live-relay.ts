@@ -1,7 +1,7 @@
 import { FRAME_KIND, encodeFrame } from '@tandem/protocol';
-import { SHOP_ORIGIN, connectedCall, createDeployment } from '../fixtures.ts';
+import { createDeployment } from '../fixtures.ts';
 import { RelayClient } from '../relay-clients.ts';
-import { VisitorClient } from '../visitor-client.ts';
+import { startedSession } from '../started-session.ts';
 import type { TandemProcess } from './tandem-process.ts';
 
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
@@ -21,12 +21,8 @@ export interface LiveRelay {
 
 export async function openLiveRelay(t: TandemProcess): Promise<LiveRelay> {
   const dep = await createDeployment(t);
-  const call = await connectedCall(t);
-  const page = await VisitorClient.connect(t.url, dep.key, SHOP_ORIGIN);
-  await page.identify(dep.identitySecret, call.customer.id);
-  const inv = (await t.api('POST', '/v1/invites', { conversationId: call.id })).body;
-  const started = await page.acceptInvite(inv.id);
-  if (started.type !== 'session.started') throw new Error(`no session: ${JSON.stringify(started)}`);
+  const started = await startedSession(t, dep);
+  const { call, page } = started;
   const agentToken = (await t.api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: call.id })).body.token as string;
   const capture = await RelayClient.open(t.url, '/v1/capture');
   capture.send({ type: 'auth', token: started.captureToken });

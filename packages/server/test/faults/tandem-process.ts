@@ -12,16 +12,63 @@ export interface TimedResponse extends ApiResponse {
   ms: number;
 }
 
+/** An API client of one address (a node, or the balancer in front of several), with the client's token. */
+export class TandemEndpoint {
+  private readonly tokens = new Map<string, string>();
+
+  constructor(readonly url: string, readonly credentials: Credentials) {}
+
+  async token(): Promise<string> {
+    const hit = this.tokens.get('*');
+    if (hit) return hit;
+    const { clientId, clientSecret } = this.credentials;
+    const res = await this.api('POST', '/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }, { token: null });
+    if (res.status !== 200) throw new Error(`token: ${res.status} ${res.text}`);
+    this.tokens.set('*', res.body.access_token);
+    return res.body.access_token as string;
+  }
+
+  /** JSON request; fails only when no answer came within timeoutMs (default 15 s). */
+  async api(
+    method: string,
+    p: string,
+    body?: unknown,
+    opts: { token?: string | null; headers?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<TimedResponse> {
+    const token = opts.token === undefined ? await this.token() : opts.token;
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const started = performance.now();
+    const res = await fetch(`${this.url}${p}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+    });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text, ms: performance.now() - started };
+  }
+}
+
 /**
  * `tandem start` as a child process, as an operator runs it: a fault that would end the process
  * shows as `exit`, and its log is read as the operator would read it.
  */
-export class TandemProcess {
+export class TandemProcess extends TandemEndpoint {
   private output = '';
   exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  private readonly tokens = new Map<string, string>();
 
-  private constructor(private readonly child: ChildProcess, readonly url: string, readonly credentials: Credentials) {}
+  private constructor(private readonly child: ChildProcess, url: string, credentials: Credentials) {
+    super(url, credentials);
+  }
 
   /** Everything the process wrote (stdout and stderr). */
   get out() {
@@ -56,42 +103,12 @@ export class TandemProcess {
     return t;
   }
 
-  async token(): Promise<string> {
-    const hit = this.tokens.get('*');
-    if (hit) return hit;
-    const res = await this.api('POST', '/oauth/token',
-      { grant_type: 'client_credentials', client_id: this.credentials.clientId, client_secret: this.credentials.clientSecret }, { token: null });
-    if (res.status !== 200) throw new Error(`token: ${res.status} ${res.text}`);
-    this.tokens.set('*', res.body.access_token);
-    return res.body.access_token as string;
+  /** The process's id (to read its CPU time from /proc). */
+  get pid(): number {
+    return this.child.pid!;
   }
 
-  /** JSON request; fails only when no answer came within timeoutMs (default 15 s). */
-  async api(method: string, p: string, body?: unknown,
-    opts: { token?: string | null; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<TimedResponse> {
-    const token = opts.token === undefined ? await this.token() : opts.token;
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const started = performance.now();
-    const res = await fetch(`${this.url}${p}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
-    });
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: res.status, headers: res.headers, body: parsed, text, ms: performance.now() - started };
-  }
-
-  /** A crash (SIGKILL): no shutdown hook runs, its sockets die with it. */
+  /** A crash: SIGKILL, no shutdown hook runs, its sockets die with it. */
   async kill() {
     if (this.exit) return;
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));

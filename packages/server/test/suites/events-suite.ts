@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { startTestServer, type DbKind, type TestServer } from '../test-server.ts';
-import { SHOP_ORIGIN, connectedCall, createDeployment, waitUntil } from '../fixtures.ts';
-import { VisitorClient } from '../visitor-client.ts';
+import { connectedCall, createDeployment, waitUntil } from '../fixtures.ts';
+import { startedSession } from '../started-session.ts';
 import { openSse } from '../sse-reader.ts';
 import { closeAllReceivers, startReceiver } from '../webhook-receiver.ts';
 
@@ -139,11 +139,7 @@ export function eventsSuite(kind: DbKind) {
       const rx = await startReceiver(() => (up ? 200 : 503));
       const wh = (await s.api('POST', '/v1/webhooks', { url: rx.url, events: ['session.started'] })).body;
       const dep = await createDeployment(s);
-      const call = await connectedCall(s);
-      const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-      await page.identify(dep.identitySecret, call.customer.id);
-      const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
-      await page.acceptInvite(inv.id);
+      const { page } = await startedSession(s, dep);
       await waitUntil(async () => rx.received.length >= 1, 3000, 'first attempt');
       page.close();
       await s.stop();

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { CLOSE_CODES } from '@tandem/protocol';
 import { startTestServer, type DbKind, type TestServer } from '../test-server.ts';
 import { VisitorClient } from '../visitor-client.ts';
-import { SHOP_ORIGIN, callId, connectedCall, createDeployment, eventsOf } from '../fixtures.ts';
+import { startedSession } from '../started-session.ts';
+import { SHOP_ORIGIN, callId, connectedCall, createDeployment, eventsOf, waitUntil } from '../fixtures.ts';
 
 /** The seed flow and its rules: call → invite → customer says yes or no → session → call ends. */
 export function inviteFlowSuite(kind: DbKind) {
@@ -40,8 +41,7 @@ export function inviteFlowSuite(kind: DbKind) {
       assert.ok(started.type === 'session.started' && started.captureToken.length > 20);
 
       const types = (await eventsOf(s, call.id)).map((e) => e.type);
-      assert.deepEqual(types.filter((t) => t !== 'conversation.updated'),
-        ['invite.created', 'invite.delivered', 'invite.opened', 'invite.accepted', 'session.started']);
+      assert.deepEqual(types.filter((t) => t !== 'conversation.updated'), ['invite.created', 'invite.delivered', 'invite.opened', 'invite.accepted', 'session.started']);
       const session = await s.api('GET', `/v1/sessions?conversationId=${call.id}`);
       assert.equal(session.body.data.length, 1);
       assert.equal(session.body.data[0].state, 'active');
@@ -50,12 +50,9 @@ export function inviteFlowSuite(kind: DbKind) {
     });
 
     test('the consent record says who accepted, when, what the prompt showed and the user agent', async () => {
-      const call = await connectedCall(s);
-      const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-      await page.identify(dep.identitySecret, call.customer.id);
-      const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
-      const text = `Dana from Acme will see this tab. Matching phrase: ${inv.phrase}`;
-      await page.acceptInvite(inv.id, { text });
+      const withPhrase = (i: { phrase: string }) => ({ text: `Dana from Acme will see this tab. Matching phrase: ${i.phrase}` });
+      const { call, page, invite: inv, shown } = await startedSession(s, dep, { shown: withPhrase });
+      const text = shown.text;
       const audit = await s.api('GET', `/v1/conversations/${call.id}/audit`);
       assert.equal(audit.status, 200);
       const consent = audit.body.data.find((e: { type: string }) => e.type === 'consent.share.accepted');
@@ -161,11 +158,7 @@ export function inviteFlowSuite(kind: DbKind) {
     });
 
     test('hanging up revokes live invites and ends live sessions with reason call_ended', async () => {
-      const call = await connectedCall(s);
-      const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-      await page.identify(dep.identitySecret, call.customer.id);
-      const first = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
-      await page.acceptInvite(first.id);
+      const { call, page } = await startedSession(s, dep);
       const second = (await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] })).body;
 
       const hangup = await s.api('PUT', `/v1/conversations/${call.id}`, { state: 'disconnected' });
@@ -186,13 +179,7 @@ export function inviteFlowSuite(kind: DbKind) {
     });
 
     test('the customer stops sharing, the session ends with customer_stopped; the API can end one too', async () => {
-      const call = await connectedCall(s);
-      const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-      await page.identify(dep.identitySecret, call.customer.id);
-      const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
-      const started = await page.acceptInvite(inv.id);
-      assert.equal(started.type, 'session.started');
-      const sessionId = started.type === 'session.started' ? started.sessionId : '';
+      const { call, page, sessionId } = await startedSession(s, dep);
       assert.equal((await page.request({ type: 'session.stop', sessionId })).type, 'ok');
       const ses = (await s.api('GET', `/v1/sessions/${sessionId}`)).body;
       assert.equal(ses.state, 'ended');
@@ -212,20 +199,14 @@ export function inviteFlowSuite(kind: DbKind) {
     });
 
     test('control needs its own consent, recorded separately, and the customer can revoke it', async () => {
-      const call = await connectedCall(s);
-      const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-      await page.identify(dep.identitySecret, call.customer.id);
-      const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
-      const started = await page.acceptInvite(inv.id);
-      const sessionId = started.type === 'session.started' ? started.sessionId : '';
+      const { call, page, sessionId } = await startedSession(s, dep);
       assert.equal((await s.api('GET', `/v1/sessions/${sessionId}`)).body.control, false);
       assert.equal((await page.acceptControl(sessionId)).type, 'control.granted');
       assert.equal((await s.api('GET', `/v1/sessions/${sessionId}`)).body.control, true);
       assert.equal((await page.request({ type: 'control.revoke', sessionId })).type, 'control.revoked');
       assert.equal((await s.api('GET', `/v1/sessions/${sessionId}`)).body.control, false);
       const audit = (await s.api('GET', `/v1/conversations/${call.id}/audit`)).body.data.map((e: { type: string }) => e.type);
-      for (const t of ['consent.share.accepted', 'consent.control.accepted', 'consent.control.revoked', 'session.control_granted',
-        'session.control_revoked']) assert.ok(audit.includes(t), t);
+      for (const t of ['consent.share.accepted', 'consent.control.accepted', 'consent.control.revoked', 'session.control_granted', 'session.control_revoked']) assert.ok(audit.includes(t), t);
       page.close();
     });
 
@@ -351,12 +332,7 @@ export function inviteFlowSuite(kind: DbKind) {
       const decline = await page.request({ type: 'control.decline', sessionId: 'ses_nope' });
       assert.equal(decline.type === 'error' && decline.code, 'session_not_found');
 
-      const call = await connectedCall(s);
-      const owner = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-      await owner.identify(dep.identitySecret, call.customer.id);
-      const inv = (await s.api('POST', '/v1/invites', { conversationId: call.id })).body;
-      const started = await owner.acceptInvite(inv.id);
-      const { sessionId, captureToken } = started as { sessionId: string; captureToken: string };
+      const { page: owner, sessionId, captureToken } = await startedSession(s, dep);
       // Another page may not stop the session until it shows the session's capture token.
       assert.equal((await page.request({ type: 'session.stop', sessionId })).type, 'error');
       const resumed = await page.request({ type: 'session.resume', captureToken });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { newId } from '../shared/ids.ts';
-import { SmsSendError, type SmsMessageOut, type SmsProvider } from './sms-provider.ts';
-import { sendWithRetry } from './sms-retry.ts';
+import { newId } from '../../src/shared/ids.ts';
+import { SmsSendError, type SmsMessageOut, type SmsProvider } from '../../src/channels/sms-provider.ts';
+import { sendWithRetry } from '../../src/channels/sms-retry.ts';
 
 /** What the recipient side of a provider (its API, the company's sender, the outbox table) took. */
 export interface SmsReceived {

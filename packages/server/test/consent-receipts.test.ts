@@ -148,7 +148,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) describe(`consent receipt
   });
 
   test('the receipts route and the JWKS are in the OpenAPI document; the route needs sessions:read and a known conversation', async () => {
-    const paths = Object.keys((await (await fetch(`${s.url}/openapi.json`)).json()).paths as Record<string, unknown>);
+    const paths = Object.keys(((await (await fetch(`${s.url}/openapi.json`)).json()) as { paths: Record<string, unknown> }).paths);
     assert.ok(paths.includes('/v1/conversations/{id}/consent-receipts') && paths.includes('/.well-known/jwks.json'), paths.join(' '));
     const noScope = await s.api('GET', '/v1/conversations/x/consent-receipts', undefined, { token: await s.token(['invites:write']) });
     assert.equal(noScope.status, 403);

@@ -5,6 +5,8 @@
 //                       shares console-shared.js (the link's code) with console-link.js
 //   tandem-console.js   the element alone, for an agent desktop to embed: it imports
 //                       { defineTandemConsole, TandemConsole } and calls defineTandemConsole()
+//   console-locale-xx.js the console's words in one language (not English, which is inline),
+//                       fetched next to whichever of the bundles above is running
 // and prints gzipped sizes. Run: npx tsx packages/agent/build.ts
 import { build } from 'esbuild';
 import type { BuildOptions, Plugin } from 'esbuild';
@@ -12,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { CONSOLE_LOCALES } from './src/console-locale.ts';
 
 const packageDir = dirname(fileURLToPath(import.meta.url));
 export const agentDistDir = join(packageDir, 'dist');
@@ -76,8 +79,22 @@ async function buildElement(): Promise<string> {
   return file;
 }
 
+async function buildLocales(): Promise<string[]> {
+  const langs = CONSOLE_LOCALES.filter((lang) => lang !== 'en');
+  await build({
+    ...common,
+    sourcemap: false,
+    // Words as they are, not \u escapes: a third of the size for Arabic, Hebrew and Japanese.
+    charset: 'utf8',
+    entryPoints: Object.fromEntries(langs.map((lang) => [`console-locale-${lang}`, join(packageDir, `src/locales/${lang}.ts`)])),
+    outdir: agentDistDir,
+    entryNames: '[name]',
+  });
+  return langs.map((lang) => join(agentDistDir, `console-locale-${lang}.js`));
+}
+
 export async function buildAgent(): Promise<BuiltBundle[]> {
-  const files = [...(await buildPage()), await buildElement()];
+  const files = [...(await buildPage()), await buildElement(), ...(await buildLocales())];
   return Promise.all(files.map(measure));
 }
 

@@ -11,5 +11,8 @@ if (mount && token) {
   const element = document.createElement('tandem-console');
   element.setAttribute('server', location.origin);
   element.setAttribute('token', token);
+  // /console?lang=de: the desktop's choice of language over the browser's.
+  const lang = new URLSearchParams(location.search).get('lang');
+  if (lang) element.setAttribute('lang', lang);
   mount.replaceChildren(element);
 }

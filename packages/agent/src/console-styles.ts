@@ -38,7 +38,7 @@ button svg { width: 16px; height: 16px; flex: none; fill: none; stroke: currentC
 .topbar [data-tone="neutral"] .dot { color: #b8c2cf; }
 
 .body { display: grid; grid-template-columns: 360px 1fr; min-height: 0; }
-.side { display: flex; flex-direction: column; gap: 12px; padding: 14px; overflow: auto; border-right: 1px solid var(--line); }
+.side { display: flex; flex-direction: column; gap: 12px; padding: 14px; overflow: auto; border-inline-end: 1px solid var(--line); }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
 .primary { background: var(--accent); color: var(--accent-ink); }
 .primary:hover:not(:disabled) { background: #0a55b1; }
@@ -65,6 +65,7 @@ select { flex: 1; }
 .state-row .muted { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .say { font-size: 13px; color: var(--muted); margin-top: 4px; }
 .code { font: 700 40px/1.1 ui-monospace, "SF Mono", Menlo, Consolas, monospace; letter-spacing: .08em; margin: 2px 0 10px; color: var(--ink); }
+.console[dir="rtl"] .code, .console[dir="rtl"] .phrase { text-align: right; }
 .phrase { font-size: 20px; font-weight: 700; color: var(--brand); margin-bottom: 10px; }
 .deliveries { list-style: none; margin: 0 0 12px; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
 .claim { display: flex; gap: 8px; }
@@ -74,11 +75,11 @@ select { flex: 1; }
 .msg[data-tone="good"] { color: var(--good); }
 
 .timeline-card { flex: 1; min-height: 160px; display: flex; flex-direction: column; }
-.timeline { list-style: none; margin: 0; padding: 0 0 0 4px; overflow: auto; flex: 1; }
-.timeline li { position: relative; padding: 0 0 12px 22px; display: grid; grid-template-columns: 1fr auto; column-gap: 8px; }
-.timeline li::before { content: ""; position: absolute; left: 4px; top: 16px; bottom: -2px; width: 2px; background: var(--line); }
+.timeline { list-style: none; margin: 0; padding: 0; padding-inline-start: 4px; overflow: auto; flex: 1; }
+.timeline li { position: relative; padding: 0 0 12px; padding-inline-start: 22px; display: grid; grid-template-columns: 1fr auto; column-gap: 8px; }
+.timeline li::before { content: ""; position: absolute; inset-inline-start: 4px; top: 16px; bottom: -2px; width: 2px; background: var(--line); }
 .timeline li:last-child::before { display: none; }
-.timeline .mark { position: absolute; left: 0; top: 5px; width: 10px; height: 10px; border-radius: 50%; background: var(--neutral); }
+.timeline .mark { position: absolute; inset-inline-start: 0; top: 5px; width: 10px; height: 10px; border-radius: 50%; background: var(--neutral); }
 .timeline [data-tone="good"] .mark { background: var(--good); }
 .timeline [data-tone="warn"] .mark { background: #d29b00; }
 .timeline [data-tone="bad"] .mark { background: var(--bad); }
@@ -95,7 +96,7 @@ select { flex: 1; }
 .customer[data-tone="warn"] { color: var(--warn); }
 .customer[data-tone="bad"] { color: var(--bad); }
 .customer[data-tone="neutral"] { color: var(--neutral); }
-.tools { display: flex; gap: 8px; margin-left: auto; flex-wrap: wrap; }
+.tools { display: flex; gap: 8px; margin-inline-start: auto; flex-wrap: wrap; }
 .tools button { display: inline-flex; align-items: center; gap: 6px; white-space: nowrap; }
 .tool { background: #fff; color: var(--ink); border-color: #b9c2ce; }
 .tool[aria-pressed="true"] { background: var(--brand); color: #fff; border-color: var(--brand); }
@@ -110,8 +111,8 @@ select { flex: 1; }
 
 .stage-wrap { position: relative; min-height: 0; padding: 16px; overflow: hidden; }
 .stage { position: absolute; inset: 16px; display: flex; align-items: flex-start; overflow: auto; scrollbar-gutter: stable; }
-.empty { position: absolute; inset: 16px; display: grid; place-content: center; text-align: center; gap: 6px; border: 2px dashed #c5ccd6; border-radius: 12px;
-  color: var(--muted); }
+.empty { position: absolute; inset: 16px; display: grid; place-content: center; text-align: center; gap: 6px; border: 2px dashed #c5ccd6;
+  border-radius: 12px; color: var(--muted); }
 .empty strong { color: var(--ink); font-size: 17px; }
 .veil { position: absolute; inset: 16px; display: grid; place-content: center; text-align: center; background: rgba(238,241,245,.72);
   backdrop-filter: grayscale(1); font-weight: 700; font-size: 16px; color: var(--ink); border-radius: 8px; }
@@ -132,14 +133,14 @@ select { flex: 1; }
 .replica-cursor { position: absolute; left: 0; top: 0; pointer-events: none; transition: transform 60ms linear; }
 @media (prefers-reduced-motion: reduce) { .replica-cursor { transition: none; } }
 .replica-cursor svg path { fill: #e8590c; stroke: #fff; stroke-width: 1.4; }
-.replica-cursor-label { position: absolute; left: 14px; top: 18px; background: #e8590c; color: #fff; font-size: 11px; font-weight: 700; padding: 1px 6px;
-  border-radius: 4px; white-space: nowrap; }
+.replica-cursor-label { position: absolute; left: 14px; top: 18px; background: #e8590c; color: #fff; font-size: 11px; font-weight: 700;
+  padding: 1px 6px; border-radius: 4px; white-space: nowrap; }
 .replica-hover, .replica-highlight { position: absolute; left: 0; top: 0; pointer-events: none; border-radius: 4px; }
 .replica-hover { border: 2px dashed var(--accent); }
 .replica-highlight { border: 3px solid #f5a400; box-shadow: 0 0 0 4px rgba(245,164,0,.25); }
 
 @container (max-width: 900px) {
   .body { grid-template-columns: 1fr; grid-template-rows: auto minmax(420px, 1fr); }
-  .side { border-right: 0; border-bottom: 1px solid var(--line); display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
+  .side { border-inline-end: 0; border-bottom: 1px solid var(--line); display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
 }
 `;

@@ -22,7 +22,7 @@ export class ReplicaViewControls {
   }
 
   /** Called on every render of the console: the controls work only while there is a replica. */
-  update(hasReplica: boolean): void {
+  update(hasReplica: boolean, labels: { zoomOut: string; zoomIn: string }): void {
     const { scale, fit } = this.viewer()?.zoomLevel ?? { scale: 1, fit: true };
     for (const id of ['zoom-out', 'zoom-in', 'zoom-fit', 'expand']) this.button(id).disabled = !hasReplica;
     // Nothing to zoom without a replica: the group goes, rather than sit there greyed out.
@@ -30,8 +30,9 @@ export class ReplicaViewControls {
     if (group) group.hidden = !hasReplica;
     if (!hasReplica && this.expanded) this.setExpanded(false);
     this.button('zoom-fit').setAttribute('aria-pressed', String(fit));
-    this.button('zoom-out').setAttribute('aria-label', `Zoom out (now ${Math.round(scale * 100)}%)`);
-    this.button('zoom-in').setAttribute('aria-label', `Zoom in (now ${Math.round(scale * 100)}%)`);
+    // The labels name the zoom now, in the console's language (the element fills them in).
+    this.button('zoom-out').setAttribute('aria-label', labels.zoomOut);
+    this.button('zoom-in').setAttribute('aria-label', labels.zoomIn);
   }
 
   private zoom(step: 1 | -1 | 'fit'): void {

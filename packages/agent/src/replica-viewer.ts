@@ -109,7 +109,7 @@ function cursorElement(): HTMLDivElement {
   arrow.setAttribute('d', 'M1 1 L1 17 L5.5 13 L8.5 20 L11 19 L8 12 L14 12 Z');
   svg.append(arrow);
   const label = div('replica-cursor-label');
-  label.textContent = 'Customer';
+  label.textContent = DEFAULT_LABELS.cursor;
   cursor.append(svg, label);
   return cursor;
 }
@@ -149,10 +149,12 @@ export class ReplicaViewer {
   private pendingScroll: { nodeId: number | null; x: number; y: number } | null = null;
   private lastScroll: { nodeId: number | null; x: number; y: number; at: number } | null = null;
 
+  private labels: ReplicaLabels = DEFAULT_LABELS;
+
   constructor(private readonly host: HTMLElement, private readonly actions: ReplicaActions) {
     this.surface.tabIndex = 0;
     this.surface.setAttribute('role', 'application');
-    this.surface.setAttribute('aria-roledescription', 'customer screen');
+    this.surface.setAttribute('aria-roledescription', this.labels.role);
     this.frame.append(this.hoverBox, this.highlightBox, this.cursor, this.surface);
     this.frame.hidden = true;
     host.append(this.frame);
@@ -198,7 +200,7 @@ export class ReplicaViewer {
       layer.remove();
       throw new Error(`refusing to show the replica: iframe sandbox is "${tokens.join(' ')}"`);
     }
-    replayer.iframe.title = "Customer's page (live copy)";
+    replayer.iframe.title = this.labels.replica;
     replayer.iframe.tabIndex = -1;
     replayer.on('resize', (size) => this.resize(size as { width: number; height: number }));
     const topLayer = new ReplicaTopLayer(() => replayer.iframe.contentDocument, replayer.getMirror());
@@ -268,8 +270,18 @@ export class ReplicaViewer {
     this.tool = tool;
     this.hovered = null;
     this.surface.dataset['tool'] = tool;
-    this.surface.setAttribute('aria-label', SURFACE_LABELS[tool]);
+    this.surface.setAttribute('aria-label', this.labels.surface[tool]);
     this.scheduleRefresh();
+  }
+
+  /** The words for screen readers and the customer's cursor, in the console's language. */
+  setLabels(labels: ReplicaLabels): void {
+    this.labels = labels;
+    this.surface.setAttribute('aria-roledescription', labels.role);
+    this.surface.setAttribute('aria-label', labels.surface[this.tool]);
+    const cursorLabel = this.cursor.querySelector('.replica-cursor-label');
+    if (cursorLabel) cursorLabel.textContent = labels.cursor;
+    if (this.live) this.live.replayer.iframe.title = labels.replica;
   }
 
   clearHighlight(): void {
@@ -564,10 +576,23 @@ export class ReplicaViewer {
 
 const ZOOM_KEYS: Record<string, 1 | -1 | 'fit'> = { '+': 1, '=': 1, '-': -1, '0': 'fit' };
 
+export interface ReplicaLabels {
+  /** What a screen reader says on the replica with each tool (zoom keys included where they work). */
+  surface: Record<ReplicaTool, string>;
+  role: string;
+  replica: string;
+  cursor: string;
+}
+
 const ZOOM_HELP = ' Plus and minus zoom, 0 fits the width.';
-const SURFACE_LABELS: Record<ReplicaTool, string> = {
-  none: `Customer's screen.${ZOOM_HELP}`,
-  pointer: `Customer's screen. Move the mouse here to point: the customer sees your pointer.${ZOOM_HELP}`,
-  highlight: `Customer's screen. Click an element to highlight it for the customer; Escape clears.${ZOOM_HELP}`,
-  control: "Customer's screen, remote control on. Clicks, typing and scrolling go to the customer's page; Tab leaves.",
+const DEFAULT_LABELS: ReplicaLabels = {
+  surface: {
+    none: `Customer's screen.${ZOOM_HELP}`,
+    pointer: `Customer's screen. Move the mouse here to point: the customer sees your pointer.${ZOOM_HELP}`,
+    highlight: `Customer's screen. Click an element to highlight it for the customer; Escape clears.${ZOOM_HELP}`,
+    control: "Customer's screen, remote control on. Clicks, typing and scrolling go to the customer's page; Tab leaves.",
+  },
+  role: 'customer screen',
+  replica: "Customer's page (live copy)",
+  cursor: 'Customer',
 };

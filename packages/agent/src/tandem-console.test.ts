@@ -69,7 +69,7 @@ class Desk {
     this.customer = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
     await this.customer.goto(customerSite.origin + '/fixtures/account.html');
     await this.customer.evaluate(() => window.tandemRecorder.start());
-    // en-US: a locale whose default clock is 12-hour; the console shows 24-hour times all the same.
+    // en-US: a locale whose clock is 12-hour; the console follows the agent's locale, one format for every time.
     const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     // If any customer script ever ran in the console, in any frame, it could call this.
     await agentContext.exposeBinding('reportPwned', (_source, tag: string) => void this.pwnedCalls.push(tag));
@@ -270,7 +270,7 @@ test('inviting shows the code and phrase, and the timeline follows the invite', 
   const create = await d.relay.waitFor('invite.create', undefined, since);
   assert.deepEqual(create.channels, ['sms']);
 
-  const invite = {
+  const invite: NonNullable<AgentView['invite']> = {
     id: 'inv_1', state: 'created', code: '4829130751', phrase: 'amber harbour',
     expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(), deliveries: [{ channel: 'sms', state: 'pending' }],
   };
@@ -685,7 +685,7 @@ test('ending the session takes two presses and removes the replica when the sess
   await d.shoot('9-ended');
   const times = await d.agent.evaluate(() =>
     [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('#timeline time')].map((el) => el.textContent));
-  assert.ok(times.length > 3 && times.every((time) => /^\d{2}:\d{2}:\d{2}$/.test(time ?? '')), `not 24-hour: ${times.join(', ')}`);
+  assert.ok(times.length > 3 && times.every((time) => /^\d{1,2}:\d{2}:\d{2}\s(AM|PM)$/.test(time ?? '')), `not en-US's own clock: ${times.join(', ')}`);
 
   // The customer stopped, then the call was hung up: the reason stays the customer's, and no new
   // invite is offered (the invite button is off without a call).
@@ -712,7 +712,7 @@ test('a code the customer reads is claimed, and only that code is talked about: 
   const claim = await d.relay.waitFor('code.claim', undefined, since);
   assert.equal(claim.code, '4829135570');
   const expiresAt = new Date(Date.now() + 600_000).toISOString();
-  const deliveries = [{ channel: 'push', state: 'delivered' }];
+  const deliveries: NonNullable<AgentView['invite']>['deliveries'] = [{ channel: 'push', state: 'delivered' }];
   d.setView({ ...d.view, invite: { id: 'inv_claimed', state: 'delivered', code: '7301946628', phrase: 'quiet harbour', expiresAt, deliveries } });
   await d.waitForConsoleText('claim-msg', 'Code accepted');
   await d.waitForConsoleText('phrase', 'quiet harbour');

@@ -65,6 +65,15 @@ describe('TandemClient against the real server', () => {
     assert.ok(error.requestId);
   });
 
+  it('sets a deployment\'s language; an unknown one is a typed unsupported_locale error', async () => {
+    const [deployment] = (await client.deployments.list()).data;
+    const updated = await client.deployments.update(deployment!.id, { locale: 'pt-BR' });
+    assert.equal(updated.locale, 'pt-BR');
+    await assert.rejects(client.deployments.update(deployment!.id, { locale: 'tlh' }),
+      (err: unknown) => isTandemApiError(err) && err.code === 'unsupported_locale');
+    assert.equal((await client.deployments.update(deployment!.id, { locale: null })).locale, null);
+  });
+
   it('reads back what the seed flow left, in the shapes the types promise', async () => {
     const callId = `call-shapes-${Date.now()}`;
     await client.conversations.upsert(callId, { state: 'connected', customer: { id: 'cust-7', phone: '+14155550199' }, agent: { id: 'a-7' } });

@@ -98,6 +98,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const INVITE_STATES = ['created', 'delivered', 'opened', 'accepted', 'declined', 'expired', 'revoked'] as const;
 export type InviteState = (typeof INVITE_STATES)[number];
 export const DELIVERY_STATES = ['pending', 'sent', 'delivered', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 export const InviteCreate = Type.Object(
   {
@@ -213,13 +214,28 @@ export const WebhookDelivery = Type.Object({
 });
 
 // ---- Deployments (one per site that embeds the SDK)
+const DeploymentLocale = Type.Union([Type.String({ minLength: 2, maxLength: 35 }), Type.Null()], {
+  description: 'The default language of the prompts for this site\'s customers, a BCP 47 tag (e.g. "de"); '
+    + 'the page\'s own choice (Tandem.push([\'locale\', ...]), then <html lang>) comes first; null for none. '
+    + 'Unknown languages are refused with unsupported_locale.',
+});
 export const DeploymentCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     allowedOrigins: Type.Array(Type.String({ maxLength: 255 }), { minItems: 1, maxItems: 50, uniqueItems: true }),
     companyName: Type.Optional(Type.String({ maxLength: 100, description: 'Shown in the consent prompt; defaults to name' })),
+    locale: Type.Optional(DeploymentLocale),
   },
   Strict,
+);
+export const DeploymentUpdate = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    companyName: Type.Optional(Type.String({ maxLength: 100 })),
+    allowedOrigins: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { minItems: 1, maxItems: 50, uniqueItems: true })),
+    locale: Type.Optional(DeploymentLocale),
+  },
+  { ...Strict, minProperties: 1 },
 );
 export const Deployment = Type.Object({
   id: Type.String(),
@@ -227,6 +243,7 @@ export const Deployment = Type.Object({
   companyName: Type.String(),
   key: Type.String({ description: 'Public key for the script tag (data-deployment)' }),
   allowedOrigins: Type.Array(Type.String()),
+  locale: Type.Union([Type.String(), Type.Null()], { description: 'The customers\' default language (see DeploymentLocale)' }),
   createdAt: DateTime,
 });
 export const DeploymentCreated = Type.Intersect([
@@ -277,4 +294,5 @@ export type AuditEntry = Static<typeof AuditEntry>;
 export type SmsMessage = Static<typeof SmsMessage>;
 export type WebhookCreate = Static<typeof WebhookCreate>;
 export type DeploymentCreate = Static<typeof DeploymentCreate>;
+export type DeploymentUpdate = Static<typeof DeploymentUpdate>;
 export type AgentTokenCreate = Static<typeof AgentTokenCreate>;

@@ -6,15 +6,17 @@ export type { EventPayloadByType, EventType, SessionEndReason, TandemEvent } fro
 export { EVENT_PAYLOAD_SCHEMAS, eventSchemaOf, webhookBodySchemaOf } from './event-payloads.ts';
 export { SCOPES } from './scopes.ts';
 export { GenesysLink, GenesysLinkInput } from './genesys-schemas.ts';
+export { SUPPORTED_LOCALES, supportedLocale } from './wire/locales.ts';
+export type { SupportedLocale } from './wire/locales.ts';
 export type { Scope } from './scopes.ts';
 export {
   AgentToken, AgentTokenCreate, ApiClient, AuditEntry, CHANNELS, CONVERSATION_STATES, Conversation,
-  ConversationUpsert, Customer, Agent, DELIVERY_STATES, Delivery, Deployment, DeploymentCreate,
+  ConversationUpsert, Customer, Agent, DELIVERY_STATES, Delivery, Deployment, DeploymentCreate, DeploymentUpdate,
   DeploymentCreated, EventSchema, ExternalId, INVITE_STATES, Invite, InviteClaim, InviteCreate, Page,
   ProblemSchema, SESSION_STATES, Session, SessionEnd, SmsMessage, TokenRequest, TokenResponse,
   Webhook, WebhookAttempt, WebhookCreate, WebhookCreated, WebhookDelivery,
 } from './api-schemas.ts';
-export type { Channel, ConversationState, EventPage, InviteState } from './api-schemas.ts';
+export type { Channel, ConversationState, DeliveryState, EventPage, InviteState } from './api-schemas.ts';
 export {
   ConsentShown, VISITOR_ERROR_CODES, VISITOR_MAX_MESSAGE_BYTES, VISITOR_PROTOCOL_VERSION, VisitorClientMessage,
 } from './visitor-messages.ts';
@@ -26,4 +28,4 @@ export {
 export {
   CONSENT_RECEIPT_ALG, CONSENT_RECEIPT_TYPE, CONSENT_RECEIPT_VERSION, ConsentReceipt, ConsentReceiptClaims, ConsentReceiptList, ReceiptShown,
 } from './consent-receipt.ts';
-export type { AgentServerMessage, AgentView, CaptureServerMessage, CustomerLink, FrameHeader, FrameKind } from './relay.ts';
+export type { AgentServerMessage, AgentView, AgentViewDelivery, CaptureServerMessage, CustomerLink, FrameHeader, FrameKind } from './relay.ts';

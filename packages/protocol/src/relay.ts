@@ -18,6 +18,8 @@
  * frames are latest-wins: an agent that is behind gets only the newest once it catches up.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import type { Channel, DeliveryState, InviteState } from './api-schemas.ts';
+import type { SessionEndReason } from './events.ts';
 
 export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame,
   encodePointer, frameBody } from './wire/relay-frame.ts';
@@ -76,14 +78,19 @@ export type AgentClientMessage = Static<typeof AgentClientMessage>;
 export type CustomerLink = 'connected' | 'reconnecting' | 'gone';
 
 /** What an agent needs to know about the call at any moment. */
+export interface AgentViewDelivery {
+  channel: Channel;
+  state: DeliveryState;
+  detail?: string;
+}
+
 export interface AgentView {
   conversationId: string;
   conversationState: 'dialing' | 'connected' | 'disconnected';
   customerName: string | null;
   agentName: string | null;
-  invite: { id: string; state: string; code: string; phrase: string; expiresAt: string; deliveries: { channel: string; state: string; detail?: string }[] }
-    | null;
-  session: { id: string; state: 'active' | 'ended'; control: boolean; endReason: string | null } | null;
+  invite: { id: string; state: InviteState; code: string; phrase: string; expiresAt: string; deliveries: AgentViewDelivery[] } | null;
+  session: { id: string; state: 'active' | 'ended'; control: boolean; endReason: SessionEndReason | null } | null;
   customerLink: CustomerLink | null;
 }
 

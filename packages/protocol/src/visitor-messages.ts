@@ -68,7 +68,8 @@ export interface PromptInvite {
 }
 
 export type VisitorServerMessage =
-  | { type: 'welcome'; re: number; visitorId: string; companyName: string }
+  /** `locale`: the deployment's default language for its customers (PATCH /v1/deployments/{id}), or null. */
+  | { type: 'welcome'; re: number; visitorId: string; companyName: string; locale: string | null }
   | { type: 'identified'; re: number; customerId: string }
   | { type: 'invite'; re?: number; invite: PromptInvite }
   | { type: 'invite.withdrawn'; inviteId: string; reason: 'expired' | 'revoked' | 'accepted_elsewhere' | 'declined_elsewhere' }

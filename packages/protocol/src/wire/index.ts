@@ -18,3 +18,4 @@ export * from './relay-frame.ts';
 export { SHORT_CODE_DIGITS, SHORT_CODE_INPUT_PATTERN, groupShortCode, shortCodeDigits } from './short-code.ts';
 export { RECONNECT_FIRST_MS, RECONNECT_MAX_MS, reconnectDelay } from './backoff.ts';
 export * from './tree-checksum.ts';
+export * from './locales.ts';

@@ -16,7 +16,8 @@ export const ENGLISH: Words = { lang: 'en', s: en };
 /**
  * The first candidate we have words for, by its primary language subtag (de-AT -> de); English
  * when none. Candidates come in the order of precedence: the site's explicit choice
- * (Tandem.push(['locale', 'de'])), the page's <html lang>, then the browser's languages.
+ * (Tandem.push(['locale', 'de'])), the page's <html lang>, the deployment's default language
+ * (set with the deployments API, told in the server's welcome), then the browser's languages.
  */
 export function chooseLocale(candidates: readonly (string | null | undefined)[]): string {
   for (const c of candidates) {

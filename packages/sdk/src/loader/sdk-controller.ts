@@ -51,12 +51,14 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
   let offered: PromptInvite | null = null;
   let share: LiveShare | null = null;
   let stopped = false;
-  let siteLocale: string | null = null;
+  let siteLocale: string | undefined;
+  // The deployment's default language for its customers, from the server's welcome.
+  let deploymentLocale: string | null | undefined;
   let words: Words = ENGLISH;
   let loading: { lang: string; words: Promise<Words> } | null = null;
   // The customer's words, fetched once per language; `words` is what the banner uses meanwhile.
   const wordsNow = (): Promise<Words> => {
-    const lang = chooseLocale([siteLocale, document.documentElement.lang, ...navigator.languages]);
+    const lang = chooseLocale([siteLocale, document.documentElement.lang, deploymentLocale, ...navigator.languages]);
     if (loading?.lang !== lang) loading = { lang, words: loadWords(server, lang).then((w) => (words = w)) };
     return loading.words;
   };
@@ -114,6 +116,8 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
       case 'session.ended':
         if (share?.sessionId === m.sessionId) endShare(m.reason);
         return;
+      case 'welcome':
+        deploymentLocale = m.locale;
     }
   };
 

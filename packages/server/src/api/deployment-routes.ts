@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { Deployment, DeploymentCreate, DeploymentCreated } from '@tandem/protocol';
+import { Deployment, DeploymentCreate, DeploymentCreated, DeploymentUpdate } from '@tandem/protocol';
 import { orgOf } from './auth-hook.ts';
 import { responses } from './route-schema.ts';
 import type { Services } from '../wiring/services.ts';
@@ -18,6 +18,19 @@ export function deploymentRoutes(app: FastifyInstance, s: Services) {
       response: responses({ 201: DeploymentCreated }, [422]),
     },
   }, async (req, reply) => reply.code(201).send(await s.deployments.create(orgOf(req), req.body as never)));
+
+  app.patch('/v1/deployments/:id', {
+    config: { scope: 'deployments:write' },
+    schema: {
+      tags: ['deployments'],
+      summary: 'Change a deployment: its name, company name, allowed origins or its customers\' default language',
+      description: 'Only the fields given change. `locale: null` removes the default language. '
+        + 'Pages that connect after the change get the new settings (within 30 s on every node).',
+      params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
+      body: DeploymentUpdate,
+      response: responses({ 200: Deployment }, [404, 422]),
+    },
+  }, async (req) => s.deployments.update(orgOf(req), (req.params as { id: string }).id, req.body as never));
 
   app.get('/v1/deployments', {
     config: { scope: 'deployments:write' },

@@ -36,15 +36,14 @@ export function smsChannel(provider: SmsProvider, options: Partial<SmsChannelOpt
   const settleOrRetry = (message: SmsMessageOut, o: SendOutcome): DeliveryResult => {
     const wait = nextAttemptDelay(o, opts.retry);
     if (wait === null || o.ok) return toResult(provider.name, o);
-    return { state: 'pending', detail: `retrying: ${o.error.reason}: ${o.error.message}`,
-      retry: { at: new Date(Date.now() + wait), attempts: o.attempts, message } };
+    return { state: 'pending', detail: `retrying: ${o.error.reason}: ${o.error.message}`, retry: { at: new Date(Date.now() + wait), attempts: o.attempts, message } };
   };
   return {
     name: 'sms',
     async canReach({ conversation }) {
       return !!conversation.customer.phone;
     },
-    prepare({ orgId, invite, conversation, companyName }) {
+    prepare({ orgId, invite, conversation, companyName, deploymentLocale }) {
       const phone = conversation.customer.phone;
       if (!phone) return { result: { state: 'failed', detail: 'the conversation has no customer.phone' } };
       let to: string;
@@ -55,9 +54,9 @@ export function smsChannel(provider: SmsProvider, options: Partial<SmsChannelOpt
         throw err;
       }
       const minutes = Math.max(1, Math.round((Date.parse(invite.expiresAt) - Date.now()) / 60_000));
-      const lang = smsLanguage(conversation.customer.locale);
-      const { text } =
-        renderSms(opts.template ?? SMS_TEMPLATES[lang]!, { company: companyName, agent: invite.agentName, link: invite.link, minutes, locale: lang });
+      // The customer's own language first; the site's default for its customers otherwise.
+      const lang = smsLanguage(conversation.customer.locale ?? deploymentLocale ?? undefined);
+      const { text } = renderSms(opts.template ?? SMS_TEMPLATES[lang]!, { company: companyName, agent: invite.agentName, link: invite.link, minutes, locale: lang });
       return { ticket: { message: { id: newId('sms'), orgId, to, body: text, inviteId: invite.id, createdAt: new Date().toISOString() }, attempts: 0 } };
     },
     async send({ message, attempts }) {

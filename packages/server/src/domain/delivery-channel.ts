@@ -18,6 +18,8 @@ export interface DeliveryContext {
   invite: InviteRecord;
   conversation: Conversation;
   companyName: string;
+  /** The deployment's default language for its customers, when it has one. */
+  deploymentLocale?: string | null;
 }
 
 export interface DeliveryResult {

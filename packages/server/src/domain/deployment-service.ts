@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Deployment, DeploymentCreate, DeploymentCreated } from '@tandem/protocol';
+import { SUPPORTED_LOCALES, supportedLocale } from '@tandem/protocol';
+import type { Deployment, DeploymentCreate, DeploymentCreated, DeploymentUpdate } from '@tandem/protocol';
 import type { Db } from '../store/db.ts';
 import { DomainError } from '../shared/domain-error.ts';
 import { newId, randomToken } from '../shared/ids.ts';
@@ -12,6 +13,7 @@ interface Row {
   key: string;
   identity_secret: string;
   allowed_origins: string[];
+  locale: string | null;
   created_at: Date;
 }
 
@@ -27,6 +29,7 @@ const toRecord = (r: Row): DeploymentRecord => ({
   companyName: r.company_name,
   key: r.key,
   allowedOrigins: r.allowed_origins,
+  locale: r.locale,
   identitySecret: r.identity_secret,
   createdAt: new Date(r.created_at).toISOString(),
 });
@@ -47,6 +50,25 @@ export function normaliseOrigin(raw: string): string {
   return u.origin;
 }
 
+/**
+ * A deployment's language as stored: the tag in its canonical case (de-at -> de-AT), when Tandem
+ * has words for its language; null clears it.
+ */
+export function normaliseLocale(raw: string | null): string | null {
+  if (raw === null) return null;
+  let canonical: string | undefined;
+  try {
+    canonical = Intl.getCanonicalLocales(raw.trim())[0];
+  } catch {
+    canonical = undefined;
+  }
+  if (!canonical || !supportedLocale(canonical)) {
+    throw new DomainError('unsupported_locale', `"${raw}" is not a language Tandem has words for: `
+      + `give one of ${SUPPORTED_LOCALES.join(', ')} (a BCP 47 tag such as "de" or "de-AT"), or null for none.`);
+  }
+  return canonical;
+}
+
 /** Sites that embed the SDK: a public key for the script tag, the origins it may run on. */
 export class DeploymentService {
   private readonly byKey = new Map<string, { record: DeploymentRecord; at: number }>();
@@ -54,13 +76,30 @@ export class DeploymentService {
 
   async create(orgId: string, input: DeploymentCreate): Promise<DeploymentCreated> {
     const origins = [...new Set(input.allowedOrigins.map(normaliseOrigin))];
+    const locale = normaliseLocale(input.locale ?? null);
     const [row] = await this.db.query<Row>(
-      `INSERT INTO deployments (id, org_id, name, company_name, key, identity_secret, allowed_origins)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [newId('dep'), orgId, input.name, input.companyName ?? input.name, `pk_${randomToken(16)}`, randomBytes(32).toString('base64url'), origins],
+      `INSERT INTO deployments (id, org_id, name, company_name, key, identity_secret, allowed_origins, locale)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [newId('dep'), orgId, input.name, input.companyName ?? input.name, `pk_${randomToken(16)}`, randomBytes(32).toString('base64url'), origins, locale],
     );
     const record = toRecord(row!);
     return { ...publicDeployment(record), identitySecret: record.identitySecret };
+  }
+
+  /** Changes the fields given; the others stay. Pages that connect from now on get the new settings. */
+  async update(orgId: string, id: string, input: DeploymentUpdate): Promise<Deployment> {
+    const origins = input.allowedOrigins ? [...new Set(input.allowedOrigins.map(normaliseOrigin))] : null;
+    const locale = input.locale === undefined ? undefined : normaliseLocale(input.locale);
+    const [row] = await this.db.query<Row>(
+      `UPDATE deployments SET name = COALESCE($3, name), company_name = COALESCE($4, company_name),
+         allowed_origins = COALESCE($5, allowed_origins), locale = CASE WHEN $6 THEN $7 ELSE locale END
+       WHERE org_id = $1 AND id = $2 RETURNING *`,
+      [orgId, id, input.name ?? null, input.companyName ?? null, origins, locale !== undefined, locale ?? null],
+    );
+    if (!row) throw new DomainError('deployment_not_found', `No deployment "${id}" in your organisation: list them with GET /v1/deployments.`);
+    // This node sees the change at once; others within the public-key cache's 30 s.
+    this.byKey.delete(row.key);
+    return publicDeployment(toRecord(row));
   }
 
   async list(orgId: string): Promise<Deployment[]> {

@@ -82,7 +82,7 @@ export class InviteService {
     }
     const deployment = await this.deployments.forReturnUrl(orgId, input.returnUrl);
     const companyName = targetVisitor?.companyName ?? deployment?.companyName ?? 'Support';
-    const ctx = { orgId, conversation, companyName };
+    const ctx = { orgId, conversation, companyName, deploymentLocale: deployment?.locale ?? null };
 
     let channels: Channel[];
     if (targetVisitor) {

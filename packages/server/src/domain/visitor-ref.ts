@@ -4,6 +4,8 @@ export interface VisitorRef {
   orgId: string;
   deploymentId: string;
   companyName: string;
+  /** The deployment's default language for its customers, told to the page in `welcome`. */
+  locale?: string | null;
   /** Set once the page identified with a valid identity token. */
   customerId: string | null;
   userAgent: string | null;

@@ -77,6 +77,7 @@ export class VisitorGateway {
       orgId: deployment.orgId,
       deploymentId: deployment.id,
       companyName: deployment.companyName,
+      locale: deployment.locale,
       customerId: null,
       userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
       ip: sourceAddress(req, this.trust),
@@ -120,7 +121,7 @@ export class VisitorGateway {
     const { ref } = conn;
     switch (msg.type) {
       case 'hello':
-        return conn.send({ type: 'welcome', re: msg.seq, visitorId: ref.visitorId, companyName: ref.companyName });
+        return conn.send({ type: 'welcome', re: msg.seq, visitorId: ref.visitorId, companyName: ref.companyName, locale: ref.locale ?? null });
       case 'ping':
         return conn.send({ type: 'pong', re: msg.seq });
       case 'identify': {

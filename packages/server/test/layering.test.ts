@@ -29,10 +29,16 @@ export const ALLOWED: Record<string, readonly string[]> = {
   main: ['shared', 'store', 'bus', 'events', 'auth', 'domain', 'channels', 'integrations', 'config', 'wiring', 'api', 'realtime', 'cluster'],
 };
 
+/** Imports that may bring types only: the channels implement ports the domain owns (DeliveryChannel, Presence). */
+const TYPES_ONLY = new Set(['channels>domain']);
+
 /** Where SQL may run: the modules that own tables. The edges (api/, realtime/), wiring/ and app.ts ask the domain. */
 const SQL_ALLOWED = [/^store\//, /^domain\//, /^auth\//, /^events\//, /^channels\/sms-outbox\.ts$/, /^integrations\/[^/]+\/[^/]+-store\.ts$/];
 // A query or transaction call on a Db/Queryable, or a string that starts with an SQL statement.
 const RUNS_SQL = /\.(query|tx)\s*(<[^>()]*>)?\s*\(|['"`]\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|WITH)\s/;
+
+// `s.db` passed on (listEvents(s.db, ...)) or queried; `s.db.health()` and `s.db.kind` are fine.
+const TOUCHES_DB = /\.db\b(?!\.(health|kind)\b)/;
 
 export function layerOf(rel: string): string {
   const top = rel.split('/')[0]!;
@@ -47,16 +53,18 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every folder-to-folder import inside src, read with the compiler's own import scanner. */
-export function folderImports(files: string[], read: (rel: string) => string): { from: string; to: string; file: string; spec: string }[] {
+export function folderImports(files: string[], read: (rel: string) => string): { from: string; to: string; file: string; spec: string; typeOnly: boolean }[] {
   const edges = [];
   for (const file of files) {
-    for (const { fileName: spec } of ts.preProcessFile(read(file), true, true).importedFiles) {
+    const text = read(file);
+    for (const { fileName: spec, pos } of ts.preProcessFile(text, true, true).importedFiles) {
       if (!spec.startsWith('.')) continue;
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
       if (target.startsWith('..')) continue; // outside src (a test reading another package)
       const from = layerOf(file);
       const to = layerOf(target);
-      if (from !== to) edges.push({ from, to, file, spec });
+      const statement = text.slice(Math.max(text.lastIndexOf('import', pos), text.lastIndexOf('export', pos)), pos);
+      if (from !== to) edges.push({ from, to, file, spec, typeOnly: /^(import|export)\s+type\s/.test(statement) });
     }
   }
   return edges;
@@ -85,8 +93,8 @@ const files = sourceFiles(SRC).filter((f) => !f.endsWith('.test.ts'));
 const read = (rel: string) => readFileSync(path.join(SRC, rel), 'utf8');
 
 test('every import in packages/server/src follows the layering table', () => {
-  const bad = folderImports(files, read).filter((e) => !ALLOWED[e.from]?.includes(e.to));
-  assert.deepEqual(bad.map((e) => `${e.file} (${e.from}) imports ${e.spec} (${e.to})`), []);
+  const bad = folderImports(files, read).filter((e) => !ALLOWED[e.from]?.includes(e.to) || (TYPES_ONLY.has(`${e.from}>${e.to}`) && !e.typeOnly));
+  assert.deepEqual(bad.map((e) => `${e.file} (${e.from}) imports ${e.spec} (${e.to})${e.typeOnly ? '' : ' (a value)'}`), []);
 });
 
 test('the folders import one another in no cycle', () => {
@@ -100,14 +108,22 @@ test('SQL runs only in store/, domain/, auth/, events/ and the named table modul
   assert.ok(running.length > 10, `the SQL detector found only ${running.length} files: it no longer recognises queries`);
 });
 
+test('api/ and realtime/ hand the database to nobody: they read only its health and kind', () => {
+  const edges = files.filter((f) => /^(api|realtime)\//.test(f));
+  assert.deepEqual(edges.filter((f) => TOUCHES_DB.test(read(f))), []);
+});
+
 test('the checks catch a violating import, a cycle and SQL at the edge', () => {
   const fake: Record<string, string> = {
     'domain/x.ts': "import { y } from '../realtime/y.ts';",
     'realtime/y.ts': "import type { x } from '../domain/x.ts';",
+    'channels/z.ts': "import type { Presence } from '../domain/presence.ts';\nexport { newId } from '../domain/ids.ts';",
   };
   const edges = folderImports(Object.keys(fake), (f) => fake[f]!);
   assert.deepEqual(edges.filter((e) => !ALLOWED[e.from]?.includes(e.to)).map((e) => e.file), ['domain/x.ts']);
+  assert.deepEqual(edges.filter((e) => e.file === 'channels/z.ts').map((e) => e.typeOnly), [true, false]);
   assert.deepEqual(cycles(edges)[0], ['domain', 'realtime', 'domain']);
   assert.ok(RUNS_SQL.test("await this.s.db.query('SELECT agent_name FROM invites')"));
   assert.ok(!RUNS_SQL.test('const q = req.query as Record<string, string>;'));
+  assert.ok(TOUCHES_DB.test('await listEvents(this.s.db, orgId, {})') && !TOUCHES_DB.test("s.db.health().state === 'up'"));
 });

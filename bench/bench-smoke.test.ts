@@ -4,7 +4,8 @@ import { test } from 'node:test';
 
 // Keeps the benchmark harness working: every scenario runs tiny. No figure is asserted.
 test('npm run bench -- --smoke runs every scenario and prints the table', () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', new URL('./run.ts', import.meta.url).pathname, '--smoke'], { encoding: 'utf8', timeout: 240_000 });
+  const run =
+    spawnSync(process.execPath, ['--import', 'tsx', new URL('./run.ts', import.meta.url).pathname, '--smoke'], { encoding: 'utf8', timeout: 240_000 });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /\| scenario \| metric \| Tandem \| baseline \| ratio \| target \| met \|/);
   const scenarios = [

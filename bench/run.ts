@@ -41,9 +41,11 @@ const scenarios: [string, () => Promise<BenchRow[]>][] = [
   ['weight', () => sdkWeight()],
   ['relay', () => relayThroughput(smoke ? { frames: 200, frameBytes: 1024 } : { frames: 50_000, frameBytes: 2048 })],
   ['api', () => apiInvites(smoke ? { durationMs: 300, concurrency: 2 } : { durationMs: 5_000, concurrency: 8 })],
-  ['sessions', () => sessionsPerMachine(smoke ? { levels: [4, 8], windowMs: 1_000, topWindows: 2, setupConcurrency: 8, workers: 1, handOn: true } : { levels: [100, 500, 1000, 2000], windowMs: 10_000, topWindows: 5, setupConcurrency: 32, workers: 3 })],
+  ['sessions', () => sessionsPerMachine(smoke ? { levels: [4, 8], windowMs: 1_000, topWindows: 2, setupConcurrency: 8, workers: 1, handOn: true }
+    : { levels: [100, 500, 1000, 2000], windowMs: 10_000, topWindows: 5, setupConcurrency: 32, workers: 3 })],
   ['cluster-hop', () => clusterHop(smoke ? { samples: 20, gapMs: 5, frameBytes: 2048 } : { samples: 2000, gapMs: 5, frameBytes: 2048 })],
-  ['idle', () => idleVisitorsPerGiB(smoke ? { visitors: 40, steps: 2, perProcess: 9_000, concurrency: 8, settleMs: 0, releaseMs: 0, quietMs: 0 } : { visitors: 19_000, steps: 5, perProcess: 9_500, concurrency: 64, settleMs: 2_000, releaseMs: 1_000, quietMs: 20_000 })],
+  ['idle', () => idleVisitorsPerGiB(smoke ? { visitors: 40, steps: 2, perProcess: 9_000, concurrency: 8, settleMs: 0, releaseMs: 0, quietMs: 0 }
+    : { visitors: 19_000, steps: 5, perProcess: 9_500, concurrency: 64, settleMs: 2_000, releaseMs: 1_000, quietMs: 20_000 })],
   ['cluster', () => clusterSessions(smoke
     ? { sessions: 6, nodes: 3, windowMs: 1_000, setupConcurrency: 6, workers: 1, afterKillMs: 4_000 }
     : { sessions: 1000, nodes: 3, windowMs: 10_000, setupConcurrency: 8, workers: 3, afterKillMs: 30_000 })],
@@ -91,7 +93,8 @@ async function main() {
       } catch (err) {
         // One broken scenario does not lose the others' figures; the table says it failed.
         process.stderr.write(`bench: ${name} failed: ${(err as Error).stack}\n`);
-        rows.push({ scenario: name, metric: 'failed', tandem: NaN, baseline: null, unit: '', better: 'lower', target: '—', met: false, note: (err as Error).message.split('\n')[0] });
+        rows.push({ scenario: name, metric: 'failed', tandem: NaN, baseline: null, unit: '', better: 'lower', target: '—', met: false,
+          note: (err as Error).message.split('\n')[0] });
         if (smoke) throw err;
       }
       // The live stack is done once the browser scenarios are.
@@ -105,9 +108,11 @@ async function main() {
   }
   const table = renderTable(rows);
   process.stdout.write(`\n${table}\n\n`);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version,
+    platform: `${os.platform()} ${os.release()}` };
   const seconds = (Date.now() - started) / 1000;
-  process.stdout.write(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; ${seconds.toFixed(0)} s\n`);
+  process.stdout.write(
+    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; ${seconds.toFixed(0)} s\n`);
   if (!smoke) {
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
     const stamp = new Date().toISOString().slice(0, 10);

@@ -46,7 +46,8 @@ before(async () => {
   deskPage = await (await stack.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   deskPage.on('request', (r) => deskRequests.push(r.url()));
   await deskPage.goto(desk.url('/desk/index.html'));
-  await deskPage.waitForFunction(() => document.querySelector('tandem-console')?.shadowRoot?.getElementById('link-text')?.textContent === 'Connected', undefined, { timeout: 15_000 });
+  await deskPage.waitForFunction(() => document.querySelector('tandem-console')?.shadowRoot?.getElementById('link-text')?.textContent === 'Connected',
+    undefined, { timeout: 15_000 });
 
   await customer.goto(stack.shop.url('/shop/hostile.html'));
   await customer.waitForFunction(() => !Array.isArray((window as unknown as { Tandem: unknown }).Tandem));
@@ -94,7 +95,8 @@ describe('the console embedded in a desk page without CSP', () => {
 
   test('no base takes effect in the replica', async () => {
     const base = await replica<{ baseURI: string; bases: number; hrefs: (string | null)[] }>(
-      '(doc) => ({ baseURI: doc.baseURI, bases: doc.querySelectorAll("base").length, hrefs: [...doc.querySelectorAll("base")].map((b) => b.getAttribute("href")) })');
+      '(doc) => ({ baseURI: doc.baseURI, bases: doc.querySelectorAll("base").length, hrefs: [...doc.querySelectorAll("base")].map((b) => ' +
+        'b.getAttribute("href")) })');
     assert.ok(base, 'no replica');
     assert.ok(!base.baseURI.includes(CHOSEN), `the replica's base moved to ${base.baseURI}`);
     assert.deepEqual(base.hrefs.filter((h) => h !== null), []);
@@ -102,7 +104,8 @@ describe('the console embedded in a desk page without CSP', () => {
 
   test('the replica keeps the page\'s content and the boxes of what it no longer loads', async () => {
     const shown = await replica<{ text: string; object: string | null; embed: string | null }>(
-      '(doc) => ({ text: doc.body.innerText, object: doc.getElementById("widget-object")?.getAttribute("width") ?? null, embed: doc.getElementById("widget-embed")?.getAttribute("height") ?? null })');
+      '(doc) => ({ text: doc.body.innerText, object: doc.getElementById("widget-object")?.getAttribute("width") ?? null, embed: ' +
+        'doc.getElementById("widget-embed")?.getAttribute("height") ?? null })');
     assert.ok(shown?.text.includes('Best socks I ever bought.'), shown?.text);
     assert.equal(shown?.object, '220');
     assert.equal(shown?.embed, '60');

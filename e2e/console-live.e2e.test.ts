@@ -142,7 +142,8 @@ describe('agent console and customer page, live through the server', () => {
 
   test("the agent's pointer shows on the customer's page", async () => {
     // Pointer is the console's default tool; the button toggles it.
-    if ((await consolePage.locator('tandem-console #tool-pointer').getAttribute('aria-pressed')) !== 'true') await consolePage.locator('tandem-console #tool-pointer').click();
+    if ((await consolePage.locator('tandem-console #tool-pointer').getAttribute(
+      'aria-pressed')) !== 'true') await consolePage.locator('tandem-console #tool-pointer').click();
     const surface = (await consolePage.locator('tandem-console .replica-surface').boundingBox())!;
     const target = { x: surface.x + surface.width / 2, y: surface.y + surface.height / 3 };
     await consolePage.mouse.move(target.x, target.y, { steps: 5 });
@@ -162,7 +163,8 @@ describe('agent console and customer page, live through the server', () => {
     await customer.waitForTimeout(500);
     await ui.click('dialog [data-action="accept"]');
     await waitForEvent(stack.server, call.id, 'session.control_granted');
-    await consolePage.waitForFunction(() => /Control on/.test(document.querySelector('tandem-console')!.shadowRoot!.querySelector('#control-text')!.textContent ?? ''), undefined, { timeout: 10_000 });
+    await consolePage.waitForFunction(() => /Control on/.test(
+      document.querySelector('tandem-console')!.shadowRoot!.querySelector('#control-text')!.textContent ?? ''), undefined, { timeout: 10_000 });
     const before = await customer.locator('#orders li').count();
     const button = await replicaPoint('#add-item');
     await consolePage.mouse.click(button.x, button.y);
@@ -173,7 +175,8 @@ describe('agent console and customer page, live through the server', () => {
 
   test('a hostile page runs no script in the console, while its content still shows', async () => {
     await customer.goto(stack.shop.url('/shop/hostile.html'));
-    assert.equal(await customer.evaluate(() => (window as unknown as { __hostileRanOnPage?: boolean }).__hostileRanOnPage), true, 'the payloads are live on the page');
+    assert.equal(await customer.evaluate(() => (window as unknown as { __hostileRanOnPage?: boolean }).__hostileRanOnPage), true,
+      'the payloads are live on the page');
     await replicaShows('Late review: fits well.', 15_000);
     await replicaShows('Best socks I ever bought.');
     await consolePage.waitForTimeout(500);
@@ -190,7 +193,8 @@ describe('agent console and customer page, live through the server', () => {
       return found;
     })()`);
     assert.deepEqual(pwned, []);
-    const sandboxes = await consolePage.evaluate(() => [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('iframe')].map((f) => f.getAttribute('sandbox')));
+    const sandboxes = await consolePage.evaluate(() =>
+      [...document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('iframe')].map((f) => f.getAttribute('sandbox')));
     assert.ok(sandboxes.length > 0 && sandboxes.every((s) => s !== null && !s.includes('allow-scripts')), JSON.stringify(sandboxes));
   });
 

@@ -59,12 +59,14 @@ describe('Genesys Cloud: campaign call → widget → invite by Genesys SMS → 
 
     const call = fake.startCall({ customerPhone: '+14155550142', queueId: QUEUE });
     fake.connectAgent(call.id, AGENT, QUEUE);
-    await waitFor(async () => ((await server.api('GET', `/v1/conversations/${call.id}`)).body?.state === 'connected' ? true : null), 15_000, 'the conversation to connect');
+    await waitFor(async () => ((await server.api('GET', `/v1/conversations/${call.id}`)).body?.state === 'connected' ? true : null), 15_000,
+      'the conversation to connect');
 
     // What the Interaction Widget's URL template makes of link.body.widgetUrl for this call.
     fake.signInAs(AGENT);
     const agent = await newPage();
-    const widgetUrl = (link.body.widgetUrl as string).replace('{{gcConversationId}}', call.id).replace('{{gcHostOrigin}}', encodeURIComponent('https://apps.mypurecloud.com'));
+    const widgetUrl =
+      (link.body.widgetUrl as string).replace('{{gcConversationId}}', call.id).replace('{{gcHostOrigin}}', encodeURIComponent('https://apps.mypurecloud.com'));
     await agent.goto(widgetUrl);
     await agent.waitForURL(/\/console#token=|\/console$/, { timeout: 15_000 });
     const invite = agent.locator('tandem-console #invite');

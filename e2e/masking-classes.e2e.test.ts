@@ -105,7 +105,8 @@ describe('the replica of a masked region stays usable', () => {
         assert.ok(onPage.text.includes('Jane'), 'the fixture changed');
         assert.ok(!inReplica.text.includes('Jane') && inReplica.text.includes('****'), `masked text is not replaced: ${inReplica.text}`);
         assert.deepEqual(inReplica.pictures, onPage.pictures, 'masked pictures lost their size');
-        assert.ok(Math.abs(inReplica.section[1]! - onPage.section[1]!) <= 4, `the masked region changed height: page ${onPage.section} replica ${inReplica.section}`);
+        assert.ok(Math.abs(inReplica.section[1]! - onPage.section[1]!) <= 4,
+          `the masked region changed height: page ${onPage.section} replica ${inReplica.section}`);
       } finally {
         await replica.close();
       }

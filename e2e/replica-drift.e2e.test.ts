@@ -49,7 +49,8 @@ describe('drift healing', () => {
       const corruptedAt = Date.now();
       // The next change on the page settles into a checksum that no longer agrees.
       await page.evaluate(() => document.body.append(Object.assign(document.createElement('p'), { className: 'note', textContent: 'Note 3' })));
-      const healed = await replicaUntil<boolean>(agent, "(doc) => !!doc.getElementById('title') && doc.querySelectorAll('p.note').length === 4", (v) => v === true);
+      const healed =
+        await replicaUntil<boolean>(agent, "(doc) => !!doc.getElementById('title') && doc.querySelectorAll('p.note').length === 4", (v) => v === true);
       assert.equal(healed, true, 'the replica has the element again');
       console.log(`drift healed ${Date.now() - corruptedAt} ms after the corruption (1 s settle included)`);
       assert.ok(requests.some((r) => r.includes('agent_drift')), `the page was asked for a fresh snapshot because of drift (${requests.join(' ')})`);

@@ -4,7 +4,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { screenshotsDir, startTandemStack, type TandemStack } from './harness/tandem-stack.ts';
 import { replicaUntil, sharedPage } from './harness/replica-probe.ts';
 
@@ -34,7 +33,8 @@ describe('replica layout', () => {
         const top = { roots: kinds.filter((k) => k === 1).length, doctypes: kinds.filter((k) => k === 10).length };
         return { mode: doc.compatMode, top, h1Top: h1.getBoundingClientRect().top, inputWidth: input.getBoundingClientRect().width };
       }`;
-      const customer = (await page.evaluate(`(${MEASURE})(document)`)) as { mode: string; top: { roots: number; doctypes: number }; h1Top: number; inputWidth: number };
+      const customer =
+        (await page.evaluate(`(${MEASURE})(document)`)) as { mode: string; top: { roots: number; doctypes: number }; h1Top: number; inputWidth: number };
       assert.equal(customer.mode, mode);
       const replica = await replicaUntil<typeof customer>(console, MEASURE, (v) => v !== null);
       assert.ok(replica, 'the replica shows the page');
@@ -43,7 +43,8 @@ describe('replica layout', () => {
       assert.equal(replica.top.roots, 1, 'the replica\'s document has one root element');
       assert.ok(replica.top.doctypes <= 1, 'and at most one doctype');
       assert.ok(Math.abs(replica.h1Top - customer.h1Top) <= 1, `h1 at y=${replica.h1Top} in the replica, ${customer.h1Top} on the page`);
-      assert.ok(Math.abs(replica.inputWidth - customer.inputWidth) <= 1, `field ${replica.inputWidth} px wide in the replica, ${customer.inputWidth} px on the page`);
+      assert.ok(Math.abs(replica.inputWidth - customer.inputWidth) <= 1,
+        `field ${replica.inputWidth} px wide in the replica, ${customer.inputWidth} px on the page`);
     } finally {
       await close();
     }

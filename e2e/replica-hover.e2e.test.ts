@@ -16,7 +16,8 @@ after(async () => {
   await stack?.close();
 });
 
-const DISPLAY = (id: string) => `(doc) => { const el = doc.getElementById(${JSON.stringify(id)}); return el ? doc.defaultView.getComputedStyle(el).display : null; }`;
+const DISPLAY =
+  (id: string) => `(doc) => { const el = doc.getElementById(${JSON.stringify(id)}); return el ? doc.defaultView.getComputedStyle(el).display : null; }`;
 
 describe('hover states reach the replica', () => {
   test('the customer hovers a menu: it opens in the replica; moving on closes it and opens the next', async () => {
@@ -28,7 +29,8 @@ describe('hover states reach the replica', () => {
       const open = await replicaUntil<string>(agent, DISPLAY('tents-menu'), (v) => v === 'block');
       assert.equal(open, 'block', 'the hovered menu is open in the replica');
       await page.hover('#dome');
-      const link = await replicaUntil<string>(agent, "(doc) => doc.defaultView.getComputedStyle(doc.getElementById('dome')).color", (v) => v === 'rgb(187, 0, 0)');
+      const link =
+        await replicaUntil<string>(agent, "(doc) => doc.defaultView.getComputedStyle(doc.getElementById('dome')).color", (v) => v === 'rgb(187, 0, 0)');
       assert.equal(link, 'rgb(187, 0, 0)', 'a hover style on the item under the pointer applies too');
       await agent.screenshot({ path: join(screenshotsDir, 'replica-hover-menu.png') });
 

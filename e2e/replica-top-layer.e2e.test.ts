@@ -23,13 +23,15 @@ const TOP = (id: string, state: string) => `(doc) => {
   if (!el) return null;
   const r = el.getBoundingClientRect();
   const hit = doc.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-  return { open: el.matches(${JSON.stringify(state)}), width: r.width, height: r.height, onTop: !!hit && el.contains(hit), hit: hit && hit.tagName, modal: !!doc.querySelector('dialog:modal'),
+  return { open: el.matches(${JSON.stringify(state)}), width: r.width, height: r.height, onTop: !!hit && el.contains(hit), hit: hit && hit.tagName, modal: ` +
+    `!!doc.querySelector('dialog:modal'),
     viewport: { width: doc.documentElement.clientWidth, height: doc.documentElement.clientHeight } };
 }`;
 type Top = { open: boolean; width: number; height: number; onTop: boolean; viewport: { width: number; height: number } };
 
 describe('the top layer reaches the replica', () => {
-  test('popover, modal dialog and fullscreen element: open and on top in the replica, for a late agent too; closed again when the page closes them', async () => {
+  test('popover, modal dialog and fullscreen element: open and on top in the replica, for a late agent too; closed again when the page closes them',
+    async () => {
     const { callId, page, console, close } = await sharedPage(stack, '/fixtures/shop/top-layer.html');
     try {
       await replicaUntil<string>(console, '(doc) => doc.body.innerText', (v) => Boolean(v?.includes('Trip planner')));

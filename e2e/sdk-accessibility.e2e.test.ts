@@ -31,7 +31,8 @@ const words = new Map<string, LocaleStrings>();
 const sheetDir = process.env.CONSENT_SHEET_DIR ?? join(screenshotsDir, 'consent');
 
 before(async () => {
-  for (const lang of LOCALES) words.set(lang, ((await import(`../packages/sdk/src/loader/locales/${lang}.ts`)) as { default?: LocaleStrings; en?: LocaleStrings }).default ?? (await import('../packages/sdk/src/loader/locales/en.ts')).en);
+  for (const lang of LOCALES) words.set(lang, ((await import(`../packages/sdk/src/loader/locales/${lang}.ts`)) as { default?: LocaleStrings;
+    en?: LocaleStrings }).default ?? (await import('../packages/sdk/src/loader/locales/en.ts')).en);
   await mkdir(sheetDir, { recursive: true });
   await mkdir(join(screenshotsDir, 'consent'), { recursive: true });
   stack = await startTandemStack();
@@ -100,7 +101,8 @@ async function overflowIn(selector: string, on: TandemUi = ui): Promise<string[]
 
 async function targetsTooSmall(selector: string): Promise<string[]> {
   return (await ui.evaluate(selector, `function () {
-    return [...this.querySelectorAll('button')].filter((b) => !b.hidden).map((b) => b.getBoundingClientRect()).filter((r) => r.width < 24 || r.height < 24).map((r) => r.width + 'x' + r.height);
+    return [...this.querySelectorAll('button')].filter((b) => !b.hidden).map((b) => b.getBoundingClientRect()).filter((r) => r.width < 24 || r.height < ` +
+      `24).map((r) => r.width + 'x' + r.height);
   }`)) as string[];
 }
 
@@ -230,7 +232,8 @@ describe('the prompt, banner and notice for everyone, in every language', () => 
       // A link that is not (or no longer) valid: the page must say so, not stay silent.
       await other.goto(`${stack.shop.url('/shop/account.html')}?lang=${l}#tandem=expired${l}${'x'.repeat(24)}`);
       await otherUi.waitFor('.notice [data-action="dismiss"]');
-      assert.equal(await otherUi.evaluate('.notice', 'function () { return this.getAttribute("role") + " " + this.lang + " " + this.dir; }'), `alert ${l} ${s.dir}`);
+      assert.equal(await otherUi.evaluate('.notice', 'function () { return this.getAttribute("role") + " " + this.lang + " " + this.dir; }'),
+        `alert ${l} ${s.dir}`);
       assert.ok((await accessibilityTree(otherCdp)).some((n) => n.role === 'heading' && n.name === s.deadTitle), `${l}: no heading "${s.deadTitle}"`);
       assert.deepEqual(await overflowIn('.notice', otherUi), [], `the notice does not fit 320 px in ${l}`);
       none(await axeTandemUi(other), `the link notice (${l})`);

@@ -91,7 +91,8 @@ describe('continuity, through the server', () => {
     const snapshots = agent.frames().filter((f) => f.kind === 'snapshot').length;
     const linkUpdates = agent.messages().filter((m) => m.type === 'customer.link').length;
     stack.network.cut();
-    await agent.waitFor('customer.link', (m) => m.state === 'reconnecting' && agent.messages().filter((x) => x.type === 'customer.link').indexOf(m) >= linkUpdates);
+    await agent.waitFor('customer.link',
+      (m) => m.state === 'reconnecting' && agent.messages().filter((x) => x.type === 'customer.link').indexOf(m) >= linkUpdates);
     const end = Date.now() + 5_000;
     while (!/Reconnecting/.test(await ui.text('.banner'))) {
       if (Date.now() > end) throw new Error('banner does not say reconnecting');

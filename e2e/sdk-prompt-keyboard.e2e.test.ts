@@ -27,7 +27,8 @@ after(async () => {
 
 /** Which control of the prompt has the keyboard focus (inside the closed shadow root). */
 async function focusedAction(): Promise<string | null> {
-  return (await ui.evaluate('dialog', 'function () { const a = this.getRootNode().activeElement; return a ? a.getAttribute("data-action") : null; }')) as string | null;
+  return (await ui.evaluate('dialog', 'function () { const a = this.getRootNode().activeElement; return a ? a.getAttribute("data-action") : null; }')) as string
+    | null;
 }
 
 describe('prompt by keyboard, and codes', () => {
@@ -85,7 +86,8 @@ describe('prompt by keyboard, and codes', () => {
     // The same signed-in customer, on a later call: an invite is for the customer it was made for.
     const third = await stack.call({ id: call.customerId });
     const inv = (await stack.server.api('POST', '/v1/invites', { conversationId: third.id, channels: ['code'] })).body;
-    const wrong = await page.evaluate(() => (window as unknown as { Tandem: { enterCode(c: string): Promise<void> } }).Tandem.enterCode('000001').then(() => 'ok', (e: { code?: string }) => e.code));
+    const wrong = await page.evaluate(() =>
+      (window as unknown as { Tandem: { enterCode(c: string): Promise<void> } }).Tandem.enterCode('000001').then(() => 'ok', (e: { code?: string }) => e.code));
     assert.equal(wrong, 'invalid_code');
     await page.evaluate((c) => (window as unknown as { Tandem: { enterCode(c: string): Promise<void> } }).Tandem.enterCode(c), inv.code);
     await ui.waitFor('dialog [data-action="accept"]');

@@ -19,7 +19,6 @@ let ui: TandemUi;
 let wire: WireWatch;
 let agent: AgentClient;
 let call: { id: string; customerId: string };
-let inviteId = '';
 let phrase = '';
 
 const captureRequested = () => wire.requests().some((u) => u.includes('/sdk/capture.js'));
@@ -85,7 +84,6 @@ describe('customer side, through the server', () => {
     const res = await stack.server.api('POST', '/v1/invites', { conversationId: call.id });
     assert.equal(res.status, 201, res.text);
     assert.deepEqual(res.body.deliveries.map((d: { channel: string; state: string }) => [d.channel, d.state]), [['push', 'delivered']]);
-    inviteId = res.body.id;
     phrase = res.body.phrase;
     await ui.waitFor('dialog [data-action="accept"]');
     const text = await ui.text('dialog');
@@ -93,7 +91,10 @@ describe('customer side, through the server', () => {
     assert.match(text, /Share this tab with Dana\?/);
     assert.match(text, /Passwords and card numbers are never shown/);
     assert.ok(text.includes(phrase), `phrase ${phrase} not shown`);
-    assert.equal(await ui.evaluate('dialog', "function () { return this.getAttribute('role') + '|' + !!this.getAttribute('aria-labelledby') + '|' + !!this.getAttribute('aria-describedby'); }"), 'dialog|true|true');
+    assert.equal(
+      await ui.evaluate('dialog',
+        "function () { return this.getAttribute('role') + '|' + !!this.getAttribute('aria-labelledby') + '|' + !!this.getAttribute('aria-describedby'); }"),
+          'dialog|true|true');
     // The page's stylesheet says `tandem-ui { display: none !important }`: the prompt shows anyway.
     assert.ok(await ui.evaluate('dialog', 'function () { return this.checkVisibility(); }'));
     await waitForEvent(stack.server, call.id, 'invite.opened');
@@ -126,7 +127,8 @@ describe('customer side, through the server', () => {
     await ui.click('dialog [data-action="accept"]');
     const started = await waitForEvent(stack.server, call.id, 'session.started');
     assert.ok(started.sessionId);
-    const consent = (await stack.server.api('GET', `/v1/conversations/${call.id}/audit`)).body.data.find((e: { type: string }) => e.type === 'consent.share.accepted');
+    const consent =
+      (await stack.server.api('GET', `/v1/conversations/${call.id}/audit`)).body.data.find((e: { type: string }) => e.type === 'consent.share.accepted');
     assert.equal(consent.data.shown.phrase, phrase);
     assert.equal(consent.data.shown.agentName, 'Dana');
     assert.match(consent.data.shown.text, /Share this tab with Dana\?/);
@@ -166,7 +168,8 @@ describe('customer side, through the server', () => {
     assert.ok(titleId !== null);
     agent.send({ type: 'highlight', nodeId: titleId });
     await ui.waitFor('[data-agent-highlight]');
-    const box = (await ui.evaluate('[data-agent-highlight]', 'function () { const r = this.getBoundingClientRect(); return [r.width, r.height]; }')) as number[];
+    const box =
+      (await ui.evaluate('[data-agent-highlight]', 'function () { const r = this.getBoundingClientRect(); return [r.width, r.height]; }')) as number[];
     const orders = await page.locator('#orders').boundingBox();
     assert.ok(orders && Math.abs(box[0]! - orders.width - 8) <= 2, `highlight ${box} vs ${JSON.stringify(orders)}`);
     await shot('sdk-agent-pointer.png');
@@ -175,7 +178,8 @@ describe('customer side, through the server', () => {
   });
 
   test('control needs a second, separate yes; then clicks and typing work, masked fields refuse; Stop control ends it', async () => {
-    const ids = { button: nodeIdInSnapshot(agent.frames(), 'add-item')!, city: nodeIdInSnapshot(agent.frames(), 'city')!, password: nodeIdInSnapshot(agent.frames(), 'password')!, email: nodeIdInSnapshot(agent.frames(), 'email')!, card: nodeIdInSnapshot(agent.frames(), 'card')! };
+    const ids = { button: nodeIdInSnapshot(agent.frames(), 'add-item')!, city: nodeIdInSnapshot(agent.frames(), 'city')!, password:
+      nodeIdInSnapshot(agent.frames(), 'password')!, email: nodeIdInSnapshot(agent.frames(), 'email')!, card: nodeIdInSnapshot(agent.frames(), 'card')! };
     agent.send({ type: 'control.command', id: 1, command: { action: 'click', nodeId: ids.button } });
     const refused = await agent.waitFor('error');
     assert.equal(refused.code, 'invalid_state');

@@ -27,7 +27,8 @@ async function main() {
   if (values.link) {
     const hop = await fetch(values.link, { redirect: 'manual' });
     const location = hop.headers.get('location');
-    if (hop.status !== 302 || !location) throw new Error(`the link did not redirect (HTTP ${hop.status}): ${(await hop.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`);
+    if (hop.status !== 302 ||
+      !location) throw new Error(`the link did not redirect (HTTP ${hop.status}): ${(await hop.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`);
     const target = new URL(location);
     const secret = new URLSearchParams(target.hash.slice(1)).get('tandem');
     if (!secret) throw new Error(`no #tandem= fragment in ${location}`);
@@ -52,7 +53,9 @@ async function main() {
     const started = await page.request({
       type: 'invite.accept',
       inviteId: inv.inviteId,
-      shown: { companyName: inv.companyName, agentName: inv.agentName, phrase: inv.phrase, text: `${inv.agentName} from ${inv.companyName} will see this tab. Passwords and card numbers stay hidden. Check that your agent sees the same words: ${inv.phrase}` },
+      shown: { companyName: inv.companyName, agentName: inv.agentName, phrase: inv.phrase,
+        text: `${inv.agentName} from ${inv.companyName} will see this tab. Passwords and card numbers stay hidden. Check that your agent sees the same ` +
+          `words: ${inv.phrase}` },
     });
     if (started.type !== 'session.started') throw new Error(`not started: ${JSON.stringify(started)}`);
     console.log(`Shared. Session ${started.sessionId} started.`);

@@ -33,14 +33,16 @@ export async function startBenchSite(): Promise<BenchSite> {
     if (mode === 'tandem') {
       const customer = q.get('customer');
       const identify = customer ? `window.Tandem.push(['identify', ${JSON.stringify(await identityToken(opts.identitySecret!, customer))}]);` : '';
-      return `<script>window.Tandem = window.Tandem || []; ${identify}</script>\n<script src="${q.get('metered') ? opts.meteredTandemUrl : opts.tandemUrl}/sdk.js" data-deployment="${opts.deploymentKey}" async></script>`;
+      return `<script>window.Tandem = window.Tandem || []; ${identify}</script>\n<script ` +
+        `src="${q.get('metered') ? opts.meteredTandemUrl : opts.tandemUrl}/sdk.js" data-deployment="${opts.deploymentKey}" async></script>`;
     }
     if (mode === 'baseline') {
       return `<script>window.__benchRelay = ${JSON.stringify(opts.relayUrl)};</script>\n<script type="module" src="/bench-dist/rrweb-recorder.js"></script>`;
     }
     return '';
   };
-  const site = await startTestSite({ '/pages/': pagesDir, '/bench-dist/': benchDistDir }, async (html, url) => html.replace('<!--embed-->', await embed(url.searchParams)));
+  const site = await startTestSite({ '/pages/': pagesDir, '/bench-dist/': benchDistDir },
+    async (html, url) => html.replace('<!--embed-->', await embed(url.searchParams)));
   return {
     origin: site.origin,
     url: site.url,

@@ -14,10 +14,12 @@ let built: Promise<void> | null = null;
 
 async function buildAll() {
   await mkdir(benchDistDir, { recursive: true });
-  const common: BuildOptions = { bundle: true, platform: 'browser', target: ['chrome100'], logLevel: 'warning', define: { 'process.env.NODE_ENV': '"production"' } };
+  const common: BuildOptions =
+    { bundle: true, platform: 'browser', target: ['chrome100'], logLevel: 'warning', define: { 'process.env.NODE_ENV': '"production"' } };
   await build({
     ...common,
-    entryPoints: { 'rrweb-recorder': join(benchDir, 'baselines/browser/rrweb-recorder.ts'), 'rrweb-viewer': join(benchDir, 'baselines/browser/rrweb-viewer.ts') },
+    entryPoints:
+      { 'rrweb-recorder': join(benchDir, 'baselines/browser/rrweb-recorder.ts'), 'rrweb-viewer': join(benchDir, 'baselines/browser/rrweb-viewer.ts') },
     outdir: benchDistDir,
     format: 'esm',
     minify: true,

@@ -5,7 +5,8 @@ import WebSocket from 'ws';
  * keeping at most `window` frames in flight so neither side's buffers grow without bound.
  * The same pump times Tandem's relay and the bare ws baseline.
  */
-export async function pumpFrames(sender: WebSocket, receiver: WebSocket, frames: (i: number) => Uint8Array, count: number, window = 256): Promise<{ seconds: number; bytes: number }> {
+export async function pumpFrames(sender: WebSocket, receiver: WebSocket, frames: (i: number) => Uint8Array, count: number,
+  window = 256): Promise<{ seconds: number; bytes: number }> {
   let received = 0;
   let sent = 0;
   let bytes = 0;

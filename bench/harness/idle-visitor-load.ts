@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import { SignJWT } from 'jose';
 
 export type LoadCommand =
-  | { type: 'connect'; url: string; deploymentKey: string; identitySecret: string; origin: string; count: number; localAddresses: string[]; concurrency: number; idPrefix: string }
+  | { type: 'connect'; url: string; deploymentKey: string; identitySecret: string; origin: string; count: number; localAddresses: string[]; concurrency: number;
+    idPrefix: string }
   | { type: 'drop' };
 
 export type LoadReply =
@@ -58,7 +59,8 @@ async function openVisitor(cmd: Extract<LoadCommand, { type: 'connect' }>, local
   ws.once('close', () => sockets.delete(ws));
   const welcome = await request(ws, { type: 'hello', v: 1, seq: 1, url: `${cmd.origin}/` });
   if (welcome.type !== 'welcome') throw new Error(`hello answered with ${welcome.type}`);
-  const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(customerId).setIssuedAt().setExpirationTime('2h').sign(new TextEncoder().encode(cmd.identitySecret));
+  const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(customerId).setIssuedAt().setExpirationTime('2h').sign(
+    new TextEncoder().encode(cmd.identitySecret));
   const identified = await request(ws, { type: 'identify', seq: 2, token });
   if (identified.type !== 'identified') throw new Error(`identify answered with ${identified.type}`);
 }

@@ -73,7 +73,8 @@ function watchWire(page: Page, match: (url: string) => boolean): WireFrame[] {
   const wire: WireFrame[] = [];
   page.on('websocket', (ws) => {
     if (!match(ws.url())) return;
-    ws.on('framesent', ({ payload }) => wire.push({ t: Date.now(), binary: typeof payload !== 'string', bytes: typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload }));
+    ws.on('framesent', ({ payload }) =>
+      wire.push({ t: Date.now(), binary: typeof payload !== 'string', bytes: typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload }));
   });
   return wire;
 }
@@ -122,7 +123,8 @@ export async function startLiveStack(): Promise<LiveStack> {
       // invite sent before that finds no live page (customer_unreachable).
       let identified = false;
       page.on('websocket', (ws) => {
-        if (ws.url().includes('/v1/visitor')) ws.on('framereceived', ({ payload }) => { if (String(payload).includes('"type":"identified"')) identified = true; });
+        if (ws.url().includes(
+          '/v1/visitor')) ws.on('framereceived', ({ payload }) => { if (String(payload).includes('"type":"identified"')) identified = true; });
       });
       await page.goto(site.url(`${path}${path.includes('?') ? '&' : '?'}mode=tandem&customer=c-${callId}`));
       await page.waitForFunction(() => !Array.isArray((window as unknown as { Tandem: unknown }).Tandem));

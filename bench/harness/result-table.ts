@@ -25,7 +25,9 @@ export function renderTable(rows: BenchRow[]): string {
   const lines = ['| scenario | metric | Tandem | baseline | ratio | target | met |', '|---|---|---|---|---|---|---|'];
   for (const r of rows) {
     const q = ratio(r);
-    lines.push(`| ${r.scenario} | ${r.metric} | ${fmt(r.tandem)} ${r.unit} | ${r.baseline === null ? '—' : `${fmt(r.baseline)} ${r.unit}`} | ${q === null ? '—' : `${fmt(q)}×`} | ${r.target} | ${r.met === null ? 'report' : r.met ? 'yes' : '**no**'}${r.note ? ` (${r.note})` : ''} |`);
+    lines.push(
+      `| ${r.scenario} | ${r.metric} | ${fmt(r.tandem)} ${r.unit} | ${r.baseline === null ? '—' : `${fmt(r.baseline)} ${r.unit}`} ` +
+        `| ${q === null ? '—' : `${fmt(q)}×`} | ${r.target} | ${r.met === null ? 'report' : r.met ? 'yes' : '**no**'}${r.note ? ` (${r.note})` : ''} |`);
   }
   return lines.join('\n');
 }

@@ -85,7 +85,8 @@ function nextText(ws: WebSocket, type: string, timeoutMs = 30_000): Promise<Reco
 
 /** Bodies of the recording, ready to send: recorded bytes where kept, filler of the same size otherwise. */
 export function framesOf(rec: RecordedStream) {
-  return rec.frames.map((f) => ({ at: f.at, kind: f.kind, compressed: f.compressed, body: f.body !== undefined ? Buffer.from(f.body, 'base64') : Buffer.alloc(f.bytes - 5, 0x61) }));
+  return rec.frames.map((f) =>
+    ({ at: f.at, kind: f.kind, compressed: f.compressed, body: f.body !== undefined ? Buffer.from(f.body, 'base64') : Buffer.alloc(f.bytes - 5, 0x61) }));
 }
 
 /**
@@ -113,7 +114,8 @@ class SimSession {
   private readonly sent = new Map<number, number>();
   private pointerSeq = 0;
   private readonly pointerSent = new Map<number, number>();
-  constructor(readonly live: SessionTokens, private readonly frames: ReturnType<typeof framesOf>, private readonly durationMs: number, private readonly sink: { latencies: number[] | null }) {}
+  constructor(readonly live: SessionTokens, private readonly frames: ReturnType<typeof framesOf>, private readonly durationMs: number,
+    private readonly sink: { latencies: number[] | null }) {}
 
   async start(url: string) {
     await this.openCapture(this.live.captureUrl ?? url);

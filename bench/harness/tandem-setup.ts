@@ -9,13 +9,15 @@ export class BenchApi {
   constructor(readonly url: string, private readonly clientId: string, private readonly clientSecret: string) {}
 
   async login() {
-    const res = await fetch(`${this.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: this.clientId, client_secret: this.clientSecret }) });
+    const res = await fetch(`${this.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials', client_id: this.clientId, client_secret: this.clientSecret }) });
     this.token = ((await res.json()) as { access_token: string }).access_token;
     return this;
   }
 
   async call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.url}${path}`, { method, headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${this.url}${path}`, { method, headers:
+      { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }

@@ -31,7 +31,8 @@ export async function apiInvites(opts: { durationMs: number; concurrency: number
       await api.call('PUT', '/v1/conversations/bench-call', { state: 'connected', customer: { id: 'c1' }, agent: { id: 'a1', name: 'A' } });
       const token = (api as unknown as { token: string }).token;
       const invite = () =>
-        fetch(`${server.url}/v1/invites`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"conversationId":"bench-call","channels":["code"]}' }).then(async (r) => {
+        fetch(`${server.url}/v1/invites`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: '{"conversationId":"bench-call","channels":["code"]}' }).then(async (r) => {
           await r.arrayBuffer();
           return r.status;
         });
@@ -45,7 +46,8 @@ export async function apiInvites(opts: { durationMs: number; concurrency: number
       const b = summarize(base.latencies);
       const t = summarize(inv.latencies);
       rows.push(
-        { scenario: `API (${kind})`, metric: 'requests/s: POST /v1/invites vs GET /healthz', tandem: inv.perSecond, baseline: base.perSecond, unit: 'req/s', better: 'higher', target: 'report', met: null, note: inv.errors ? `${inv.errors} errors` : undefined },
+        { scenario: `API (${kind})`, metric: 'requests/s: POST /v1/invites vs GET /healthz', tandem: inv.perSecond, baseline: base.perSecond, unit: 'req/s',
+          better: 'higher', target: 'report', met: null, note: inv.errors ? `${inv.errors} errors` : undefined },
         { scenario: `API (${kind})`, metric: 'p99 latency', tandem: t.p99, baseline: b.p99, unit: 'ms', better: 'lower', target: 'report', met: null },
       );
     } finally {

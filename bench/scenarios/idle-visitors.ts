@@ -156,12 +156,16 @@ function idleRow(xs: number[], mem: Sample[], run: { steps: number; processes: n
     target: '≥ 20,000',
     met: cost > 0 ? perGiB >= 20_000 : null,
     note: [
-      `${xs.at(-1)!.toLocaleString('en-US')} identified idle visitor sockets from ${run.processes} load process${run.processes > 1 ? 'es' : ''}, 0 + ${run.steps} steps, memory read inside the server after a forced GC`,
-      `per visitor: JS heap + external ${kib(heapExt.perUnit)} ± ${kib(heapExt.stdErr)} KiB (heap alone ${kib(heapOnly.perUnit)}; ${perGiBText(heapExt.perUnit)})`,
+      `${xs.at(-1)!.toLocaleString('en-US')} identified idle visitor sockets from ${run.processes} load process${run.processes > 1 ? 'es' : ''}, 0 ` +
+        `+ ${run.steps} steps, memory read inside the server after a forced GC`,
+      `per visitor: JS heap + external ${kib(heapExt.perUnit)} ± ${kib(heapExt.stdErr)} KiB (heap alone ${kib(heapOnly.perUnit)};` +
+        ` ${perGiBText(heapExt.perUnit)})`,
       `resident anonymous memory ${kib(rss)} KiB (median of ${rssSteps.length} step slopes, ${rssSteps.map(kib).join(' / ')}; ${perGiBText(rss)})`,
       `headline from the larger`,
       `server RSS ${mib(first.rss)} → ${mib(last.rss)} MiB, heap ${mib(first.heapUsed)} → ${mib(last.heapUsed)} MiB`,
-      kernel === null ? 'kernel socket memory (not in RSS) not counted' : `not counted: ~${kib(kernel)} KiB of kernel slab per socket (TCP socket, inode, file, dentry, epoll entry; not in RSS), with it ${perGiBText(cost + kernel)} of machine memory`,
+      kernel === null ? 'kernel socket memory (not in RSS) not counted'
+        : `not counted: ~${kib(kernel)} KiB of kernel slab per socket (TCP socket, inode, file, dentry, epoll entry; not in RSS), with ` +
+          `it ${perGiBText(cost + kernel)} of machine memory`,
       ...(run.failed ? [`${run.failed} visitors failed to connect (${run.firstError})`] : []),
     ].join('; '),
   };
@@ -200,7 +204,10 @@ export async function idleVisitorsPerGiB(opts: IdleVisitorOptions): Promise<Benc
         count -= take;
         return take;
       });
-      const replies = await Promise.all(loads.map((l, k) => (shares[k] ? l.ask<'connected'>({ type: 'connect', url: server.url, deploymentKey: dep.key, identitySecret: dep.identitySecret, origin: BENCH_ORIGIN, count: shares[k]!, localAddresses: SOURCES, concurrency: opts.concurrency, idPrefix: `${prefix}-${stamp}-${k}` }) : null)));
+      const replies =
+        await Promise.all(
+          loads.map((l, k) => (shares[k] ? l.ask<'connected'>({ type: 'connect', url: server.url, deploymentKey: dep.key, identitySecret: dep.identitySecret,
+            origin: BENCH_ORIGIN, count: shares[k]!, localAddresses: SOURCES, concurrency: opts.concurrency, idPrefix: `${prefix}-${stamp}-${k}` }) : null)));
       replies.forEach((r, k) => {
         if (!r) return;
         held[k] = r.open;
@@ -236,7 +243,9 @@ export async function idleVisitorsPerGiB(opts: IdleVisitorOptions): Promise<Benc
       const m = await measure();
       xs.push(held.reduce((a, b) => a + b, 0));
       mem.push(m);
-      process.stderr.write(`bench: idle: ${xs.at(-1)} visitors: heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB + external ${mib(m.external)} MiB; RSS ${mib(m.rss)} MiB (anonymous ${mib(m.anon)}, file-backed ${mib(m.file)}); after GC\n`);
+      process.stderr.write(
+        `bench: idle: ${xs.at(-1)} visitors: heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB + external ${mib(m.external)} MiB; RSS ${mib(m.rss)} MiB ` +
+          `(anonymous ${mib(m.anon)}, file-backed ${mib(m.file)}); after GC\n`);
     }
     return [idleRow(xs, mem, { steps: opts.steps, processes: loads.length, failed, firstError })];
   } finally {

@@ -15,7 +15,8 @@ export async function relayThroughput(opts: { frames: number; frameBytes: number
   const frame = (i: number) => encodeFrame(i % 1000 === 0 ? FRAME_KIND.SNAPSHOT : FRAME_KIND.DELTA, i, body);
 
   // Tandem: capture socket -> relay -> agent socket.
-  const server = await startServerProcess({ CAPTURE_MAX_FRAMES_PER_SECOND: '1000000', CAPTURE_MAX_BYTES_PER_SECOND: '1073741824', CAPTURE_BURST_BYTES: '1073741824' });
+  const server =
+    await startServerProcess({ CAPTURE_MAX_FRAMES_PER_SECOND: '1000000', CAPTURE_MAX_BYTES_PER_SECOND: '1073741824', CAPTURE_BURST_BYTES: '1073741824' });
   let tandem: { seconds: number; bytes: number };
   try {
     const api = await new BenchApi(server.url, server.clientId, server.clientSecret).login();
@@ -60,7 +61,8 @@ export async function relayThroughput(opts: { frames: number; frameBytes: number
   const tMb = tandem.bytes / tandem.seconds / 1e6;
   const bMb = baseline.bytes / baseline.seconds / 1e6;
   return [
-    { scenario: 'relay throughput', metric: `messages/s (${opts.frameBytes} B frames)`, tandem: tMsgs, baseline: bMsgs, unit: 'msg/s', better: 'higher', target: '≥ 0.6×', met: tMsgs / bMsgs >= 0.6 },
+    { scenario: 'relay throughput', metric: `messages/s (${opts.frameBytes} B frames)`, tandem: tMsgs, baseline: bMsgs, unit: 'msg/s', better: 'higher',
+      target: '≥ 0.6×', met: tMsgs / bMsgs >= 0.6 },
     { scenario: 'relay throughput', metric: 'MB/s', tandem: tMb, baseline: bMb, unit: 'MB/s', better: 'higher', target: '≥ 0.6×', met: tMb / bMb >= 0.6 },
   ];
 }

@@ -52,10 +52,12 @@ async function measureWindow(server: ServerProcess, workers: LoadWorker[], windo
   const { cpuPercent, rssBytes } = await cpuPercentOver(server.pid, windowMs);
   const collected = await Promise.all(workers.map((w) => w.ask<'collected'>({ type: 'collect' })));
   const serverLagMaxMs = await serverLoopLagMaxMs(server);
-  return { lat: summarize(collected.flatMap((c) => c.latencies)), cpuPercent, rssBytes, serverLagMaxMs, genLagMaxMs: Math.max(...collected.map((c) => c.loopLagMaxMs)) };
+  return { lat: summarize(collected.flatMap((c) => c.latencies)), cpuPercent, rssBytes, serverLagMaxMs,
+    genLagMaxMs: Math.max(...collected.map((c) => c.loopLagMaxMs)) };
 }
 
-export async function sessionsPerMachine(opts: { levels: number[]; windowMs: number; topWindows: number; setupConcurrency: number; workers: number; handOn?: boolean }): Promise<BenchRow[]> {
+export async function sessionsPerMachine(
+  opts: { levels: number[]; windowMs: number; topWindows: number; setupConcurrency: number; workers: number; handOn?: boolean }): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const points: NonNullable<typeof chartData.sessions> = [];
   const max = Math.max(...opts.levels);
@@ -73,7 +75,8 @@ export async function sessionsPerMachine(opts: { levels: number[]; windowMs: num
     for (const level of opts.levels) {
       const adding = lives.slice(active, level).map((l) => ({ captureToken: l.captureToken, agentToken: l.agentToken }));
       active = level;
-      const started = await Promise.all(workers.map((w, k) => w.ask<'started'>({ type: 'start', sessions: adding.filter((_, i) => i % workers.length === k) })));
+      const started =
+        await Promise.all(workers.map((w, k) => w.ask<'started'>({ type: 'start', sessions: adding.filter((_, i) => i % workers.length === k) })));
       failed = started.reduce((a, r) => a + r.failed, 0);
       await sleep(2000);
       // The top level is measured over several windows: one stall of the whole machine (this is a
@@ -85,7 +88,11 @@ export async function sessionsPerMachine(opts: { levels: number[]; windowMs: num
       const mid = byP99[Math.floor((byP99.length - 1) / 2)]!;
       const rssMiB = mid.rssBytes / 2 ** 20;
       points.push({ sessions: level, p99Ms: mid.lat.p99, cpuPercent: mid.cpuPercent, rssMiB });
-      const each = windows.length > 1 ? `; p99 of each ${opts.windowMs / 1000} s window: ${windows.map((w) => `${w.lat.p99.toFixed(1)} ms (server loop lag max ${w.serverLagMaxMs.toFixed(0)}, load generator ${w.genLagMaxMs.toFixed(0)})`).join(', ')}` : `; loop lag max: server ${mid.serverLagMaxMs.toFixed(0)} ms, load generator ${mid.genLagMaxMs.toFixed(0)} ms`;
+      const each =
+        windows.length > 1
+          ? `; p99 of each ${opts.windowMs / 1000} s window: ${windows.map((w) => `${w.lat.p99.toFixed(1)} ms (server loop lag ` +
+            `max ${w.serverLagMaxMs.toFixed(0)}, load generator ${w.genLagMaxMs.toFixed(0)})`).join(', ')}`
+              : `; loop lag max: server ${mid.serverLagMaxMs.toFixed(0)} ms, load generator ${mid.genLagMaxMs.toFixed(0)} ms`;
       rows.push({
         scenario: 'sessions per machine',
         metric: `${level} active: p99 relay latency${windows.length > 1 ? `, median of ${windows.length} windows` : ''}`,
@@ -95,7 +102,9 @@ export async function sessionsPerMachine(opts: { levels: number[]; windowMs: num
         better: 'lower',
         target: level === max ? '≤ 50 ms at 2,000' : 'report',
         met: level === max && max >= 2000 ? mid.lat.p99 <= 50 : null,
-        note: `p50 ${mid.lat.p50.toFixed(1)} ms, ${Math.round(mid.lat.n / (opts.windowMs / 1000))} frames/s relayed; server CPU ${mid.cpuPercent.toFixed(0)}% of a core, RSS ${rssMiB.toFixed(0)} MiB (+${((mid.rssBytes - baseRss) / 2 ** 20).toFixed(0)} over set-up)${each}${failed ? `; ${failed} sessions failed to start` : ''}`,
+        note: `p50 ${mid.lat.p50.toFixed(1)} ms, ${Math.round(mid.lat.n / (opts.windowMs / 1000))} frames/s relayed; server ` +
+          `CPU ${mid.cpuPercent.toFixed(0)}% of a core, RSS ${rssMiB.toFixed(0)} MiB (+${((mid.rssBytes - baseRss) / 2 ** 20).toFixed(0)} over ` +
+            `set-up)${each}${failed ? `; ${failed} sessions failed to start` : ''}`,
       });
     }
   } finally {

@@ -81,9 +81,13 @@ export async function wireBytes(stack: LiveStack, opts: { durationMs: number; re
     const key = k ? `type ${k[1]}${k[2] ? `/${k[2]}` : ''}` : 'other';
     bsplit.set(key, (bsplit.get(key) ?? 0) + f.bytes.byteLength);
   }
-  process.stderr.write(`bench: bytes, Tandem by frame kind: ${JSON.stringify(Object.fromEntries(split))}\nbench: bytes, baseline by rrweb event type/source: ${JSON.stringify(Object.fromEntries(bsplit))}\n`);
+  process.stderr.write(
+    `bench: bytes, Tandem by frame kind: ${JSON.stringify(Object.fromEntries(split))}\nbench: bytes, baseline by rrweb event ` +
+      `type/source: ${JSON.stringify(Object.fromEntries(bsplit))}\n`);
   return [
-    { scenario: 'bytes on the wire', metric: `per minute, ${Math.round(minutes * 60)} s scripted session`, tandem: tBytes / 1024 / minutes, baseline: bBytes / 1024 / minutes, unit: 'KiB/min', better: 'lower', target: '≤ 0.25×', met: tBytes <= 0.25 * bBytes, note: `${tFrames} frames vs ${bc.wire.length} events; Tandem frame payloads ${(tPayload / 1024 / minutes).toFixed(1)} KiB/min` },
+    { scenario: 'bytes on the wire', metric: `per minute, ${Math.round(minutes * 60)} s scripted session`, tandem: tBytes / 1024 / minutes,
+      baseline: bBytes / 1024 / minutes, unit: 'KiB/min', better: 'lower', target: '≤ 0.25×', met: tBytes <= 0.25 * bBytes,
+        note: `${tFrames} frames vs ${bc.wire.length} events; Tandem frame payloads ${(tPayload / 1024 / minutes).toFixed(1)} KiB/min` },
   ];
 }
 

@@ -15,7 +15,8 @@ export interface AgentClient {
   messages(): AgentServerMessage[];
   frames(): AgentFrame[];
   send(message: AgentClientMessage): void;
-  waitFor<T extends AgentServerMessage['type']>(type: T, where?: (m: Extract<AgentServerMessage, { type: T }>) => boolean, timeoutMs?: number): Promise<Extract<AgentServerMessage, { type: T }>>;
+  waitFor<T extends AgentServerMessage['type']>(type: T, where?: (m: Extract<AgentServerMessage, { type: T }>) => boolean,
+    timeoutMs?: number): Promise<Extract<AgentServerMessage, { type: T }>>;
   waitForFrame(where: (f: AgentFrame) => boolean, timeoutMs?: number): Promise<AgentFrame>;
   close(): void;
 }

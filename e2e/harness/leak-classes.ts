@@ -95,7 +95,8 @@ export const LEAK_CLASSES: LeakClass[] = [
         target.setAttribute('data-owner', 'SECRET-ATTR-DATA-LATER');
         target.style.backgroundImage = 'url("/y.png?SECRET-ATTR-STYLE-LATER")';
         document.querySelector('#later-html')!.innerHTML =
-          '<a href="/p?SECRET-ATTR-INNERHTML-HREF" title="SECRET-ATTR-INNERHTML-TITLE">x</a><img alt="SECRET-ATTR-INNERHTML-ALT"><button value="SECRET-ATTR-INNERHTML-BUTTON">b</button>';
+          '<a href="/p?SECRET-ATTR-INNERHTML-HREF" title="SECRET-ATTR-INNERHTML-TITLE">x</a><img alt="SECRET-ATTR-INNERHTML-ALT"><button ' +
+            'value="SECRET-ATTR-INNERHTML-BUTTON">b</button>';
         const slotted = document.querySelector('#slotted') as HTMLElement;
         slotted.textContent = 'SECRET-SLOTTED-LATER';
         slotted.setAttribute('data-x', 'SECRET-SLOTTED-ATTR-LATER');
@@ -119,7 +120,8 @@ export const LEAK_CLASSES: LeakClass[] = [
         document.querySelector('#pay')!.setAttribute('value', 'SECRET-BUTTON-LATER');
         document.querySelector('#customer')!.setAttribute('value', 'SECRET-DATA-LATER');
         document.querySelector('option[label="Other"]')!.setAttribute('label', 'SECRET-OPTION-LABEL-LATER');
-        document.querySelector('#payees')!.insertAdjacentHTML('beforeend', '<option value="SECRET-DATALIST-ADDED" label="SECRET-DATALIST-ADDED-LABEL"></option>');
+        document.querySelector('#payees')!.insertAdjacentHTML('beforeend',
+          '<option value="SECRET-DATALIST-ADDED" label="SECRET-DATALIST-ADDED-LABEL"></option>');
         document.querySelector('#slider')!.setAttribute('aria-valuetext', 'SECRET-ARIA-VALUETEXT-LATER');
       });
       await type(page, '#payee', 'SECRET-DATALIST-TYPED');

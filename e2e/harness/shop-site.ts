@@ -26,7 +26,8 @@ export interface ShopOptions {
 }
 
 export async function identityToken(secret: string, customerId: string): Promise<string> {
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(customerId).setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(secret));
+  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(customerId).setIssuedAt().setExpirationTime('10m').sign(
+    new TextEncoder().encode(secret));
 }
 
 export async function startShopSite(): Promise<ShopSite> {
@@ -34,7 +35,8 @@ export async function startShopSite(): Promise<ShopSite> {
   let options: ShopOptions = { tandemUrl: '', deploymentKey: '', identitySecret: '' };
   const embed = async () => {
     const identify = customer ? `window.Tandem.push(['identify', ${JSON.stringify(await identityToken(options.identitySecret, customer))}]);` : '';
-    return `<script>window.Tandem = window.Tandem || []; ${identify}</script>\n<script src="${options.tandemUrl}/sdk.js" data-deployment="${options.deploymentKey}" async></script>`;
+    return `<script>window.Tandem = window.Tandem || []; ${identify}</script>\n<script src="${options.tandemUrl}/sdk.js" ` +
+      `data-deployment="${options.deploymentKey}" async></script>`;
   };
   const site = await startTestSite(
     // The fixture apps' own bundles (React, Vue, Lit) are built into e2e/dist.

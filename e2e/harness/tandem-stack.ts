@@ -44,7 +44,8 @@ export async function startTandemStack(): Promise<TandemStack> {
     network,
     async call(customer = {}) {
       const id = callId('sdk');
-      const res = await server.api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `cust-${id}`, name: 'Jordan Rivera', ...customer }, agent: { id: 'agent-7', name: 'Dana' } });
+      const res = await server.api('PUT', `/v1/conversations/${id}`,
+        { state: 'connected', customer: { id: `cust-${id}`, name: 'Jordan Rivera', ...customer }, agent: { id: 'agent-7', name: 'Dana' } });
       if (res.status !== 201 && res.status !== 200) throw new Error(`conversation: ${res.text}`);
       return { id, customerId: res.body.customer.id as string };
     },
@@ -65,7 +66,8 @@ export async function startTandemStack(): Promise<TandemStack> {
   };
 }
 
-export async function eventsOf(server: TestServer, conversationId: string): Promise<{ type: string; data: Record<string, unknown>; sessionId: string | null }[]> {
+export async function eventsOf(server: TestServer,
+  conversationId: string): Promise<{ type: string; data: Record<string, unknown>; sessionId: string | null }[]> {
   const res = await server.api('GET', `/v1/events?conversationId=${encodeURIComponent(conversationId)}&limit=1000`);
   return res.body.data;
 }

@@ -53,7 +53,8 @@ export async function tandemUi(page: Page): Promise<TandemUi> {
     const nodeId = await find(selector);
     if (nodeId === null) throw new Error(`no ${selector} in Tandem's UI`);
     const { object } = (await cdp.send('DOM.resolveNode', { nodeId })) as { object: { objectId: string } };
-    const { result } = (await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: fn, returnByValue: true })) as { result: { value: unknown } };
+    const { result } =
+      (await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: fn, returnByValue: true })) as { result: { value: unknown } };
     return result.value;
   };
 
@@ -78,7 +79,8 @@ export async function tandemUi(page: Page): Promise<TandemUi> {
     },
     evaluate: call,
     text: async (selector) => String(await call(selector, 'function () { return this.innerText; }')),
-    center: async (selector) => (await call(selector, 'function () { const r = this.getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; }')) as { x: number; y: number },
+    center: async (selector) => (await call(selector,
+      'function () { const r = this.getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; }')) as { x: number; y: number },
     async click(selector) {
       const { x, y } = await ui.center(selector);
       await page.mouse.click(x, y);

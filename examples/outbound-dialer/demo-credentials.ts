@@ -74,7 +74,8 @@ export async function provisionDemo(tandem: TandemOperator, baseUrl: string, dat
 
   let shop = stored?.shop;
   if (!shop || !sameOrigins(shop.origins, shopOrigins)) {
-    const deployment = await api.deployments.create({ name: 'Northwind Outfitters (demo shop)', companyName: 'Northwind Outfitters', allowedOrigins: shopOrigins });
+    const deployment =
+      await api.deployments.create({ name: 'Northwind Outfitters (demo shop)', companyName: 'Northwind Outfitters', allowedOrigins: shopOrigins });
     shop = { deploymentId: deployment.id, key: deployment.key, identitySecret: deployment.identitySecret, origins: shopOrigins };
     notes.push(`registered the demo shop (${shopOrigins[0]}) as deployment ${deployment.id}`);
   }

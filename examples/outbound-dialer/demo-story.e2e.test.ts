@@ -128,7 +128,8 @@ describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
     demo = await startDemo({ port: 0, demoPort: 0, shopPort: 0, dataDir, env: { LOG_LEVEL: 'error' }, ringMs: 800, ...external });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic',
+        '--disable-sync'],
     });
   });
 
@@ -192,7 +193,8 @@ describe('outbound-dialer demo story', { timeout: 180_000 }, () => {
     await shop.fill('#password', PASSWORD);
     assert.equal(await shop.inputValue('#card-number'), CARD, 'the customer sees what they typed');
 
-    const replica = await waitForReplica(desk, (r) => r.fields['delivery-note'] === NOTE && /^\*{19}$/.test(r.fields['card-number'] ?? '') && /^\*+$/.test(r.fields['password'] ?? ''),
+    const replica = await waitForReplica(desk,
+      (r) => r.fields['delivery-note'] === NOTE && /^\*{19}$/.test(r.fields['card-number'] ?? '') && /^\*+$/.test(r.fields['password'] ?? ''),
       'the note in clear and the card number and password masked');
     assert.match(replica.text, /Checkout/);
     for (const secret of [CARD, CARD.replace(/ /g, ''), PASSWORD]) {

@@ -43,7 +43,8 @@ describe('examples/python/outbound_cobrowse.py against a live server', () => {
   function run(call: string, opts: { secret?: string; url?: string; extra?: string[] } = {}) {
     const script = new ScriptProcess(
       py.python,
-      [SCRIPT, '--call-id', call, '--customer-id', `cust-${call}`, '--customer-phone', '+14155550123', '--agent-id', 'a1', '--agent-name', 'Dana', ...(opts.extra ?? [])],
+      [SCRIPT, '--call-id', call, '--customer-id', `cust-${call}`, '--customer-phone', '+14155550123', '--agent-id', 'a1', '--agent-name', 'Dana',
+        ...(opts.extra ?? [])],
       { cwd: ROOT, env: { TANDEM_URL: opts.url ?? s.url, TANDEM_CLIENT_ID: s.clientId, TANDEM_CLIENT_SECRET: opts.secret ?? s.clientSecret } },
     );
     running.push(script);

@@ -9,7 +9,7 @@
 //                       fetched next to whichever of the bundles above is running
 // and prints gzipped sizes. Run: npx tsx packages/agent/build.ts
 import { build } from 'esbuild';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,17 @@ export const agentPublicDir = join(packageDir, 'public');
 // change ever make esbuild split out a second one, the build fails on the name clash.
 const PAGE_SHARED_CHUNK = 'console-shared';
 
+// The console takes from the protocol only `@tandem/protocol/wire` (no dependency) and types: should
+// a value import of the main entry (schemas, TypeBox) ever slip in, the build fails.
+const wireOnly: Plugin = {
+  name: 'protocol-wire-only',
+  setup(b) {
+    b.onResolve({ filter: /^@sinclair\/typebox$/ }, (args) => ({
+      errors: [{ text: `${args.importer} pulls in the schema library: import from @tandem/protocol/wire instead` }],
+    }));
+  },
+};
+
 const common: BuildOptions = {
   bundle: true,
   format: 'esm',
@@ -34,6 +45,7 @@ const common: BuildOptions = {
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [wireOnly],
 };
 
 export interface BuiltBundle {

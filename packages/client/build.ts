@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 const packageDir = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(packageDir, 'dist');
 const entry = join(packageDir, 'src', 'index.ts');
-const protocolSrc = join(packageDir, '..', 'protocol', 'src');
 
 interface SourceManifest {
   name: string;
@@ -28,17 +27,8 @@ export async function buildClient(): Promise<string> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    // The protocol's modules have no side effects: only what the client calls (isErrorCode and
-    // the code table) is kept, not the schemas, so TypeBox is not needed at run time.
-    plugins: [{
-      name: 'protocol-without-side-effects',
-      setup(b) {
-        b.onResolve({ filter: /^@tandem\/protocol$/ }, () => ({ path: join(protocolSrc, 'index.ts'), sideEffects: false }));
-        b.onResolve({ filter: /^\.\/.*\.ts$/ }, (args) =>
-          args.resolveDir === protocolSrc ? { path: join(args.resolveDir, args.path), sideEffects: false } : undefined);
-        b.onResolve({ filter: /^@sinclair\/typebox$/ }, () => ({ path: '@sinclair/typebox', external: true, sideEffects: false }));
-      },
-    }],
+    // The client's values come from @tandem/protocol/wire (no dependency); the main entry gives it
+    // types only, so nothing of TypeBox is bundled or needed at run time.
     logLevel: 'warning',
   });
   const [dts] = generateDtsBundle(

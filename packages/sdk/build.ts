@@ -26,25 +26,18 @@ const bundles: BundleSpec[] = [
   // Fetched by the loader with import() only after the customer's Share.
   { entry: 'src/capture/index.ts', outfile: 'capture.js', format: 'esm' },
   // The customer's language, fetched by the loader only when it is not English (inline).
-  ...LOCALES.filter((lang) => lang !== 'en').map((lang): BundleSpec => ({ entry: `src/loader/locales/${lang}.ts`, outfile: `locale-${lang}.js`, format: 'esm' })),
+  ...LOCALES.filter((lang) => lang !== 'en').map((lang): BundleSpec =>
+    ({ entry: `src/loader/locales/${lang}.ts`, outfile: `locale-${lang}.js`, format: 'esm' })),
 ];
 
-const protocolSrc = join(packageDir, '..', 'protocol', 'src');
-
-// The browser uses the protocol's constants, types and frame header, never its schemas (the
-// server validates). Its modules are side-effect free, and TypeBox is replaced by a stub so that
-// the schema definitions cost a few bytes instead of the whole validator.
-const browserProtocol: Plugin = {
-  name: 'browser-protocol',
+// The browser takes from the protocol only what `@tandem/protocol/wire` has (no dependency) and
+// types; should a value import of the main entry (schemas, TypeBox) ever slip in, the build fails.
+const wireOnly: Plugin = {
+  name: 'protocol-wire-only',
   setup(b) {
-    b.onResolve({ filter: /^@sinclair\/typebox$/ }, () => ({ path: 'typebox', namespace: 'typebox-stub', sideEffects: false }));
-    b.onLoad({ filter: /.*/, namespace: 'typebox-stub' }, () => ({
-      contents: 'const schema = () => ({}); export const Type = new Proxy({}, { get: () => schema });',
-      loader: 'js',
+    b.onResolve({ filter: /^@sinclair\/typebox$/ }, (args) => ({
+      errors: [{ text: `${args.importer} pulls in the schema library: import from @tandem/protocol/wire instead` }],
     }));
-    b.onResolve({ filter: /^@tandem\/protocol$/ }, () => ({ path: join(protocolSrc, 'index.ts'), sideEffects: false }));
-    b.onResolve({ filter: /^\.\/.*\.ts$/ }, (args) =>
-      args.resolveDir === protocolSrc ? { path: join(args.resolveDir, args.path), sideEffects: false } : undefined);
   },
 };
 
@@ -69,7 +62,7 @@ export async function buildSdk(): Promise<BuiltBundle[]> {
       sourcemap: true,
       legalComments: 'none',
       logLevel: 'warning',
-      plugins: [browserProtocol],
+      plugins: [wireOnly],
     });
     const code = await readFile(file);
     const gzipBytes = gzipSync(code, { level: 9 }).byteLength;

@@ -65,7 +65,8 @@ const probe = {
         const t = now();
         const styles = records.filter((r) => r.attributeName === 'style');
         // Several changes in one task: each record's oldValue is the previous record's new value.
-        for (let k = 0; k < styles.length; k++) cursorLog.push({ t, style: k + 1 < styles.length ? (styles[k + 1]!.oldValue ?? '') : (el.getAttribute('style') ?? '') });
+        for (let k = 0; k < styles.length; k++) cursorLog.push(
+          { t, style: k + 1 < styles.length ? (styles[k + 1]!.oldValue ?? '') : (el.getAttribute('style') ?? '') });
       }).observe(el, { attributes: true, attributeOldValue: true, attributeFilter: ['style'] });
     };
     attach();

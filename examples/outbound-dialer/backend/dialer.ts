@@ -142,7 +142,8 @@ export class Dialer {
   /** One console token per call; a fresh one once it is close to expiring. */
   private async agentToken(call: Call): Promise<AgentToken> {
     if (!call.agentToken || Date.parse(call.agentToken.expiresAt) - Date.now() < 60_000) {
-      call.agentToken = await this.request(call, 'POST /v1/agent-tokens', () => this.options.tandem.agentTokens.create({ agentId: AGENT.id, conversationId: call.id }));
+      call.agentToken =
+        await this.request(call, 'POST /v1/agent-tokens', () => this.options.tandem.agentTokens.create({ agentId: AGENT.id, conversationId: call.id }));
     }
     return call.agentToken;
   }

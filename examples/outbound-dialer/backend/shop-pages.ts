@@ -19,13 +19,19 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export const cartTotalCents = (cart: CartLine[]) => cart.reduce((sum, l) => sum + l.product.priceCents * l.quantity, 0);
 
-const LOGO = '<svg width="28" height="28" viewBox="0 0 32 32" aria-hidden="true"><circle cx="16" cy="16" r="15" fill="#1f4d3a"/><path d="M6 23 13 11l4 6 3-4 6 10z" fill="#f3c969"/></svg>';
-const CART_ICON = '<svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.6h7.8a2 2 0 0 0 2-1.5L21 8H6.2"/><circle cx="10" cy="20" r="1.3"/><circle cx="17" cy="20" r="1.3"/></svg>';
+const LOGO =
+  '<svg width="28" height="28" viewBox="0 0 32 32" aria-hidden="true"><circle cx="16" cy="16" r="15" fill="#1f4d3a"/><path d="M6 23 13 11l4 6 3-4 6 10z" ' +
+    'fill="#f3c969"/></svg>';
+const CART_ICON =
+  '<svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" ' +
+    'stroke-linejoin="round"><path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.6h7.8a2 2 0 0 0 2-1.5L21 8H6.2"/><circle cx="10" cy="20" r="1.3"/><circle cx="17" ' +
+      'cy="20" r="1.3"/></svg>';
 
 export function layout(ctx: PageContext, title: string, main: string, options: { wide?: boolean } = {}): string {
   const count = ctx.cart.reduce((n, l) => n + l.quantity, 0);
   const account = ctx.customer
-    ? `<form method="post" action="/signout" class="account"><span class="hello">Hi, ${esc(ctx.customer.name.split(' ')[0]!)}</span><button class="link-button" type="submit">Sign out</button></form>`
+    ? `<form method="post" action="/signout" class="account"><span class="hello">Hi, ${esc(ctx.customer.name.split(' ')[0]!)}</span><button ` +
+      `class="link-button" type="submit">Sign out</button></form>`
     : '<a class="account" href="/signin">Sign in</a>';
   return `<!doctype html>
 <html lang="en">
@@ -70,7 +76,8 @@ ${main}
 </section>
 <footer class="site-footer">
   <div class="wrap footer-grid">
-    <div><a class="brand brand-footer" href="/">${LOGO}<span>Northwind <b>Outfitters</b></span></a><p>Gear for long days outside, since 1987. A demo shop for Tandem: nothing here is for sale.</p></div>
+    <div><a class="brand brand-footer" href="/">${LOGO}<span>Northwind <b>Outfitters</b></span></a><p>Gear for long days outside, since 1987. A demo shop ` +
+      `for Tandem: nothing here is for sale.</p></div>
     <div><h3>Shop</h3><a href="/#shop">Tents</a><a href="/#shop">Packs</a><a href="/#shop">Clothing</a><a href="/#shop">Footwear</a></div>
     <div><h3>Help</h3><a href="/help">Delivery</a><a href="/help">Returns</a><a href="/help">Warranty</a><a href="/help">Contact us</a></div>
     <div><h3>Company</h3><a href="/help">Our story</a><a href="/help">Repairs</a><a href="/help">Privacy</a></div>
@@ -116,7 +123,8 @@ export function homePage(ctx: PageContext): string {
     <a class="btn btn-primary" href="#shop">Shop the collection</a>
   </div>
   <div class="hero-art" aria-hidden="true">
-    <svg viewBox="0 0 400 260" preserveAspectRatio="xMidYMid slice"><rect width="400" height="260" fill="#dbe8df"/><circle cx="300" cy="70" r="34" fill="#f3c969"/><path d="M0 210 120 80l70 80 50-50 160 100v90H0z" fill="#2f6b4f"/><path d="M0 230 90 160l80 50 70-30 160 60v60H0z" fill="#1f4d3a"/></svg>
+    <svg viewBox="0 0 400 260" preserveAspectRatio="xMidYMid slice"><rect width="400" height="260" fill="#dbe8df"/><circle cx="300" cy="70" r="34" ` +
+      `fill="#f3c969"/><path d="M0 210 120 80l70 80 50-50 160 100v90H0z" fill="#2f6b4f"/><path d="M0 230 90 160l80 50 70-30 160 60v60H0z" fill="#1f4d3a"/></svg>
   </div>
 </section>
 <section class="perks">
@@ -162,7 +170,8 @@ export function cartPage(ctx: PageContext): string {
   <img src="/images/${l.product.slug}.svg" alt="" width="120" height="90">
   <div><a href="/product/${l.product.slug}" class="name">${esc(l.product.name)}</a><span class="muted">Qty ${l.quantity}</span></div>
   <span class="price">${price(l.product.priceCents * l.quantity)}</span>
-  <form method="post" action="/cart/remove"><input type="hidden" name="slug" value="${l.product.slug}"><button class="link-button" type="submit">Remove</button></form>
+  <form method="post" action="/cart/remove"><input type="hidden" name="slug" value="${l.product.slug}"><button class="link-button" type="submit">` +
+    `Remove</button></form>
 </div>`).join('');
   return layout(ctx, 'Cart', `
 <h1 class="page-title">Your cart</h1>
@@ -214,8 +223,11 @@ export function checkoutPage(ctx: PageContext): string {
     </fieldset>
     <fieldset>
       <legend><span class="num">4</span> Payment</legend>
-      <p class="secure"><svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true"><rect x="4" y="10" width="16" height="11" rx="2" fill="currentColor"/><path d="M8 10V7a4 4 0 0 1 8 0v3" fill="none" stroke="currentColor" stroke-width="2.4"/></svg> Card details are encrypted and never shared with our support team.</p>
-      <label>Card number<input name="cc-number" id="card-number" autocomplete="cc-number" inputmode="numeric" placeholder="1234 5678 9012 3456" maxlength="23" required></label>
+      <p class="secure"><svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true"><rect x="4" y="10" width="16" height="11" rx="2" ` +
+        `fill="currentColor"/><path d="M8 10V7a4 4 0 0 1 8 0v3" fill="none" stroke="currentColor" stroke-width="2.4"/></svg> Card details are encrypted and ` +
+          `never shared with our support team.</p>
+      <label>Card number<input name="cc-number" id="card-number" autocomplete="cc-number" inputmode="numeric" placeholder="1234 5678 9012 3456" ` +
+        `maxlength="23" required></label>
       <div class="row three">
         <label>Expiry<input name="cc-exp" id="card-expiry" autocomplete="cc-exp" placeholder="MM / YY" maxlength="7" required></label>
         <label>CVC<input name="cc-csc" id="card-cvc" autocomplete="cc-csc" inputmode="numeric" placeholder="123" maxlength="4" required></label>
@@ -224,7 +236,8 @@ export function checkoutPage(ctx: PageContext): string {
     </fieldset>
     <fieldset>
       <legend><span class="num">5</span> ${c ? 'Confirm it is you' : 'Save your details (optional)'}</legend>
-      <label>${c ? 'Account password' : 'Choose a password'}<input type="password" name="password" id="password" autocomplete="${c ? 'current-password' : 'new-password'}"></label>
+      <label>${c ? 'Account password' : 'Choose a password'}<input type="password" name="password" id="password" ` +
+        `autocomplete="${c ? 'current-password' : 'new-password'}"></label>
       <label class="check"><input type="checkbox" name="news"> Send me trail reports and offers (about once a month)</label>
     </fieldset>
     <button class="btn btn-primary wide-btn" type="submit">Place order · ${price(subtotal + shipping)}</button>
@@ -232,7 +245,9 @@ export function checkoutPage(ctx: PageContext): string {
   </form>
   <aside class="summary" aria-label="Order summary">
     <h2>Order summary</h2>
-    ${ctx.cart.map((l) => `<div class="summary-line"><img src="/images/${l.product.slug}.svg" alt="" width="64" height="48"><span>${esc(l.product.name)}<small>Qty ${l.quantity}</small></span><b>${price(l.product.priceCents * l.quantity)}</b></div>`).join('') || '<p class="muted">Your cart is empty.</p>'}
+    ${ctx.cart.map((l) => `<div class="summary-line"><img src="/images/${l.product.slug}.svg" alt="" width="64" height="48">` +
+      `<span>${esc(l.product.name)}<small>Qty ${l.quantity}</small></span><b>${price(l.product.priceCents * l.quantity)}</b></div>`).join('') || '<p ' +
+        'class="muted">Your cart is empty.</p>'}
     <div class="summary-row"><span>Subtotal</span><span>${price(subtotal)}</span></div>
     <div class="summary-row"><span>Shipping</span><span>${shipping ? price(shipping) : 'Free'}</span></div>
     <div class="summary-row total"><span>Total</span><span>${price(subtotal + shipping)}</span></div>
@@ -266,16 +281,29 @@ export function signInPage(ctx: PageContext, customer: DemoCustomer, error: stri
 }
 
 const FAQ: [string, string][] = [
-  ['When will my order arrive?', 'Standard delivery takes 2–4 working days within the contiguous US; express orders placed before 2 pm arrive the next working day. You get a tracking link by email as soon as the parcel leaves our warehouse in Portland.'],
-  ['How do I return something?', 'Start a return from your account page or with the form in your parcel. Returns are free within 60 days, used or not. Pack the item in any box, print the label we email you and drop it at any carrier point.'],
-  ['My return label never arrived', 'Labels are sent to the email on your order within ten minutes. Check your spam folder; if it is not there, call us and we can send it again while you are on the line.'],
-  ['My card was declined', 'Most declines come from a billing address that does not match the card, or from the bank\'s fraud check on a first online purchase. Check the ZIP code, or call us: we can look at the checkout with you, and never see your card number.'],
-  ['Do you repair gear?', 'Yes, for free, for as long as you own it. Tents, packs and jackets go to our repair shop in Portland; we pay the shipping both ways.'],
+  ['When will my order arrive?',
+    'Standard delivery takes 2–4 working days within the contiguous US; express orders placed before 2 pm arrive the next working day. You get a tracking ' +
+      'link by email as soon as the parcel leaves our warehouse in Portland.'],
+  ['How do I return something?',
+    'Start a return from your account page or with the form in your parcel. Returns are free within 60 days, used or not. Pack the item in any box, print ' +
+      'the label we email you and drop it at any carrier point.'],
+  ['My return label never arrived',
+    'Labels are sent to the email on your order within ten minutes. Check your spam folder; if it is not there, call us and we can send it again while you ' +
+      'are on the line.'],
+  ['My card was declined',
+    'Most declines come from a billing address that does not match the card, or from the bank\'s fraud check on a first online purchase. Check the ZIP code, ' +
+      'or call us: we can look at the checkout with you, and never see your card number.'],
+  ['Do you repair gear?',
+    'Yes, for free, for as long as you own it. Tents, packs and jackets go to our repair shop in Portland; we pay the shipping both ways.'],
   ['Can I change or cancel an order?', 'Within one hour of placing it, from the confirmation email. After that, refuse the parcel or return it for free.'],
   ['Do you ship abroad?', 'We ship to Canada and Mexico. Duties are included at checkout, so there is nothing more to pay on delivery.'],
-  ['What is screen sharing with an agent?', 'When you are on the phone with us, an agent can ask to see this browser tab. Nothing is shared until you click Share, you see a bar at the bottom while it lasts, and passwords and card numbers are never shown to the agent. You can stop at any time.'],
-  ['How do I look after a down sleeping bag?', 'Store it loose in its cotton bag, not in the stuff sack. Wash it rarely, with a down wash, and tumble dry on low with two clean tennis balls.'],
-  ['Which tent size should I choose?', 'Our sizes are snug: pick the 3-person model for two people with big mats or a dog. The 2-person model fits two standard mats side by side.'],
+  ['What is screen sharing with an agent?',
+    'When you are on the phone with us, an agent can ask to see this browser tab. Nothing is shared until you click Share, you see a bar at the bottom while ' +
+      'it lasts, and passwords and card numbers are never shown to the agent. You can stop at any time.'],
+  ['How do I look after a down sleeping bag?',
+    'Store it loose in its cotton bag, not in the stuff sack. Wash it rarely, with a down wash, and tumble dry on low with two clean tennis balls.'],
+  ['Which tent size should I choose?',
+    'Our sizes are snug: pick the 3-person model for two people with big mats or a dog. The 2-person model fits two standard mats side by side.'],
 ];
 
 export function helpPage(ctx: PageContext): string {
@@ -285,9 +313,11 @@ export function helpPage(ctx: PageContext): string {
 <div class="faq">${FAQ.map(([q, a]) => `<details open><summary>${esc(q)}</summary><p>${esc(a)}</p></details>`).join('')}</div>
 <h2 class="section-title">Sizing guide</h2>
 <table class="size-table"><thead><tr><th>Size</th><th>Chest (in)</th><th>Waist (in)</th><th>Hip (in)</th></tr></thead>
-<tbody><tr><td>S</td><td>35–37</td><td>29–31</td><td>35–37</td></tr><tr><td>M</td><td>38–40</td><td>32–34</td><td>38–40</td></tr><tr><td>L</td><td>41–43</td><td>35–37</td><td>41–43</td></tr><tr><td>XL</td><td>44–46</td><td>38–40</td><td>44–46</td></tr></tbody></table>`);
+<tbody><tr><td>S</td><td>35–37</td><td>29–31</td><td>35–37</td></tr><tr><td>M</td><td>38–40</td><td>32–34</td><td>38–40</td></tr><tr><td>L</td><td>41–43</td>` +
+  `<td>35–37</td><td>41–43</td></tr><tr><td>XL</td><td>44–46</td><td>38–40</td><td>44–46</td></tr></tbody></table>`);
 }
 
 export function messagePage(ctx: PageContext, title: string, text: string): string {
-  return layout(ctx, title, `<div class="confirmation"><h1>${esc(title)}</h1><p>${esc(text)}</p><a class="btn btn-primary" href="/">Back to the shop</a></div>`);
+  return layout(ctx, title,
+    `<div class="confirmation"><h1>${esc(title)}</h1><p>${esc(text)}</p><a class="btn btn-primary" href="/">Back to the shop</a></div>`);
 }

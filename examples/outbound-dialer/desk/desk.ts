@@ -2,7 +2,7 @@
 // current call. It talks only to its own backend (/api/*); the backend holds the Tandem
 // credentials and calls Tandem. The console is Tandem's <tandem-console> element, loaded from the
 // Tandem server and given a short-lived token for this call.
-import { groupShortCode } from '@tandem/protocol/short-code';
+import { groupShortCode } from '@tandem/protocol/wire';
 
 interface Customer { id: string; name: string; phone: string; email: string; reason: string }
 interface Delivery { channel: 'push' | 'sms' | 'code'; state: string; detail?: string }
@@ -131,14 +131,17 @@ function guide(): GuideStep {
   if (!call) {
     return {
       step: '1', heading: 'Call a customer',
-      text: `This is Dana's desktop in a contact centre. Click Call next to a customer. The call is simulated; this page's backend tells Tandem about it (PUT /v1/conversations/{callId}), exactly as a real dialer integration would. Tip: sign in on the shop first as Sam to see the invite pop up on the page, or leave it closed to get an SMS.`,
+      text: `This is Dana's desktop in a contact centre. Click Call next to a customer. The call is simulated; this page's backend tells Tandem about it ` +
+        `(PUT /v1/conversations/{callId}), exactly as a real dialer integration would. Tip: sign in on the shop first as Sam to see the invite pop up on the ` +
+          `page, or leave it closed to get an SMS.`,
       links: [shopLink],
     };
   }
   const name = firstName(call.customer.name);
   const phoneUrl = `/phone?to=${encodeURIComponent(call.customer.phone)}`;
   if (call.state === 'dialing') {
-    return { step: '1', heading: `Ringing ${name}…`, text: `Tandem knows this call as conversation ${call.id}, state "dialing". Cobrowse becomes available once ${name} answers.` };
+    return { step: '1', heading: `Ringing ${name}…`,
+      text: `Tandem knows this call as conversation ${call.id}, state "dialing". Cobrowse becomes available once ${name} answers.` };
   }
   if (call.state === 'ended') {
     const hungUp = 'Hanging up set the conversation to "disconnected" and Tandem revoked any open invite.';
@@ -161,30 +164,36 @@ function guide(): GuideStep {
     case 'none':
       return {
         step: '2', heading: `${name} answered: click Cobrowse`,
-        text: `${name}: "${call.customer.reason}." Click Cobrowse to see their screen: the backend asks Tandem for an invite bound to this call (POST /v1/invites). If ${name} reads you a support code from the website instead, type it under "Customer has a code?" in the console.`,
+        text: `${name}: "${call.customer.reason}." Click Cobrowse to see their screen: the backend asks Tandem for an invite bound to this call (POST ` +
+          `/v1/invites). If ${name} reads you a support code from the website instead, type it under "Customer has a code?" in the console.`,
       };
     case 'invited': {
       const delivery = deliveryOf(call);
       if (delivery?.channel === 'push') {
         return {
           step: '3', heading: 'Prompt shown on their page',
-          text: `${name} has the shop open and signed in, so Tandem showed the invite on that page at once (push). Ask them to click "Share this tab" — and check they see the same words as your console.`,
+          text: `${name} has the shop open and signed in, so Tandem showed the invite on that page at once (push). Ask them to click "Share this tab" — and ` +
+            `check they see the same words as your console.`,
           links: [shopLink],
         };
       }
       if (delivery?.channel === 'sms') {
         return {
           step: '3', heading: `Text sent to ${name}'s phone`,
-          text: `${name} is not on the website, so Tandem sent an SMS with a secure link to ${prettyPhone(call.customer.phone)}. Open the phone and tap the link: it opens the shop with the prompt. Or read the code ${groupShortCode(call.invite?.code ?? '')} aloud for "Have a code?".`,
+          text: `${name} is not on the website, so Tandem sent an SMS with a secure link to ${prettyPhone(call.customer.phone)}. Open the phone and tap the ` +
+            `link: it opens the shop with the prompt. Or read the code ${groupShortCode(call.invite?.code ?? '')} aloud for "Have a code?".`,
           links: [[`Open ${name}'s phone`, phoneUrl]],
         };
       }
-      return { step: '3', heading: 'Invite ready', text: `Read the code ${groupShortCode(call.invite?.code ?? '')} to ${name}: they type it under "Have a code?" on the shop.`, links: [shopLink] };
+      return { step: '3', heading: 'Invite ready',
+        text: `Read the code ${groupShortCode(call.invite?.code ?? '')} to ${name}: they type it under "Have a code?" on the shop.`, links: [shopLink] };
     }
     case 'opened':
-      return { step: '3', heading: `${name} sees the prompt`, text: `${name} opened the invite and is reading "Share this tab with Dana?". Nothing is shared until they click Share.` };
+      return { step: '3', heading: `${name} sees the prompt`,
+        text: `${name} opened the invite and is reading "Share this tab with Dana?". Nothing is shared until they click Share.` };
     case 'declined':
-      return { step: '3', heading: `${name} said no`, text: 'Nothing was shared. That is their choice; you can click Cobrowse to send another invite if they change their mind.' };
+      return { step: '3', heading: `${name} said no`,
+        text: 'Nothing was shared. That is their choice; you can click Cobrowse to send another invite if they change their mind.' };
     case 'sharing':
       return {
         step: '4', heading: `${name} is sharing`,

@@ -4,7 +4,7 @@
 //   - "Get a support code" (Tandem.requestCode) and "Have a code?" (Tandem.enterCode), closing
 //     its own dialog when the SDK shows its prompt (Tandem.on('invite.shown')).
 // The SDK's script tag is async: calls made before it arrives are queued in window.Tandem.
-import { groupShortCode } from '@tandem/protocol/short-code';
+import { groupShortCode } from '@tandem/protocol/wire';
 
 interface TandemSdk {
   identify(token: string): void;
@@ -68,7 +68,8 @@ function openCodeDialog(mode: 'request' | 'enter'): void {
       .then((sdk) => sdk.requestCode())
       .then((value) => {
         code.textContent = groupShortCode(value);
-        $('code-dialog-text').textContent = 'Read this code to the agent on the phone. They type it in, then you are asked whether to share this tab. It works for a few minutes.';
+        $('code-dialog-text').textContent =
+          'Read this code to the agent on the phone. They type it in, then you are asked whether to share this tab. It works for a few minutes.';
       }, (err: unknown) => {
         code.hidden = true;
         $('code-dialog-text').textContent = '';

@@ -3,7 +3,7 @@
 // seq-tracker.ts) and reconnects with backoff, because an agent on a call cannot be asked to reload.
 import type { AgentClientMessage, AgentServerMessage } from '@tandem/protocol';
 import type { eventWithTime } from '@rrweb/types';
-import { FRAME_KIND, decodeFrameHeader } from '@tandem/protocol/relay-frame';
+import { CloseCode, FRAME_KIND, decodeFrameHeader, reconnectDelay } from '@tandem/protocol/wire';
 import { PageFrameReader } from './page-frame.ts';
 import type { FrameResult } from './page-frame.ts';
 import type { PagePoint } from './page-frame.ts';
@@ -28,14 +28,13 @@ export interface AgentSocketOptions {
   handlers: AgentSocketHandlers;
 }
 
-// Close codes after which trying again cannot help (protocol close-codes.ts): the token is bad or
-// expired, this console was opened again elsewhere and the newer one should win, or the call ended
-// (and the token with it).
-const CLOSE_UNAUTHORIZED = 4008;
-const CLOSE_REPLACED = 4009;
-const CLOSE_CALL_ENDED = 4010;
-const BACKOFF_FIRST_MS = 500;
-const BACKOFF_MAX_MS = 15_000;
+// Close codes after which trying again cannot help: the token is bad or expired, this console was
+// opened again elsewhere and the newer one should win, or the call ended (and the token with it).
+const FINAL_CLOSES = new Map<number, ConsoleLink>([
+  [CloseCode.UNAUTHORIZED, 'unauthorized'],
+  [CloseCode.REPLACED, 'replaced'],
+  [CloseCode.CALL_ENDED, 'call_ended'],
+]);
 
 export function agentSocketUrl(server: string): string {
   const url = new URL('/v1/agent', server);
@@ -132,22 +131,21 @@ export class AgentSocket {
       if (socket !== this.socket) return;
       this.socket = null;
       if (this.stopped) return;
-      if (event.code === CLOSE_UNAUTHORIZED) return this.setState('unauthorized');
-      if (event.code === CLOSE_REPLACED) return this.setState('replaced');
-      if (event.code === CLOSE_CALL_ENDED) return this.setState('call_ended');
+      const final = FINAL_CLOSES.get(event.code);
+      if (final) return this.setState(final);
       this.setState('reconnecting');
       this.scheduleRetry();
     });
   }
 
   private scheduleRetry(): void {
-    // Jittered exponential backoff: a server restart must not be met by every console at once.
-    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** this.attempts);
+    // The protocol's one jittered schedule: a server restart must not be met by every console at once.
+    const delay = reconnectDelay(this.attempts);
     this.attempts += 1;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (!this.stopped) this.open();
-    }, ceiling / 2 + Math.random() * (ceiling / 2));
+    }, delay);
   }
 
   private handleText(text: string): void {

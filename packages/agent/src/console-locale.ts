@@ -2,7 +2,7 @@
 // file next to it (/agent/console-locale-xx.js, built by build.ts) fetched only by an agent who
 // needs it. Times and numbers follow the agent's own locale (de-CH, en-US), one time format for
 // every time shown, 24- or 12-hour as that locale writes it.
-import { SUPPORTED_LOCALES, type SupportedLocale } from '@tandem/protocol/locales';
+import { SUPPORTED_LOCALES, type SupportedLocale } from '@tandem/protocol/wire';
 import { en, type ConsoleStrings } from './locales/en.ts';
 
 /** Languages with a file in ./locales: every language Tandem speaks (the customer's prompts too). */

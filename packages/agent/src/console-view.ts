@@ -2,7 +2,7 @@
 // console's language and the agent's number and time formats. Pure (the time is passed in), so
 // the whole screen for any state is checked in Node; console-render.ts only writes it to the DOM.
 import type { AgentView } from '@tandem/protocol';
-import { groupShortCode } from '@tandem/protocol/short-code';
+import { groupShortCode } from '@tandem/protocol/wire';
 import { CONTROL_WAIT_MS, type ConsoleState, type Message } from './console-model.ts';
 import type { ConsoleLink } from './agent-socket.ts';
 import type { ConsoleFormats } from './console-locale.ts';

@@ -2,7 +2,7 @@
 // it is; the body (a deflated snapshot, or a delta's piece of the deflate stream that follows it:
 // @tandem/protocol/frame-stream) is JSON we check the shape of, because it comes from a browser
 // we do not control. Stateful: deltas are only readable in order, from their snapshot on.
-import { FRAME_KIND, decodeFrameHeader, decodePointer, frameBody } from '@tandem/protocol/relay-frame';
+import { FRAME_KIND, decodeFrameHeader, decodePointer, frameBody } from '@tandem/protocol/wire';
 import { FrameInflater, joinChunks } from '@tandem/protocol/frame-stream';
 import type { eventWithTime } from '@rrweb/types';
 

@@ -3,7 +3,7 @@
 // script draws no canvas). The picture becomes the box's background, set inline and important so
 // it wins over the striped "blocked" look. Pictures are data: URLs of images only, checked first:
 // the stream comes from a browser we do not control.
-import { CANVAS_FRAME_EVENT, CANVAS_FRAME_MAX_CHARS, type CanvasFrame } from '@tandem/protocol/relay-frame';
+import { CANVAS_FRAME_EVENT, CANVAS_FRAME_MAX_CHARS, type CanvasFrame } from '@tandem/protocol/wire';
 
 interface NodeMirror {
   getNode(id: number): Node | null;

@@ -3,7 +3,7 @@
 // wrong without a sequence gap; the console then asks the page for a fresh snapshot. If fresh
 // snapshots do not make the sums agree (a page whose tree the two sides cannot see alike), it
 // stops asking after a few tries rather than costing the customer a snapshot every few seconds.
-import { DRIFT_CHECK_EVENT, treeChecksum, type DriftCheck } from '@tandem/protocol/tree-checksum';
+import { DRIFT_CHECK_EVENT, treeChecksum, type DriftCheck } from '@tandem/protocol/wire';
 
 interface NodeMirror {
   getId(node: Node): number;

@@ -63,7 +63,8 @@ function snapshot(...children: serializedNodeWithId[]): eventWithTime {
   return {
     type: EventType.FullSnapshot,
     timestamp: 1,
-    data: { node: { id: 1, type: NodeType.Document, childNodes: [element(2, 'html', {}, [element(3, 'head', {}), element(4, 'body', {}, children)])] }, initialOffset: { left: 0, top: 0 } },
+    data: { node: { id: 1, type: NodeType.Document, childNodes: [element(2, 'html', {}, [element(3, 'head', {}), element(4, 'body', {}, children)])] },
+      initialOffset: { left: 0, top: 0 } },
   } as eventWithTime;
 }
 
@@ -79,8 +80,10 @@ const CHOSEN = /customer-chosen/;
 
 test('elements that load a document or a plugin keep their box and lose every URL', () => {
   const event = snapshot(
-    element(10, 'iframe', { src: 'https://customer-chosen.example/frame.html', width: '300', height: '150', style: 'border:0', class: 'widget', name: 'x', loading: 'eager' }),
-    element(11, 'object', { data: 'https://customer-chosen.example/doc.html', type: 'text/html', width: '200', codebase: 'https://customer-chosen.example/', classid: 'clsid:customer-chosen' }),
+    element(10, 'iframe',
+      { src: 'https://customer-chosen.example/frame.html', width: '300', height: '150', style: 'border:0', class: 'widget', name: 'x', loading: 'eager' }),
+    element(11, 'object', { data: 'https://customer-chosen.example/doc.html', type: 'text/html', width: '200', codebase: 'https://customer-chosen.example/',
+      classid: 'clsid:customer-chosen' }),
     element(12, 'EMBED', { src: 'https://customer-chosen.example/embed.swf', type: 'application/x-shockwave-flash', height: '40' }),
     element(13, 'frame', { src: 'https://customer-chosen.example/frame2.html' }),
     element(14, 'portal', { src: 'https://customer-chosen.example/portal.html' }),
@@ -100,7 +103,8 @@ test('base and meta lose every attribute; links other than stylesheets lose thei
     element(21, 'meta', { name: 'referrer', content: 'unsafe-url customer-chosen' }),
     element(22, 'meta', { 'http-equiv': 'Content-Security-Policy', content: 'customer-chosen' }),
     element(23, 'link', { rel: 'prefetch', href: 'https://customer-chosen.example/next.html' }),
-    element(24, 'link', { rel: 'preload', as: 'document', href: 'https://customer-chosen.example/pre.html', imagesrcset: 'https://customer-chosen.example/a.png 1x' }),
+    element(24, 'link',
+      { rel: 'preload', as: 'document', href: 'https://customer-chosen.example/pre.html', imagesrcset: 'https://customer-chosen.example/a.png 1x' }),
     element(25, 'link', { rel: 'stylesheet', href: 'https://shop.example/site.css' }),
     element(26, 'link', { rel: 'alternate stylesheet', href: 'https://shop.example/dark.css' }),
     element(27, 'link', { rel: 'stylesheet prefetch', href: 'https://customer-chosen.example/mixed.css' }),

@@ -2,7 +2,7 @@
 // fullscreen element), as the capture reports it by rrweb id. Popovers are opened and closed with
 // the platform's own calls; the fullscreen element is shown as a manual popover over the replica,
 // sized to its viewport, since a sandboxed frame cannot go fullscreen (and the agent should not).
-import { TOP_LAYER_EVENT, type TopLayerState } from '@tandem/protocol/relay-frame';
+import { TOP_LAYER_EVENT, type TopLayerState } from '@tandem/protocol/wire';
 
 interface NodeMirror {
   getNode(id: number): Node | null;

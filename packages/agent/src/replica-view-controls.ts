@@ -23,7 +23,7 @@ export class ReplicaViewControls {
 
   /** Called on every render of the console: the controls work only while there is a replica. */
   update(hasReplica: boolean, labels: { zoomOut: string; zoomIn: string }): void {
-    const { scale, fit } = this.viewer()?.zoomLevel ?? { scale: 1, fit: true };
+    const { fit } = this.viewer()?.zoomLevel ?? { scale: 1, fit: true };
     for (const id of ['zoom-out', 'zoom-in', 'zoom-fit', 'expand']) this.button(id).disabled = !hasReplica;
     // Nothing to zoom without a replica: the group goes, rather than sit there greyed out.
     const group = this.root.querySelector<HTMLElement>('.zoom');

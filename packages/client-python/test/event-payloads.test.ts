@@ -10,7 +10,8 @@ const DUMP = `
 import json, typing
 import tandem_client as t
 print(json.dumps({
-  "payloads": {k: {"fields": sorted(v.__required_keys__ | v.__optional_keys__), "required": sorted(v.__required_keys__)} for k, v in t.EVENT_PAYLOAD_TYPES.items()},
+  "payloads": {k: {"fields": sorted(v.__required_keys__ | v.__optional_keys__), "required": sorted(v.__required_keys__)} for k, v in ` +
+    `t.EVENT_PAYLOAD_TYPES.items()},
   "eventTypes": list(typing.get_args(t.EventType)),
 }))`;
 

@@ -3,7 +3,8 @@ import { describe, it, type TestContext } from 'node:test';
 import type { TandemEvent } from '@tandem/protocol';
 import { isTandemApiError } from './tandem-error.ts';
 import { TandemClient } from './tandem-client.ts';
-import { CLIENT_ID, CLIENT_SECRET, makeEvent, openEventStream, sendProblem, sseFrame, startFakeTandemServer, type RecordedRequest } from './fake-tandem-server.ts';
+import { CLIENT_ID, CLIENT_SECRET, makeEvent, openEventStream, sendProblem, sseFrame, startFakeTandemServer,
+  type RecordedRequest } from './fake-tandem-server.ts';
 
 const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 100 };
 
@@ -74,7 +75,8 @@ describe('events.stream', () => {
   it('reconnects when the server goes silent past the idle timeout', async (t) => {
     const server = await startFakeTandemServer();
     t.after(() => server.close());
-    const client = new TandemClient({ baseUrl: server.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, reconnect: { ...FAST_RECONNECT, idleTimeoutMs: 150 } });
+    const client =
+      new TandemClient({ baseUrl: server.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, reconnect: { ...FAST_RECONNECT, idleTimeoutMs: 150 } });
     let connections = 0;
     server.route('GET', '/v1/events/stream', (_req, res) => {
       openEventStream(res);

@@ -50,7 +50,8 @@ describe('TandemClient over HTTP', () => {
   });
 
   it('asks for the configured scopes, space-separated', async () => {
-    const scoped = new TandemClient({ baseUrl: server.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: ['conversations:write', 'events:read'] });
+    const scoped =
+      new TandemClient({ baseUrl: server.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: ['conversations:write', 'events:read'] });
     await scoped.conversations.get('call-1');
     assert.equal(JSON.parse(server.tokenRequests[0]!.body).scope, 'conversations:write events:read');
   });
@@ -121,7 +122,8 @@ describe('TandemClient over HTTP', () => {
     const [create, get, list] = server.requests.filter((r) => r.url.pathname !== '/oauth/token');
     assert.equal(create!.headers['idempotency-key'], 'key-1');
     assert.equal(get!.url.pathname, '/v1/invites/a%2Fb');
-    assert.deepEqual(Object.fromEntries(list!.url.searchParams), { after: '5', limit: '10', conversationId: 'call-1', types: 'invite.created,session.started' });
+    assert.deepEqual(Object.fromEntries(list!.url.searchParams),
+      { after: '5', limit: '10', conversationId: 'call-1', types: 'invite.created,session.started' });
   });
 
   it('paginates by cursor until a page has no next cursor', async () => {

@@ -1,4 +1,4 @@
-import { isErrorCode, type ErrorCode, type Problem } from '@tandem/protocol';
+import { isErrorCode, type ErrorCode, type Problem } from '@tandem/protocol/wire';
 
 /** Base of every error this client throws, so callers can catch ours apart from their own. */
 export class TandemError extends Error {

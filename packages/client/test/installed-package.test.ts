@@ -91,7 +91,8 @@ describe('@tandem/client installed from its npm tarball', () => {
     await mkdir(app);
     await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'integrator-app', private: true, type: 'module' }));
     // --offline: the package must need nothing from a registry.
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', path.join(work, tarball)], { cwd: app, env: CLEAN_ENV, timeout: 120_000 });
+    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', path.join(work, tarball)],
+      { cwd: app, env: CLEAN_ENV, timeout: 120_000 });
 
     s = await startTestServer('pglite');
     deploymentKey = (await createDeployment(s)).key;
@@ -116,7 +117,8 @@ describe('@tandem/client installed from its npm tarball', () => {
   test('a TypeScript consumer type-checks against the declarations, and misuse is a type error', async () => {
     await writeFile(path.join(app, 'consumer.ts'), TYPED_CONSUMER);
     await writeFile(path.join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023', 'dom'], types: [], skipLibCheck: false },
+      compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023', 'dom'], types: [],
+        skipLibCheck: false },
       files: ['consumer.ts'],
     }));
     // tsc exits non-zero with the errors on stdout; an unused @ts-expect-error is an error too.

@@ -5,9 +5,9 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES, SESSION_END_REASONS } from './events.ts';
-import { ERROR_CODE_LIST } from './errors.ts';
+import { ERROR_CODE_LIST } from './wire/errors.ts';
 import { SCOPES } from './scopes.ts';
-import { SHORT_CODE_INPUT_PATTERN } from './short-code.ts';
+import { SHORT_CODE_INPUT_PATTERN } from './wire/short-code.ts';
 
 const Strict = { additionalProperties: false } as const;
 const DateTime = Type.String({ format: 'date-time' });
@@ -60,7 +60,8 @@ export const Customer = Type.Object(
     phone: Type.Optional(Type.String({ maxLength: 32, description: 'E.164, e.g. +14155550123' })),
     email: Type.Optional(Type.String({ maxLength: 254, format: 'email' })),
     name: Type.Optional(Type.String({ maxLength: 200 })),
-    locale: Type.Optional(Type.String({ maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', description: 'BCP 47 language tag, e.g. de or pt-BR: the language of the SMS invite' })),
+    locale: Type.Optional(Type.String(
+      { maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', description: 'BCP 47 language tag, e.g. de or pt-BR: the language of the SMS invite' })),
   },
   Strict,
 );
@@ -103,7 +104,8 @@ export const InviteCreate = Type.Object(
   {
     conversationId: ExternalId,
     channels: Type.Optional(Type.Array(StringEnum(CHANNELS), { minItems: 1, maxItems: 3, uniqueItems: true })),
-    returnUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, description: 'Page the SMS link opens (http or https); defaults to the deployment\'s first origin' })),
+    returnUrl: Type.Optional(
+      Type.String({ format: 'uri', maxLength: 2048, description: 'Page the SMS link opens (http or https); defaults to the deployment\'s first origin' })),
     expiresInSeconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 86400 })),
   },
   Strict,
@@ -133,7 +135,8 @@ export const Invite = Type.Object({
 export type Invite = Static<typeof Invite>;
 
 export const InviteClaim = Type.Object(
-  { code: Type.String({ pattern: SHORT_CODE_INPUT_PATTERN, maxLength: 24, description: 'The ten digits the customer read; spaces and dashes between groups are fine' }), conversationId: ExternalId },
+  { code: Type.String({ pattern: SHORT_CODE_INPUT_PATTERN, maxLength: 24,
+    description: 'The ten digits the customer read; spaces and dashes between groups are fine' }), conversationId: ExternalId },
   Strict,
 );
 
@@ -166,7 +169,8 @@ export const EventSchema = Type.Object({
   conversationId: Nullable(Type.String()),
   inviteId: Nullable(Type.String()),
   sessionId: Nullable(Type.String()),
-  data: Type.Record(Type.String(), Type.Unknown(), { description: 'The payload of its type: every type\'s fields are in the webhooks section (the same event under `data`).' }),
+  data: Type.Record(Type.String(), Type.Unknown(),
+    { description: 'The payload of its type: every type\'s fields are in the webhooks section (the same event under `data`).' }),
 });
 
 export const Page = <T extends TSchema>(item: T) =>

@@ -25,13 +25,15 @@ export const EVENT_PAYLOAD_SCHEMAS = {
     expiresAt: DateTime,
     code: Type.String({ description: 'The ten-digit code the agent can read aloud.' }),
   }, { description: 'The agent asked to cobrowse: an invite bound to the call.' }),
-  'invite.delivered': Type.Object({ channel: Channel, detail: DeliveryDetail }, { description: 'A channel handed the invite over (pushed to the page, SMS accepted by the provider).' }),
+  'invite.delivered': Type.Object({ channel: Channel, detail: DeliveryDetail },
+    { description: 'A channel handed the invite over (pushed to the page, SMS accepted by the provider).' }),
   'invite.opened': Type.Object({
     via: StringEnum(['link', 'page'] as const, '`link`: the SMS link was opened; `page`: a pushed invite or an entered code was shown on an open page.'),
     visitorId: Type.Optional(VisitorId),
   }, { description: 'The customer sees the invite.' }),
   'invite.prompt_failed': Type.Object({
-    reason: StringEnum(['error', 'hidden'] as const, '`error`: the page broke the prompt (e.g. it took the SDK\'s element name); `hidden`: it was put on screen but is not visible.'),
+    reason: StringEnum(['error', 'hidden'] as const,
+      '`error`: the page broke the prompt (e.g. it took the SDK\'s element name); `hidden`: it was put on screen but is not visible.'),
     visitorId: VisitorId,
   }, { description: 'The customer\'s page got the invite but could not show the prompt: use another channel (SMS link, code).' }),
   'invite.link_refused': Type.Object({

@@ -5,8 +5,10 @@ import { FrameDeflater, FrameInflateError, FrameInflater } from './frame-stream.
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const delta = (i: number) => enc.encode(JSON.stringify([{ type: 3, data: { source: 5, text: '*'.repeat(i % 40), isChecked: false, id: 48 }, timestamp: 1795613799078 + i }]));
-const snapshot = (n: number) => enc.encode(JSON.stringify([{ type: 2, data: { node: Array.from({ length: n }, (_, i) => ({ id: i, tagName: 'td', textContent: `cell ${i}` })) }, timestamp: 1 }]));
+const delta = (i: number) =>
+  enc.encode(JSON.stringify([{ type: 3, data: { source: 5, text: '*'.repeat(i % 40), isChecked: false, id: 48 }, timestamp: 1795613799078 + i }]));
+const snapshot = (n: number) => enc.encode(
+  JSON.stringify([{ type: 2, data: { node: Array.from({ length: n }, (_, i) => ({ id: i, tagName: 'td', textContent: `cell ${i}` })) }, timestamp: 1 }]));
 
 test('a snapshot and its deltas round-trip piece by piece, each readable as soon as it arrives', () => {
   const d = new FrameDeflater();

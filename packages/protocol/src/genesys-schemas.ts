@@ -6,9 +6,11 @@ const GenesysId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0
 /** PUT /v1/integrations/genesys: link (or re-link) the organisation's Genesys Cloud org. */
 export const GenesysLinkInput = Type.Object(
   {
-    region: Type.String({ minLength: 3, maxLength: 64, description: 'The domain the Genesys users sign in at, e.g. mypurecloud.com, usw2.pure.cloud, mypurecloud.ie' }),
+    region: Type.String(
+      { minLength: 3, maxLength: 64, description: 'The domain the Genesys users sign in at, e.g. mypurecloud.com, usw2.pure.cloud, mypurecloud.ie' }),
     clientId: Type.String({ minLength: 1, maxLength: 128, description: 'Client id of a Client Credentials OAuth client of the Genesys org' }),
-    clientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Its secret; required on the first PUT, kept when left out later. Never returned.' })),
+    clientSecret: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 256, description: 'Its secret; required on the first PUT, kept when left out later. Never returned.' })),
     follow: Type.Object(
       {
         users: Type.Optional(Type.Array(GenesysId, { maxItems: 500, uniqueItems: true, description: 'Genesys user ids (agents) whose calls Tandem mirrors' })),
@@ -17,7 +19,8 @@ export const GenesysLinkInput = Type.Object(
       Strict,
     ),
     smsFrom: Type.Optional(Type.Union([Type.String({ maxLength: 32, description: 'An SMS number provisioned in the Genesys org, E.164' }), Type.Null()])),
-    widgetClientId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128, description: 'Client id of a Token Implicit Grant (browser) OAuth client; agents sign in with it on the interaction widget page' }), Type.Null()])),
+    widgetClientId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128,
+      description: 'Client id of a Token Implicit Grant (browser) OAuth client; agents sign in with it on the interaction widget page' }), Type.Null()])),
   },
   Strict,
 );

@@ -1,16 +1,13 @@
 // The wire contract of Tandem: shared by the server, the SDK, the agent console and the client.
-export { ERROR_CODES, ERROR_CODE_LIST, PROBLEM_TYPE_BASE, isErrorCode } from './errors.ts';
-export type { ErrorCode, Problem } from './errors.ts';
-export { CLOSE_CODES } from './close-codes.ts';
-export type { CloseCodeName } from './close-codes.ts';
+// Everything the browser bundles use at run time is in ./wire (the `@tandem/protocol/wire` entry, no dependency).
+export * from './wire/index.ts';
 export { EVENT_TYPES, SESSION_END_REASONS } from './events.ts';
 export type { EventPayloadByType, EventType, SessionEndReason, TandemEvent } from './events.ts';
 export { EVENT_PAYLOAD_SCHEMAS, eventSchemaOf, webhookBodySchemaOf } from './event-payloads.ts';
 export { SCOPES } from './scopes.ts';
 export { GenesysLink, GenesysLinkInput } from './genesys-schemas.ts';
-export { SUPPORTED_LOCALES, supportedLocale } from './locales.ts';
-export type { SupportedLocale } from './locales.ts';
-export { SHORT_CODE_DIGITS, SHORT_CODE_INPUT_PATTERN, groupShortCode, shortCodeDigits } from './short-code.ts';
+export { SUPPORTED_LOCALES, supportedLocale } from './wire/locales.ts';
+export type { SupportedLocale } from './wire/locales.ts';
 export type { Scope } from './scopes.ts';
 export {
   AgentToken, AgentTokenCreate, ApiClient, AuditEntry, CHANNELS, CONVERSATION_STATES, Conversation,

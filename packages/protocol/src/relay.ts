@@ -21,23 +21,25 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Channel, DeliveryState, InviteState } from './api-schemas.ts';
 import type { SessionEndReason } from './events.ts';
 
-export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame, encodePointer, frameBody } from './relay-frame.ts';
-export type { FrameHeader, FrameKind } from './relay-frame.ts';
+export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame,
+  encodePointer, frameBody } from './wire/relay-frame.ts';
+export type { FrameHeader, FrameKind } from './wire/relay-frame.ts';
 
 const Strict = { additionalProperties: false } as const;
-const Id = Type.String({ maxLength: 64 });
 
 // ---- Capture socket: customer's page -> server
 export const CaptureClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('auth'), token: Type.String({ maxLength: 4096 }), resume: Type.Optional(Type.Boolean()) }, Strict),
   /** Result of an agent's control command, by command id. */
-  Type.Object({ type: Type.Literal('control.result'), id: Type.Integer({ minimum: 0 }), ok: Type.Boolean(), error: Type.Optional(Type.String({ maxLength: 200 })) }, Strict),
+  Type.Object({ type: Type.Literal('control.result'), id: Type.Integer({ minimum: 0 }), ok: Type.Boolean(),
+    error: Type.Optional(Type.String({ maxLength: 200 })) }, Strict),
 ]);
 export type CaptureClientMessage = Static<typeof CaptureClientMessage>;
 
 /** An agent's control command as the customer's page executes it. Targets are rrweb node ids. */
 export const ControlCommand = Type.Union([
-  Type.Object({ action: Type.Literal('click'), nodeId: Type.Integer({ minimum: 0 }), x: Type.Optional(Type.Number()), y: Type.Optional(Type.Number()) }, Strict),
+  Type.Object({ action: Type.Literal('click'), nodeId: Type.Integer({ minimum: 0 }), x: Type.Optional(Type.Number()), y: Type.Optional(Type.Number()) },
+    Strict),
   Type.Object({ action: Type.Literal('type'), nodeId: Type.Integer({ minimum: 0 }), text: Type.String({ maxLength: 2000 }) }, Strict),
   Type.Object({ action: Type.Literal('key'), nodeId: Type.Integer({ minimum: 0 }), key: Type.String({ maxLength: 32 }) }, Strict),
   Type.Object({ action: Type.Literal('scroll'), x: Type.Number(), y: Type.Number(), nodeId: Type.Optional(Type.Integer({ minimum: 0 })) }, Strict),
@@ -59,12 +61,14 @@ export type CaptureServerMessage =
 // ---- Agent socket: agent console -> server
 export const AgentClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('auth'), token: Type.String({ maxLength: 4096 }) }, Strict),
-  Type.Object({ type: Type.Literal('invite.create'), channels: Type.Optional(Type.Array(Type.Union([Type.Literal('push'), Type.Literal('sms'), Type.Literal('code')]), { minItems: 1, maxItems: 3 })) }, Strict),
+  Type.Object({ type: Type.Literal('invite.create'),
+    channels: Type.Optional(Type.Array(Type.Union([Type.Literal('push'), Type.Literal('sms'), Type.Literal('code')]), { minItems: 1, maxItems: 3 })) }, Strict),
   Type.Object({ type: Type.Literal('code.claim'), code: Type.String({ maxLength: 24 }) }, Strict),
   Type.Object({ type: Type.Literal('pointer'), x: Type.Number(), y: Type.Number(), visible: Type.Boolean() }, Strict),
   Type.Object({ type: Type.Literal('highlight'), nodeId: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]) }, Strict),
   /** `drift`: the replica's tree checksum differs from the page's; the page is asked for a fresh snapshot. */
-  Type.Object({ type: Type.Literal('snapshot.request'), reason: Type.Union([Type.Literal('agent_gap'), Type.Literal('agent_joined'), Type.Literal('drift')]) }, Strict),
+  Type.Object({ type: Type.Literal('snapshot.request'), reason: Type.Union([Type.Literal('agent_gap'), Type.Literal('agent_joined'), Type.Literal('drift')]) },
+    Strict),
   Type.Object({ type: Type.Literal('control.request') }, Strict),
   Type.Object({ type: Type.Literal('control.command'), id: Type.Integer({ minimum: 0 }), command: ControlCommand }, Strict),
   Type.Object({ type: Type.Literal('session.end') }, Strict),

@@ -5,6 +5,7 @@
  * message of the same `seq` in `re` (a reply) or an `error`.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import type { VisitorErrorCode } from './wire/visitor-error-codes.ts';
 
 export const VISITOR_PROTOCOL_VERSION = 1;
 /** Largest visitor control message the server accepts, in bytes. */
@@ -33,15 +34,18 @@ export type ConsentShown = Static<typeof ConsentShown>;
 export const VisitorClientMessage = Type.Union([
   // `url` is the page's address, which older loaders sent: still accepted so that a cached
   // loader keeps working, and ignored. The SDK sends nothing about the page before consent.
-  Type.Object({ type: Type.Literal('hello'), seq: Seq, v: Type.Literal(VISITOR_PROTOCOL_VERSION), url: Type.Optional(Type.String({ maxLength: 2048 })), pageId: Type.Optional(Type.String({ maxLength: 64 })) }, Strict),
+  Type.Object({ type: Type.Literal('hello'), seq: Seq, v: Type.Literal(VISITOR_PROTOCOL_VERSION), url: Type.Optional(Type.String({ maxLength: 2048 })),
+    pageId: Type.Optional(Type.String({ maxLength: 64 })) }, Strict),
   Type.Object({ type: Type.Literal('identify'), seq: Seq, token: Type.String({ maxLength: 4096 }) }, Strict),
   /** `page`: a random key the page made for itself; the link is bound to the first page that presents it. */
-  Type.Object({ type: Type.Literal('link.redeem'), seq: Seq, secret: Type.String({ maxLength: 128 }), page: Type.Optional(Type.String({ minLength: 16, maxLength: 64 })) }, Strict),
+  Type.Object({ type: Type.Literal('link.redeem'), seq: Seq, secret: Type.String({ maxLength: 128 }),
+    page: Type.Optional(Type.String({ minLength: 16, maxLength: 64 })) }, Strict),
   Type.Object({ type: Type.Literal('code.enter'), seq: Seq, code: Type.String({ maxLength: 24 }) }, Strict),
   Type.Object({ type: Type.Literal('code.request'), seq: Seq }, Strict),
   Type.Object({ type: Type.Literal('invite.open'), seq: Seq, inviteId: Type.String({ maxLength: 64 }) }, Strict),
   /** The page could not put the prompt on screen (a page that breaks the SDK's UI, a hidden document). */
-  Type.Object({ type: Type.Literal('invite.prompt_failed'), seq: Seq, inviteId: Type.String({ maxLength: 64 }), reason: Type.Union([Type.Literal('error'), Type.Literal('hidden')]) }, Strict),
+  Type.Object({ type: Type.Literal('invite.prompt_failed'), seq: Seq, inviteId: Type.String({ maxLength: 64 }),
+    reason: Type.Union([Type.Literal('error'), Type.Literal('hidden')]) }, Strict),
   Type.Object({ type: Type.Literal('invite.accept'), seq: Seq, inviteId: Type.String({ maxLength: 64 }), shown: ConsentShown }, Strict),
   Type.Object({ type: Type.Literal('invite.decline'), seq: Seq, inviteId: Type.String({ maxLength: 64 }) }, Strict),
   Type.Object({ type: Type.Literal('control.accept'), seq: Seq, sessionId: Type.String({ maxLength: 64 }), shown: ConsentShown }, Strict),
@@ -79,17 +83,5 @@ export type VisitorServerMessage =
   | { type: 'pong'; re: number }
   | { type: 'error'; re?: number; code: VisitorErrorCode; message: string };
 
-export const VISITOR_ERROR_CODES = [
-  'identity_token_invalid',
-  'identity_token_expired',
-  'invite_not_found',
-  'invite_not_for_you',
-  'invite_not_available',
-  'link_used_elsewhere',
-  'invalid_code',
-  'rate_limited',
-  'session_not_found',
-  'not_identified',
-  'consent_shown_mismatch',
-] as const;
-export type VisitorErrorCode = (typeof VISITOR_ERROR_CODES)[number];
+export { VISITOR_ERROR_CODES } from './wire/visitor-error-codes.ts';
+export type { VisitorErrorCode } from './wire/visitor-error-codes.ts';

@@ -143,7 +143,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   };
   const metrics = createMetrics();
   const trust = proxyTrust(config.trustProxy);
-  const genesys = new GenesysSupervisor(genesysStore, { store: genesysStore, conversations, config: config.genesys, log, metrics: createGenesysMetrics(metrics.registry), node });
+  const genesys = new GenesysSupervisor(genesysStore,
+    { store: genesysStore, conversations, config: config.genesys, log, metrics: createGenesysMetrics(metrics.registry), node });
 
   const app: FastifyInstance = Fastify({
     // One trust function for HTTP (request.ip) and WebSocket upgrades (socket caps, code guard).
@@ -247,7 +248,8 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
     }
   };
 
-  const dispatcher = new WebhookDispatcher(db, log, { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
+  const dispatcher = new WebhookDispatcher(db, log,
+    { maxAttempts: config.webhookMaxAttempts, retryScheduleMs: config.webhookRetryScheduleMs, fetch: webhookFetch(config.webhookAllowPrivate) });
   let stopSweeper: (() => Promise<void>) | null = null;
   const unsubscribers: (() => Promise<void>)[] = [];
   let closed = false;

@@ -13,7 +13,8 @@ test('defaults give a working local server', () => {
 
 test('every bad value is named with what it accepts, all at once', () => {
   try {
-    loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', INVITE_EXPIRY_SECONDS: '5', CORS_ORIGINS: 'https://a.com/path' });
+    loadConfig(
+      { PORT: 'eighty', PUBLIC_URL: 'ftp://x', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', INVITE_EXPIRY_SECONDS: '5', CORS_ORIGINS: 'https://a.com/path' });
     assert.fail('should throw');
   } catch (err) {
     assert.ok(err instanceof ConfigError);
@@ -60,7 +61,8 @@ test('abuse limits: TRUST_PROXY takes true, false or balancer addresses; socket 
   assert.equal(d.trustProxy, false);
   assert.equal(d.metricsToken, null);
   assert.deepEqual(d.socketsPerSource, { visitor: 200, capture: 20, agent: 200 });
-  assert.deepEqual(d.relayLimits, { maxBufferedBytes: 4 * 1024 * 1024, agentBacklogBytes: 4 * 1024 * 1024, captureBytesPerSecond: 1024 * 1024, captureBurstBytes: 16 * 1024 * 1024 });
+  assert.deepEqual(d.relayLimits,
+    { maxBufferedBytes: 4 * 1024 * 1024, agentBacklogBytes: 4 * 1024 * 1024, captureBytesPerSecond: 1024 * 1024, captureBurstBytes: 16 * 1024 * 1024 });
   assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
   assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy, ['10.0.0.0/8', 'loopback']);
   try {

@@ -143,7 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     problems.push(`LOG_LEVEL=${JSON.stringify(logLevelRaw)} must be one of ${LOG_LEVELS.join(', ')}`);
   }
   const phoneRegion = env.DEFAULT_PHONE_REGION || null;
-  if (phoneRegion && !isPhoneRegion(phoneRegion)) problems.push(`DEFAULT_PHONE_REGION=${JSON.stringify(phoneRegion)} must be a two-letter region code in capitals, e.g. US or GB`);
+  if (phoneRegion && !isPhoneRegion(phoneRegion)) problems.push(
+    `DEFAULT_PHONE_REGION=${JSON.stringify(phoneRegion)} must be a two-letter region code in capitals, e.g. US or GB`);
   const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const o of corsOrigins) {
     if (o === '*') continue;
@@ -156,7 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
   const metricsToken = env.METRICS_TOKEN || null;
-  if (metricsToken !== null && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters (a random secret your Prometheus sends as a bearer token)');
+  if (metricsToken !== null &&
+    metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters (a random secret your Prometheus sends as a bearer token)');
 
   const config: Config = {
     port,
@@ -184,8 +186,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     idempotencyLeaseMs: int('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600) * 1000,
     sweepIntervalMs: int('SWEEP_INTERVAL_MS', 1000, 50, 60_000),
     tokenRateLimit: { max: int('TOKEN_RATE_LIMIT', 30, 1, 100000), windowMs: 60_000 },
-    codeRateLimit: codeRateLimit(int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 1000), int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000), int('CODE_LOCKOUT_SECONDS', 900, 60, 86400) * 1000),
-    codeRequestRateLimit: { perSource: int('CODE_REQUEST_RATE_LIMIT_PER_SOURCE', 10, 1, 10000), perDeployment: int('CODE_REQUEST_RATE_LIMIT_PER_DEPLOYMENT', 600, 1, 1000000), windowMs: 60_000 },
+    codeRateLimit: codeRateLimit(int('CODE_RATE_LIMIT_PER_SOURCE', 10, 1, 1000), int('CODE_RATE_LIMIT_PER_ORG', 100, 1, 1000000),
+      int('CODE_LOCKOUT_SECONDS', 900, 60, 86400) * 1000),
+    codeRequestRateLimit: { perSource: int('CODE_REQUEST_RATE_LIMIT_PER_SOURCE', 10, 1, 10000),
+      perDeployment: int('CODE_REQUEST_RATE_LIMIT_PER_DEPLOYMENT', 600, 1, 1000000), windowMs: 60_000 },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     resumeWindowMs: int('RESUME_WINDOW_SECONDS', 30, 1, 3600) * 1000,
     captureFramesPerSecond: int('CAPTURE_MAX_FRAMES_PER_SECOND', 400, 10, 1_000_000),
@@ -236,7 +240,9 @@ function parseTrustProxy(raw: string | undefined, problems: string[]): boolean |
     }
   });
   if (bad.length) {
-    problems.push(`TRUST_PROXY entries ${bad.map((b) => JSON.stringify(b)).join(', ')} must be true, false, or addresses/CIDR ranges of your balancers (e.g. 10.0.0.0/8,loopback)`);
+    problems.push(
+      `TRUST_PROXY entries ${bad.map((b) => JSON.stringify(b)).join(', ')} must be true, false, or addresses/CIDR ranges of your balancers (e.g. 10.0.0.0/8,` +
+        `loopback)`);
     return false;
   }
   return list;

@@ -20,7 +20,8 @@ export async function receiptsCommand(input: string, jwksSource: string, opts: {
   const jwks = await loadJwks(jwksSource);
   const checks = await Promise.all(receiptsIn(fileOrText(input)).map((r) => verifyReceipt(r, jwks)));
   if (opts.json) {
-    opts.out.write(`${JSON.stringify(checks.map((c) => (c.ok ? { valid: true, kid: c.kid, claims: c.claims } : { valid: false, reason: c.reason })), null, 2)}\n`);
+    opts.out.write(
+      `${JSON.stringify(checks.map((c) => (c.ok ? { valid: true, kid: c.kid, claims: c.claims } : { valid: false, reason: c.reason })), null, 2)}\n`);
   } else {
     for (const c of checks) {
       if (!c.ok) {
@@ -28,8 +29,11 @@ export async function receiptsCommand(input: string, jwksSource: string, opts: {
         continue;
       }
       const k = c.claims;
-      opts.out.write(`valid    ${k.jti}  ${k.kind} ${k.decision}  conversation ${k.conversationId}  session ${k.sessionId}  recorded ${k.recordedAt}  key ${c.kid}\n`);
-      if (k.shown) opts.out.write(`         shown (${k.shown.locale ?? '?'}, copy ${k.shown.copyVersion ?? '?'}), clicked ${k.clickedAt ?? '?'}:\n${k.shown.text.split('\n').map((l) => `           ${l}`).join('\n')}\n`);
+      opts.out.write(
+        `valid    ${k.jti}  ${k.kind} ${k.decision}  conversation ${k.conversationId}  session ${k.sessionId}  recorded ${k.recordedAt}  key ${c.kid}\n`);
+      if (k.shown) opts.out.write(
+        `         shown (${k.shown.locale ?? '?'}, copy ${k.shown.copyVersion ?? '?'}), ` +
+          `clicked ${k.clickedAt ?? '?'}:\n${k.shown.text.split('\n').map((l) => `           ${l}`).join('\n')}\n`);
       if (k.withdraws) opts.out.write(`         withdraws ${k.withdraws.receiptId} (sha256 ${k.withdraws.sha256})\n`);
     }
   }

@@ -18,7 +18,8 @@ describe('first start of two nodes together on an empty database', () => {
       const dirs = [0, 1].map(() => mkdtempSync(path.join(tmpdir(), 'tandem-boot-')));
       try {
         const nodes = await Promise.all(
-          dirs.map((dir) => buildApp({ config: loadConfig({ PORT: '0', DATA_DIR: dir, DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), logger: pino({ level: 'silent' }) })),
+          dirs.map((dir) =>
+            buildApp({ config: loadConfig({ PORT: '0', DATA_DIR: dir, DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), logger: pino({ level: 'silent' }) })),
         );
         try {
           const printed = nodes.filter((n) => n.bootstrap);
@@ -29,7 +30,8 @@ describe('first start of two nodes together on an empty database', () => {
           await admin.end();
           assert.equal(orgs.length, 1, `try ${i + 1}: organisations created`);
           assert.equal(printed.length, 1, `try ${i + 1}: nodes that printed credentials`);
-          assert.deepEqual(clients.map((c) => [c.id, c.org_id]), [[printed[0]!.bootstrap!.clientId, orgs[0]!.id]], 'the printed client belongs to the one organisation');
+          assert.deepEqual(clients.map((c) => [c.id, c.org_id]), [[printed[0]!.bootstrap!.clientId, orgs[0]!.id]],
+            'the printed client belongs to the one organisation');
         } finally {
           for (const n of nodes) await n.close();
         }

@@ -45,6 +45,7 @@ test('outbox: a retry of a stored message does not store a second copy', async (
   await outbox.send(m);
   await outbox.send(m);
   const listed = await outbox.list(ORG, { limit: 10 });
-  assert.deepEqual(listed.map((x) => ({ id: x.id, to: x.to, body: x.body, inviteId: x.inviteId })), [{ id: m.id, to: m.to, body: m.body, inviteId: m.inviteId }]);
+  assert.deepEqual(listed.map((x) => ({ id: x.id, to: x.to, body: x.body, inviteId: x.inviteId })),
+    [{ id: m.id, to: m.to, body: m.body, inviteId: m.inviteId }]);
   await db.close();
 });

@@ -197,7 +197,8 @@ describe('sms text and numbers, end to end (outbox)', () => {
       ['+1 099 555 0123', /no such number/],
       ['+999 1234 5678', /country code is unknown/],
     ] as const) {
-      const res = await s.api('PUT', `/v1/conversations/bad-${Math.random().toString(36).slice(2)}`, { state: 'connected', customer: { phone }, agent: { id: 'a1' } });
+      const res =
+        await s.api('PUT', `/v1/conversations/bad-${Math.random().toString(36).slice(2)}`, { state: 'connected', customer: { phone }, agent: { id: 'a1' } });
       assert.equal(res.status, 422, `${phone}: ${res.text}`);
       assert.equal(res.body.code, 'invalid_phone');
       assert.match(res.body.detail, why);

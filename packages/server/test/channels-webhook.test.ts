@@ -54,12 +54,14 @@ describe('webhook: what the company sender gets', () => {
 
   test('a sender that does not know our secret makes it a permanent configuration failure', async () => {
     const wrong = new WebhookSmsProvider({ url: receiver.url, secret: newWebhookSecret(), timeoutMs: 2000 });
-    await assert.rejects(wrong.send(contractMessage()), (err: SmsSendError) => err.reason === 'provider_config' && !err.retryable && /SMS_WEBHOOK_SECRET/.test(err.message));
+    await assert.rejects(wrong.send(contractMessage()),
+      (err: SmsSendError) => err.reason === 'provider_config' && !err.retryable && /SMS_WEBHOOK_SECRET/.test(err.message));
   });
 
   test('the sender may say why it refused; otherwise a 4xx is provider_rejected', async () => {
     receiver.answerNext({ status: 422, body: { reason: 'opted_out', message: 'replied STOP' } });
-    await assert.rejects(provider.send(contractMessage()), (err: SmsSendError) => err.reason === 'opted_out' && !err.retryable && /422: replied STOP/.test(err.message));
+    await assert.rejects(provider.send(contractMessage()),
+      (err: SmsSendError) => err.reason === 'opted_out' && !err.retryable && /422: replied STOP/.test(err.message));
     receiver.answerNext({ status: 400, body: 'no' });
     await assert.rejects(provider.send(contractMessage()), (err: SmsSendError) => err.reason === 'provider_rejected' && !err.retryable);
     receiver.answerNext({ status: 429, body: '', headers: { 'retry-after': '1' } });

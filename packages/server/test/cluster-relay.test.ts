@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLOSE_CODES, FRAME_KIND, encodeFrame, encodePointer, type FrameKind } from '@tandem/protocol';
-import { SHOP_ORIGIN, connectedCall, createDeployment, waitUntil } from './fixtures.ts';
+import { SHOP_ORIGIN, connectedCall, createDeployment } from './fixtures.ts';
 import { freshPostgresDatabase } from './postgres-db.ts';
 import { RelayClient } from './relay-clients.ts';
 import { VisitorClient } from './visitor-client.ts';

@@ -79,7 +79,8 @@ describe('short codes under attack', () => {
     const code = got.type === 'code' ? got.code : '';
     assert.match(code, /^\d{10}$/);
     await s.tandem.services.db.query('UPDATE support_codes SET expires_at = $2 WHERE code = $1', [code, new Date(Date.now() - 1000)]);
-    await waitUntil(async () => (await s.tandem.services.db.query('SELECT 1 FROM support_codes WHERE code = $1', [code])).length === 0, 5000, 'the expired code to be freed');
+    await waitUntil(async () => (await s.tandem.services.db.query('SELECT 1 FROM support_codes WHERE code = $1', [code])).length === 0, 5000,
+      'the expired code to be freed');
 
     const call = await connectedCall(s);
     const claim = await s.api('POST', '/v1/invites/claim', { code, conversationId: call.id });

@@ -119,7 +119,8 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) describe(`consent receipt
     await page.waitFor('invite');
     const wrongAgent = await page.acceptInvite(inv.id, { agentName: 'Mallory', text: `Share with Mallory from Acme? ${inv.phrase}` });
     assert.equal(wrongAgent.type === 'error' && wrongAgent.code, 'consent_shown_mismatch');
-    const noPhrase = await page.request({ type: 'invite.accept', inviteId: inv.id, shown: { ...page.shownFor(inv.id), text: 'Share this tab with Dana from Acme?' } });
+    const noPhrase =
+      await page.request({ type: 'invite.accept', inviteId: inv.id, shown: { ...page.shownFor(inv.id), text: 'Share this tab with Dana from Acme?' } });
     assert.equal(noPhrase.type === 'error' && noPhrase.code, 'consent_shown_mismatch');
     assert.match(noPhrase.type === 'error' ? noPhrase.message : '', /matching phrase/);
     assert.equal((await s.api('GET', `/v1/sessions?conversationId=${call.id}`)).body.data.length, 0);
@@ -147,7 +148,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) describe(`consent receipt
   });
 
   test('the receipts route and the JWKS are in the OpenAPI document; the route needs sessions:read and a known conversation', async () => {
-    const paths = Object.keys((await (await fetch(`${s.url}/openapi.json`)).json()).paths as Record<string, unknown>);
+    const paths = Object.keys(((await (await fetch(`${s.url}/openapi.json`)).json()) as { paths: Record<string, unknown> }).paths);
     assert.ok(paths.includes('/v1/conversations/{id}/consent-receipts') && paths.includes('/.well-known/jwks.json'), paths.join(' '));
     const noScope = await s.api('GET', '/v1/conversations/x/consent-receipts', undefined, { token: await s.token(['invites:write']) });
     assert.equal(noScope.status, 403);
@@ -194,7 +195,8 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) describe(`consent receipt
   // The CLI opens the store in DATA_DIR: one store kind is enough to show the command works.
   if (kind === 'pglite') test('`tandem receipts rotate-key` adds a key that the server then signs with and publishes', async () => {
     const dataDir = mkdtempSync(path.join(work, 'rotate-'));
-    const rotate = new ScriptProcess(process.execPath, ['--import', 'tsx', CLI, 'receipts', 'rotate-key'], { cwd: REPO, env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
+    const rotate =
+      new ScriptProcess(process.execPath, ['--import', 'tsx', CLI, 'receipts', 'rotate-key'], { cwd: REPO, env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
     assert.equal(await rotate.exitCode(90_000), 0, rotate.output());
     const kid = /new receipt signing key: (rk_\w+)/.exec(rotate.stdout)?.[1];
     assert.ok(kid, rotate.output());

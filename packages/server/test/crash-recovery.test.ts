@@ -50,16 +50,17 @@ for (const kind of ['postgres', 'pglite'] as const) {
 
     const acknowledged: { key: string; conversationId: string; inviteId: string }[] = [];
     const inFlight: InFlight[] = [];
-    let orphan = { sessionId: '', conversationId: '' };
-    let midRetry = { inviteId: '', conversationId: '' };
-    let hung: InFlight & { inviteId: string } = { key: '', body: { conversationId: '', channels: [] }, inviteId: '' };
+    const orphan = { sessionId: '', conversationId: '' };
+    const midRetry = { inviteId: '', conversationId: '' };
+    const hung: InFlight & { inviteId: string } = { key: '', body: { conversationId: '', channels: [] }, inviteId: '' };
     let restartedAt = 0;
     let recoveryMs = 0;
 
     const smsFor = (inviteId: string) => sms.requests.filter((r) => (JSON.parse(r.raw) as { inviteId: string }).inviteId === inviteId);
 
     async function call(id: string, phone?: string) {
-      const res = await api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `cust-${id}`, ...(phone ? { phone } : {}) }, agent: { id: 'agent-7', name: 'Dana' } });
+      const res = await api('PUT', `/v1/conversations/${id}`,
+        { state: 'connected', customer: { id: `cust-${id}`, ...(phone ? { phone } : {}) }, agent: { id: 'agent-7', name: 'Dana' } });
       assert.ok(res.status === 200 || res.status === 201, res.text);
     }
 
@@ -91,7 +92,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
       hooks = await startReceiver(() => (hooksUp ? 200 : 503));
       const env: Record<string, string> = { ...store, ...TIMERS, SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: sms.url, SMS_WEBHOOK_SECRET: smsSecret };
       server = await ChildServer.start(env);
-      const printed = await waitUntil(async () => /TANDEM_CLIENT_ID=(\S+)\s+TANDEM_CLIENT_SECRET=(\S+)\n/.exec(server.output), 5000, 'the first start\'s credentials');
+      const printed =
+        await waitUntil(async () => /TANDEM_CLIENT_ID=(\S+)\s+TANDEM_CLIENT_SECRET=(\S+)\n/.exec(server.output), 5000, 'the first start\'s credentials');
       const creds = { clientId: printed[1]!, clientSecret: printed[2]! };
       api = apiClient(() => server.url, creds);
 
@@ -133,7 +135,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
       hung.body = { conversationId: `crash-hung-${kind}`, channels: ['sms'] };
       await call(hung.body.conversationId, '+14155550141');
       const hungRequest = api('POST', '/v1/invites', hung.body, { 'idempotency-key': hung.key }).catch(() => null);
-      const seen = await waitUntil(async () => sms.requests.find((r) => JSON.parse(r.raw).to === '+14155550141'), 10_000, 'the hung invite reaching the SMS sender');
+      const seen =
+        await waitUntil(async () => sms.requests.find((r) => JSON.parse(r.raw).to === '+14155550141'), 10_000, 'the hung invite reaching the SMS sender');
       hung.inviteId = (JSON.parse(seen.raw) as { inviteId: string }).inviteId;
       await server.kill();
       stop.now = true;
@@ -210,7 +213,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
       t.diagnostic(`ended ${afterRestart} ms after the restart listened`);
       assert.equal(ended.endReason, 'customer_left');
       assert.ok(afterRestart <= (RESUME_WINDOW_SECONDS + 5) * 1000, `ended ${afterRestart} ms after the restart: later than the resume window + 5 s`);
-      const events = (await api('GET', `/v1/events?conversationId=${orphan.conversationId}&limit=1000`)).body.data as { type: string; data: { reason?: string } }[];
+      const events =
+        (await api('GET', `/v1/events?conversationId=${orphan.conversationId}&limit=1000`)).body.data as { type: string; data: { reason?: string } }[];
       const endings = events.filter((e) => e.type === 'session.ended');
       assert.equal(endings.length, 1, 'ended once');
       assert.equal(endings[0]!.data.reason, 'customer_left');
@@ -220,7 +224,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const token = (await api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: orphan.conversationId })).body.token as string;
       const consoleSocket = await RelayClient.open(server.url, '/v1/agent');
       consoleSocket.send({ type: 'auth', token });
-      const view = await consoleSocket.until(() => consoleSocket.json.find((m) => (m.type === 'ready' || m.type === 'view') && m.view.customerLink === 'gone')?.view, 10_000, 'a view with the customer gone');
+      const view = await consoleSocket.until(() => consoleSocket.json.find((m) => (m.type === 'ready' || m.type === 'view') && m.view.customerLink === 'gone')
+        ?.view, 10_000, 'a view with the customer gone');
       assert.equal(view.session.state, 'ended');
       consoleSocket.close();
     });
@@ -249,7 +254,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
       await waitUntil(async () => events.every((e) => delivered().has(e.id)), 45_000, 'every event to reach the endpoint');
       const ok = hooks.received.filter((r) => r.status === 200);
       const duplicates = ok.length - delivered().size;
-      t.diagnostic(`${events.length} events delivered; ${duplicates} duplicates; last one ${Math.max(...ok.map((r) => r.at)) - restartedAt} ms after the restart`);
+      t.diagnostic(
+        `${events.length} events delivered; ${duplicates} duplicates; last one ${Math.max(...ok.map((r) => r.at)) - restartedAt} ms after the restart`);
       assert.equal(duplicates, 0);
       // The receiver answered before the attempt was recorded: wait for the record.
       await waitUntil(async () => {

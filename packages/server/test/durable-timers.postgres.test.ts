@@ -24,7 +24,8 @@ describe('durable timers on two nodes sharing one Postgres', () => {
 
   before(async () => {
     sms = await startSmsWebhookReceiver(smsSecret);
-    const env = { RESUME_WINDOW_SECONDS: '1', SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: sms.url, SMS_WEBHOOK_SECRET: smsSecret, SMS_RETRY_BASE_MS: '200', SMS_MAX_ATTEMPTS: '10' };
+    const env = { RESUME_WINDOW_SECONDS: '1', SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: sms.url, SMS_WEBHOOK_SECRET: smsSecret, SMS_RETRY_BASE_MS: '200',
+      SMS_MAX_ATTEMPTS: '10' };
     a = await startTestServer('postgres', env);
     b = await buildApp({
       config: loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SWEEP_INTERVAL_MS: '100', DATABASE_URL: a.config.databaseUrl! }),
@@ -82,7 +83,8 @@ describe('durable timers on two nodes sharing one Postgres', () => {
     const invites = await Promise.all([0, 1, 2, 3, 4].map(() => a.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] })));
     // Their expiry passes while both nodes sweep every 100 ms.
     await a.tandem.services.db.query('UPDATE invites SET expires_at = $2 WHERE conversation_id = $1', [call.id, new Date(Date.now() + 300)]);
-    await waitUntil(async () => (await eventsOf(a, call.id)).filter((e) => e.type === 'invite.expired').length === invites.length, 10_000, 'every invite to expire');
+    await waitUntil(async () => (await eventsOf(a, call.id)).filter((e) => e.type === 'invite.expired').length === invites.length, 10_000,
+      'every invite to expire');
     await new Promise((r) => setTimeout(r, 500));
     const expired = (await eventsOf(a, call.id)).filter((e) => e.type === 'invite.expired');
     assert.equal(expired.length, invites.length, 'one invite.expired each');

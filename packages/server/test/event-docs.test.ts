@@ -129,7 +129,8 @@ describe('event documentation', () => {
       return all.some((e) => e.type === 'invite.delivered') && all.some((e) => e.type === 'session.ended') ? all : null;
     }, 15_000, 'the SMS delivery and session.ended');
     const seen = new Set(events.map((e) => e.type));
-    for (const type of ['conversation.updated', 'invite.created', 'invite.delivered', 'invite.opened', 'invite.link_refused', 'invite.accepted', 'session.started', 'session.ended', 'invite.revoked', 'invite.declined']) {
+    for (const type of ['conversation.updated', 'invite.created', 'invite.delivered', 'invite.opened', 'invite.link_refused', 'invite.accepted',
+      'session.started', 'session.ended', 'invite.revoked', 'invite.declined']) {
       assert.ok(seen.has(type), `the flow emitted ${type} (saw ${[...seen].join(', ')})`);
     }
     for (const event of events) {
@@ -139,7 +140,8 @@ describe('event documentation', () => {
     // Each webhook body is the documented one: {type, timestamp, data: the event}.
     const seqs = new Set(events.map((e) => e.seq));
     const bodies = await waitUntil(async () => {
-      const got = receiver.received.map((r) => JSON.parse(r.body) as { type: EventType; timestamp: string; data: { seq: number; type: EventType; data: Record<string, unknown> } });
+      const got = receiver.received.map((r) =>
+        JSON.parse(r.body) as { type: EventType; timestamp: string; data: { seq: number; type: EventType; data: Record<string, unknown> } });
       return [...seqs].every((seq) => got.some((b) => b.data.seq === seq)) ? got : null;
     }, 15_000, 'a webhook delivery of every event');
     for (const body of bodies) {

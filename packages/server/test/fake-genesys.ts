@@ -89,8 +89,10 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
 
     if (route === 'token') {
       const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
-      if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return { status: 400, body: { error: 'invalid_request', description: 'form body expected' } };
-      if (new URLSearchParams(req.raw.toString()).get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type', description: 'grant_type' } };
+      if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return { status: 400,
+        body: { error: 'invalid_request', description: 'form body expected' } };
+      if (new URLSearchParams(req.raw.toString()).get('grant_type') !== 'client_credentials') return { status: 400,
+        body: { error: 'unsupported_grant_type', description: 'grant_type' } };
       if (req.headers.authorization !== expected) return { status: 400, body: { error: 'invalid_client', description: 'client not found' } };
       const token = randomUUID();
       tokens.set(token, null);
@@ -99,18 +101,21 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     if (route === 'authorize') {
       // The implicit grant: the login page would ask who you are; the test says so with signInAs.
       const q = new URLSearchParams(req.url.split('?')[1] ?? '');
-      if (q.get('client_id') !== FAKE_BROWSER_CLIENT_ID || q.get('response_type') !== 'token' || !q.get('redirect_uri')) return { status: 400, body: 'invalid client_id, response_type or redirect_uri' };
+      if (q.get('client_id') !== FAKE_BROWSER_CLIENT_ID || q.get('response_type') !== 'token' ||
+        !q.get('redirect_uri')) return { status: 400, body: 'invalid client_id, response_type or redirect_uri' };
       if (!signedIn) return { status: 401, body: 'sign in to Genesys Cloud first' };
       const token = randomUUID();
       tokens.set(token, signedIn);
-      const back = new URLSearchParams({ access_token: token, expires_in: '86399', token_type: 'bearer', ...(q.get('state') ? { state: q.get('state')! } : {}) });
+      const back =
+        new URLSearchParams({ access_token: token, expires_in: '86399', token_type: 'bearer', ...(q.get('state') ? { state: q.get('state')! } : {}) });
       return { status: 302, body: '', headers: { location: `${q.get('redirect_uri')}#${back.toString()}` } };
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!bearer || !tokens.has(bearer)) return genesysError(401, 'bad.credentials', 'Invalid login credentials.');
     if (route === 'me') {
       const u = users.get(tokens.get(bearer) ?? '');
-      return u ? { status: 200, body: { ...u, state: 'active', selfUri: `/api/v2/users/${u.id}` } } : genesysError(404, 'not.found', 'No user for a client credentials token');
+      return u ? { status: 200, body: { ...u, state: 'active', selfUri: `/api/v2/users/${u.id}` } }
+        : genesysError(404, 'not.found', 'No user for a client credentials token');
     }
 
     if (route === 'channels') {
@@ -130,7 +135,8 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
         return genesysError(400, 'bad.request', 'The request could not be understood by the server due to malformed syntax.');
       }
       const topics = list.map((t) => t.id).filter((t): t is string => typeof t === 'string');
-      if (topics.some((t) => !/^v2\.(users|routing\.queues)\.[0-9a-f-]+\.conversations\.calls$/.test(t))) return genesysError(400, 'bad.request', 'Invalid topic');
+      if (topics.some((t) =>
+        !/^v2\.(users|routing\.queues)\.[0-9a-f-]+\.conversations\.calls$/.test(t))) return genesysError(400, 'bad.request', 'Invalid topic');
       subscribeCalls++;
       if (req.method === 'PUT') ch.topics.clear();
       for (const t of topics) ch.topics.add(t);
@@ -154,12 +160,15 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
       return genesysError(400, 'bad.request', 'malformed JSON');
     }
     if (b.toAddressMessengerType !== 'sms') return genesysError(400, 'bad.request', 'toAddressMessengerType must be sms');
-    if (typeof b.fromAddress !== 'string' || !smsNumbers.has(b.fromAddress)) return genesysError(400, 'bad.request', `fromAddress ${String(b.fromAddress)} is not a provisioned SMS number`);
-    if (typeof b.toAddress !== 'string' || !/^\+[1-9]\d{6,14}$/.test(b.toAddress) || b.toAddress === '+15005550001') return genesysError(400, 'bad.request', `The toAddress ${String(b.toAddress)} is not a valid E.164 phone number`);
+    if (typeof b.fromAddress !== 'string' ||
+      !smsNumbers.has(b.fromAddress)) return genesysError(400, 'bad.request', `fromAddress ${String(b.fromAddress)} is not a provisioned SMS number`);
+    if (typeof b.toAddress !== 'string' || !/^\+[1-9]\d{6,14}$/.test(b.toAddress) ||
+      b.toAddress === '+15005550001') return genesysError(400, 'bad.request', `The toAddress ${String(b.toAddress)} is not a valid E.164 phone number`);
     if (typeof b.textBody !== 'string' || !b.textBody) return genesysError(400, 'bad.request', 'textBody is required');
     const msg = { id: randomUUID(), fromAddress: b.fromAddress, toAddress: b.toAddress, textBody: b.textBody };
     sent.push(msg);
-    return { status: 202, body: { ...msg, conversationId: randomUUID(), messengerType: 'sms', timestamp: new Date().toISOString(), selfUri: `/api/v2/conversations/messages/${msg.id}` } };
+    return { status: 202, body: { ...msg, conversationId: randomUUID(), messengerType: 'sms', timestamp: new Date().toISOString(),
+      selfUri: `/api/v2/conversations/messages/${msg.id}` } };
   };
 
   const server = createServer((req, res) => {
@@ -237,7 +246,8 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     },
     /** An outbound campaign call: the customer is dialed, then an agent joins from a queue. */
     startCall(o: { id?: string; customerPhone: string; queueId?: string }): FakeCall {
-      const call: FakeCall = { id: o.id ?? randomUUID(), participants: [{ id: randomUUID(), purpose: 'customer', state: 'dialing', address: `tel:${o.customerPhone}`, name: 'Mobile Number, United States' }] };
+      const call: FakeCall = { id: o.id ?? randomUUID(),
+        participants: [{ id: randomUUID(), purpose: 'customer', state: 'dialing', address: `tel:${o.customerPhone}`, name: 'Mobile Number, United States' }] };
       if (o.queueId) call.participants.push({ id: randomUUID(), purpose: 'acd', state: 'connected', queue: { id: o.queueId } });
       calls.set(call.id, call);
       publish(call);
@@ -247,7 +257,8 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
       const call = calls.get(callId)!;
       for (const p of call.participants) if (p.purpose === 'customer') p.state = 'connected';
       for (const p of call.participants) if (p.purpose === 'acd') p.state = 'disconnected';
-      call.participants.push({ id: randomUUID(), purpose: 'agent', state: 'connected', user: { id: userId }, ...(queueId ? { queue: { id: queueId } } : {}), name: users.get(userId)?.name });
+      call.participants.push({ id: randomUUID(), purpose: 'agent', state: 'connected', user: { id: userId }, ...(queueId ? { queue: { id: queueId } } : {}),
+        name: users.get(userId)?.name });
       publish(call);
     },
     /** One side hangs up; `silently` changes the call without a notification (a message lost in a gap). */

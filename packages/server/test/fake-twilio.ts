@@ -46,20 +46,23 @@ export async function startFakeTwilio(accountSid = TEST_ACCOUNT_SID, authToken =
   const handle = (req: RawRequest): Answer => {
     const next = script.shift();
     if (next) return next;
-    if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) return twilioError(404, 20404, 'The requested resource was not found');
+    if (req.method !== 'POST' ||
+      req.url !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) return twilioError(404, 20404, 'The requested resource was not found');
     if (req.headers.authorization !== `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`) return twilioError(401, 20003, 'Authenticate');
     if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return twilioError(400, 20001, 'Unsupported content type');
     const form = new URLSearchParams(req.raw.toString('utf8'));
     const to = form.get('To');
     const body = form.get('Body');
     if (!to) return twilioError(400, 21604, "A 'To' phone number is required.");
-    if (!form.get('From') && !form.get('MessagingServiceSid')) return twilioError(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.");
+    if (!form.get('From') &&
+      !form.get('MessagingServiceSid')) return twilioError(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.");
     if (!body) return twilioError(400, 21602, 'Message body is required.');
     if (to === '+15005550001') return twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     if (to === '+15005550009') return twilioError(400, 21614, `'To' number ${to} is not a valid mobile number`);
     const sid = `SM${randomBytes(16).toString('hex')}`;
     accepted.push({ sid, to, from: form.get('From'), messagingServiceSid: form.get('MessagingServiceSid'), body });
-    return { status: 201, body: { sid, account_sid: accountSid, to, from: form.get('From'), body, status: 'queued', num_segments: '1', error_code: null, error_message: null } };
+    return { status: 201,
+      body: { sid, account_sid: accountSid, to, from: form.get('From'), body, status: 'queued', num_segments: '1', error_code: null, error_message: null } };
   };
 
   const server = createServer((req, res) => {

@@ -50,7 +50,8 @@ describe('bus faults: Redis stopped under two nodes', () => {
 
   const readyz = (node: TandemProcess) => node.api('GET', '/readyz', undefined, { token: null });
 
-  const callSeqs = async (): Promise<number[]> => (await a.api('GET', `/v1/events?conversationId=${conversationId}&limit=1000`)).body.data.map((e: { seq: number }) => e.seq);
+  const callSeqs =
+    async (): Promise<number[]> => (await a.api('GET', `/v1/events?conversationId=${conversationId}&limit=1000`)).body.data.map((e: { seq: number }) => e.seq);
 
   /** An invite for the call, made and revoked: events of the console's conversation. */
   async function inviteAndRevoke(node: TandemProcess): Promise<TimedResponse[]> {

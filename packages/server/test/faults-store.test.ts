@@ -49,7 +49,8 @@ describe('store faults: Postgres stopped, idle connections killed, silent partit
 
   const write = async (): Promise<TimedResponse> => {
     const id = callId('fault');
-    const res = await node.api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `cust-${id}` }, agent: { id: 'agent-7' } }, { timeoutMs: 20_000 });
+    const res =
+      await node.api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `cust-${id}` }, agent: { id: 'agent-7' } }, { timeoutMs: 20_000 });
     if (res.status === 200 || res.status === 201) acked.push(id);
     return res;
   };
@@ -75,7 +76,9 @@ describe('store faults: Postgres stopped, idle connections killed, silent partit
     assert.equal(ready.status, 503);
     assert.equal(ready.body.code, 'not_ready');
     assert.equal(ready.body.store.state, 'down', ready.text);
-    t.diagnostic(`${answers.length} writes during the outage, all 503 store_unavailable; slowest answer ${Math.max(...answers.map((a) => a.ms)).toFixed(0)} ms, median ${median(answers.map((a) => a.ms)).toFixed(0)} ms`);
+    t.diagnostic(
+      `${answers.length} writes during the outage, all 503 store_unavailable; slowest answer ${Math.max(...answers.map((a) => a.ms)).toFixed(0)} ms, ` +
+        `median ${median(answers.map((a) => a.ms)).toFixed(0)} ms`);
     t.diagnostic(`readyz: ${ready.body.detail}`);
   }
 
@@ -108,7 +111,9 @@ describe('store faults: Postgres stopped, idle connections killed, silent partit
     for (const a of answers) assert.ok(a.status === 201 || a.body?.code === 'store_unavailable', a.text);
     await relay.frameArrives();
     alive();
-    t.diagnostic(`${killed} idle connections terminated; the next 10 writes: ${answers.filter((a) => a.status === 201).length} succeeded, ${answers.filter((a) => a.status === 503).length} answered 503`);
+    t.diagnostic(
+      `${killed} idle connections terminated; the next 10 writes: ${answers.filter((a) => a.status === 201).length} succeeded,` +
+        ` ${answers.filter((a) => a.status === 503).length} answered 503`);
     await recovers(t, Date.now());
   });
 

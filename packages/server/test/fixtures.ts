@@ -16,7 +16,8 @@ export async function createDeployment(s: ApiOf, origins = [SHOP_ORIGIN]) {
 }
 
 export async function connectedCall(s: ApiOf, customer: Record<string, string> = {}, id = callId()) {
-  const res = await s.api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `cust-${id}`, ...customer }, agent: { id: 'agent-7', name: 'Dana' } });
+  const res =
+    await s.api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `cust-${id}`, ...customer }, agent: { id: 'agent-7', name: 'Dana' } });
   if (res.status !== 201 && res.status !== 200) throw new Error(`conversation: ${res.text}`);
   return res.body as { id: string; customer: { id: string; phone?: string } };
 }

@@ -10,14 +10,17 @@ const AGENT = '3a1f2b4c-0000-4000-8000-00000000a001';
 const QUEUE = '5b2e3c4d-0000-4000-8000-00000000b001';
 
 async function linked(fake: FakeGenesys, env: Record<string, string> = {}) {
-  const s = await startTestServer('pglite', { GENESYS_API_BASE_URL: fake.baseUrl, GENESYS_LOGIN_BASE_URL: fake.baseUrl, GENESYS_LEASE_MS: '2000', GENESYS_RECONNECT_BASE_MS: '50', GENESYS_RECONNECT_MAX_MS: '400', SMS_PROVIDER: 'genesys', ...env });
-  const r = await s.api('PUT', '/v1/integrations/genesys', { region: 'usw2.pure.cloud', clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET, follow: { users: [AGENT], queues: [QUEUE] }, smsFrom: '+13175550100' });
+  const s = await startTestServer('pglite', { GENESYS_API_BASE_URL: fake.baseUrl, GENESYS_LOGIN_BASE_URL: fake.baseUrl, GENESYS_LEASE_MS: '2000',
+    GENESYS_RECONNECT_BASE_MS: '50', GENESYS_RECONNECT_MAX_MS: '400', SMS_PROVIDER: 'genesys', ...env });
+  const r = await s.api('PUT', '/v1/integrations/genesys', { region: 'usw2.pure.cloud', clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET,
+    follow: { users: [AGENT], queues: [QUEUE] }, smsFrom: '+13175550100' });
   assert.equal(r.status, 201, r.text);
   await connected(s);
   return s;
 }
 
-const connected = (s: TestServer) => waitFor(async () => ((await s.api('GET', '/v1/integrations/genesys')).body.status === 'connected' ? true : null), 15_000, 'the link to be connected');
+const connected = (s: TestServer) =>
+  waitFor(async () => ((await s.api('GET', '/v1/integrations/genesys')).body.status === 'connected' ? true : null), 15_000, 'the link to be connected');
 const stateOf = async (s: TestServer, id: string) => {
   const r = await s.api('GET', `/v1/conversations/${id}`);
   return r.status === 200 ? (r.body as { state: string; customer: { phone?: string }; agent: { id: string; name?: string } | null }) : null;
@@ -40,7 +43,8 @@ describe('genesys: a campaign call mirrored into Tandem, SMS through Genesys, ha
     await fake.close();
   });
 
-  test('dialing → connected with the customer\'s number and the agent\'s name → invite by agentless SMS → share → hang-up: session.ended call_ended', async () => {
+  test('dialing → connected with the customer\'s number and the agent\'s name → invite by agentless SMS → share → hang-up: session.ended call_ended',
+    async () => {
     const call = fake.startCall({ customerPhone: '+14155550123', queueId: QUEUE });
     const dialing = await becomes(s, call.id, 'dialing');
     assert.equal(dialing.customer.phone, '+14155550123');
@@ -122,7 +126,8 @@ describe('genesys: a campaign call mirrored into Tandem, SMS through Genesys, ha
     fake.sendRaw('{not json');
     fake.sendRaw(JSON.stringify({ topicName: `v2.users.${AGENT}.conversations.calls`, eventBody: { nonsense: true } }));
     fake.sendRaw(JSON.stringify({ topicName: 'v2.users.ffffffff-0000-4000-8000-000000000000.conversations.calls', eventBody: { id: 'x', participants: [] } }));
-    const ghost = { id: 'c0ffee00-0000-4000-8000-000000000001', participants: [{ id: 'p1', purpose: 'customer', state: 'disconnected', address: 'tel:+14155550199' }, { id: 'p2', purpose: 'agent', state: 'disconnected', user: { id: AGENT } }] };
+    const ghost = { id: 'c0ffee00-0000-4000-8000-000000000001', participants: [{ id: 'p1', purpose: 'customer', state: 'disconnected',
+      address: 'tel:+14155550199' }, { id: 'p2', purpose: 'agent', state: 'disconnected', user: { id: AGENT } }] };
     fake.sendRaw(JSON.stringify({ topicName: `v2.users.${AGENT}.conversations.calls`, eventBody: ghost }));
     const call = fake.startCall({ customerPhone: '+14155550128', queueId: QUEUE });
     await becomes(s, call.id, 'dialing');

@@ -11,7 +11,8 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-genesys-cli-'));
 
 /** Runs the CLI without blocking this process, which serves the fake Genesys. */
 function run(args: string[], env: Record<string, string>): Promise<{ out: string; err: string; code: number | null }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args],
+    { env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -40,7 +41,8 @@ describe('tandem genesys (CLI)', () => {
     assert.equal(bad.code, 2, bad.err);
     assert.match(bad.err, /^genesys_credentials_rejected: .*check the region/m);
 
-    const ok = await run(['genesys', 'link', '--region', 'euw2.pure.cloud', '--client-id', FAKE_CLIENT_ID, '--client-secret', FAKE_CLIENT_SECRET, '--users', 'a1b2,c3d4', '--sms-from', '+13175550100'], env);
+    const ok = await run(['genesys', 'link', '--region', 'euw2.pure.cloud', '--client-id', FAKE_CLIENT_ID, '--client-secret', FAKE_CLIENT_SECRET, '--users',
+      'a1b2,c3d4', '--sms-from', '+13175550100'], env);
     assert.equal(ok.code, 0, ok.err);
     assert.match(ok.out, /linked Genesys Cloud euw2\.pure\.cloud .*following 2 users, 0 queues; SMS from \+13175550100/);
 

@@ -10,21 +10,24 @@ import { startTestServer, type TestServer } from './test-server.ts';
 
 const AGENT = '3a1f2b4c-0000-4000-8000-00000000a001';
 const QUEUE = '5b2e3c4d-0000-4000-8000-00000000b001';
-const link = (secret = FAKE_CLIENT_SECRET) => ({ region: 'mypurecloud.de', clientId: FAKE_CLIENT_ID, clientSecret: secret, follow: { users: [AGENT], queues: [QUEUE] } });
+const link =
+  (secret = FAKE_CLIENT_SECRET) => ({ region: 'mypurecloud.de', clientId: FAKE_CLIENT_ID, clientSecret: secret, follow: { users: [AGENT], queues: [QUEUE] } });
 
 const statusOf = async (s: TestServer) => (await s.api('GET', '/v1/integrations/genesys')).body.status as string;
 const statusBecomes = (s: TestServer, match: (status: string) => boolean, what: string) => waitFor(async () => {
   const st = await statusOf(s);
   return match(st) ? st : null;
 }, 15_000, what);
-const stateBecomes = (s: TestServer, id: string, state: string) => waitFor(async () => ((await s.api('GET', `/v1/conversations/${id}`)).body?.state === state ? true : null), 15_000, `${id} ${state}`);
+const stateBecomes = (s: TestServer, id: string, state: string) =>
+  waitFor(async () => ((await s.api('GET', `/v1/conversations/${id}`)).body?.state === state ? true : null), 15_000, `${id} ${state}`);
 
 describe('genesys: trouble with Genesys shows on GET, is counted, backs off and recovers', () => {
   let fake: FakeGenesys;
   let s: TestServer;
   before(async () => {
     fake = await startFakeGenesys();
-    s = await startTestServer('pglite', { GENESYS_API_BASE_URL: fake.baseUrl, GENESYS_LOGIN_BASE_URL: fake.baseUrl, GENESYS_LEASE_MS: '2000', GENESYS_RECONNECT_BASE_MS: '50', GENESYS_RECONNECT_MAX_MS: '300' });
+    s = await startTestServer('pglite', { GENESYS_API_BASE_URL: fake.baseUrl, GENESYS_LOGIN_BASE_URL: fake.baseUrl, GENESYS_LEASE_MS: '2000',
+      GENESYS_RECONNECT_BASE_MS: '50', GENESYS_RECONNECT_MAX_MS: '300' });
   });
   after(async () => {
     await s.close();
@@ -85,7 +88,8 @@ describe('genesys: one node holds the channel (Postgres lease)', () => {
   let second: TandemApp;
   before(async () => {
     fake = await startFakeGenesys();
-    s = await startTestServer('postgres', { GENESYS_API_BASE_URL: fake.baseUrl, GENESYS_LOGIN_BASE_URL: fake.baseUrl, GENESYS_LEASE_MS: '1000', GENESYS_RECONNECT_BASE_MS: '50' });
+    s = await startTestServer('postgres',
+      { GENESYS_API_BASE_URL: fake.baseUrl, GENESYS_LOGIN_BASE_URL: fake.baseUrl, GENESYS_LEASE_MS: '1000', GENESYS_RECONNECT_BASE_MS: '50' });
   });
   after(async () => {
     await second?.close();
@@ -96,7 +100,9 @@ describe('genesys: one node holds the channel (Postgres lease)', () => {
   test('a second node waits while the first holds the lease, and takes over when it stops', async () => {
     assert.equal((await s.api('PUT', '/v1/integrations/genesys', link())).status, 201);
     await statusBecomes(s, (st) => st === 'connected', 'connected');
-    second = await buildApp({ config: loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: s.config.databaseUrl!, GENESYS_API_BASE_URL: fake.baseUrl, GENESYS_LOGIN_BASE_URL: fake.baseUrl, GENESYS_LEASE_MS: '1000', GENESYS_RECONNECT_BASE_MS: '50' }), logger: pino({ level: 'silent' }) });
+    second = await buildApp(
+      { config: loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: s.config.databaseUrl!, GENESYS_API_BASE_URL:
+        fake.baseUrl, GENESYS_LOGIN_BASE_URL: fake.baseUrl, GENESYS_LEASE_MS: '1000', GENESYS_RECONNECT_BASE_MS: '50' }), logger: pino({ level: 'silent' }) });
     await second.listen();
     assert.equal(await new GenesysLinkStore(second.services.db).claimLease(s.orgId, 'node_intruder', 1000), false, 'the lease is held');
     assert.equal(fake.liveTopics().length, 2, 'one channel');

@@ -19,7 +19,8 @@ describe('genesys: linking an org (PUT/GET/DELETE /v1/integrations/genesys)', ()
     await fake.close();
   });
 
-  const body = (over: Record<string, unknown> = {}) => ({ region: 'mypurecloud.ie', clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET, follow: { users: [AGENT], queues: [QUEUE] }, smsFrom: '+13175550100', ...over });
+  const body = (over: Record<string, unknown> = {}) => ({ region: 'mypurecloud.ie', clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET,
+    follow: { users: [AGENT], queues: [QUEUE] }, smsFrom: '+13175550100', ...over });
 
   test('before linking, GET says no org is linked and how to link one', async () => {
     const r = await s.api('GET', '/v1/integrations/genesys');

@@ -9,7 +9,8 @@ import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, genesysError, startFakeGenesys, typ
 const FROM = '+13175550100';
 
 const providerFor = (fake: FakeGenesys, o: { secret?: string; from?: string | null; timeoutMs?: number } = {}) => {
-  const client = new GenesysClient({ apiBaseUrl: fake.baseUrl, loginBaseUrl: fake.baseUrl, clientId: FAKE_CLIENT_ID, clientSecret: o.secret ?? FAKE_CLIENT_SECRET }, o.timeoutMs ?? 2000);
+  const client = new GenesysClient(
+    { apiBaseUrl: fake.baseUrl, loginBaseUrl: fake.baseUrl, clientId: FAKE_CLIENT_ID, clientSecret: o.secret ?? FAKE_CLIENT_SECRET }, o.timeoutMs ?? 2000);
   return new GenesysSmsProvider(async (orgId) => (orgId === 'org_unlinked' ? null : { client, from: o.from === undefined ? FROM : o.from }));
 };
 
@@ -46,7 +47,8 @@ describe('genesys SMS: the requests on the wire', () => {
     assert.match(send!.headers.authorization ?? '', /^Bearer [0-9a-f-]{36}$/);
     assert.equal(send!.headers['content-type'], 'application/json');
     assert.equal(send!.headers.accept, 'application/json');
-    const expected = JSON.stringify({ fromAddress: FROM, toAddress: '+14155550123', toAddressMessengerType: 'sms', textBody: 'Hi Zoë, tap https://x.test/j/ab?c=1&d=2 now 🙂' });
+    const expected = JSON.stringify(
+      { fromAddress: FROM, toAddress: '+14155550123', toAddressMessengerType: 'sms', textBody: 'Hi Zoë, tap https://x.test/j/ab?c=1&d=2 now 🙂' });
     assert.equal(send!.raw.toString('utf8'), expected);
   });
 
@@ -74,7 +76,8 @@ describe('genesys SMS: the requests on the wire', () => {
 
   test('wrong credentials, a missing permission, a bad sender: permanent provider_config', async () => {
     assert.equal((await refused(providerFor(fake, { secret: 'wrong' }).send(contractMessage()))).reason, 'provider_config');
-    fake.answerNext('agentless', genesysError(403, 'missing.permissions', 'Unable to perform the requested action. You are missing the following permission(s): [conversation:message:create]'));
+    fake.answerNext('agentless', genesysError(403, 'missing.permissions',
+      'Unable to perform the requested action. You are missing the following permission(s): [conversation:message:create]'));
     const forbidden = await refused(providerFor(fake).send(contractMessage()));
     assert.equal(forbidden.reason, 'provider_config');
     assert.equal(forbidden.retryable, false);

@@ -25,10 +25,14 @@ describe('genesys: the interaction widget page', () => {
   /** What the widget page does after the Genesys login sent the agent back. */
   const agentToken = async (userId: string) => {
     fake.signInAs(userId);
-    const res = await fetch(`${fake.baseUrl}/oauth/authorize?response_type=token&client_id=${FAKE_BROWSER_CLIENT_ID}&redirect_uri=${encodeURIComponent(`${s.url}/genesys/widget`)}&state=x`, { redirect: 'manual' });
+    const res =
+      await fetch(
+        `${fake.baseUrl}/oauth/authorize?response_type=token&client_id=${FAKE_BROWSER_CLIENT_ID}&` +
+          `redirect_uri=${encodeURIComponent(`${s.url}/genesys/widget`)}&state=x`, { redirect: 'manual' });
     return new URLSearchParams(new URL(res.headers.get('location')!).hash.slice(1)).get('access_token')!;
   };
-  const session = (conversationId: string, accessToken: string) => s.api('POST', '/genesys/widget/session', { org: s.orgId, conversationId, accessToken }, { token: null });
+  const session =
+    (conversationId: string, accessToken: string) => s.api('POST', '/genesys/widget/session', { org: s.orgId, conversationId, accessToken }, { token: null });
 
   test('the page is served with a CSP that runs only its own script', async () => {
     const res = await fetch(`${s.url}/genesys/widget?org=${s.orgId}&conversationId=abc`);

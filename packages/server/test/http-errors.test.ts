@@ -71,19 +71,26 @@ describe('every error the server sends is problem+json with a registry code', ()
     const call = await connectedCall(s);
     const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`, 'utf8').toString('base64')}`;
     const cases: [string, () => Promise<{ status: number; contentType: string; body: string }>][] = [
-      ['NUL in a JSON string', () => viaApi('PUT', `/v1/conversations/${call.id}`, { state: 'connected', customer: { id: 'cus\u0000tomer' }, agent: { id: 'a1' } })],
-      ['unpaired surrogate in a JSON string', () => viaApi('PUT', `/v1/conversations/${call.id}`, '{"state":"connected","customer":{"id":"c1","name":"\\ud800"},"agent":{"id":"a1"}}')],
+      ['NUL in a JSON string',
+        () => viaApi('PUT', `/v1/conversations/${call.id}`, { state: 'connected', customer: { id: 'cus\u0000tomer' }, agent: { id: 'a1' } })],
+      ['unpaired surrogate in a JSON string',
+        () => viaApi('PUT', `/v1/conversations/${call.id}`, '{"state":"connected","customer":{"id":"c1","name":"\\ud800"},"agent":{"id":"a1"}}')],
       ['NUL in a JSON key', () => viaApi('POST', '/v1/deployments', { name: 'shop', allowedOrigins: ['https://a.example'], 'x\u0000': 1 })],
       ['NUL in a deep array', () => viaApi('POST', '/v1/deployments', { name: 'shop', allowedOrigins: ['https://a.example', 'https://b\u0000.example'] })],
       ['NUL in an id', () => viaApi('GET', '/v1/invites/inv_%00x')],
       ['NUL in a conversation id', () => viaApi('PUT', '/v1/conversations/call%00x', { state: 'connected', customer: { id: 'c1' }, agent: { id: 'a1' } })],
       ['unpaired surrogate in an id', () => viaApi('GET', '/v1/sessions/ses_%ED%A0%80')],
       ['NUL in a query string', () => viaApi('GET', '/v1/sessions?conversationId=a%00b')],
-      ['NUL in a form body', () => viaApi('POST', '/oauth/token', 'grant_type=client_credentials&client_id=a%00b&client_secret=x', { token: null, headers: { 'content-type': 'application/x-www-form-urlencoded' } })],
-      ['NUL in Basic credentials', () => viaApi('POST', '/oauth/token', { grant_type: 'client_credentials' }, { token: null, headers: { authorization: basic('cli\u0000ent', 'secret') } })],
-      ['percent-encoded NUL in Basic credentials', () => viaApi('POST', '/oauth/token', { grant_type: 'client_credentials' }, { token: null, headers: { authorization: basic('client%00', 'secret') } })],
-      ['Basic credentials that are not percent-encoded UTF-8', () => viaApi('POST', '/oauth/token', { grant_type: 'client_credentials' }, { token: null, headers: { authorization: basic('client', '%E0%A4%A') } })],
-      ['unpaired surrogate in Basic credentials', () => viaApi('POST', '/oauth/token', { grant_type: 'client_credentials' }, { token: null, headers: { authorization: basic('%ED%A0%80', 'secret') } })],
+      ['NUL in a form body', () => viaApi('POST', '/oauth/token', 'grant_type=client_credentials&client_id=a%00b&client_secret=x',
+        { token: null, headers: { 'content-type': 'application/x-www-form-urlencoded' } })],
+      ['NUL in Basic credentials', () =>
+        viaApi('POST', '/oauth/token', { grant_type: 'client_credentials' }, { token: null, headers: { authorization: basic('cli\u0000ent', 'secret') } })],
+      ['percent-encoded NUL in Basic credentials',
+        () => viaApi('POST', '/oauth/token', { grant_type: 'client_credentials' }, { token: null, headers: { authorization: basic('client%00', 'secret') } })],
+      ['Basic credentials that are not percent-encoded UTF-8',
+        () => viaApi('POST', '/oauth/token', { grant_type: 'client_credentials' }, { token: null, headers: { authorization: basic('client', '%E0%A4%A') } })],
+      ['unpaired surrogate in Basic credentials',
+        () => viaApi('POST', '/oauth/token', { grant_type: 'client_credentials' }, { token: null, headers: { authorization: basic('%ED%A0%80', 'secret') } })],
     ];
     for (const [what, send] of cases) assertProblem(await send(), 'validation_failed', what);
     assert.equal((await s.api('GET', `/v1/conversations/${call.id}`)).status, 200, 'the server is fine afterwards');
@@ -96,7 +103,8 @@ describe('every error the server sends is problem+json with a registry code', ()
       ['validation_failed', 'FST_ERR_VALIDATION', () => viaApi('POST', '/v1/invites', { conversationId: 5 })],
       ['invalid_json', 'FST_ERR_CTP_INVALID_JSON_BODY', () => viaApi('POST', '/v1/invites', '{"conversationId":')],
       ['invalid_json', 'FST_ERR_CTP_EMPTY_JSON_BODY', () => viaApi('POST', '/v1/invites', '', { headers: { 'content-type': 'application/json' } })],
-      ['unsupported_media_type', 'FST_ERR_CTP_INVALID_MEDIA_TYPE', () => viaApi('POST', '/v1/invites', '<a/>', { headers: { 'content-type': 'application/xml' } })],
+      ['unsupported_media_type', 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        () => viaApi('POST', '/v1/invites', '<a/>', { headers: { 'content-type': 'application/xml' } })],
       ['body_too_large', 'FST_ERR_CTP_BODY_TOO_LARGE', () => viaApi('POST', '/v1/invites', JSON.stringify({ conversationId: 'x'.repeat(70 * 1024) }))],
       ['validation_failed', 'FST_ERR_BAD_URL', () => viaApi('GET', '/v1/invites/%E0%A4%A')],
       ['uri_too_long', 'FST_ERR_MAX_PARAM_LENGTH', () => viaApi('GET', `/v1/invites/${'x'.repeat(200)}`)],
@@ -107,7 +115,8 @@ describe('every error the server sends is problem+json with a registry code', ()
       ['headers_too_large', 'HPE_HEADER_OVERFLOW', () => viaRaw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`)],
       ['bad_request', 'HPE_INVALID_METHOD', () => viaRaw('BR@KEN / HTTP/1.1\r\nHost: x\r\n\r\n')],
       ['bad_request', 'HPE_INVALID_HEADER_TOKEN', () => viaRaw(`GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n`)],
-      ['body_too_large', 'raw oversize body', () => viaRaw(`POST /v1/invites HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: ${80 * 1024}\r\n\r\n${'{'.padEnd(80 * 1024, ' ')}`)],
+      ['body_too_large', 'raw oversize body', () => viaRaw(
+        `POST /v1/invites HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: ${80 * 1024}\r\n\r\n${'{'.padEnd(80 * 1024, ' ')}`)],
     ];
     for (const [code, what, send] of cases) assertProblem(await send(), code, what);
     const r = await viaApi('PATCH', '/v1/invites/inv_1', {});

@@ -6,7 +6,8 @@ import { VisitorClient } from './visitor-client.ts';
  * fragment, and the site's page (here a VisitorClient on `origin`) redeems it. Returns the page,
  * ready to accept or decline; the caller closes it.
  */
-export async function customerOpensLink(baseUrl: string, deploymentKey: string, origin: string, link: string, inviteId: string, timeoutMs = 15_000): Promise<VisitorClient> {
+export async function customerOpensLink(baseUrl: string, deploymentKey: string, origin: string, link: string, inviteId: string,
+  timeoutMs = 15_000): Promise<VisitorClient> {
   const hop = await fetch(link, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
   assert.equal(hop.status, 302, `the link ${link} should redirect to the site`);
   const secret = /#tandem=([0-9a-z]+)$/.exec(hop.headers.get('location') ?? '')?.[1];

@@ -41,7 +41,8 @@ describe('a link opens on one page only', () => {
     assert.ok(refused.type === 'error' && refused.code === 'link_used_elsewhere', JSON.stringify(refused));
     assert.match(refused.type === 'error' ? refused.message : '', /another page/);
     // The refused page was offered nothing: it cannot answer the invite.
-    assert.equal((await thief.request({ type: 'invite.accept', inviteId: inv.id, shown: { companyName: 'x', agentName: 'x', phrase: 'x', text: 'x' } })).type, 'error');
+    assert.equal((await thief.request({ type: 'invite.accept', inviteId: inv.id, shown: { companyName: 'x', agentName: 'x', phrase: 'x', text: 'x' } })).type,
+      'error');
 
     const refusals = (await eventsOf(s, inv.conversationId)).filter((e) => e.type === 'invite.link_refused');
     assert.equal(refusals.length, 1);

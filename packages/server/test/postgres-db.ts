@@ -14,7 +14,9 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`Cannot reach Postgres at ${TEST_POSTGRES_URL} (${(err as Error).message}). Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`);
+    throw new Error(
+      `Cannot reach Postgres at ${TEST_POSTGRES_URL} (${(err as Error).message}). Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) ` +
+        `main start`);
   }
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();

@@ -57,7 +57,8 @@ describe('relay abuse: a hostile page and an agent who stops reading', () => {
       sentBytes += f.byteLength;
     }
     // What was sent last is read (or refused) by the server before it answers this ping.
-    await Promise.race([cap.closed, new Promise<void>((resolve) => (cap.ws.readyState === cap.ws.OPEN ? cap.ws.ping(undefined, undefined, () => setTimeout(resolve, 500)) : resolve()))]);
+    await Promise.race([cap.closed,
+      new Promise<void>((resolve) => (cap.ws.readyState === cap.ws.OPEN ? cap.ws.ping(undefined, undefined, () => setTimeout(resolve, 500)) : resolve()))]);
     return { sentBytes, closed };
   }
 
@@ -74,12 +75,15 @@ describe('relay abuse: a hostile page and an agent who stops reading', () => {
     const big = encodeFrame(FRAME_KIND.POINTER, 0, new Uint8Array(MiB));
     const result = await flood(cap, Array.from({ length: 48 }, () => big));
     const grew = heldBuffers() - before;
-    assert.deepEqual(await Promise.race([cap.closed, new Promise((r) => setTimeout(() => r('still open'), 2000))]), { code: CLOSE_CODES.MALFORMED_MESSAGE.code, reason: CLOSE_CODES.MALFORMED_MESSAGE.reason });
+    assert.deepEqual(await Promise.race([cap.closed, new Promise((r) => setTimeout(() => r('still open'), 2000))]),
+      { code: CLOSE_CODES.MALFORMED_MESSAGE.code, reason: CLOSE_CODES.MALFORMED_MESSAGE.reason });
     assert.ok(result.sentBytes < 16 * big.byteLength, `the page was cut off at once, not after ${result.sentBytes} bytes`);
     assert.ok(grew < bound, `server buffers grew by ${(grew / MiB).toFixed(1)} MiB; the bound is ${(bound / MiB).toFixed(1)} MiB`);
     const peak = await peakMetric();
     assert.ok(peak <= bound);
-    console.log(`1 MiB pointer flood: offered ${(result.sentBytes / MiB).toFixed(1)} MiB, session peak ${(peak / MiB).toFixed(2)} MiB, buffers grew ${(grew / MiB).toFixed(2)} MiB, bound ${(bound / MiB).toFixed(1)} MiB`);
+    console.log(
+      `1 MiB pointer flood: offered ${(result.sentBytes / MiB).toFixed(1)} MiB, session peak ${(peak / MiB).toFixed(2)} MiB, buffers ` +
+        `grew ${(grew / MiB).toFixed(2)} MiB, bound ${(bound / MiB).toFixed(1)} MiB`);
     agent.ws.resume();
     agent.close();
     page.close();
@@ -100,11 +104,14 @@ describe('relay abuse: a hostile page and an agent who stops reading', () => {
     const result = await flood(cap, frames());
     const peak = await peakMetric();
     const grew = heldBuffers() - before;
-    assert.deepEqual(result.closed ?? (await Promise.race([cap.closed, new Promise((r) => setTimeout(() => r('still open'), 2000))])), { code: CLOSE_CODES.BYTE_RATE_EXCEEDED.code, reason: CLOSE_CODES.BYTE_RATE_EXCEEDED.reason });
+    assert.deepEqual(result.closed ?? (await Promise.race([cap.closed, new Promise((r) => setTimeout(() => r('still open'), 2000))])),
+      { code: CLOSE_CODES.BYTE_RATE_EXCEEDED.code, reason: CLOSE_CODES.BYTE_RATE_EXCEEDED.reason });
     assert.ok(result.sentBytes < 64 * MiB, `cut off after ${(result.sentBytes / MiB).toFixed(1)} MiB`);
     assert.ok(peak <= bound, `the session held at most ${(peak / MiB).toFixed(1)} MiB; the bound is ${(bound / MiB).toFixed(1)} MiB`);
     assert.ok(grew < bound, `server buffers grew by ${(grew / MiB).toFixed(1)} MiB; the bound is ${(bound / MiB).toFixed(1)} MiB`);
-    console.log(`bytes-per-second flood: offered ${(result.sentBytes / MiB).toFixed(1)} MiB, session peak ${(peak / MiB).toFixed(2)} MiB, buffers grew ${(grew / MiB).toFixed(2)} MiB, bound ${(bound / MiB).toFixed(1)} MiB`);
+    console.log(
+      `bytes-per-second flood: offered ${(result.sentBytes / MiB).toFixed(1)} MiB, session peak ${(peak / MiB).toFixed(2)} MiB, buffers ` +
+        `grew ${(grew / MiB).toFixed(2)} MiB, bound ${(bound / MiB).toFixed(1)} MiB`);
     agent.ws.resume();
     agent.close();
     page.close();

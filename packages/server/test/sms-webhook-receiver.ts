@@ -43,7 +43,8 @@ export async function startSmsWebhookReceiver(secret: string) {
       const entry = { headers: req.headers, raw, verified, status: null as number | null };
       requests.push(entry);
       if (mode === 'hang') return;
-      const a: Answer = mode === 'down' ? { status: 503, body: { message: 'down for maintenance' } } : script.shift() ?? (verified ? { status: 202, body: '' } : { status: 401, body: { message: 'bad signature' } });
+      const a: Answer = mode === 'down' ? { status: 503, body: { message: 'down for maintenance' } }
+        : script.shift() ?? (verified ? { status: 202, body: '' } : { status: 401, body: { message: 'bad signature' } });
       entry.status = a.status;
       if (a.status >= 200 && a.status < 300 && verified) {
         const m = JSON.parse(raw) as SmsWebhookMessage;

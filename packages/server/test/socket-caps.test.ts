@@ -38,7 +38,8 @@ describe('per-source socket caps, TRUST_PROXY and a protected /metrics', () => {
   const METRICS_TOKEN = 'scrape-secret-0123456789';
   before(async () => {
     // One after the other: two starting at once can overrun Fastify's plugin timeout on a busy machine.
-    direct = await startTestServer('pglite', { CAPTURE_SOCKETS_PER_SOURCE: '2', AGENT_SOCKETS_PER_SOURCE: '2', VISITOR_SOCKETS_PER_SOURCE: '2', TOKEN_RATE_LIMIT: '2', METRICS_TOKEN });
+    direct = await startTestServer('pglite',
+      { CAPTURE_SOCKETS_PER_SOURCE: '2', AGENT_SOCKETS_PER_SOURCE: '2', VISITOR_SOCKETS_PER_SOURCE: '2', TOKEN_RATE_LIMIT: '2', METRICS_TOKEN });
     proxied = await startTestServer('pglite', { CAPTURE_SOCKETS_PER_SOURCE: '1', TOKEN_RATE_LIMIT: '2', TRUST_PROXY: 'loopback' });
   });
   after(async () => Promise.all([direct?.close(), proxied?.close()]));
@@ -53,7 +54,8 @@ describe('per-source socket caps, TRUST_PROXY and a protected /metrics', () => {
       await held[0]!.closed;
       const again = await openSocket(direct.url, path.startsWith('/v1/visitor') ? '/v1/visitor?deployment=unknown' : path, { origin: SHOP_ORIGIN });
       const code = path.startsWith('/v1/visitor') ? await again.closed : await closeCodeAfterBadAuth(again);
-      assert.equal(code, path.startsWith('/v1/visitor') ? CLOSE_CODES.UNKNOWN_DEPLOYMENT.code : CLOSE_CODES.UNAUTHORIZED.code, `${path}: a closed socket frees its place`);
+      assert.equal(code, path.startsWith('/v1/visitor') ? CLOSE_CODES.UNKNOWN_DEPLOYMENT.code : CLOSE_CODES.UNAUTHORIZED.code,
+        `${path}: a closed socket frees its place`);
       held[1]!.ws.close();
     }
     const text = (await direct.api('GET', '/metrics', undefined, { token: METRICS_TOKEN })).text;
@@ -77,7 +79,8 @@ describe('per-source socket caps, TRUST_PROXY and a protected /metrics', () => {
 
   test('request.ip follows TRUST_PROXY on HTTP too: per-source token limits count the forwarded client only behind a trusted proxy', async () => {
     const attempt = (server: TestServer, ip: string) =>
-      server.api('POST', '/oauth/token', { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x' }, { token: null, headers: { 'x-forwarded-for': ip } });
+      server.api('POST', '/oauth/token', { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x' },
+        { token: null, headers: { 'x-forwarded-for': ip } });
     for (const server of [direct, proxied]) {
       assert.equal((await attempt(server, '203.0.113.1')).status, 401);
       assert.equal((await attempt(server, '203.0.113.1')).status, 401);

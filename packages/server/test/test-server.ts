@@ -76,7 +76,8 @@ export async function startTestServer(kind: DbKind, env: Record<string, string> 
       const res = await fetch(`${url}/oauth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'client_credentials', client_id: boot.clientId, client_secret: boot.clientSecret, ...(scopes ? { scope: scopes.join(' ') } : {}) }),
+        body: JSON.stringify(
+          { grant_type: 'client_credentials', client_id: boot.clientId, client_secret: boot.clientSecret, ...(scopes ? { scope: scopes.join(' ') } : {}) }),
       });
       const body = (await res.json()) as { access_token: string };
       if (res.status !== 200) throw new Error(`token request failed: ${JSON.stringify(body)}`);
@@ -88,7 +89,8 @@ export async function startTestServer(kind: DbKind, env: Record<string, string> 
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       if (token) headers.authorization = `Bearer ${token}`;
       if (body !== undefined) headers['content-type'] ??= 'application/json';
-      const res = await fetch(`${url}${p}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), redirect: 'manual' });
+      const res = await fetch(`${url}${p}`,
+        { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), redirect: 'manual' });
       const text = await res.text();
       let parsed: unknown = null;
       try {

@@ -99,7 +99,8 @@ describe('token lifetimes', () => {
     const agent = await agentOn(s, call.id);
     assert.equal((await s.api('PUT', `/v1/conversations/${call.id}`, { state: 'disconnected' })).status, 200);
     assert.equal(await closedWithin(agent.console), CLOSE_CODES.CALL_ENDED.code);
-    assert.ok(agent.console.json.some((m) => m.type === 'view' && m.view.conversationState === 'disconnected'), 'the console saw the call end before the close');
+    assert.ok(agent.console.json.some((m) => m.type === 'view' && m.view.conversationState === 'disconnected'),
+      'the console saw the call end before the close');
 
     const again = await RelayClient.open(s.url, '/v1/agent');
     again.send({ type: 'auth', token: agent.token });
@@ -113,7 +114,8 @@ describe('token lifetimes', () => {
   test('identity tokens that live longer than IDENTITY_TOKEN_MAX_TTL_SECONDS are refused with a clear message', async () => {
     const dep = await createDeployment(s);
     const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
-    const sign = (exp: string | number) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('cust-1').setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(dep.identitySecret));
+    const sign = (exp: string | number) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('cust-1').setIssuedAt().setExpirationTime(exp).sign(
+      new TextEncoder().encode(dep.identitySecret));
 
     const century = await page.request({ type: 'identify', token: await sign(Math.floor(Date.now() / 1000) + 100 * 365 * 86400) });
     assert.equal(century.type === 'error' && century.code, 'identity_token_invalid');

@@ -30,7 +30,8 @@ export class VisitorClient {
 
   /** `localAddress` (e.g. 127.0.0.7) makes the page another source address on loopback. */
   static async connect(baseUrl: string, deploymentKey: string, origin: string, opts: { hello?: boolean; localAddress?: string } = {}): Promise<VisitorClient> {
-    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/visitor?deployment=${encodeURIComponent(deploymentKey)}`, { origin, headers: { 'user-agent': 'VisitorClient/1 (test)' }, localAddress: opts.localAddress });
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/visitor?deployment=${encodeURIComponent(deploymentKey)}`,
+      { origin, headers: { 'user-agent': 'VisitorClient/1 (test)' }, localAddress: opts.localAddress });
     const client = new VisitorClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -74,7 +75,8 @@ export class VisitorClient {
   }
 
   async identify(identitySecret: string, customerId: string, expiresIn = '10m') {
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(customerId).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(identitySecret));
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(customerId).setIssuedAt().setExpirationTime(expiresIn).sign(
+      new TextEncoder().encode(identitySecret));
     return this.request({ type: 'identify', token });
   }
 
@@ -88,7 +90,9 @@ export class VisitorClient {
   shownFor(inviteId: string): ConsentShown {
     const p = this.promptFor(inviteId);
     if (!p) return SHOWN;
-    return { companyName: p.companyName, agentName: p.agentName, phrase: p.phrase, text: `Share this tab with ${p.agentName}?\n${p.agentName} from ${p.companyName} will see this tab.\nCheck that your agent sees the same words: ${p.phrase}`, locale: 'en', version: 'test-1', clickedAt: new Date().toISOString() };
+    return { companyName: p.companyName, agentName: p.agentName, phrase: p.phrase,
+      text: `Share this tab with ${p.agentName}?\n${p.agentName} from ${p.companyName} will see this tab.\nCheck that your agent sees the same ` +
+        `words: ${p.phrase}`, locale: 'en', version: 'test-1', clickedAt: new Date().toISOString() };
   }
 
   /** Opens the prompt and clicks Share, as the SDK does. */
@@ -106,7 +110,9 @@ export class VisitorClient {
   async acceptControl(sessionId: string, shown: Partial<ConsentShown> = {}) {
     const p = this.promptFor(this.sessionInvites.get(sessionId) ?? '');
     const honest: ConsentShown = p
-      ? { companyName: p.companyName, agentName: p.agentName, phrase: p.phrase, text: `${p.companyName} · secure screen sharing\nLet ${p.agentName} click and type for you?`, locale: 'en', version: 'test-1', clickedAt: new Date().toISOString() }
+      ? { companyName: p.companyName, agentName: p.agentName, phrase: p.phrase,
+        text: `${p.companyName} · secure screen sharing\nLet ${p.agentName} click and type for you?`, locale: 'en', version: 'test-1',
+          clickedAt: new Date().toISOString() }
       : SHOWN;
     return this.request({ type: 'control.accept', sessionId, shown: { ...honest, ...shown } });
   }

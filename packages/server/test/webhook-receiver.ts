@@ -16,7 +16,8 @@ export async function closeAllReceivers() {
 }
 
 /** A company's webhook endpoint on loopback: records what arrives and answers as told. */
-export async function startReceiver(answer: (n: number) => number = () => 200): Promise<{ url: string; received: Received[]; close(): Promise<void>; server: Server }> {
+export async function startReceiver(
+  answer: (n: number) => number = () => 200): Promise<{ url: string; received: Received[]; close(): Promise<void>; server: Server }> {
   const received: Received[] = [];
   let n = 0;
   const server = createServer((req, res) => {

@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chooseConsoleLocale, consoleFormats, CONSOLE_LOCALES } from '../console-locale.ts';
-import { SUPPORTED_LOCALES } from '@tandem/protocol/locales';
+import { SUPPORTED_LOCALES } from '@tandem/protocol/wire';
 import { LOCALES as SDK_LOCALES } from '../../../sdk/src/loader/locale-choice.ts';
 import { en, type ConsoleStrings } from './en.ts';
 

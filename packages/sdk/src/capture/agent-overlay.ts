@@ -8,7 +8,8 @@ interface NodeLookup {
 }
 
 const POINTER_SVG =
-  '<svg width="22" height="22" viewBox="0 0 22 22" aria-hidden="true"><path d="M3 2l15 8.2-6.6 1.6L8.3 18z" fill="#f79009" stroke="#fff" stroke-width="1.6" stroke-linejoin="round"/></svg>';
+  '<svg width="22" height="22" viewBox="0 0 22 22" aria-hidden="true"><path d="M3 2l15 8.2-6.6 1.6L8.3 18z" fill="#f79009" stroke="#fff" stroke-width="1.6" ' +
+    'stroke-linejoin="round"/></svg>';
 
 export interface AgentOverlay {
   /** The agent's name, shown next to the pointer so the customer knows whose it is. */

@@ -4,7 +4,7 @@
 // replay needs scripts in the replica's frame, and a frame without scripts draws no canvas at all
 // (it shows the element's fallback content, laid out as a plain box). So every canvas is blocked
 // (rrweb sends a box of its size) and the replica paints an opted-in one's box with its picture.
-import { CANVAS_FRAME_EVENT, CANVAS_FRAME_MAX_CHARS, type CanvasFrame } from '@tandem/protocol/relay-frame';
+import { CANVAS_FRAME_EVENT, CANVAS_FRAME_MAX_CHARS, type CanvasFrame } from '@tandem/protocol/wire';
 import { UNMASK_ATTRIBUTE } from './mask-policy.ts';
 
 /** Every canvas is blocked by rrweb: a box of the same size (see above). */

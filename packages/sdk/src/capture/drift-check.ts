@@ -4,7 +4,7 @@
 // misread) heals within seconds instead of at the next checkpoint. Sent once mutations settle and
 // now and then while the page is quiet; the walk is the page's only cost (median 4.2 ms at 10k
 // elements in Chromium on the busy 2-core test machine, at most one walk per settled burst).
-import { DRIFT_CHECK_EVENT, treeChecksum, type DriftCheck } from '@tandem/protocol/tree-checksum';
+import { DRIFT_CHECK_EVENT, treeChecksum, type DriftCheck } from '@tandem/protocol/wire';
 
 export interface DriftCheckOptions {
   /** A check this long after the last change the stream carried. */
@@ -19,7 +19,8 @@ export interface DriftChecks {
   stop(): void;
 }
 
-export function startDriftChecks(doc: Document, idOf: (node: Node) => number, send: (tag: string, check: DriftCheck) => void, opts: DriftCheckOptions = {}): DriftChecks {
+export function startDriftChecks(doc: Document, idOf: (node: Node) => number, send: (tag: string, check: DriftCheck) => void,
+  opts: DriftCheckOptions = {}): DriftChecks {
   const settleMs = opts.settleMs ?? 1_000;
   const quietEveryMs = opts.quietEveryMs ?? 30_000;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -71,7 +71,8 @@ const LAYOUT_PROPERTY = new RegExp(
     'color|background-color|transform|aspect-ratio|table-layout|list-style-type)$',
 );
 // Functions a layout value may use; any other (var, attr, url, env, image-set…) drops the declaration.
-const LAYOUT_FUNCTIONS = /\b(calc|min|max|clamp|rgba?|hsla?|minmax|repeat|fit-content|translate[xyz3d]*|scale[xyz3d]*|rotate[xyz3d]*|matrix(3d)?|skew[xy]?)\(/gi;
+const LAYOUT_FUNCTIONS =
+  /\b(calc|min|max|clamp|rgba?|hsla?|minmax|repeat|fit-content|translate[xyz3d]*|scale[xyz3d]*|rotate[xyz3d]*|matrix(3d)?|skew[xy]?)\(/gi;
 const SAFE_CSS_VALUE = /^[\w\s.,%#()/+*-]*$/;
 
 function isLayoutDeclaration(name: string, value: string): boolean {
@@ -100,7 +101,8 @@ function layoutStyleDiff(diff: StyleDiff): StyleDiff {
   return kept;
 }
 
-function keptLayoutValue(tagName: string, name: string, value: AttributeValue, facts: ElementFacts, mask: (text: string) => string): AttributeValue | undefined {
+function keptLayoutValue(tagName: string, name: string, value: AttributeValue, facts: ElementFacts,
+  mask: (text: string) => string): AttributeValue | undefined {
   if (name === 'class') return value;
   if (TANDEM_MARKERS.has(name) || LAYOUT_FLAGS.has(name)) return value === null ? null : '';
   const shape = Object.hasOwn(RRWEB_LAYOUT, name) ? RRWEB_LAYOUT[name] : undefined;
@@ -181,7 +183,8 @@ const META_CONTENT_SHOWN = new Set(['viewport', 'color-scheme']);
 
 /**
  * Drops what is never page copy, wherever the element is: script elements' attributes, inline
- * documents of frames, script in attributes, the query and fragment of URLs nobody draws, and `<meta>` content. `metaName` is the live element's `name` (a mutation may carry only `content`).
+ * documents of frames, script in attributes, the query and fragment of URLs nobody draws, and `<meta>` content. `metaName` is the live element's `name` (a
+ * mutation may carry only `content`).
  */
 export function dropNonPageAttributes(tagName: string, attributes: Attributes, metaName: string | null): void {
   // A script element is kept only as a placeholder in the tree (rrweb replaces its body): its

@@ -2,15 +2,17 @@
 // frames (5-byte header from the protocol; a snapshot deflated whole, the deltas after it as
 // pieces of one deflate stream against it, see @tandem/protocol/frame-stream). Each connection
 // numbers its frames from 1 and starts with a full snapshot; a dropped connection reconnects.
-import { FRAME_KIND, encodeFrame, encodePointer } from '@tandem/protocol/relay-frame';
+import { CloseCode, FRAME_KIND, encodeFrame, encodePointer, reconnectDelay } from '@tandem/protocol/wire';
 import { FrameDeflater } from '@tandem/protocol/frame-stream';
 import type { CaptureClientMessage, CaptureServerMessage } from '@tandem/protocol';
 import { platform } from '../pristine-platform.ts';
 
-const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];
-const CLOSE_SESSION_ENDED = 4007;
-const CLOSE_UNAUTHORIZED = 4008;
-const CLOSE_REPLACED = 4009;
+// Close codes that end the share for this page: trying again cannot help.
+const FINAL_CLOSES = new Map<number, string>([
+  [CloseCode.SESSION_ENDED, 'session_ended'],
+  [CloseCode.UNAUTHORIZED, 'unauthorized'],
+  [CloseCode.REPLACED, 'replaced'],
+]);
 
 export interface RelayStreamOptions {
   server: string;
@@ -107,12 +109,10 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
       live = false;
       ws = null;
       if (over) return;
-      if (event.code === CLOSE_SESSION_ENDED) return finish('session_ended');
-      if (event.code === CLOSE_UNAUTHORIZED) return finish('unauthorized');
-      if (event.code === CLOSE_REPLACED) return finish('replaced');
+      const final = FINAL_CLOSES.get(event.code);
+      if (final) return finish(final);
       o.onReconnecting();
-      const delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]!;
-      setTimeout(() => !over && connect(), delay * (0.75 + Math.random() / 2));
+      setTimeout(() => !over && connect(), reconnectDelay(attempt++));
     };
   };
   connect();

@@ -7,7 +7,7 @@ import type { eventWithTime, RecordPlugin } from '@rrweb/types';
 import type { CaptureFrame, CaptureFrameKind, FrameTransport } from './frame-transport.ts';
 import { sanitizeEvent } from './event-sanitizer.ts';
 import { followInstanceSetters } from './instance-setters.ts';
-import { TOP_LAYER_EVENT } from '@tandem/protocol/relay-frame';
+import { TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
 import { CANVAS_BLOCK_SELECTOR, sampleCanvases, type CanvasFrames } from './canvas-frames.ts';
 import { startDriftChecks, type DriftCheckOptions, type DriftChecks } from './drift-check.ts';

@@ -4,7 +4,7 @@
 // there, by rrweb node id, on every change and after every snapshot (a new replica starts empty).
 // rrweb records a dialog's showModal() but not its close(): the replica's copy stayed modal, making
 // the rest of the replica inert. Modal dialogs are listed too, so a closed one closes there.
-import type { TopLayerState } from '@tandem/protocol/relay-frame';
+import type { TopLayerState } from '@tandem/protocol/wire';
 
 // Compared by a key of our own: a page may have replaced JSON.stringify (see pristine-platform.ts).
 const keyOf = (s: TopLayerState): string => `${s.popovers.join()}|${s.modals.join()}|${s.fullscreen}`;

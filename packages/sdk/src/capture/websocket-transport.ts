@@ -1,7 +1,7 @@
 // A plain WebSocket carrying frames in the relay's wire format (protocol header, deflate-stream body),
 // for the test sink in e2e/ that stands in for the relay. The real relay connection, with auth
 // and reconnects, is relay-stream.ts.
-import { FRAME_KIND, encodeFrame } from '@tandem/protocol/relay-frame';
+import { FRAME_KIND, encodeFrame } from '@tandem/protocol/wire';
 import { FrameDeflater } from '@tandem/protocol/frame-stream';
 import type { CaptureFrame, FrameTransport } from './frame-transport.ts';
 import { platform } from '../pristine-platform.ts';

@@ -43,7 +43,8 @@ const ARMING_DELAY_MS = 400;
 let promptCount = 0;
 
 const SHIELD =
-  '<svg width="18" height="18" viewBox="0 0 24 24" fill="none" aria-hidden="true"><path d="M12 2 4 5v6c0 5 3.4 9.3 8 11 4.6-1.7 8-6 8-11V5l-8-3Z" fill="#1a56db"/><path d="m8.5 12 2.4 2.4 4.6-4.8" stroke="#fff" stroke-width="2" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>';
+  '<svg width="18" height="18" viewBox="0 0 24 24" fill="none" aria-hidden="true"><path d="M12 2 4 5v6c0 5 3.4 9.3 8 11 4.6-1.7 8-6 8-11V5l-8-3Z" ' +
+    'fill="#1a56db"/><path d="m8.5 12 2.4 2.4 4.6-4.8" stroke="#fff" stroke-width="2" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>';
 
 /** The text the customer saw, as the consent record stores it. */
 export function shownText(copy: PromptCopy): string {
@@ -54,7 +55,8 @@ export function shownText(copy: PromptCopy): string {
 }
 
 export function consentShown(copy: PromptCopy, companyName: string, agentName: string): ConsentShown {
-  return { companyName: companyName.slice(0, 200), agentName: agentName.slice(0, 200), phrase: (copy.phrase ?? '').slice(0, 100), text: shownText(copy), locale: copy.lang };
+  return { companyName: companyName.slice(0, 200), agentName: agentName.slice(0, 200), phrase: (copy.phrase ?? '').slice(0, 100), text: shownText(copy),
+    locale: copy.lang };
 }
 
 export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: (seen: SeenPrompt) => void, onDecline: () => void): OpenPrompt {
@@ -66,7 +68,8 @@ export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: (seen: SeenPr
   const decline = h('button', { class: 'secondary', type: 'button', 'data-action': 'decline' }, copy.decline);
   const dialog = h(
     'dialog',
-    { class: 'layer', 'data-layer': '', lang: copy.lang, dir: copy.dir, role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': `${id}t`, 'aria-describedby': `${id}d` },
+    { class: 'layer', 'data-layer': '', lang: copy.lang, dir: copy.dir, role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': `${id}t`,
+      'aria-describedby': `${id}d` },
     h(
       'div',
       { class: 'card' },
@@ -96,7 +99,8 @@ export function showPrompt(ui: UiHost, copy: PromptCopy, onAccept: (seen: SeenPr
     if (done) return;
     // Read while the prompt is still on screen: innerText is the text as laid out and visible.
     // Its language is the prompt's own `lang`; English, the copy's only language, when none is set.
-    const seen: SeenPrompt = { text: dialog.innerText.slice(0, 4000), locale: dialog.closest<HTMLElement>('[lang]')?.lang || 'en', clickedAt: new Date().toISOString() };
+    const seen: SeenPrompt =
+      { text: dialog.innerText.slice(0, 4000), locale: dialog.closest<HTMLElement>('[lang]')?.lang || 'en', clickedAt: new Date().toISOString() };
     done = true;
     close();
     if (accepted) onAccept(seen);

@@ -3,7 +3,8 @@
 import type { PromptCopy } from './consent-prompt.ts';
 import { fill, type Words } from './locale-choice.ts';
 
-const base = (w: Words, company: string) => ({ lang: w.lang, dir: w.s.dir, version: w.s.version, brand: fill(w.s.brand, { company }), phraseCheck: w.s.phraseCheck });
+const base =
+  (w: Words, company: string) => ({ lang: w.lang, dir: w.s.dir, version: w.s.version, brand: fill(w.s.brand, { company }), phraseCheck: w.s.phraseCheck });
 
 export function shareCopy(w: Words, companyName: string, agentName: string, phrase: string): PromptCopy {
   const s = w.s;

@@ -111,7 +111,8 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
         return;
       case 'session.started':
         if (share || !offered) return;
-        return startShare({ sessionId: m.sessionId, captureToken: m.captureToken, agentName: m.agentName, companyName: offered.companyName, phrase: offered.phrase }, false);
+        return startShare(
+          { sessionId: m.sessionId, captureToken: m.captureToken, agentName: m.agentName, companyName: offered.companyName, phrase: offered.phrase }, false);
       case 'session.ended':
         if (share?.sessionId === m.sessionId) endShare(m.reason);
         return;
@@ -137,7 +138,8 @@ export function startTandem(server: string, deploymentKey: string, linkSecret: s
         (seen) => {
           prompt = null;
           emit('invite.accepted', { inviteId: invite.inviteId });
-          socket.send({ type: 'invite.accept', inviteId: invite.inviteId, shown: { ...consentShown(copy, invite.companyName, invite.agentName), ...seen, version: copy.version } });
+          socket.send({ type: 'invite.accept', inviteId: invite.inviteId,
+            shown: { ...consentShown(copy, invite.companyName, invite.agentName), ...seen, version: copy.version } });
         },
         () => {
           prompt = null;

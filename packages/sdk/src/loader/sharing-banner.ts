@@ -22,7 +22,8 @@ export function showBanner(ui: UiHost, onStop: () => void, onStopControl: () => 
   const stop = h('button', { class: 'stop', type: 'button', 'data-action': 'stop' });
   // A labelled region a screen reader can jump to; what changes in it is announced through the
   // host's status region (ui.announce), which exists before the change and so is read reliably.
-  const bar = h('div', { class: 'layer banner', 'data-layer': '', popover: 'manual', role: 'region' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), text, stopControl, stop);
+  const bar = h('div', { class: 'layer banner', 'data-layer': '', popover: 'manual', role: 'region' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), text,
+    stopControl, stop);
   stop.addEventListener('click', (e) => e.isTrusted && onStop());
   stopControl.addEventListener('click', (e) => e.isTrusted && onStopControl());
   ui.add(bar);

@@ -18,7 +18,8 @@ h3{margin:10px 0 2px;font-size:12px;font-weight:700;letter-spacing:.06em;text-tr
 ul{margin:0 0 10px;padding:0;list-style:none}
 li{display:flex;gap:10px;align-items:flex-start;margin:6px 0;color:#344054;font-size:14px}
 li b{font-weight:600;color:#101828}
-.ic{flex:none;width:20px;height:20px;border-radius:50%;display:inline-flex;align-items:center;justify-content:center;font-size:12px;font-weight:700;margin-top:1px}
+.ic{flex:none;width:20px;height:20px;border-radius:50%;display:inline-flex;align-items:center;justify-content:center;font-size:12px;font-weight:700;
+margin-top:1px}
 .see{background:#e8f0fe;color:#1a56db}.hide{background:#ecfdf3;color:#067647;font-size:10px}
 .phrase{margin:4px 0 18px;padding:12px 14px;border-radius:10px;background:#f5f7fa;border:1px solid #e4e7ec;font-size:13px;color:#475467}
 .phrase strong{display:block;margin-top:2px;font-size:17px;font-weight:700;color:#101828;letter-spacing:.02em}
@@ -40,11 +41,13 @@ box-shadow:0 8px 24px rgba(16,24,40,.35);width:max-content;max-width:calc(100vw 
 .banner .ctl{color:#fec84b;font-weight:600}
 .banner button,.note button{min-height:32px;padding:6px 14px;border-radius:999px;font-size:13px;background:#fff;color:#101828}
 .banner button.stop{background:#d92d20;color:#fff}
-.notice{position:fixed;inset:16px auto auto;inset-inline-end:16px;margin:0;width:min(380px,calc(100vw - 32px));padding:18px 20px 16px;border:0;border-radius:14px;
+.notice{position:fixed;inset:16px auto auto;inset-inline-end:16px;margin:0;width:min(380px,calc(100vw - 32px));padding:18px 20px 16px;border:0;
+border-radius:14px;
 background:#fff;box-shadow:0 16px 48px rgba(16,24,40,.25),0 2px 8px rgba(16,24,40,.12)}
 .notice h2{margin:0 0 6px;font-size:17px}
 .pointer{position:fixed;inset:0 auto auto 0;width:auto;height:auto;margin:0;padding:0;border:0;background:none;pointer-events:none;overflow:visible}
-.pointer span{display:inline-block;margin:14px 0 0 2px;vertical-align:top;padding:2px 8px;border-radius:999px;background:#f79009;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
+.pointer span{display:inline-block;margin:14px 0 0 2px;vertical-align:top;padding:2px 8px;border-radius:999px;background:#f79009;color:#fff;font-size:12px;
+font-weight:600;white-space:nowrap}
 .hl{position:fixed;inset:auto;margin:0;padding:0;border:3px solid #f79009;border-radius:6px;background:rgba(247,144,9,.12);pointer-events:none;
 box-shadow:0 0 0 4px rgba(247,144,9,.25)}
 `;

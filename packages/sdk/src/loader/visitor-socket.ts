@@ -2,13 +2,15 @@
 // `seq`, `hello` first. Reconnects with backoff; whatever the page had told the server (identity)
 // is told again on every new connection by the `onOpen` callback.
 import type { VisitorClientMessage, VisitorServerMessage } from '@tandem/protocol';
+import { CloseCode, reconnectDelay } from '@tandem/protocol/wire';
 import { platform } from '../pristine-platform.ts';
 
 type Outgoing = VisitorClientMessage extends infer M ? (M extends { seq: number } ? Omit<M, 'seq'> : never) : never;
 
-const BACKOFF_MS = [500, 1000, 2000, 5000, 10000, 20000];
 // Close codes after which trying again cannot help: wrong key, wrong origin, malformed messages.
-const FATAL_CLOSES = new Set([4001, 4002, 4003, 4004, 4005]);
+const FATAL_CLOSES = new Set<number>([
+  CloseCode.MALFORMED_MESSAGE, CloseCode.MESSAGE_TOO_LARGE, CloseCode.ORIGIN_NOT_ALLOWED, CloseCode.UNKNOWN_DEPLOYMENT, CloseCode.PROTOCOL_VIOLATION,
+]);
 
 export interface VisitorSocket {
   isOpen(): boolean;
@@ -103,8 +105,7 @@ export function openVisitorSocket(
       for (const resolve of waiting.values()) resolve({ type: 'error', code: 'invite_not_available', message: 'connection lost' });
       waiting.clear();
       if (closed || FATAL_CLOSES.has(event.code)) return;
-      const delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]!;
-      setTimeout(connect, delay * (0.75 + Math.random() / 2));
+      setTimeout(connect, reconnectDelay(attempt++));
     };
   };
   connect();

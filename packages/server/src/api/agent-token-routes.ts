@@ -20,9 +20,11 @@ export function agentTokenRoutes(app: FastifyInstance, s: Services) {
     const org = orgOf(req);
     const conversation = await s.conversations.get(org, body.conversationId);
     if (conversation.state === 'disconnected') {
-      throw new DomainError('conversation_not_connected', `The call "${conversation.id}" has ended: an agent token lives only as long as its call.`, { currentState: conversation.state });
+      throw new DomainError('conversation_not_connected', `The call "${conversation.id}" has ended: an agent token lives only as long as its call.`,
+        { currentState: conversation.state });
     }
-    const { token, expiresAt } = await s.tokens.issueAgent({ orgId: org, agentId: body.agentId, conversationId: body.conversationId, clientId: req.auth!.clientId }, body.expiresInSeconds ?? 8 * 3600);
+    const { token, expiresAt } = await s.tokens.issueAgent(
+      { orgId: org, agentId: body.agentId, conversationId: body.conversationId, clientId: req.auth!.clientId }, body.expiresInSeconds ?? 8 * 3600);
     // The token travels in the fragment so it stays out of server and proxy logs.
     return reply.code(201).send({ token, expiresAt: expiresAt.toISOString(), consoleUrl: `${s.config.publicUrl}/console#token=${token}` });
   });

@@ -21,13 +21,14 @@ export function installAuth(app: FastifyInstance, tokens: TokenService) {
     const wanted = req.routeOptions.config?.scope;
     if (!wanted) return;
     const anyOf = Array.isArray(wanted) ? wanted : [wanted];
-    const scope = anyOf.join(' or ');
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new DomainError('invalid_token', 'Send `Authorization: Bearer <access_token>`; get a token from POST /oauth/token.');
     const claims = await tokens.verifyAccess(match[1]!);
     if (!anyOf.some((s) => claims.scopes.includes(s))) {
-      throw new DomainError('insufficient_scope', `This route needs the scope ${anyOf.map((s) => `"${s}"`).join(' or ')}; the token has: ${claims.scopes.join(' ') || '(none)'}. Request a token with scope=${anyOf[0]}.`, { requiredScope: anyOf[0], acceptedScopes: anyOf });
+      throw new DomainError('insufficient_scope',
+        `This route needs the scope ${anyOf.map((s) => `"${s}"`).join(' or ')}; the token has: ${claims.scopes.join(' ') || '(none)'}. Request a token with ` +
+          `scope=${anyOf[0]}.`, { requiredScope: anyOf[0], acceptedScopes: anyOf });
     }
     req.auth = claims;
   });

@@ -20,7 +20,9 @@ const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 
 // The same policy as the console page's own meta tag: our bundle is the only script; the
 // replica may load the customer's site's styles, images, fonts and media, but never its scripts.
-const CONSOLE_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline' https: http: data: blob:; img-src 'self' https: http: data: blob:; font-src https: http: data:; media-src https: http: data: blob:; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline' https: http: data: blob:; img-src 'self' https: http: data: " +
+    "blob:; font-src https: http: data:; media-src https: http: data: blob:; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /**
  * The built browser bundles (SDK and agent console) as static files. The server never imports
@@ -40,15 +42,18 @@ const FileParams = Type.Object({ file: Type.String({ maxLength: 100 }) });
 
 export function bundleRoutes(app: FastifyInstance) {
   app.get('/sdk.js', {
-    schema: { tags: ['customer'], summary: 'The SDK loader for the company\'s site: <script src=".../sdk.js" data-deployment="pk_..." async>', response: { 200: Type.String(), 404: Type.String() } },
+    schema: { tags: ['customer'], summary: 'The SDK loader for the company\'s site: <script src=".../sdk.js" data-deployment="pk_..." async>',
+      response: { 200: Type.String(), 404: Type.String() } },
   }, (_req, reply) => sendFile(reply, SDK_DIST, 'loader.js', { 'access-control-allow-origin': '*' }));
 
   app.get('/sdk/:file', {
-    schema: { tags: ['customer'], summary: 'SDK chunks loaded after consent (capture)', params: FileParams, response: { 200: Type.String(), 404: Type.String() } },
+    schema: { tags: ['customer'], summary: 'SDK chunks loaded after consent (capture)', params: FileParams,
+      response: { 200: Type.String(), 404: Type.String() } },
   }, (req, reply) => sendFile(reply, SDK_DIST, (req.params as { file: string }).file, { 'access-control-allow-origin': '*' }));
 
   app.get('/console', {
-    schema: { tags: ['agents'], summary: 'The agent console page (open the consoleUrl of an agent token)', response: { 200: Type.String(), 404: Type.String() } },
+    schema: { tags: ['agents'], summary: 'The agent console page (open the consoleUrl of an agent token)',
+      response: { 200: Type.String(), 404: Type.String() } },
   }, (_req, reply) =>
     sendFile(reply, AGENT_PUBLIC, 'console.html', {
       // No script but our own bundle ever runs in the console, whatever a customer's page contains.
@@ -57,7 +62,8 @@ export function bundleRoutes(app: FastifyInstance) {
     }));
 
   app.get('/agent/:file', {
-    schema: { tags: ['agents'], summary: 'Agent console bundles (also the embeddable <tandem-console> element)', params: FileParams, response: { 200: Type.String(), 404: Type.String() } },
+    schema: { tags: ['agents'], summary: 'Agent console bundles (also the embeddable <tandem-console> element)', params: FileParams,
+      response: { 200: Type.String(), 404: Type.String() } },
   }, (req, reply) =>
     // The element is imported as a module by agent desktops on other origins: public code, so any
     // origin may load it (the token, not the script, is what grants access).

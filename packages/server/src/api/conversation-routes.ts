@@ -13,7 +13,9 @@ export function conversationRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['conversations'],
       summary: 'Create or update a conversation (the dialer\'s call)',
-      description: 'The path id is your call id. state: dialing → connected → disconnected. Disconnecting revokes live invites and ends live sessions (reason call_ended).',
+      description:
+        'The path id is your call id. state: dialing → connected → disconnected. Disconnecting revokes live invites and ends live sessions (reason ' +
+          'call_ended).',
       params: Params,
       body: ConversationUpsert,
       response: responses({ 200: Conversation, 201: Conversation }, [404, 409, 422]),

@@ -11,7 +11,9 @@ export function deploymentRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['deployments'],
       summary: 'Register a site that embeds the SDK',
-      description: 'Returns the public key for the script tag and the identity secret your backend signs identity tokens with (HS256, sub = customer id). The secret is shown only here.',
+      description:
+        'Returns the public key for the script tag and the identity secret your backend signs identity tokens with (HS256, sub = customer id). The secret is ' +
+          'shown only here.',
       body: DeploymentCreate,
       response: responses({ 201: DeploymentCreated }, [422]),
     },
@@ -32,6 +34,7 @@ export function deploymentRoutes(app: FastifyInstance, s: Services) {
 
   app.get('/v1/deployments', {
     config: { scope: 'deployments:write' },
-    schema: { tags: ['deployments'], summary: 'List deployments', response: responses({ 200: Type.Object({ data: Type.Array(Deployment), nextCursor: Type.Null() }) }) },
+    schema: { tags: ['deployments'], summary: 'List deployments',
+      response: responses({ 200: Type.Object({ data: Type.Array(Deployment), nextCursor: Type.Null() }) }) },
   }, async (req) => ({ data: await s.deployments.list(orgOf(req)), nextCursor: null }));
 }

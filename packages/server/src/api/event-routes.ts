@@ -16,7 +16,8 @@ function parseTypes(raw: string | undefined): string[] | undefined {
   if (!raw) return undefined;
   const types = raw.split(',').map((t) => t.trim()).filter(Boolean);
   const bad = types.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
-  if (bad.length) throw new DomainError('validation_failed', `Unknown event types: ${bad.join(', ')}. Known: ${EVENT_TYPES.join(', ')}.`, { errors: [{ path: 'querystring/types', message: `unknown: ${bad.join(', ')}` }] });
+  if (bad.length) throw new DomainError('validation_failed', `Unknown event types: ${bad.join(', ')}. Known: ${EVENT_TYPES.join(', ')}.`,
+    { errors: [{ path: 'querystring/types', message: `unknown: ${bad.join(', ')}` }] });
   return types;
 }
 
@@ -46,12 +47,17 @@ export function eventRoutes(app: FastifyInstance, s: Services, opts: { heartbeat
     schema: {
       tags: ['events'],
       summary: 'Live event stream (Server-Sent Events)',
-      description: 'Each message has `id: <seq>`, `event: <type>`, `data: <event JSON>`. Reconnect with Last-Event-ID (or ?after=) to resume with nothing missed or repeated. A comment line is sent every 15 s. The stream ends within seconds when the API client is revoked.',
+      description:
+        'Each message has `id: <seq>`, `event: <type>`, `data: <event JSON>`. Reconnect with Last-Event-ID (or ?after=) to resume with nothing missed or ' +
+          'repeated. A comment line is sent every 15 s. The stream ends within seconds when the API client is revoked.',
       querystring: Type.Object({ after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })), ...Filters }, { additionalProperties: false }),
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) }),
       response: {
         200: {
-          description: 'A Server-Sent Events stream. Each message: `id:` the event\'s seq, `event:` its type, `data:` the event as one line of JSON, the same object GET /v1/events lists and a webhook body carries under `data`. Its `data` field is the payload of that type (see the webhooks section for every type).',
+          description:
+            'A Server-Sent Events stream. Each message: `id:` the event\'s seq, `event:` its type, `data:` the event as one line of JSON, the same object ' +
+              'GET /v1/events lists and a webhook body carries under `data`. Its `data` field is the payload of that type (see the webhooks section for ' +
+                'every type).',
           content: { 'text/event-stream': { schema: { type: 'string' }, example: SSE_MESSAGE_EXAMPLE } },
         },
       },

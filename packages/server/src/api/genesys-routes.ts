@@ -12,7 +12,9 @@ export function genesysRoutes(app: FastifyInstance, links: GenesysLinkService) {
     schema: {
       tags: ['integrations'],
       summary: 'Link a Genesys Cloud org',
-      description: 'Region, a Client Credentials OAuth client of the Genesys org (tried before it is kept; the secret is never returned), the users or queues whose calls Tandem mirrors, and the SMS number for the `genesys` SMS provider.',
+      description:
+        'Region, a Client Credentials OAuth client of the Genesys org (tried before it is kept; the secret is never returned), the users or queues whose ' +
+          'calls Tandem mirrors, and the SMS number for the `genesys` SMS provider.',
       body: GenesysLinkInput,
       response: responses({ 200: GenesysLink, 201: GenesysLink }, [422, 502]),
     },

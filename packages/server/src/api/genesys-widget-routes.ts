@@ -15,12 +15,15 @@ const WIDGET_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; s
  */
 export function genesysWidgetRoutes(app: FastifyInstance, widget: GenesysWidgetService) {
   app.get('/genesys/widget', {
-    schema: { tags: ['integrations'], summary: 'Interaction Widget page: ?org={tandem org}&conversationId={{gcConversationId}}', response: { 200: Type.String() } },
-  }, async (_req, reply) => reply.headers({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': WIDGET_CSP, 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' }).send(await readFile(new URL('genesys-widget.html', WIDGET_DIR))));
+    schema: { tags: ['integrations'], summary: 'Interaction Widget page: ?org={tandem org}&conversationId={{gcConversationId}}',
+      response: { 200: Type.String() } },
+  }, async (_req, reply) => reply.headers({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': WIDGET_CSP, 'referrer-policy': 'no-referrer',
+    'cache-control': 'no-cache' }).send(await readFile(new URL('genesys-widget.html', WIDGET_DIR))));
 
   app.get('/genesys/widget.js', {
     schema: { tags: ['integrations'], summary: 'The widget page\'s script', response: { 200: Type.String() } },
-  }, async (_req, reply) => reply.headers({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).send(await readFile(new URL('genesys-widget.js', WIDGET_DIR))));
+  }, async (_req, reply) => reply.headers({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).send(
+    await readFile(new URL('genesys-widget.js', WIDGET_DIR))));
 
   app.get('/genesys/widget/config', {
     schema: {
@@ -35,8 +38,10 @@ export function genesysWidgetRoutes(app: FastifyInstance, widget: GenesysWidgetS
     schema: {
       tags: ['integrations'],
       summary: 'Trade the agent\'s Genesys token for a Tandem console of that call, once Genesys shows the agent is on it',
-      body: Type.Object({ org: ExternalId, conversationId: ExternalId, accessToken: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
-      response: responses({ 200: Type.Object({ consoleUrl: Type.String(), agent: Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }) }) }, [404, 409, 502]),
+      body: Type.Object({ org: ExternalId, conversationId: ExternalId, accessToken: Type.String({ minLength: 1, maxLength: 4096 }) },
+        { additionalProperties: false }),
+      response: responses({ 200: Type.Object(
+        { consoleUrl: Type.String(), agent: Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }) }) }, [404, 409, 502]),
     },
   }, async (req) => {
     const b = req.body as { org: string; conversationId: string; accessToken: string };

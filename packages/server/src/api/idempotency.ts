@@ -35,10 +35,12 @@ export function installIdempotency(app: FastifyInstance, keys: IdempotencyKeys, 
     if (raw === undefined) return;
     const key = Array.isArray(raw) ? raw[0]! : raw;
     if (!KEY_PATTERN.test(key)) {
-      throw new DomainError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters, e.g. a UUID.', { errors: [{ path: 'headers/idempotency-key', message: 'must be 1-255 visible ASCII characters' }] });
+      throw new DomainError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters, e.g. a UUID.',
+        { errors: [{ path: 'headers/idempotency-key', message: 'must be 1-255 visible ASCII characters' }] });
     }
     const orgId = req.auth.orgId;
-    const fingerprint = createHash('sha256').update(`${req.method} ${req.routeOptions.url}\n${JSON.stringify(req.params)}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
+    const fingerprint =
+      createHash('sha256').update(`${req.method} ${req.routeOptions.url}\n${JSON.stringify(req.params)}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
     const owner = randomUUID();
     const lease = () => new Date(Date.now() + opts.leaseMs);
     const claim: IdempotencyClaim = { orgId, key, owner };
@@ -48,7 +50,8 @@ export function installIdempotency(app: FastifyInstance, keys: IdempotencyKeys, 
     }
     const row = await keys.read(orgId, key);
     if (!row) throw new DomainError('idempotency_key_in_use');
-    if (row.fingerprint !== fingerprint) throw new DomainError('idempotency_key_reused', `The Idempotency-Key "${key}" was first used with a different request: use a new key for a new request.`);
+    if (row.fingerprint !== fingerprint) throw new DomainError('idempotency_key_reused',
+      `The Idempotency-Key "${key}" was first used with a different request: use a new key for a new request.`);
     if (row.state === 'done') {
       const isProblem = row.status >= 400;
       return reply
@@ -87,7 +90,8 @@ export function installIdempotency(app: FastifyInstance, keys: IdempotencyKeys, 
 
 function inUse(retryInMs: number) {
   const seconds = Math.max(1, Math.ceil(retryInMs / 1000));
-  return new DomainError('idempotency_key_in_use', `A request with this Idempotency-Key is still being processed: retry in ${seconds} s to get its answer.`, { retryAfterSeconds: seconds });
+  return new DomainError('idempotency_key_in_use', `A request with this Idempotency-Key is still being processed: retry in ${seconds} s to get its answer.`,
+    { retryAfterSeconds: seconds });
 }
 
 /**

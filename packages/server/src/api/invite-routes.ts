@@ -7,7 +7,8 @@ import { responses } from './route-schema.ts';
 import type { Services } from '../wiring/services.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'Replays the first response for the same key and body' })) });
+const IdempotencyHeader =
+  Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'Replays the first response for the same key and body' })) });
 
 export function inviteRoutes(app: FastifyInstance, s: Services) {
   app.post('/v1/invites', {
@@ -31,7 +32,8 @@ export function inviteRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['invites'],
       summary: 'Claim a support code the customer read aloud, for this call',
-      description: 'The page that showed the code gets the consent prompt. Wrong, used and expired codes all answer invalid_code and count against a rate limit.',
+      description:
+        'The page that showed the code gets the consent prompt. Wrong, used and expired codes all answer invalid_code and count against a rate limit.',
       headers: IdempotencyHeader,
       body: InviteClaim,
       response: responses({ 201: Invite }, [404, 409, 422]),

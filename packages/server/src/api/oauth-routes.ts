@@ -31,9 +31,11 @@ export function oauthRoutes(app: FastifyInstance, s: Services) {
       clientSecret = decodeURIComponent(secret ?? '');
     }
     const limit = await s.rateLimiter.hit(`token:${clientId ?? ''}:${req.ip}`, s.config.tokenRateLimit.max, s.config.tokenRateLimit.windowMs);
-    if (!limit.allowed) throw new DomainError('rate_limited', `Too many token requests: retry in ${limit.retryAfterSeconds} s. Cache tokens until they expire.`, { retryAfterSeconds: limit.retryAfterSeconds });
+    if (!limit.allowed) throw new DomainError('rate_limited', `Too many token requests: retry in ${limit.retryAfterSeconds} s. Cache tokens until they expire.`,
+      { retryAfterSeconds: limit.retryAfterSeconds });
     if (!body.grant_type) throw new DomainError('invalid_request', 'grant_type is missing: send grant_type=client_credentials.');
-    if (body.grant_type !== 'client_credentials') throw new DomainError('unsupported_grant_type', `grant_type "${body.grant_type}" is not supported: use client_credentials.`);
+    if (body.grant_type !== 'client_credentials') throw new DomainError('unsupported_grant_type',
+      `grant_type "${body.grant_type}" is not supported: use client_credentials.`);
     if (!clientId || !clientSecret) throw new DomainError('invalid_request', 'client_id and client_secret are required (in the body or as HTTP Basic auth).');
     const client = await s.clients.authenticate(clientId, clientSecret);
     let scopes: Scope[] = client.scopes;
@@ -42,7 +44,9 @@ export function oauthRoutes(app: FastifyInstance, s: Services) {
       const bad = asked.filter((x) => !client.scopes.includes(x as Scope));
       if (bad.length) {
         const unknown = bad.filter((x) => !(SCOPES as readonly string[]).includes(x));
-        throw new DomainError('invalid_scope', unknown.length ? `Unknown scope${unknown.length > 1 ? 's' : ''}: ${unknown.join(' ')}. Known: ${SCOPES.join(' ')}.` : `This client does not hold: ${bad.join(' ')}.`);
+        throw new DomainError('invalid_scope',
+          unknown.length ? `Unknown scope${unknown.length > 1 ? 's' : ''}: ${unknown.join(' ')}. Known: ${SCOPES.join(' ')}.`
+            : `This client does not hold: ${bad.join(' ')}.`);
       }
       scopes = asked as Scope[];
     }

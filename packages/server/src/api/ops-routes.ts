@@ -14,7 +14,8 @@ function checkMetricsToken(req: FastifyRequest, expected: string | null) {
   if (expected === null) return;
   const sent = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
   if (!timingSafeEqual(digest(sent), digest(expected))) {
-    throw new DomainError('invalid_token', 'This server protects /metrics: send `Authorization: Bearer <METRICS_TOKEN>` (set bearer_token in the Prometheus scrape config).');
+    throw new DomainError('invalid_token',
+      'This server protects /metrics: send `Authorization: Bearer <METRICS_TOKEN>` (set bearer_token in the Prometheus scrape config).');
   }
 }
 
@@ -56,7 +57,10 @@ export function opsRoutes(app: FastifyInstance, s: Services, metrics: Metrics) {
   }, async (req, reply) => {
     const store = s.db.health();
     if (store.state === 'down') {
-      return sendProblem(reply, problem('not_ready', req.id, `The database (${s.db.kind}) is unreachable since ${store.since}: ${store.reason}. API requests answer 503 store_unavailable until it is back; live relays keep flowing.`, components()));
+      return sendProblem(reply,
+        problem('not_ready', req.id,
+          `The database (${s.db.kind}) is unreachable since ${store.since}: ${store.reason}. API requests answer 503 store_unavailable until it is back; ` +
+            `live relays keep flowing.`, components()));
     }
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -68,7 +72,9 @@ export function opsRoutes(app: FastifyInstance, s: Services, metrics: Metrics) {
     }
     const c = components();
     if (c.bus.state === 'down') {
-      return { status: 'degraded' as const, ...c, detail: `The bus (${s.bus.kind}) is down since ${c.bus.since}: ${c.bus.reason}. This node serves its own sockets; other nodes miss its events until the bus is back, then consoles and streams catch up.` };
+      return { status: 'degraded' as const, ...c,
+        detail: `The bus (${s.bus.kind}) is down since ${c.bus.since}: ${c.bus.reason}. This node serves its own sockets; other nodes miss its events until ` +
+          `the bus is back, then consoles and streams catch up.` };
     }
     return { status: 'ready' as const, ...c };
   });

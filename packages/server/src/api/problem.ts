@@ -25,7 +25,8 @@ function fromFastifyError(err: FastifyError, req: FastifyRequest): Problem {
       const extraField = typeof params.additionalProperty === 'string' ? ` "${params.additionalProperty}"` : '';
       return { path: `${err.validationContext ?? 'body'}${path === '/' ? '' : path}`, message: `${v.message ?? 'is invalid'}${extraField}` };
     });
-    return problem('validation_failed', req.id, `Fix these fields and send the request again: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, { errors });
+    return problem('validation_failed', req.id, `Fix these fields and send the request again: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`,
+      { errors });
   }
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -54,7 +55,8 @@ export function frameworkProblem(err: FastifyError, req: FastifyRequest, reply: 
   const path = req.url.split('?')[0];
   switch (err.code) {
     case 'FST_ERR_BAD_URL':
-      return sendProblem(reply, problem('validation_failed', req.id, `The path ${path} is not valid percent-encoded UTF-8: encode it again.`, { errors: [{ path: 'params', message: 'is not valid percent-encoded UTF-8' }] }));
+      return sendProblem(reply, problem('validation_failed', req.id, `The path ${path} is not valid percent-encoded UTF-8: encode it again.`,
+        { errors: [{ path: 'params', message: 'is not valid percent-encoded UTF-8' }] }));
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return sendProblem(reply, problem('uri_too_long', req.id));
     default:
@@ -79,7 +81,9 @@ export function clientErrorProblem(err: NodeJS.ErrnoException, socket: Socket) {
   delete p.requestId;
   const body = JSON.stringify(p);
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${p.status} ${STATUS_CODES[p.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${p.status} ${STATUS_CODES[p.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: ` +
+        `close\r\n\r\n${body}`);
   }
   socket.destroy(err);
 }
@@ -94,14 +98,19 @@ export function installErrorHandling(app: FastifyInstance) {
       // RFC 6749 §5.2: OAuth libraries read `error` and `error_description` at the token endpoint.
       if (req.routeOptions.url === '/oauth/token') Object.assign(p, { error: shaped.code, error_description: shaped.detail });
       const headers: Record<string, string> = {};
-      if ((shaped.code === 'rate_limited' || shaped.code === 'idempotency_key_in_use') && typeof shaped.extra.retryAfterSeconds === 'number') headers['retry-after'] = String(shaped.extra.retryAfterSeconds);
+      if ((shaped.code === 'rate_limited' || shaped.code === 'idempotency_key_in_use') &&
+        typeof shaped.extra.retryAfterSeconds === 'number') headers['retry-after'] = String(shaped.extra.retryAfterSeconds);
       if (shaped.code === 'invalid_token') headers['www-authenticate'] = 'Bearer error="invalid_token"';
-      if (shaped.code === 'insufficient_scope') headers['www-authenticate'] = `Bearer error="insufficient_scope", scope="${String(shaped.extra.requiredScope)}"`;
+      if (shaped.code === 'insufficient_scope') headers['www-authenticate'] =
+        `Bearer error="insufficient_scope", scope="${String(shaped.extra.requiredScope)}"`;
       return sendProblem(reply, p, headers);
     }
     if (shaped.kind === 'store_unavailable') {
       req.log.warn({ reason: shaped.reason }, 'database unavailable');
-      const p = problem('store_unavailable', req.id, `The database is not reachable (${shaped.reason}). Retry in ${STORE_RETRY_AFTER_SECONDS} s; send the same Idempotency-Key so a retried POST is not applied twice.`);
+      const p =
+        problem('store_unavailable', req.id,
+          `The database is not reachable (${shaped.reason}). Retry in ${STORE_RETRY_AFTER_SECONDS} s; send the same Idempotency-Key so a retried POST is not ` +
+            `applied twice.`);
       return sendProblem(reply, p, { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) });
     }
     // Not ours: Fastify's own errors (validation, parsing, limits) or a fault.
@@ -114,7 +123,8 @@ export function installErrorHandling(app: FastifyInstance) {
     // OPTIONS is left out: CORS answers preflights on every path.
     const allowed = METHODS.filter((method) => method !== req.method && app.findRoute({ method, url: path }) !== null);
     if (allowed.length) {
-      return sendProblem(reply, problem('method_not_allowed', req.id, `${req.method} is not allowed on ${path}: use ${allowed.join(' or ')}.`), { allow: allowed.join(', ') });
+      return sendProblem(reply, problem('method_not_allowed', req.id, `${req.method} is not allowed on ${path}: use ${allowed.join(' or ')}.`),
+        { allow: allowed.join(', ') });
     }
     return sendProblem(reply, problem('route_not_found', req.id, `No route ${req.method} ${path}: see /docs.`));
   });

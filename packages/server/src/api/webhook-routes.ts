@@ -27,15 +27,19 @@ export function webhookRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['webhooks'],
       summary: 'Register a webhook endpoint',
-      description: 'Deliveries follow Standard Webhooks 1.0 (webhook-id, webhook-timestamp, webhook-signature headers); verify them with any Standard Webhooks library and the returned secret, shown only here.',
+      description:
+        'Deliveries follow Standard Webhooks 1.0 (webhook-id, webhook-timestamp, webhook-signature headers); verify them with any Standard Webhooks library ' +
+          'and the returned secret, shown only here.',
       body: WebhookCreate,
       response: responses({ 201: WebhookCreated }),
     },
-  }, async (req, reply) => reply.code(201).send(await s.webhooks.create(orgOf(req), req.body as { url: string; events?: EventType[]; description?: string }, bindIdempotentResource(req))));
+  }, async (req, reply) => reply.code(201).send(
+    await s.webhooks.create(orgOf(req), req.body as { url: string; events?: EventType[]; description?: string }, bindIdempotentResource(req))));
 
   app.get('/v1/webhooks', {
     config: { scope: 'webhooks:write' },
-    schema: { tags: ['webhooks'], summary: 'List webhook endpoints', response: responses({ 200: Type.Object({ data: Type.Array(Webhook), nextCursor: Type.Null() }) }) },
+    schema: { tags: ['webhooks'], summary: 'List webhook endpoints',
+      response: responses({ 200: Type.Object({ data: Type.Array(Webhook), nextCursor: Type.Null() }) }) },
   }, async (req) => ({ data: await s.webhooks.list(orgOf(req)), nextCursor: null }));
 
   app.delete('/v1/webhooks/:id', {
@@ -68,7 +72,9 @@ export function webhookRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['webhooks'],
       summary: 'Send one delivery again',
-      description: 'Queues the delivery\'s event again as a new delivery with a fresh retry schedule (same webhook-id, so a receiver that has it drops it). A delivery still being tried answers 409 invalid_state.',
+      description:
+        'Queues the delivery\'s event again as a new delivery with a fresh retry schedule (same webhook-id, so a receiver that has it drops it). A delivery ' +
+          'still being tried answers 409 invalid_state.',
       params: DeliveryParams,
       body: Type.Object({}, { additionalProperties: false, description: 'Nothing: send no body or {}' }),
       response: responses({ 202: WebhookDelivery }, [404, 409]),
@@ -87,7 +93,9 @@ export function webhookRoutes(app: FastifyInstance, s: Services) {
     schema: {
       tags: ['webhooks'],
       summary: 'Send again every failed delivery since a time',
-      description: 'After an outage of your endpoint: every delivery that failed (used up its retries) and was created at or after `since` is queued again, oldest first, up to 1000 per call. Deliveries arrive in any order: order by the event\'s `seq`.',
+      description:
+        'After an outage of your endpoint: every delivery that failed (used up its retries) and was created at or after `since` is queued again, oldest ' +
+          'first, up to 1000 per call. Deliveries arrive in any order: order by the event\'s `seq`.',
       params: Params,
       body: RedeliverSince,
       response: responses({ 202: Redelivered }, [404]),

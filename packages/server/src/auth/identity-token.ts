@@ -16,11 +16,14 @@ export async function verifyIdentityToken(token: string, identitySecret: string,
     }
     const ttl = payload.exp! - Math.floor(Date.now() / 1000);
     if (ttl > maxTtlSeconds) {
-      return { ok: false, code: 'identity_token_invalid', message: `The identity token's exp is ${ttl} s away; this server accepts at most ${maxTtlSeconds} s (IDENTITY_TOKEN_MAX_TTL_SECONDS): sign tokens that expire sooner.` };
+      return { ok: false, code: 'identity_token_invalid',
+        message: `The identity token's exp is ${ttl} s away; this server accepts at most ${maxTtlSeconds} s (IDENTITY_TOKEN_MAX_TTL_SECONDS): sign tokens ` +
+          `that expire sooner.` };
     }
     return { ok: true, customerId: payload.sub };
   } catch (err) {
-    if (err instanceof joseErrors.JWTExpired) return { ok: false, code: 'identity_token_expired', message: 'The identity token has expired: get a fresh one from the site\'s backend.' };
+    if (err instanceof joseErrors.JWTExpired) return { ok: false, code: 'identity_token_expired',
+      message: 'The identity token has expired: get a fresh one from the site\'s backend.' };
     return { ok: false, code: 'identity_token_invalid', message: 'The identity token is not signed with this deployment\'s identity secret, or is malformed.' };
   }
 }

@@ -66,6 +66,7 @@ export class ReceiptKeys {
   /** Every key's public half, newest first. */
   async publicJwks(): Promise<{ keys: PublicJwk[] }> {
     const rows = await this.db.query<{ id: string; public_jwk: JWK }>('SELECT id, public_jwk FROM receipt_keys ORDER BY created_at DESC, id DESC');
-    return { keys: rows.map((r) => ({ kty: r.public_jwk.kty, crv: r.public_jwk.crv, x: r.public_jwk.x, y: r.public_jwk.y, kid: r.id, alg: CONSENT_RECEIPT_ALG, use: 'sig' as const })) };
+    return { keys: rows.map((r) =>
+      ({ kty: r.public_jwk.kty, crv: r.public_jwk.crv, x: r.public_jwk.x, y: r.public_jwk.y, kid: r.id, alg: CONSENT_RECEIPT_ALG, use: 'sig' as const })) };
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { webcrypto } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { CONSENT_RECEIPT_TYPE } from '@tandem/protocol';
 import { receiptsIn, verifyReceipt } from './receipt-verifier.ts';
@@ -11,7 +12,8 @@ async function keyPair(kid: string) {
   return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
 }
 
-const sign = (key: CryptoKey, kid: string, typ = CONSENT_RECEIPT_TYPE) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ }).setIssuedAt().sign(key);
+const sign = (key: webcrypto.CryptoKey, kid: string, typ = CONSENT_RECEIPT_TYPE) =>
+  new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ }).setIssuedAt().sign(key);
 
 /** Changes one character of the payload segment to another base64url character. */
 function flipOneByte(jws: string): string {

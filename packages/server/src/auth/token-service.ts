@@ -58,7 +58,8 @@ export class TokenService {
       return payload as Record<string, unknown>;
     } catch (err) {
       const expired = err instanceof joseErrors.JWTExpired;
-      throw new DomainError('invalid_token', expired ? 'The access token has expired: get a new one from POST /oauth/token.' : 'The access token is not valid: get a new one from POST /oauth/token.');
+      throw new DomainError('invalid_token', expired ? 'The access token has expired: get a new one from POST /oauth/token.'
+        : 'The access token is not valid: get a new one from POST /oauth/token.');
     }
   }
 
@@ -80,7 +81,8 @@ export class TokenService {
   async verifyAgent(token: string): Promise<AgentClaims> {
     const p = await this.verify('agent', token);
     // A token from before clients were named in it cannot be tied to one, so it cannot be revoked.
-    if (typeof p.cli !== 'string') throw new DomainError('invalid_token', 'This agent token is from an older version: get a new one from POST /v1/agent-tokens.');
+    if (typeof p.cli !== 'string') throw new DomainError('invalid_token',
+      'This agent token is from an older version: get a new one from POST /v1/agent-tokens.');
     await this.assertClientActive(p.cli);
     return { orgId: String(p.org), agentId: String(p.sub), conversationId: String(p.conv), clientId: p.cli };
   }

@@ -59,7 +59,8 @@ export async function createRedisBus(url: string, opts: RedisBusOptions): Promis
   const markDown = (connection: string) => {
     if (health.state === 'down' || closing) return;
     const reason = lastError ?? `the ${connection} connection closed`;
-    opts.log.warn({ url: redactedUrl(url) }, `redis unreachable (${reason}): running degraded; this node's consoles and streams still get its own events, other nodes get them when redis is back`);
+    opts.log.warn({ url: redactedUrl(url) },
+      `redis unreachable (${reason}): running degraded; this node's consoles and streams still get its own events, other nodes get them when redis is back`);
     health = { state: 'down', reason, since: new Date().toISOString() };
   };
 

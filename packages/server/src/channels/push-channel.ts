@@ -18,7 +18,8 @@ export function pushChannel(presence: Presence): DirectChannel {
         phrase: invite.phrase,
         expiresAt: invite.expiresAt,
       });
-      return pages > 0 ? { state: 'delivered', detail: `shown on ${pages} page${pages === 1 ? '' : 's'}` } : { state: 'failed', detail: 'the customer has no live page' };
+      return pages > 0 ? { state: 'delivered', detail: `shown on ${pages} page${pages === 1 ? '' : 's'}` }
+        : { state: 'failed', detail: 'the customer has no live page' };
     },
   };
 }

@@ -36,7 +36,8 @@ export function smsChannel(provider: SmsProvider, options: Partial<SmsChannelOpt
   const settleOrRetry = (message: SmsMessageOut, o: SendOutcome): DeliveryResult => {
     const wait = nextAttemptDelay(o, opts.retry);
     if (wait === null || o.ok) return toResult(provider.name, o);
-    return { state: 'pending', detail: `retrying: ${o.error.reason}: ${o.error.message}`, retry: { at: new Date(Date.now() + wait), attempts: o.attempts, message } };
+    return { state: 'pending', detail: `retrying: ${o.error.reason}: ${o.error.message}`,
+      retry: { at: new Date(Date.now() + wait), attempts: o.attempts, message } };
   };
   return {
     name: 'sms',
@@ -56,7 +57,8 @@ export function smsChannel(provider: SmsProvider, options: Partial<SmsChannelOpt
       const minutes = Math.max(1, Math.round((Date.parse(invite.expiresAt) - Date.now()) / 60_000));
       // The customer's own language first; the site's default for its customers otherwise.
       const lang = smsLanguage(conversation.customer.locale ?? deploymentLocale ?? undefined);
-      const { text } = renderSms(opts.template ?? SMS_TEMPLATES[lang]!, { company: companyName, agent: invite.agentName, link: invite.link, minutes, locale: lang });
+      const { text } =
+        renderSms(opts.template ?? SMS_TEMPLATES[lang]!, { company: companyName, agent: invite.agentName, link: invite.link, minutes, locale: lang });
       return { ticket: { message: { id: newId('sms'), orgId, to, body: text, inviteId: invite.id, createdAt: new Date().toISOString() }, attempts: 0 } };
     },
     async send({ message, attempts }) {

@@ -63,8 +63,10 @@ export function loadSmsConfig(env: NodeJS.ProcessEnv, problems: string[], int: (
     const service = get('TWILIO_MESSAGING_SERVICE_SID');
     if (from && service) problems.push('TWILIO_FROM and TWILIO_MESSAGING_SERVICE_SID are both set: set one (the Messaging Service picks the sender itself)');
     else if (!from && !service) problems.push(`TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID must be set when ${why}`);
-    if (from && !TWILIO_FROM.test(from)) problems.push(`TWILIO_FROM=${JSON.stringify(from)} must be a number in E.164 (+14155550123), a short code, or an alphanumeric sender id of up to 11 characters`);
-    if (service && !MESSAGING_SERVICE_SID.test(service)) problems.push(`TWILIO_MESSAGING_SERVICE_SID=${JSON.stringify(service)} must be MG followed by 32 hex digits`);
+    if (from && !TWILIO_FROM.test(from)) problems.push(
+      `TWILIO_FROM=${JSON.stringify(from)} must be a number in E.164 (+14155550123), a short code, or an alphanumeric sender id of up to 11 characters`);
+    if (service &&
+      !MESSAGING_SERVICE_SID.test(service)) problems.push(`TWILIO_MESSAGING_SERVICE_SID=${JSON.stringify(service)} must be MG followed by 32 hex digits`);
     const baseUrl = (get('TWILIO_BASE_URL') ?? 'https://api.twilio.com').replace(/\/$/, '');
     httpUrl('TWILIO_BASE_URL', baseUrl);
     provider = { kind: 'twilio', accountSid, authToken, sender: service ? { messagingServiceSid: service } : { from: from ?? '' }, baseUrl };

@@ -33,14 +33,16 @@ test('the default text fits one segment with a real link and plain names', () =>
 });
 
 test('long names give way, the agent to a first name first; the link is never touched', () => {
-  const r = renderSms(DEFAULT_SMS_TEMPLATE, { company: 'Acme Mutual Insurance Company of North America', agent: 'Alexandra Montgomery-Fitzgerald', link: LINK, minutes: 10 });
+  const r = renderSms(DEFAULT_SMS_TEMPLATE,
+    { company: 'Acme Mutual Insurance Company of North America', agent: 'Alexandra Montgomery-Fitzgerald', link: LINK, minutes: 10 });
   assert.equal(r.segments, 1);
   assert.equal(r.shortened, true);
   assert.ok(r.text.includes(` ${LINK} `), r.text);
   assert.ok(r.units <= 160);
   assert.match(r.text, /^Acme Mutual[^:]*\.: Alexandra asks/, r.text);
 
-  const agentOnly = renderSms(DEFAULT_SMS_TEMPLATE, { company: 'Acme', agent: 'Dana Alexandra Montgomery Fitzgerald', link: `${LINK}xxxxxxxxxxxxxxxxxxxx`, minutes: 10 });
+  const agentOnly =
+    renderSms(DEFAULT_SMS_TEMPLATE, { company: 'Acme', agent: 'Dana Alexandra Montgomery Fitzgerald', link: `${LINK}xxxxxxxxxxxxxxxxxxxx`, minutes: 10 });
   assert.match(agentOnly.text, /^Acme: Dana asks/, 'only as much as needed is shortened');
 });
 
@@ -62,5 +64,6 @@ test('accents are dropped when that alone keeps the text GSM-7; real scripts sta
 
 test('a template must carry the link and known placeholders only', () => {
   assert.deepEqual(templateProblems(DEFAULT_SMS_TEMPLATE), []);
-  assert.deepEqual(templateProblems('{company}: see {url}'), ['must contain {link}', 'has an unknown placeholder {url} (use {company}, {agent}, {link}, {minutes})']);
+  assert.deepEqual(templateProblems('{company}: see {url}'),
+    ['must contain {link}', 'has an unknown placeholder {url} (use {company}, {agent}, {link}, {minutes})']);
 });

@@ -8,7 +8,8 @@ export const DEFAULT_SMS_TEMPLATE = '{company}: {agent} asks to see your screen:
 export const SMS_PLACEHOLDERS = ['company', 'agent', 'link', 'minutes'] as const;
 
 // GSM 03.38: the basic set (one septet each) and the extension table (escape + septet: two).
-const GSM_BASIC = new Set([...'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà']);
+const GSM_BASIC =
+  new Set([...'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà']);
 const GSM_EXTENSION = new Set([...'\f^{}\\[~]|€']);
 
 export interface SegmentCount {
@@ -39,7 +40,8 @@ export function templateProblems(template: string): string[] {
   const problems: string[] = [];
   if (!template.includes('{link}')) problems.push('must contain {link}');
   for (const [, name] of template.matchAll(/\{([^}]*)\}/g)) {
-    if (!(SMS_PLACEHOLDERS as readonly string[]).includes(name!)) problems.push(`has an unknown placeholder {${name}} (use ${SMS_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`);
+    if (!(SMS_PLACEHOLDERS as readonly string[]).includes(name!)) problems.push(
+      `has an unknown placeholder {${name}} (use ${SMS_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`);
   }
   return problems;
 }

@@ -39,7 +39,8 @@ export class CodeGuard {
     if (!counted.allowed) {
       // One record per source and lockout: a locked-out flood must not fill the audit table.
       if ((await this.limiter.hit(`code:${a.kind}:locked-noted:${a.orgId}:${a.source}`, 1, lockoutMs)).allowed) await this.record(a, 'locked', null);
-      throw new DomainError('rate_limited', `Too many wrong codes from here: retry in ${counted.retryAfterSeconds} s.`, { retryAfterSeconds: counted.retryAfterSeconds });
+      throw new DomainError('rate_limited', `Too many wrong codes from here: retry in ${counted.retryAfterSeconds} s.`,
+        { retryAfterSeconds: counted.retryAfterSeconds });
     }
     try {
       const result = await fn();
@@ -53,7 +54,8 @@ export class CodeGuard {
         if (!(await this.limiter.blocked(sourceKey, perSource, windowMs)).allowed) await this.limiter.lock(sourceKey, lockoutMs);
         const org = await this.limiter.hit(`code:${a.kind}:org:${a.orgId}`, perOrg, windowMs);
         if (!org.allowed && (await this.limiter.hit(`code:${a.kind}:org-alarm:${a.orgId}`, 1, windowMs)).allowed) {
-          this.deps.log.warn({ orgId: a.orgId, kind: a.kind, missesPerWindow: perOrg, windowMs }, 'many wrong codes across the organisation: someone may be guessing');
+          this.deps.log.warn({ orgId: a.orgId, kind: a.kind, missesPerWindow: perOrg, windowMs },
+            'many wrong codes across the organisation: someone may be guessing');
         }
       } else {
         await this.limiter.refund(sourceKey);
@@ -75,10 +77,12 @@ export class CodeGuard {
       params.push(opts.before);
       where += ` AND id < $${params.length}`;
     }
-    const rows = await this.deps.db.query<{ id: number | string; kind: 'enter' | 'claim'; source: string; outcome: CodeAttemptRecord['outcome']; conversation_id: string | null; invite_id: string | null; at: Date }>(
+    const rows = await this.deps.db.query<{ id: number | string; kind: 'enter' | 'claim'; source: string; outcome: CodeAttemptRecord['outcome'];
+      conversation_id: string | null; invite_id: string | null; at: Date }>(
       `SELECT * FROM code_attempts WHERE ${where} ORDER BY id DESC LIMIT $2`,
       params,
     );
-    return rows.map((r) => ({ id: Number(r.id), kind: r.kind, source: r.source, outcome: r.outcome, conversationId: r.conversation_id, inviteId: r.invite_id, at: new Date(r.at).toISOString() }));
+    return rows.map((r) => ({ id: Number(r.id), kind: r.kind, source: r.source, outcome: r.outcome, conversationId: r.conversation_id, inviteId: r.invite_id,
+      at: new Date(r.at).toISOString() }));
   }
 }

@@ -67,7 +67,8 @@ export class ConsentReceipts {
     const claims: ConsentReceiptClaims = {
       ...this.base(d, id, 'accepted'),
       clickedAt,
-      shown: { text: shown.text, locale: shown.locale ?? null, copyVersion: shown.version ?? null, companyName: shown.companyName, agentName: shown.agentName, phrase: shown.phrase },
+      shown: { text: shown.text, locale: shown.locale ?? null, copyVersion: shown.version ?? null, companyName: shown.companyName, agentName: shown.agentName,
+        phrase: shown.phrase },
     };
     await this.store(tx, d, id, 'accepted', await this.signer.sign(tx.q, claims));
     return id;
@@ -80,7 +81,8 @@ export class ConsentReceipts {
       [d.sessionId, d.kind],
     );
     const id = newId('rcp');
-    const claims: ConsentReceiptClaims = { ...this.base(d, id, 'withdrawn'), ...(accepted ? { withdraws: { receiptId: accepted.id, sha256: sha256(accepted.jws) } } : {}) };
+    const claims: ConsentReceiptClaims =
+      { ...this.base(d, id, 'withdrawn'), ...(accepted ? { withdraws: { receiptId: accepted.id, sha256: sha256(accepted.jws) } } : {}) };
     await this.store(tx, d, id, 'withdrawn', await this.signer.sign(tx.q, claims));
     return id;
   }
@@ -94,7 +96,9 @@ export class ConsentReceipts {
   }
 
   async list(orgId: string, conversationId: string): Promise<ConsentReceipt[]> {
-    const rows = await this.db.query<ReceiptRow>('SELECT * FROM consent_receipts WHERE org_id = $1 AND conversation_id = $2 ORDER BY recorded_at, id', [orgId, conversationId]);
-    return rows.map((r) => ({ id: r.id, kind: r.kind, decision: r.decision, sessionId: r.session_id, recordedAt: new Date(r.recorded_at).toISOString(), receipt: r.jws }));
+    const rows = await this.db.query<ReceiptRow>('SELECT * FROM consent_receipts WHERE org_id = $1 AND conversation_id = $2 ORDER BY recorded_at, id',
+      [orgId, conversationId]);
+    return rows.map((r) =>
+      ({ id: r.id, kind: r.kind, decision: r.decision, sessionId: r.session_id, recordedAt: new Date(r.recorded_at).toISOString(), receipt: r.jws }));
   }
 }

@@ -20,6 +20,8 @@ export function checkShown(shown: ConsentShown, expected: ExpectedShown): void {
   if (shown.agentName !== expected.agentName || !shown.text.includes(expected.agentName)) wrong.push('agent name');
   if (expected.phrase !== null && (shown.phrase !== expected.phrase || !shown.text.includes(expected.phrase))) wrong.push('matching phrase');
   if (wrong.length) {
-    throw new DomainError('consent_shown_mismatch', `The prompt's text or fields do not show this invite's ${wrong.join(', ')}: show the prompt again from the invite the server sent.`, { visitorError: 'consent_shown_mismatch', mismatched: wrong });
+    throw new DomainError('consent_shown_mismatch',
+      `The prompt's text or fields do not show this invite's ${wrong.join(', ')}: show the prompt again from the invite the server sent.`,
+        { visitorError: 'consent_shown_mismatch', mismatched: wrong });
   }
 }

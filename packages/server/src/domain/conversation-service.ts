@@ -75,7 +75,8 @@ export class ConversationService {
         return { conversation, created: true };
       }
       if (!ALLOWED[existing.state].includes(input.state)) {
-        throw new DomainError('invalid_state', `The call is ${existing.state} and cannot become ${input.state}: use a new conversation id for a new call.`, { currentState: existing.state });
+        throw new DomainError('invalid_state', `The call is ${existing.state} and cannot become ${input.state}: use a new conversation id for a new call.`,
+          { currentState: existing.state });
       }
       const merged = { ...existing.customer, ...(customer ?? {}) };
       const [row] = await tx.q.query<Row>(

@@ -133,7 +133,8 @@ export class DeploymentService {
   async forReturnUrl(orgId: string, returnUrl: string | undefined): Promise<DeploymentRecord | null> {
     if (returnUrl) {
       const origin = new URL(returnUrl).origin;
-      const [row] = await this.db.query<Row>('SELECT * FROM deployments WHERE org_id = $1 AND $2 = ANY(allowed_origins) ORDER BY created_at LIMIT 1', [orgId, origin]);
+      const [row] =
+        await this.db.query<Row>('SELECT * FROM deployments WHERE org_id = $1 AND $2 = ANY(allowed_origins) ORDER BY created_at LIMIT 1', [orgId, origin]);
       if (row) return toRecord(row);
     }
     return this.firstForOrg(orgId);

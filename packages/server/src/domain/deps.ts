@@ -54,7 +54,8 @@ export async function transact<T>(deps: Deps, orgId: string, fn: (tx: Tx) => Pro
       afterCommit: (f) => after.push(f),
     }),
   );
-  if (lastSeq) await deps.bus.publish(orgEventsTopic(orgId), { seq: lastSeq, conversationIds: [...conversationIds] } satisfies OrgEventsMessage).catch((err) => deps.log.warn({ err }, 'bus publish failed'));
+  if (lastSeq) await deps.bus.publish(orgEventsTopic(orgId), { seq: lastSeq, conversationIds: [...conversationIds] } satisfies OrgEventsMessage).catch((err) =>
+    deps.log.warn({ err }, 'bus publish failed'));
   for (const f of after) {
     try {
       await f();

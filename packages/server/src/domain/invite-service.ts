@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { SHORT_CODE_DIGITS, shortCodeDigits, type Channel, type ConsentShown, type EventPayloadByType, type Invite, type InviteCreate, type InviteState, type PromptInvite } from '@tandem/protocol';
+import { SHORT_CODE_DIGITS, shortCodeDigits, type Channel, type ConsentShown, type EventPayloadByType, type Invite, type InviteCreate, type InviteState,
+  type PromptInvite } from '@tandem/protocol';
 import type { DeliveryChannel, DeliveryResult, RetryTicket } from './delivery-channel.ts';
 import type { Queryable } from '../store/db.ts';
 import { loadConversation } from './conversation-service.ts';
@@ -57,7 +58,8 @@ export class InviteService {
   }
 
   async listByConversation(orgId: string, conversationId: string): Promise<Invite[]> {
-    const rows = await this.deps.db.query<InviteRow>('SELECT * FROM invites WHERE org_id = $1 AND conversation_id = $2 ORDER BY created_at DESC', [orgId, conversationId]);
+    const rows =
+      await this.deps.db.query<InviteRow>('SELECT * FROM invites WHERE org_id = $1 AND conversation_id = $2 ORDER BY created_at DESC', [orgId, conversationId]);
     return Promise.all(rows.map(async (r) => toInvite(this.record(r), await loadDeliveries(this.deps.db, r.id))));
   }
 
@@ -68,12 +70,15 @@ export class InviteService {
    */
   async create(orgId: string, input: InviteCreate, targetVisitor?: CodePage, bind?: (q: Queryable, inviteId: string) => Promise<void>): Promise<Invite> {
     if (input.returnUrl && !/^https?:$/.test(new URL(input.returnUrl).protocol)) {
-      throw new DomainError('validation_failed', 'returnUrl must be an http or https URL.', { errors: [{ path: 'body/returnUrl', message: 'must be http or https' }] });
+      throw new DomainError('validation_failed', 'returnUrl must be an http or https URL.',
+        { errors: [{ path: 'body/returnUrl', message: 'must be http or https' }] });
     }
     const conversation = await loadConversation(this.deps.db, orgId, input.conversationId);
-    if (!conversation) throw new DomainError('conversation_not_found', `No conversation "${input.conversationId}": create it with PUT /v1/conversations/${input.conversationId} first.`);
+    if (!conversation) throw new DomainError('conversation_not_found',
+      `No conversation "${input.conversationId}": create it with PUT /v1/conversations/${input.conversationId} first.`);
     if (conversation.state !== 'connected') {
-      throw new DomainError('conversation_not_connected', `The call "${conversation.id}" is ${conversation.state}: PUT it with state "connected" before inviting.`, { currentState: conversation.state });
+      throw new DomainError('conversation_not_connected',
+        `The call "${conversation.id}" is ${conversation.state}: PUT it with state "connected" before inviting.`, { currentState: conversation.state });
     }
     const deployment = await this.deployments.forReturnUrl(orgId, input.returnUrl);
     const companyName = targetVisitor?.companyName ?? deployment?.companyName ?? 'Support';
@@ -112,16 +117,19 @@ export class InviteService {
       }
       const now = new Date();
       const [row] = await tx.q.query<InviteRow>(
-        `INSERT INTO invites (id, org_id, conversation_id, customer_id, state, code, secret, phrase, return_url, agent_name, channels, expires_at, created_at, updated_at)
+        `INSERT INTO invites (id, org_id, conversation_id, customer_id, state, code, secret, phrase, return_url, agent_name, channels, expires_at, ` +
+          `created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'created', $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING *`,
         [newId('inv'), orgId, conversation.id,
           // A claimed support code binds that page to this call: the page's identity is the customer's.
-          targetVisitor ? (targetVisitor.customerId ?? conversation.customer.id ?? null) : (conversation.customer.id ?? null), code, randomToken(20), matchingPhrase(), returnUrl,
+          targetVisitor ? (targetVisitor.customerId ?? conversation.customer.id ?? null) : (conversation.customer.id ?? null), code, randomToken(20),
+            matchingPhrase(), returnUrl,
           conversation.agent?.name ?? conversation.agent?.id ?? 'Your agent', channels, new Date(now.getTime() + expiresIn * 1000), now],
       );
       const rec = this.record(row!);
       await bind?.(tx.q, rec.id);
-      await tx.emit({ type: 'invite.created', conversationId: rec.conversationId, inviteId: rec.id, data: { channels, expiresAt: rec.expiresAt, code: rec.code } });
+      await tx.emit(
+        { type: 'invite.created', conversationId: rec.conversationId, inviteId: rec.id, data: { channels, expiresAt: rec.expiresAt, code: rec.code } });
       // Queued channels' messages are stored with the invite: if this process dies before or
       // while sending, the queue sends them (same message id) once the first attempt's lease ends.
       const queued = new Map<Channel, { deliveryId: string; ticket: RetryTicket } | { result: DeliveryResult }>();
@@ -134,7 +142,8 @@ export class InviteService {
           continue;
         }
         const [d] = await tx.q.query<{ id: string }>(
-          "INSERT INTO invite_deliveries (invite_id, channel, state, detail, at, retry, next_attempt_at) VALUES ($1, $2, 'pending', 'sending', $3, $4, $5) RETURNING id",
+          "INSERT INTO invite_deliveries (invite_id, channel, state, detail, at, retry, next_attempt_at) VALUES ($1, $2, 'pending', 'sending', $3, $4, $5) " +
+            "RETURNING id",
           [rec.id, ch, now, JSON.stringify(prepared.ticket), new Date(now.getTime() + this.leaseMs())],
         );
         queued.set(ch, { deliveryId: d!.id, ticket: prepared.ticket });
@@ -156,7 +165,8 @@ export class InviteService {
       } else if (targetVisitor && ch === 'push') {
         // The page may be connected to another node: presence routes the prompt there.
         const shown = await this.presence.offerToVisitor(targetVisitor.visitorId, this.prompt(record, companyName));
-        result = shown ? { state: 'delivered' as const, detail: 'shown on the page that asked for the code' } : { state: 'failed' as const, detail: 'the page that asked for the code is gone' };
+        result = shown ? { state: 'delivered' as const, detail: 'shown on the page that asked for the code' }
+          : { state: 'failed' as const, detail: 'the page that asked for the code is gone' };
       } else if ('deliver' in channel) {
         result = await channel.deliver({ ...ctx, invite: record });
       } else {
@@ -202,7 +212,8 @@ export class InviteService {
         : channel && 'send' in channel
         ? await channel.send(d.retry).catch((err: Error): DeliveryResult => ({ state: 'failed', detail: `${d.channel} failed: ${err.message}` }))
         : { state: 'failed', detail: `the ${d.channel} channel cannot retry` };
-      await this.recordDelivery(d.org_id, d.invite_id, d.channel, result, d.id).catch((err) => this.deps.log.error({ err, inviteId: d.invite_id }, 'recording a delivery retry failed'));
+      await this.recordDelivery(d.org_id, d.invite_id, d.channel, result, d.id).catch((err) =>
+        this.deps.log.error({ err, inviteId: d.invite_id }, 'recording a delivery retry failed'));
     }));
     return due.length;
   }
@@ -235,7 +246,8 @@ export class InviteService {
       }
       if (state === 'pending') return;
       if (state === 'failed') {
-        await tx.emit({ type: 'invite.delivery_failed', conversationId: inv.conversationId, inviteId, data: { channel, reason: 'delivery_failed', detail: detail ?? null } });
+        await tx.emit({ type: 'invite.delivery_failed', conversationId: inv.conversationId, inviteId,
+          data: { channel, reason: 'delivery_failed', detail: detail ?? null } });
       } else if (channel !== 'code') {
         // A late delivery report never moves an invite backwards (opened stays opened).
         if (inv.state === 'created') await this.transition(tx, inv, 'delivered');
@@ -280,7 +292,8 @@ export class InviteService {
 
   /** The call ended: every live invite of it is revoked in the caller's transaction. */
   async revokeLiveForConversation(tx: Tx, orgId: string, conversationId: string) {
-    const rows = await tx.q.query<InviteRow>('SELECT * FROM invites WHERE org_id = $1 AND conversation_id = $2 AND state = ANY($3) FOR UPDATE', [orgId, conversationId, LIVE_INVITE_STATES]);
+    const rows = await tx.q.query<InviteRow>('SELECT * FROM invites WHERE org_id = $1 AND conversation_id = $2 AND state = ANY($3) FOR UPDATE',
+      [orgId, conversationId, LIVE_INVITE_STATES]);
     for (const row of rows) await this.revokeInTx(tx, this.record(row), 'call_ended');
   }
 
@@ -340,11 +353,14 @@ export class InviteService {
       const [claimed] = await tx.q.query<{ link_holder: string }>(
         'UPDATE invites SET link_holder = COALESCE(link_holder, $2) WHERE id = $1 RETURNING link_holder', [inv.id, holder]);
       if (claimed!.link_holder === holder) return true;
-      await tx.emit({ type: 'invite.link_refused', conversationId: inv.conversationId, inviteId: inv.id, data: { reason: 'opened_on_another_page', visitorId: visitor.visitorId } });
+      await tx.emit({ type: 'invite.link_refused', conversationId: inv.conversationId, inviteId: inv.id,
+        data: { reason: 'opened_on_another_page', visitorId: visitor.visitorId } });
       return false;
     });
     if (!held) {
-      throw new DomainError('invalid_state', 'This link was already opened on another page: go back to that page, or ask the person you are speaking with for a new link.', {}, 'link_held_by_another_page');
+      throw new DomainError('invalid_state',
+        'This link was already opened on another page: go back to that page, or ask the person you are speaking with for a new link.', {},
+          'link_held_by_another_page');
     }
     return this.offer(visitor, inv, 'link');
   }
@@ -448,7 +464,8 @@ export class InviteService {
       await tx.q.query(
         `INSERT INTO consents (id, org_id, conversation_id, invite_id, kind, decision, customer_id, visitor_id, shown, user_agent, ip, at)
          VALUES ($1, $2, $3, $4, 'share', 'declined', $5, $6, $7, $8, $9, $10)`,
-        [newId('con'), inv.orgId, inv.conversationId, inv.id, visitor.customerId ?? inv.customerId, visitor.visitorId, shown ? JSON.stringify(shown) : null, visitor.userAgent, visitor.ip, new Date()],
+        [newId('con'), inv.orgId, inv.conversationId, inv.id, visitor.customerId ?? inv.customerId, visitor.visitorId, shown ? JSON.stringify(shown) : null,
+          visitor.userAgent, visitor.ip, new Date()],
       );
       await tx.emit({ type: 'invite.declined', conversationId: inv.conversationId, inviteId, data: { visitorId: visitor.visitorId } });
       tx.afterCommit(() => this.presence.toInvitePages(inv.id, { type: 'invite.withdrawn', inviteId: inv.id, reason: 'declined_elsewhere' }));

@@ -114,7 +114,8 @@ export class SessionService {
        VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8)`,
       [sessionId, inv.orgId, inv.conversationId, inv.id, customerId, visitor.visitorId, now, this.resumeDeadline(now)],
     );
-    await this.consent(tx, { orgId: inv.orgId, conversationId: inv.conversationId, inviteId: inv.id, sessionId, kind: 'share', decision: 'accepted', customerId, visitor, shown });
+    await this.consent(tx,
+      { orgId: inv.orgId, conversationId: inv.conversationId, inviteId: inv.id, sessionId, kind: 'share', decision: 'accepted', customerId, visitor, shown });
     tx.afterCommit(() => visitor.sessions.add(sessionId));
     await tx.emit({ type: 'invite.accepted', conversationId: inv.conversationId, inviteId: inv.id, sessionId, data: { visitorId: visitor.visitorId } });
     await tx.emit({ type: 'session.started', conversationId: inv.conversationId, inviteId: inv.id, sessionId, data: { customerId, agentName: inv.agentName } });
@@ -122,13 +123,15 @@ export class SessionService {
   }
 
   /** Records a consent decision; an acceptance or a withdrawal also gets a signed receipt. */
-  private async consent(tx: Tx, c: { orgId: string; conversationId: string; inviteId: string; sessionId: string; kind: 'share' | 'control'; decision: 'accepted' | 'declined' | 'revoked'; customerId: string | null; visitor: VisitorRef; shown: ConsentShown | null }) {
+  private async consent(tx: Tx, c: { orgId: string; conversationId: string; inviteId: string; sessionId: string; kind: 'share' | 'control';
+    decision: 'accepted' | 'declined' | 'revoked'; customerId: string | null; visitor: VisitorRef; shown: ConsentShown | null }) {
     const consentId = newId('con');
     const at = new Date();
     await tx.q.query(
       `INSERT INTO consents (id, org_id, conversation_id, invite_id, session_id, kind, decision, customer_id, visitor_id, shown, user_agent, ip, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [consentId, c.orgId, c.conversationId, c.inviteId, c.sessionId, c.kind, c.decision, c.customerId, c.visitor.visitorId, c.shown ? JSON.stringify(c.shown) : null, c.visitor.userAgent, c.visitor.ip, at],
+      [consentId, c.orgId, c.conversationId, c.inviteId, c.sessionId, c.kind, c.decision, c.customerId, c.visitor.visitorId,
+        c.shown ? JSON.stringify(c.shown) : null, c.visitor.userAgent, c.visitor.ip, at],
     );
     const decision = { ...c, consentId, at };
     if (c.decision === 'accepted' && c.shown) await this.receipts.acceptedInTx(tx, decision, c.shown);
@@ -205,7 +208,8 @@ export class SessionService {
 
   /** The call ended: every active session of it ends, in the caller's transaction. */
   async endForConversation(tx: Tx, orgId: string, conversationId: string) {
-    const rows = await tx.q.query<Row>("SELECT * FROM sessions WHERE org_id = $1 AND conversation_id = $2 AND state = 'active' FOR UPDATE", [orgId, conversationId]);
+    const rows =
+      await tx.q.query<Row>("SELECT * FROM sessions WHERE org_id = $1 AND conversation_id = $2 AND state = 'active' FOR UPDATE", [orgId, conversationId]);
     for (const row of rows) await this.endInTx(tx, row, 'call_ended');
   }
 
@@ -214,7 +218,8 @@ export class SessionService {
     await transact(this.deps, visitor.orgId, async (tx) => {
       const row = await this.lockActive(tx, visitor.orgId, sessionId);
       if (!this.holds(visitor, row)) throw new DomainError('session_not_found');
-      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'share', decision: 'revoked', customerId: row.customer_id, visitor, shown: null });
+      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'share',
+        decision: 'revoked', customerId: row.customer_id, visitor, shown: null });
       await this.endInTx(tx, row, 'customer_stopped');
     });
   }
@@ -228,7 +233,8 @@ export class SessionService {
       const [inv] = await tx.q.query<{ agent_name: string }>('SELECT agent_name FROM invites WHERE id = $1', [row.invite_id]);
       checkShown(shown, { companyName: visitor.companyName, agentName: inv!.agent_name, phrase: null });
       await tx.q.query('UPDATE sessions SET control = true WHERE id = $1', [row.id]);
-      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control', decision: 'accepted', customerId: row.customer_id, visitor, shown });
+      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control',
+        decision: 'accepted', customerId: row.customer_id, visitor, shown });
       await tx.emit({ type: 'session.control_granted', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: {} });
       tx.afterCommit(() => this.deps.bus.publish(sessionControlTopic, { sessionId: row.id, control: true }));
     });
@@ -240,8 +246,10 @@ export class SessionService {
       if (!this.holds(visitor, row)) throw new DomainError('session_not_found');
       if (!row.control) return;
       await tx.q.query('UPDATE sessions SET control = false WHERE id = $1', [row.id]);
-      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control', decision: 'revoked', customerId: row.customer_id, visitor, shown: null });
-      await tx.emit({ type: 'session.control_revoked', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: { by: 'customer' } });
+      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control',
+        decision: 'revoked', customerId: row.customer_id, visitor, shown: null });
+      await tx.emit(
+        { type: 'session.control_revoked', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: { by: 'customer' } });
       tx.afterCommit(() => this.deps.bus.publish(sessionControlTopic, { sessionId: row.id, control: false }));
     });
   }
@@ -251,7 +259,8 @@ export class SessionService {
     await transact(this.deps, visitor.orgId, async (tx) => {
       const row = await this.lockActive(tx, visitor.orgId, sessionId);
       if (!this.holds(visitor, row)) throw new DomainError('session_not_found');
-      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control', decision: 'declined', customerId: row.customer_id, visitor, shown: null });
+      await this.consent(tx, { orgId: row.org_id, conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, kind: 'control',
+        decision: 'declined', customerId: row.customer_id, visitor, shown: null });
       await tx.emit({ type: 'session.control_declined', conversationId: row.conversation_id, inviteId: row.invite_id, sessionId: row.id, data: {} });
     });
   }

@@ -54,7 +54,8 @@ export async function appendEvent(q: Queryable, orgId: string, e: NewEvent): Pro
   const [row] = await q.query<EventRow>(
     `INSERT INTO events (org_id, seq, id, type, conversation_id, invite_id, session_id, data, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-    [orgId, Number(counter.event_seq), newId('evt'), e.type, e.conversationId ?? null, e.inviteId ?? null, e.sessionId ?? null, JSON.stringify(e.data), new Date()],
+    [orgId, Number(counter.event_seq), newId('evt'), e.type, e.conversationId ?? null, e.inviteId ?? null, e.sessionId ?? null, JSON.stringify(e.data),
+      new Date()],
   );
   const event = toEvent(row!);
   const hooks = await q.query<{ id: string }>(

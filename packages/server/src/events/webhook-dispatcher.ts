@@ -134,7 +134,8 @@ export class WebhookDispatcher {
     const delay = retryDelay(this.o.retryScheduleMs, attempt);
     try {
       await this.db.tx(async (q) => {
-        await q.query('INSERT INTO webhook_attempts (delivery_id, attempt, at, status, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)', [d.id, attempt, new Date(started), status, error, durationMs]);
+        await q.query('INSERT INTO webhook_attempts (delivery_id, attempt, at, status, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)',
+          [d.id, attempt, new Date(started), status, error, durationMs]);
         await q.query(
           'UPDATE webhook_deliveries SET attempt_count = $2, state = $3, next_attempt_at = $4, locked_until = NULL WHERE id = $1',
           [d.id, attempt, ok ? 'succeeded' : giveUp ? 'failed' : 'pending', ok || giveUp ? null : new Date(Date.now() + delay)],

@@ -30,7 +30,9 @@ export class WebhookService {
     }
     const refused = this.allowPrivate ? null : refusedWebhookHost(u);
     if (refused) {
-      throw new DomainError('validation_failed', `The webhook url must reach a public address (${refused}); a server for on-premises receivers sets WEBHOOK_ALLOW_PRIVATE=true.`, { errors: [{ path: '/url', message: 'must be a public address' }] });
+      throw new DomainError('validation_failed',
+        `The webhook url must reach a public address (${refused}); a server for on-premises receivers sets WEBHOOK_ALLOW_PRIVATE=true.`,
+          { errors: [{ path: '/url', message: 'must be a public address' }] });
     }
     const secret = newWebhookSecret();
     const row = await this.db.tx(async (q) => {
@@ -96,12 +98,15 @@ export class WebhookService {
         'SELECT state, redelivered_as FROM webhook_deliveries WHERE id = $1 AND webhook_id = $2 FOR UPDATE',
         [deliveryId, webhookId],
       );
-      if (!d) throw new DomainError('not_found', `No delivery "${deliveryId}" of webhook ${webhookId}: list them with GET /v1/webhooks/${webhookId}/deliveries.`);
-      if (d.state === 'pending') throw new DomainError('invalid_state', 'This delivery is still being tried: wait for its next attempt (nextAttemptAt) or for it to fail.', { currentState: 'pending' });
+      if (!d) throw new DomainError('not_found',
+        `No delivery "${deliveryId}" of webhook ${webhookId}: list them with GET /v1/webhooks/${webhookId}/deliveries.`);
+      if (d.state === 'pending') throw new DomainError('invalid_state',
+        'This delivery is still being tried: wait for its next attempt (nextAttemptAt) or for it to fail.', { currentState: 'pending' });
       return this.queueAgain(q, orgId, webhookId, deliveryId);
     });
     const [row] = await this.db.query<DeliveryRow>(
-      'SELECT d.id, d.event_id, e.type, d.state, d.next_attempt_at, d.redelivered_as FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = $1',
+      'SELECT d.id, d.event_id, e.type, d.state, d.next_attempt_at, d.redelivered_as FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id ' +
+        '= $1',
       [id],
     );
     return (await this.withAttempts([row!]))[0]!;

@@ -162,7 +162,8 @@ export class AgentConsole implements SocketHandler<typeof AgentClientMessage, Ag
         // Control is checked against the stored consent on every command, not cached.
         const session = await this.s.sessions.get(claims.orgId, relay.sessionId);
         if (!session.control || session.state !== 'active') {
-          throw new DomainError('invalid_state', 'The customer has not granted control (or has revoked it).', { currentState: session.control ? session.state : 'no_control' });
+          throw new DomainError('invalid_state', 'The customer has not granted control (or has revoked it).',
+            { currentState: session.control ? session.state : 'no_control' });
         }
         return relay.toCapture({ type: 'control.command', id: msg.id, command: msg.command });
       }

@@ -31,7 +31,8 @@ export class AgentGateway {
   private readonly revocationTimer: NodeJS.Timeout;
 
   constructor(private readonly s: Services, private readonly relays: RelayRegistry, private readonly metrics: Metrics) {
-    this.revocationTimer = setInterval(() => void this.closeRevoked().catch((err) => this.s.log.warn({ err }, 'agent revocation check failed')), CLIENT_STATUS_TTL_MS);
+    this.revocationTimer =
+      setInterval(() => void this.closeRevoked().catch((err) => this.s.log.warn({ err }, 'agent revocation check failed')), CLIENT_STATUS_TTL_MS);
     this.revocationTimer.unref();
   }
 

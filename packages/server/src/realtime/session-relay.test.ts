@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLOSE_CODES, FRAME_KIND, type CloseCodeName, decodeFrameHeader, encodeFrame, encodePointer } from '@tandem/protocol';
-import { CAPTURE_BACKLOG_BYTES, DEFAULT_RELAY_LIMITS, DRIFT_SNAPSHOT_EVERY_MS, agentQueueBound, POINTER_BACKLOG_BYTES, SessionRelay, type RelayLimits, type RelayPeer } from './session-relay.ts';
+import { CAPTURE_BACKLOG_BYTES, DEFAULT_RELAY_LIMITS, DRIFT_SNAPSHOT_EVERY_MS, agentQueueBound, POINTER_BACKLOG_BYTES, SessionRelay, type RelayLimits,
+  type RelayPeer } from './session-relay.ts';
 
 class FakePeer implements RelayPeer {
   frames: Uint8Array[] = [];
@@ -21,7 +22,10 @@ class FakePeer implements RelayPeer {
     this.closed = CLOSE_CODES[name];
   }
   seqs() {
-    return this.frames.map((f) => `${decodeFrameHeader(f)!.kind === FRAME_KIND.SNAPSHOT ? 'S' : decodeFrameHeader(f)!.kind === FRAME_KIND.POINTER ? 'P' : 'D'}${decodeFrameHeader(f)!.seq}`);
+    return this.frames.map((f) => {
+      const { kind, seq } = decodeFrameHeader(f)!;
+      return `${kind === FRAME_KIND.SNAPSHOT ? 'S' : kind === FRAME_KIND.POINTER ? 'P' : 'D'}${seq}`;
+    });
   }
 }
 
@@ -244,7 +248,8 @@ test('a mirror (fed by the owner node) starts over at any snapshot and skips del
   relay.addAgent(agent);
   assert.deepEqual(agent.json.filter((m) => m.type === 'customer.link'), [], 'no link state before the owner said it');
   relay.setLink('reconnecting');
-  assert.deepEqual(agent.json.filter((m) => m.type === 'customer.link'), [{ type: 'customer.link', state: 'reconnecting' }], 'the owner\'s word, even if it matches the default');
+  assert.deepEqual(agent.json.filter((m) => m.type === 'customer.link'), [{ type: 'customer.link', state: 'reconnecting' }],
+    'the owner\'s word, even if it matches the default');
   assert.equal(relay.fromCapture(snap(5)), null);
   assert.equal(relay.fromCapture(delta(6)), null);
   // A catch-up sends the same snapshot and deltas again; a new page on the owner starts at 1.

@@ -53,7 +53,8 @@ export const DRIFT_SNAPSHOT_EVERY_MS = 10_000;
  * quarter, and JSON up to a small allowance beyond; past that the agent is cut off.
  */
 export function agentQueueBound(limits: RelayLimits): number {
-  return Math.max(limits.agentBacklogBytes + RELAY_MAX_FRAME_BYTES, limits.agentBacklogBytes / 4 + RELAY_MAX_FRAME_BYTES + limits.maxBufferedBytes) + AGENT_MESSAGE_ALLOWANCE_BYTES;
+  return Math.max(limits.agentBacklogBytes + RELAY_MAX_FRAME_BYTES, limits.agentBacklogBytes / 4 + RELAY_MAX_FRAME_BYTES + limits.maxBufferedBytes) +
+    AGENT_MESSAGE_ALLOWANCE_BYTES;
 }
 
 /**
@@ -103,7 +104,8 @@ export class SessionRelay {
   /** The most this session held at once (cache and socket queues), for the metrics. */
   peakHeldBytes = 0;
 
-  constructor(readonly sessionId: string, readonly orgId: string, readonly conversationId: string, private readonly limits: RelayLimits = DEFAULT_RELAY_LIMITS, now = Date.now()) {
+  constructor(readonly sessionId: string, readonly orgId: string, readonly conversationId: string, private readonly limits: RelayLimits = DEFAULT_RELAY_LIMITS,
+    now = Date.now()) {
     this.budget = new ByteBudget(limits.captureBytesPerSecond, limits.captureBurstBytes, now);
   }
 

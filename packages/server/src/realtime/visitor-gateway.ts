@@ -46,7 +46,8 @@ export class VisitorGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly connections = new Set<VisitorConnection>();
 
-  constructor(private readonly s: Services, private readonly registry: VisitorRegistry, private readonly metrics: Metrics, private readonly trust: ProxyTrust) {}
+  constructor(private readonly s: Services, private readonly registry: VisitorRegistry, private readonly metrics: Metrics,
+    private readonly trust: ProxyTrust) {}
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     // The deployment is looked up before the upgrade completes: the page cannot send anything
@@ -136,7 +137,8 @@ export class VisitorGateway {
         return conn.send({ type: 'invite', re: msg.seq, invite });
       }
       case 'code.enter': {
-        const invite = await this.s.codeGuard.attempt({ orgId: ref.orgId, kind: 'enter', source: attemptSource(ref.ip) }, () => this.s.invites.enterCode(ref, msg.code));
+        const invite =
+          await this.s.codeGuard.attempt({ orgId: ref.orgId, kind: 'enter', source: attemptSource(ref.ip) }, () => this.s.invites.enterCode(ref, msg.code));
         return conn.send({ type: 'invite', re: msg.seq, invite });
       }
       case 'code.request': {

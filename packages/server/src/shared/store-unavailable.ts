@@ -15,7 +15,8 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'
 // SQLSTATEs of a server that is going away, starting, overloaded or cancelled our statement on timeout.
 const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014', '25P03']);
 // pg reports its own timeouts and dead sockets with plain messages only.
-const PG_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /^timeout expired/, /^Query read timeout/, /is not queryable/, /^Client has encountered a connection error/];
+const PG_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /^timeout expired/, /^Query read timeout/, /is not queryable/,
+  /^Client has encountered a connection error/];
 
 /** Whether err says the store is unreachable (rather than that the SQL or the data is wrong). */
 export function isStoreUnreachable(err: unknown): boolean {

@@ -22,7 +22,8 @@ export function authAndInputSuite(kind: DbKind) {
       });
 
     test('client credentials by form, JSON and HTTP Basic give a bearer token with the asked scopes', async () => {
-      const form = await tokenReq({ grant_type: 'client_credentials', client_id: s.clientId, client_secret: s.clientSecret, scope: 'invites:write events:read' }, true);
+      const form =
+        await tokenReq({ grant_type: 'client_credentials', client_id: s.clientId, client_secret: s.clientSecret, scope: 'invites:write events:read' }, true);
       assert.equal(form.status, 200);
       const body = (await form.json()) as Record<string, unknown>;
       assert.equal(body.token_type, 'Bearer');
@@ -33,7 +34,8 @@ export function authAndInputSuite(kind: DbKind) {
       assert.equal(json.status, 200);
       const basic = await fetch(`${s.url}/oauth/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${s.clientId}:${s.clientSecret}`).toString('base64')}` },
+        headers: { 'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${s.clientId}:${s.clientSecret}`).toString('base64')}` },
         body: 'grant_type=client_credentials',
       });
       assert.equal(basic.status, 200);
@@ -187,7 +189,8 @@ export function authAndInputSuite(kind: DbKind) {
 
     test('Idempotency-Key held by a request that died: once its lease ends a retry gets what it committed, or does the work once', async () => {
       const db = s.tandem.services.db;
-      const setKey = (key: string, sql: string, params: unknown[]) => db.query(`UPDATE idempotency_keys SET ${sql} WHERE org_id = $1 AND key = $2`, [s.orgId, key, ...params]);
+      const setKey = (key: string, sql: string, params: unknown[]) =>
+        db.query(`UPDATE idempotency_keys SET ${sql} WHERE org_id = $1 AND key = $2`, [s.orgId, key, ...params]);
       // Died after committing its invite: the key is pending with the invite bound to it.
       const call = await connectedCall(s);
       const body = { conversationId: call.id, channels: ['code'] };
@@ -210,7 +213,8 @@ export function authAndInputSuite(kind: DbKind) {
       const body2 = { conversationId: call2.id, channels: ['code'] };
       const key2 = `died-before-${Date.now()}`;
       const fingerprint = createHash('sha256').update(`POST /v1/invites\n{}\n${JSON.stringify(body2)}`).digest('hex');
-      await db.query("INSERT INTO idempotency_keys (org_id, key, fingerprint, state, owner, lease_until) VALUES ($1, $2, $3, 'pending', 'dead', $4)", [s.orgId, key2, fingerprint, new Date(Date.now() - 1)]);
+      await db.query("INSERT INTO idempotency_keys (org_id, key, fingerprint, state, owner, lease_until) VALUES ($1, $2, $3, 'pending', 'dead', $4)",
+        [s.orgId, key2, fingerprint, new Date(Date.now() - 1)]);
       const retried = await Promise.all([0, 1, 2].map(() => s.api('POST', '/v1/invites', body2, { headers: { 'idempotency-key': key2 } })));
       assert.ok(retried.every((r) => r.status === 201 || r.body.code === 'idempotency_key_in_use'), JSON.stringify(retried.map((r) => r.status)));
       assert.equal((await s.api('GET', `/v1/invites?conversationId=${call2.id}`)).body.data.length, 1, 'created once');

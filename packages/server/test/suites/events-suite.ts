@@ -161,10 +161,12 @@ export function eventsSuite(kind: DbKind) {
       let up = false;
       const rx = await startReceiver(() => (up ? 200 : 500));
       const wh = (await s.api('POST', '/v1/webhooks', { url: rx.url, events: ['invite.created'] })).body;
-      const deliveriesOf = async () => (await s.api('GET', `/v1/webhooks/${wh.id}/deliveries`)).body.data as { id: string; eventId: string; state: string; redeliveredAs: string | null }[];
+      const deliveriesOf = async () =>
+        (await s.api('GET', `/v1/webhooks/${wh.id}/deliveries`)).body.data as { id: string; eventId: string; state: string; redeliveredAs: string | null }[];
       const call = await connectedCall(s);
       await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] });
-      const [first] = await waitUntil(async () => ((await deliveriesOf()).every((d) => d.state === 'failed') ? deliveriesOf() : null), 10_000, 'the first delivery to fail');
+      const [first] =
+        await waitUntil(async () => ((await deliveriesOf()).every((d) => d.state === 'failed') ? deliveriesOf() : null), 10_000, 'the first delivery to fail');
       const since = new Date().toISOString();
       await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] });
       await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] });
@@ -184,7 +186,8 @@ export function eventsSuite(kind: DbKind) {
       const bulk = await s.api('POST', `/v1/webhooks/${wh.id}/redeliver`, { since });
       assert.equal(bulk.status, 202, bulk.text);
       assert.deepEqual(bulk.body, { redelivered: 2, more: false }, 'the two since that time, not the one before');
-      assert.deepEqual((await s.api('POST', `/v1/webhooks/${wh.id}/redeliver`, { since })).body, { redelivered: 0, more: false }, 'calling again sends nothing twice');
+      assert.deepEqual((await s.api('POST', `/v1/webhooks/${wh.id}/redeliver`, { since })).body, { redelivered: 0, more: false },
+        'calling again sends nothing twice');
       await waitUntil(async () => (await deliveriesOf()).filter((d) => d.state === 'succeeded').length === 3, 5000, 'the bulk redeliveries');
       const ok = rx.received.filter((r) => r.status === 200).map((r) => r.headers['webhook-id']);
       assert.equal(ok.length, 3, 'each event once more');

@@ -4,7 +4,7 @@ import { CLOSE_CODES } from '@tandem/protocol';
 import { startTestServer, type DbKind, type TestServer } from '../test-server.ts';
 import { VisitorClient } from '../visitor-client.ts';
 import { startedSession } from '../started-session.ts';
-import { SHOP_ORIGIN, callId, connectedCall, createDeployment, eventsOf, waitUntil } from '../fixtures.ts';
+import { SHOP_ORIGIN, callId, connectedCall, createDeployment, eventsOf } from '../fixtures.ts';
 
 /** The seed flow and its rules: call → invite → customer says yes or no → session → call ends. */
 export function inviteFlowSuite(kind: DbKind) {
@@ -41,7 +41,8 @@ export function inviteFlowSuite(kind: DbKind) {
       assert.ok(started.type === 'session.started' && started.captureToken.length > 20);
 
       const types = (await eventsOf(s, call.id)).map((e) => e.type);
-      assert.deepEqual(types.filter((t) => t !== 'conversation.updated'), ['invite.created', 'invite.delivered', 'invite.opened', 'invite.accepted', 'session.started']);
+      assert.deepEqual(types.filter((t) => t !== 'conversation.updated'),
+        ['invite.created', 'invite.delivered', 'invite.opened', 'invite.accepted', 'session.started']);
       const session = await s.api('GET', `/v1/sessions?conversationId=${call.id}`);
       assert.equal(session.body.data.length, 1);
       assert.equal(session.body.data[0].state, 'active');
@@ -206,7 +207,8 @@ export function inviteFlowSuite(kind: DbKind) {
       assert.equal((await page.request({ type: 'control.revoke', sessionId })).type, 'control.revoked');
       assert.equal((await s.api('GET', `/v1/sessions/${sessionId}`)).body.control, false);
       const audit = (await s.api('GET', `/v1/conversations/${call.id}/audit`)).body.data.map((e: { type: string }) => e.type);
-      for (const t of ['consent.share.accepted', 'consent.control.accepted', 'consent.control.revoked', 'session.control_granted', 'session.control_revoked']) assert.ok(audit.includes(t), t);
+      for (const t of ['consent.share.accepted', 'consent.control.accepted', 'consent.control.revoked', 'session.control_granted',
+        'session.control_revoked']) assert.ok(audit.includes(t), t);
       page.close();
     });
 

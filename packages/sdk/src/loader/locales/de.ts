@@ -39,7 +39,9 @@ const de: LocaleStrings = {
   endedCall: 'Das Gespräch ist beendet, daher auch die Freigabe. {agent} sieht diesen Tab nicht mehr.',
   dismiss: 'Schließen',
   usedTitle: 'Dieser Link ist bereits auf einer anderen Seite geöffnet',
-  usedText: 'Jeder Freigabelink funktioniert nur auf einer Seite. Kehren Sie zu der Seite zurück, auf der Sie ihn zuerst geöffnet haben, oder bitten Sie Ihren Gesprächspartner um einen neuen Link.',
+  usedText:
+    'Jeder Freigabelink funktioniert nur auf einer Seite. Kehren Sie zu der Seite zurück, auf der Sie ihn zuerst geöffnet haben, oder bitten Sie Ihren ' +
+      'Gesprächspartner um einen neuen Link.',
   deadTitle: 'Dieser Freigabelink funktioniert nicht mehr',
   deadText: 'Er ist möglicherweise abgelaufen oder wurde bereits verwendet. Bitten Sie Ihren Gesprächspartner um einen neuen Link.',
   otherTitle: 'Dieser Link ist für eine andere Person',

@@ -41,7 +41,8 @@ export const en = {
   endedCall: 'The call ended, and so did sharing. {agent} no longer sees this tab.',
   dismiss: 'Dismiss',
   usedTitle: 'This link is already open on another page',
-  usedText: 'Each screen-sharing link works on one page only. Go back to the page where you first opened it, or ask the person you are speaking with for a new link.',
+  usedText:
+    'Each screen-sharing link works on one page only. Go back to the page where you first opened it, or ask the person you are speaking with for a new link.',
   deadTitle: 'This screen-sharing link no longer works',
   deadText: 'It may have expired or been used already. Ask the person you are speaking with for a new link.',
   otherTitle: 'This link is for another customer',

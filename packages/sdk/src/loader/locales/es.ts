@@ -39,7 +39,9 @@ const es: LocaleStrings = {
   endedCall: 'La llamada ha terminado, así que se ha dejado de compartir. {agent} ya no ve esta pestaña.',
   dismiss: 'Cerrar',
   usedTitle: 'Este enlace ya está abierto en otra página',
-  usedText: 'Cada enlace para compartir pantalla funciona en una sola página. Vuelva a la página donde lo abrió primero o pida un enlace nuevo a la persona con la que habla.',
+  usedText:
+    'Cada enlace para compartir pantalla funciona en una sola página. Vuelva a la página donde lo abrió primero o pida un enlace nuevo a la persona con la ' +
+      'que habla.',
   deadTitle: 'Este enlace para compartir pantalla ya no funciona',
   deadText: 'Puede haber caducado o haberse usado ya. Pida un enlace nuevo a la persona con la que habla.',
   otherTitle: 'Este enlace es para otro cliente',

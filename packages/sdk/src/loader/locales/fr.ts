@@ -39,7 +39,9 @@ const fr: LocaleStrings = {
   endedCall: 'L’appel est terminé, le partage aussi. {agent} ne voit plus cet onglet.',
   dismiss: 'Fermer',
   usedTitle: 'Ce lien est déjà ouvert sur une autre page',
-  usedText: 'Chaque lien de partage d’écran ne fonctionne que sur une seule page. Revenez à la page où vous l’avez ouvert en premier, ou demandez un nouveau lien à votre interlocuteur.',
+  usedText:
+    'Chaque lien de partage d’écran ne fonctionne que sur une seule page. Revenez à la page où vous l’avez ouvert en premier, ou demandez un nouveau lien à ' +
+      'votre interlocuteur.',
   deadTitle: 'Ce lien de partage d’écran ne fonctionne plus',
   deadText: 'Il a peut-être expiré ou déjà été utilisé. Demandez un nouveau lien à votre interlocuteur.',
   otherTitle: 'Ce lien est destiné à un autre client',

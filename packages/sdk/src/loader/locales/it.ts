@@ -39,7 +39,9 @@ const it: LocaleStrings = {
   endedCall: 'La chiamata è terminata, quindi anche la condivisione. {agent} non vede più questa scheda.',
   dismiss: 'Chiudi',
   usedTitle: 'Questo link è già aperto in un’altra pagina',
-  usedText: 'Ogni link di condivisione funziona su una sola pagina. Torna alla pagina in cui l’hai aperto la prima volta, oppure chiedi un nuovo link alla persona con cui stai parlando.',
+  usedText:
+    'Ogni link di condivisione funziona su una sola pagina. Torna alla pagina in cui l’hai aperto la prima volta, oppure chiedi un nuovo link alla persona ' +
+      'con cui stai parlando.',
   deadTitle: 'Questo link di condivisione non funziona più',
   deadText: 'Potrebbe essere scaduto o già stato usato. Chiedi un nuovo link alla persona con cui stai parlando.',
   otherTitle: 'Questo link è per un altro cliente',

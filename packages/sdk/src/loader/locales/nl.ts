@@ -39,7 +39,8 @@ const nl: LocaleStrings = {
   endedCall: 'Het gesprek is beëindigd, dus het delen ook. {agent} ziet dit tabblad niet meer.',
   dismiss: 'Sluiten',
   usedTitle: 'Deze link is al geopend op een andere pagina',
-  usedText: 'Elke link om uw scherm te delen werkt op één pagina. Ga terug naar de pagina waar u hem eerst opende, of vraag uw gesprekspartner om een nieuwe link.',
+  usedText:
+    'Elke link om uw scherm te delen werkt op één pagina. Ga terug naar de pagina waar u hem eerst opende, of vraag uw gesprekspartner om een nieuwe link.',
   deadTitle: 'Deze link om uw scherm te delen werkt niet meer',
   deadText: 'Hij is misschien verlopen of al gebruikt. Vraag uw gesprekspartner om een nieuwe link.',
   otherTitle: 'Deze link is voor een andere klant',

@@ -39,7 +39,8 @@ const pl: LocaleStrings = {
   endedCall: 'Rozmowa się zakończyła, więc udostępnianie również. {agent} nie widzi już tej karty.',
   dismiss: 'Zamknij',
   usedTitle: 'Ten link jest już otwarty na innej stronie',
-  usedText: 'Każdy link do udostępniania ekranu działa tylko na jednej stronie. Wróć do strony, na której otworzono go najpierw, lub poproś rozmówcę o nowy link.',
+  usedText:
+    'Każdy link do udostępniania ekranu działa tylko na jednej stronie. Wróć do strony, na której otworzono go najpierw, lub poproś rozmówcę o nowy link.',
   deadTitle: 'Ten link do udostępniania ekranu już nie działa',
   deadText: 'Mógł wygasnąć lub zostać już użyty. Poproś rozmówcę o nowy link.',
   otherTitle: 'Ten link jest dla innego klienta',

@@ -39,7 +39,8 @@ const pt: LocaleStrings = {
   endedCall: 'A chamada terminou, por isso a partilha também. {agent} já não vê este separador.',
   dismiss: 'Fechar',
   usedTitle: 'Esta ligação já está aberta noutra página',
-  usedText: 'Cada ligação de partilha de ecrã só funciona numa página. Volte à página onde a abriu primeiro ou peça uma nova ligação à pessoa com quem está a falar.',
+  usedText:
+    'Cada ligação de partilha de ecrã só funciona numa página. Volte à página onde a abriu primeiro ou peça uma nova ligação à pessoa com quem está a falar.',
   deadTitle: 'Esta ligação de partilha de ecrã já não funciona',
   deadText: 'Pode ter expirado ou já ter sido usada. Peça uma nova ligação à pessoa com quem está a falar.',
   otherTitle: 'Esta ligação é para outro cliente',

@@ -39,7 +39,8 @@ const sv: LocaleStrings = {
   endedCall: 'Samtalet har avslutats, så delningen har också avslutats. {agent} ser inte längre den här fliken.',
   dismiss: 'Stäng',
   usedTitle: 'Länken är redan öppen på en annan sida',
-  usedText: 'Varje länk för skärmdelning fungerar bara på en sida. Gå tillbaka till sidan där du först öppnade den, eller be personen du pratar med om en ny länk.',
+  usedText:
+    'Varje länk för skärmdelning fungerar bara på en sida. Gå tillbaka till sidan där du först öppnade den, eller be personen du pratar med om en ny länk.',
   deadTitle: 'Länken för skärmdelning fungerar inte längre',
   deadText: 'Den kan ha gått ut eller redan ha använts. Be personen du pratar med om en ny länk.',
   otherTitle: 'Den här länken är till en annan kund',

@@ -42,7 +42,8 @@ export function genesysErrorFrom(what: string, status: number, body: unknown, re
   const text = [b.message, b.description, b.error_description].find((x): x is string => typeof x === 'string');
   const message = `Genesys ${status}${code ? ` ${code}` : ''} on ${what}${text ? `: ${text}` : ''}`;
   const wait = parseRetryAfter(retryAfter);
-  if (status === 401 || (status === 400 && (code === 'invalid_client' || code === 'unauthorized_client'))) return new GenesysApiError('credentials', message, status, code);
+  if (status === 401 ||
+    (status === 400 && (code === 'invalid_client' || code === 'unauthorized_client'))) return new GenesysApiError('credentials', message, status, code);
   if (status === 403) return new GenesysApiError('forbidden', message, status, code);
   if (status === 404) return new GenesysApiError('not_found', message, status, code);
   if (status === 429) return new GenesysApiError('rate_limited', message, status, code, wait);

@@ -22,7 +22,8 @@ test('a call is dialing, then connected with customer and agent, then disconnect
 });
 
 test('a participant state nested in its call legs is read; a call without a customer is none of ours', () => {
-  const nested = { id: 'c2', participants: [{ purpose: 'customer', calls: [{ state: 'connected' }], address: 'tel:+442071234567' }, { purpose: 'agent', calls: [{ state: 'connected' }], user: { id: 'u9' } }] };
+  const nested = { id: 'c2', participants: [{ purpose: 'customer', calls: [{ state: 'connected' }], address: 'tel:+442071234567' },
+    { purpose: 'agent', calls: [{ state: 'connected' }], user: { id: 'u9' } }] };
   assert.deepEqual(mirrorCall(nested), { state: 'connected', customerPhone: '+442071234567', agentUserId: 'u9' });
   assert.equal(mirrorCall({ id: 'c3', participants: [{ purpose: 'agent', state: 'connected', user: { id: 'u1' } }] }), null);
   assert.equal(mirrorCall({ id: 'c4', participants: [{ purpose: 'customer', state: 'connected', address: 'sip:anonymous@example' }] })!.customerPhone, null);

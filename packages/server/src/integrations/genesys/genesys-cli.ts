@@ -12,7 +12,8 @@ export interface GenesysCommandSettings {
   publicUrl: string;
 }
 
-export const GENESYS_USAGE = `  genesys link --region R --client-id ID --client-secret S [--users id,id] [--queues id,id] [--sms-from +1...] [--widget-client-id ID]
+export const GENESYS_USAGE =
+  `  genesys link --region R --client-id ID --client-secret S [--users id,id] [--queues id,id] [--sms-from +1...] [--widget-client-id ID]
                                  link the Genesys Cloud org (regions: ${GENESYS_REGIONS.join(', ')})
   genesys status                 the link and its status (connected, connecting, degraded: why)
   genesys unlink                 stop mirroring Genesys calls
@@ -36,7 +37,8 @@ export async function genesysCommand(
   const orgId = org.id;
   const links = new GenesysLinkService(new GenesysLinkStore(db), config.genesys, config.defaultPhoneRegion, () => config.publicUrl, () => undefined);
   if (sub === 'link') {
-    const { values } = parseArgs({ args, options: { region: { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' }, users: { type: 'string' }, queues: { type: 'string' }, 'sms-from': { type: 'string' }, 'widget-client-id': { type: 'string' } } });
+    const { values } = parseArgs({ args, options: { region: { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
+      users: { type: 'string' }, queues: { type: 'string' }, 'sms-from': { type: 'string' }, 'widget-client-id': { type: 'string' } } });
     if (!values.region || !values['client-id']) throw usage('genesys link needs --region and --client-id');
     const { link, created } = await links.link(orgId, {
       region: values.region,
@@ -46,12 +48,16 @@ export async function genesysCommand(
       ...(values['sms-from'] ? { smsFrom: values['sms-from'] } : {}),
       ...(values['widget-client-id'] ? { widgetClientId: values['widget-client-id'] } : {}),
     }, org.clientId);
-    out.write(`${created ? 'linked' : 'updated'} Genesys Cloud ${link.region} (client ${link.clientId}); following ${link.follow.users.length} users, ${link.follow.queues.length} queues${link.smsFrom ? `; SMS from ${link.smsFrom}` : ''}\n`);
+    out.write(
+      `${created ? 'linked' : 'updated'} Genesys Cloud ${link.region} (client ${link.clientId}); following ${link.follow.users.length} users,` +
+        ` ${link.follow.queues.length} queues${link.smsFrom ? `; SMS from ${link.smsFrom}` : ''}\n`);
     return;
   }
   if (sub === 'status') {
     const l = await links.get(orgId);
-    out.write(`${l.status}\nregion=${l.region} api=${l.apiBaseUrl} login=${l.loginBaseUrl}\nclient_id=${l.clientId}\nusers=${l.follow.users.join(',')}\nqueues=${l.follow.queues.join(',')}\nsms_from=${l.smsFrom ?? ''}\nwidget_url=${l.widgetUrl}\n`);
+    out.write(
+      `${l.status}\nregion=${l.region} api=${l.apiBaseUrl} login=${l.loginBaseUrl}\nclient_id=${l.clientId}\nusers=${l.follow.users.join(',')}\n` +
+        `queues=${l.follow.queues.join(',')}\nsms_from=${l.smsFrom ?? ''}\nwidget_url=${l.widgetUrl}\n`);
     return;
   }
   if (sub === 'unlink') {

@@ -72,7 +72,8 @@ export class GenesysClient {
     const body = await readJson(res);
     if (!res.ok) throw genesysErrorFrom('the token request', res.status, body, res.headers.get('retry-after'));
     const b = body as { access_token?: unknown; expires_in?: unknown };
-    if (typeof b.access_token !== 'string') throw new GenesysApiError('unavailable', `Genesys answered the token request with ${res.status} but no access_token`, res.status);
+    if (typeof b.access_token !== 'string') throw new GenesysApiError('unavailable',
+      `Genesys answered the token request with ${res.status} but no access_token`, res.status);
     const ttl = typeof b.expires_in === 'number' ? b.expires_in * 1000 : 3600_000;
     this.token = { value: b.access_token, until: Date.now() + Math.max(ttl - TOKEN_MARGIN_MS, ttl / 2) };
     return b.access_token;
@@ -112,7 +113,8 @@ export class GenesysClient {
 
   async createChannel(): Promise<GenesysChannel> {
     const b = (await this.request('POST', '/api/v2/notifications/channels')) as Partial<GenesysChannel> | null;
-    if (!b || typeof b.id !== 'string' || typeof b.connectUri !== 'string') throw new GenesysApiError('unavailable', 'Genesys created a notification channel without id or connectUri');
+    if (!b || typeof b.id !== 'string' ||
+      typeof b.connectUri !== 'string') throw new GenesysApiError('unavailable', 'Genesys created a notification channel without id or connectUri');
     return { id: b.id, connectUri: b.connectUri, expires: typeof b.expires === 'string' ? b.expires : null };
   }
 

@@ -15,7 +15,8 @@ export interface GenesysConfig {
   timeoutMs: number;
 }
 
-export function loadGenesysConfig(env: NodeJS.ProcessEnv, problems: string[], int: (name: string, def: number, min: number, max: number) => number): GenesysConfig {
+export function loadGenesysConfig(env: NodeJS.ProcessEnv, problems: string[],
+  int: (name: string, def: number, min: number, max: number) => number): GenesysConfig {
   const baseUrl = (name: string): string | null => {
     const raw = env[name];
     if (raw === undefined || raw === '') return null;

@@ -47,7 +47,8 @@ export class GenesysConnector {
   private loop: Promise<void> | null = null;
 
   constructor(private readonly row: GenesysLinkRow, private readonly deps: ConnectorDeps) {
-    this.client = new GenesysClient({ apiBaseUrl: row.api_base_url, loginBaseUrl: row.login_base_url, clientId: row.client_id, clientSecret: row.client_secret }, deps.config.timeoutMs);
+    this.client = new GenesysClient(
+      { apiBaseUrl: row.api_base_url, loginBaseUrl: row.login_base_url, clientId: row.client_id, clientSecret: row.client_secret }, deps.config.timeoutMs);
     this.topics = new Set(topicsFor(row));
     this.log = deps.log.child({ genesys: row.org_id });
   }
@@ -104,7 +105,8 @@ export class GenesysConnector {
         this.log.warn({ sample: raw.slice(0, 200) }, 'genesys: malformed notification dropped');
       },
     }, config.timeoutMs).catch((err: unknown) => {
-      throw new GenesysApiError('network', `the notification stream ${channel.connectUri.replace(/\/channels\/.*/, '/channels/…')} could not be opened (${(err as Error).message})`);
+      throw new GenesysApiError('network',
+        `the notification stream ${channel.connectUri.replace(/\/channels\/.*/, '/channels/…')} could not be opened (${(err as Error).message})`);
     });
     this.stream = stream;
     if (this.stopped) stream.stop();
@@ -254,7 +256,8 @@ export class GenesysConnector {
 function reasonFor(e: GenesysApiError): string {
   switch (e.failure) {
     case 'credentials':
-      return `Genesys refused the OAuth client (${e.status ?? 'no status'}): the client was deleted, its secret rotated, or the region is wrong; PUT /v1/integrations/genesys with the current secret`;
+      return `Genesys refused the OAuth client (${e.status ?? 'no status'}): the client was deleted, its secret rotated, or the region is wrong; PUT ` +
+        `/v1/integrations/genesys with the current secret`;
     case 'forbidden':
       return `the OAuth client's role lacks a permission (403: ${e.message}); see the README's Genesys permissions`;
     case 'rate_limited':

@@ -50,18 +50,22 @@ export class GenesysLinkService {
   /** `byClient`: the API client making the link (null from the CLI: the org's first active one). */
   async link(orgId: string, input: GenesysLinkInput, byClient: string | null): Promise<{ link: GenesysLink; created: boolean }> {
     if (!isGenesysRegion(input.region)) {
-      throw new DomainError('validation_failed', `Unknown Genesys Cloud region "${input.region}": give the domain your Genesys users sign in at, one of ${GENESYS_REGIONS.join(', ')}.`, { errors: [{ path: '/region', message: `must be one of ${GENESYS_REGIONS.join(', ')}` }] });
+      throw new DomainError('validation_failed',
+        `Unknown Genesys Cloud region "${input.region}": give the domain your Genesys users sign in at, one of ${GENESYS_REGIONS.join(', ')}.`,
+          { errors: [{ path: '/region', message: `must be one of ${GENESYS_REGIONS.join(', ')}` }] });
     }
     const users = input.follow.users ?? [];
     const queues = input.follow.queues ?? [];
     if (!users.length && !queues.length) {
-      throw new DomainError('validation_failed', 'Name at least one Genesys user or queue in follow.users or follow.queues: Tandem mirrors the calls of those.', { errors: [{ path: '/follow', message: 'needs users or queues' }] });
+      throw new DomainError('validation_failed', 'Name at least one Genesys user or queue in follow.users or follow.queues: Tandem mirrors the calls of those.',
+        { errors: [{ path: '/follow', message: 'needs users or queues' }] });
     }
     const smsFrom = input.smsFrom ? normalisePhone(input.smsFrom, this.defaultPhoneRegion) : null;
     const existing = await this.store.get(orgId);
     const clientSecret = input.clientSecret ?? (existing && existing.client_id === input.clientId ? existing.client_secret : null);
     if (!clientSecret) {
-      throw new DomainError('validation_failed', 'Give clientSecret: it is required when linking, and when the clientId changes.', { errors: [{ path: '/clientSecret', message: 'required' }] });
+      throw new DomainError('validation_failed', 'Give clientSecret: it is required when linking, and when the clientId changes.',
+        { errors: [{ path: '/clientSecret', message: 'required' }] });
     }
     const hosts = genesysHosts(input.region);
     const apiBaseUrl = this.config.apiBaseUrl ?? hosts.apiBaseUrl;
@@ -88,9 +92,12 @@ export class GenesysLinkService {
     } catch (err) {
       if (!(err instanceof GenesysApiError)) throw err;
       if (err.failure === 'credentials' || err.failure === 'forbidden' || err.failure === 'rejected') {
-        throw new DomainError('genesys_credentials_rejected', `${err.message}. The client "${creds.clientId}" is not a Client Credentials client of a Genesys org in ${region}: check the region (the domain your users sign in at) and the client id and secret.`);
+        throw new DomainError('genesys_credentials_rejected',
+          `${err.message}. The client "${creds.clientId}" is not a Client Credentials client of a Genesys org in ${region}: check the region (the domain ` +
+            `your users sign in at) and the client id and secret.`);
       }
-      throw new DomainError('genesys_unavailable', `${err.message}. Retry in a minute; if it persists, check that ${creds.loginBaseUrl} is reachable from Tandem.`);
+      throw new DomainError('genesys_unavailable',
+        `${err.message}. Retry in a minute; if it persists, check that ${creds.loginBaseUrl} is reachable from Tandem.`);
     }
   }
 }

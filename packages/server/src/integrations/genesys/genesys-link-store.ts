@@ -35,15 +35,19 @@ export class GenesysLinkStore {
     return this.db.query<GenesysLinkRow>('SELECT * FROM genesys_integrations ORDER BY org_id');
   }
 
-  async upsert(r: Omit<GenesysLinkRow, 'health' | 'health_reason' | 'health_at' | 'created_at' | 'updated_at'>): Promise<{ row: GenesysLinkRow; created: boolean }> {
+  async upsert(
+    r: Omit<GenesysLinkRow, 'health' | 'health_reason' | 'health_at' | 'created_at' | 'updated_at'>): Promise<{ row: GenesysLinkRow; created: boolean }> {
     const existed = !!(await this.get(r.org_id));
     const [row] = await this.db.query<GenesysLinkRow>(
-      `INSERT INTO genesys_integrations (org_id, region, api_base_url, login_base_url, client_id, client_secret, follow_users, follow_queues, sms_from, widget_client_id, linked_by_client)
+      `INSERT INTO genesys_integrations (org_id, region, api_base_url, login_base_url, client_id, client_secret, follow_users, follow_queues, sms_from, ` +
+        `widget_client_id, linked_by_client)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (org_id) DO UPDATE SET region = $2, api_base_url = $3, login_base_url = $4, client_id = $5, client_secret = $6,
-         follow_users = $7, follow_queues = $8, sms_from = $9, widget_client_id = $10, linked_by_client = $11, health = 'connecting', health_reason = NULL, health_at = now(), updated_at = now()
+         follow_users = $7, follow_queues = $8, sms_from = $9, widget_client_id = $10, linked_by_client = $11, health = 'connecting', health_reason = NULL, ` +
+           `health_at = now(), updated_at = now()
        RETURNING *`,
-      [r.org_id, r.region, r.api_base_url, r.login_base_url, r.client_id, r.client_secret, JSON.stringify(r.follow_users), JSON.stringify(r.follow_queues), r.sms_from, r.widget_client_id, r.linked_by_client],
+      [r.org_id, r.region, r.api_base_url, r.login_base_url, r.client_id, r.client_secret, JSON.stringify(r.follow_users), JSON.stringify(r.follow_queues),
+        r.sms_from, r.widget_client_id, r.linked_by_client],
     );
     return { row: row!, created: !existed };
   }

@@ -23,7 +23,8 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
  * the watchdog fed; v2.system.socket_closing, a silent socket, the channel's expiry or a drop
  * end the stream, and the caller starts over on a new channel.
  */
-export async function openNotificationStream(connectUri: string, expires: string | null, heartbeatTimeoutMs: number, h: StreamHandlers, connectTimeoutMs: number): Promise<OpenStream> {
+export async function openNotificationStream(connectUri: string, expires: string | null, heartbeatTimeoutMs: number, h: StreamHandlers,
+  connectTimeoutMs: number): Promise<OpenStream> {
   const ws = new WebSocket(connectUri, { handshakeTimeout: connectTimeoutMs });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -47,7 +48,8 @@ export async function openNotificationStream(connectUri: string, expires: string
   });
   let watchdog = setTimeout(() => finish('heartbeat_timeout'), heartbeatTimeoutMs);
   const expiresAt = expires ? Date.parse(expires) : NaN;
-  const expiry = Number.isFinite(expiresAt) ? setTimeout(() => finish('channel_expiring'), Math.max(0, Math.min(expiresAt - Date.now() - EXPIRY_MARGIN_MS, 2 ** 31 - 1))) : undefined;
+  const expiry = Number.isFinite(expiresAt)
+    ? setTimeout(() => finish('channel_expiring'), Math.max(0, Math.min(expiresAt - Date.now() - EXPIRY_MARGIN_MS, 2 ** 31 - 1))) : undefined;
 
   ws.on('message', (data) => {
     clearTimeout(watchdog);

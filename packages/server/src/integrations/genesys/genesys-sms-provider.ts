@@ -16,7 +16,8 @@ export class GenesysSmsProvider implements SmsProvider {
   async send(m: SmsMessageOut): Promise<{ providerId: string; status?: string }> {
     const r = await this.route(m.orgId);
     if (!r) throw new SmsSendError('provider_config', 'SMS_PROVIDER=genesys but this organisation has no Genesys link: PUT /v1/integrations/genesys first');
-    if (!r.from) throw new SmsSendError('provider_config', 'The Genesys link has no SMS number: PUT /v1/integrations/genesys with smsFrom, a number provisioned for SMS in Genesys');
+    if (!r.from) throw new SmsSendError('provider_config',
+      'The Genesys link has no SMS number: PUT /v1/integrations/genesys with smsFrom, a number provisioned for SMS in Genesys');
     try {
       const { id } = await r.client.sendAgentlessSms({ fromAddress: r.from, toAddress: m.to, textBody: m.body });
       return { providerId: id, status: 'accepted' };

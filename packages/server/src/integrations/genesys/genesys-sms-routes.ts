@@ -14,7 +14,8 @@ export function genesysSmsRoutes(store: GenesysLinkStore, timeoutMs: number): Ge
     const version = new Date(row.updated_at).getTime();
     let hit = clients.get(orgId);
     if (!hit || hit.version !== version) {
-      hit = { client: new GenesysClient({ apiBaseUrl: row.api_base_url, loginBaseUrl: row.login_base_url, clientId: row.client_id, clientSecret: row.client_secret }, timeoutMs), version };
+      hit = { client: new GenesysClient(
+        { apiBaseUrl: row.api_base_url, loginBaseUrl: row.login_base_url, clientId: row.client_id, clientSecret: row.client_secret }, timeoutMs), version };
       clients.set(orgId, hit);
     }
     return { client: hit.client, from: row.sms_from };

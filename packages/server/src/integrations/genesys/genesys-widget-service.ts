@@ -36,10 +36,12 @@ export class GenesysWidgetService {
     if (typeof user?.id !== 'string') throw new DomainError('invalid_token', 'Genesys did not say who signed in: reload the widget to sign in again.');
     const call = asCall(await this.asAgent(row.api_base_url, `/api/v2/conversations/calls/${encodeURIComponent(conversationId)}`, accessToken, true));
     if (!call || !call.participants.some((p) => AGENT.has(p.purpose ?? '') && p.user?.id === user.id)) {
-      throw new DomainError('genesys_not_participant', `The Genesys user ${user.id} is not an agent on call ${conversationId}: only an agent on the call may cobrowse with its customer.`);
+      throw new DomainError('genesys_not_participant',
+        `The Genesys user ${user.id} is not an agent on call ${conversationId}: only an agent on the call may cobrowse with its customer.`);
     }
     await this.conversations.get(orgId, conversationId);
-    if (!row.linked_by_client) throw new DomainError('genesys_widget_not_configured', 'The Genesys link names no active API client for widget consoles to act for: PUT /v1/integrations/genesys once through the API.');
+    if (!row.linked_by_client) throw new DomainError('genesys_widget_not_configured',
+      'The Genesys link names no active API client for widget consoles to act for: PUT /v1/integrations/genesys once through the API.');
     const { token } = await this.tokens.issueAgent({ orgId, agentId: user.id, conversationId, clientId: row.linked_by_client }, 8 * 3600);
     return { consoleUrl: `${this.publicUrl()}/console#token=${token}`, agent: { id: user.id, name: typeof user.name === 'string' ? user.name : null } };
   }
@@ -48,13 +50,16 @@ export class GenesysWidgetService {
   private async asAgent(apiBaseUrl: string, path: string, accessToken: string, notFoundIsNull = false): Promise<unknown> {
     let res: Response;
     try {
-      res = await fetch(`${apiBaseUrl}${path}`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(this.config.timeoutMs) });
+      res = await fetch(`${apiBaseUrl}${path}`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' }, redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.timeoutMs) });
     } catch (err) {
       throw new DomainError('genesys_unavailable', `Genesys could not be reached (${(err as Error).message}); reload the widget in a minute.`);
     }
-    if (res.status === 401) throw new DomainError('invalid_token', 'Genesys did not accept the agent\'s sign-in (expired or revoked): reload the widget to sign in again.');
+    if (res.status === 401) throw new DomainError('invalid_token',
+      'Genesys did not accept the agent\'s sign-in (expired or revoked): reload the widget to sign in again.');
     if (notFoundIsNull && (res.status === 404 || res.status === 403)) return null;
-    if (!res.ok) throw new DomainError('genesys_unavailable', `Genesys answered ${res.status} on ${path.split('/').slice(0, 4).join('/')}; reload the widget in a minute.`);
+    if (!res.ok) throw new DomainError('genesys_unavailable',
+      `Genesys answered ${res.status} on ${path.split('/').slice(0, 4).join('/')}; reload the widget in a minute.`);
     return res.json().catch(() => null);
   }
 }

@@ -31,13 +31,16 @@
     const org = params.get('org');
     const conversationId = params.get('conversationId');
     if (!org || !conversationId || conversationId.includes('{{')) {
-      return say('This page opens inside a Genesys Cloud interaction: its URL needs org and conversationId (see the Interaction Widget set-up in Tandem\'s README).', 'error');
+      return say(
+        'This page opens inside a Genesys Cloud interaction: its URL needs org and conversationId (see the Interaction Widget set-up in Tandem\'s README).',
+          'error');
     }
     const res = await fetch(`/genesys/widget/config?org=${encodeURIComponent(org)}`);
     const cfg = await res.json();
     if (!res.ok) return say(cfg.detail || cfg.title, 'error');
     const authorize = new URL(`${cfg.loginBaseUrl}/oauth/authorize`);
-    authorize.search = new URLSearchParams({ response_type: 'token', client_id: cfg.clientId, redirect_uri: here, state: JSON.stringify({ org, conversationId }) }).toString();
+    authorize.search =
+      new URLSearchParams({ response_type: 'token', client_id: cfg.clientId, redirect_uri: here, state: JSON.stringify({ org, conversationId }) }).toString();
     location.assign(authorize.toString());
   } catch (err) {
     say(`Could not start the cobrowse console: ${err && err.message ? err.message : err}`, 'error');

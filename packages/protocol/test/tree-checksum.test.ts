@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { treeChecksum } from './tree-checksum.ts';
+import { treeChecksum } from '../src/wire/tree-checksum.ts';
 
 interface FakeNode {
   nodeType: number;
@@ -49,6 +49,7 @@ test("Tandem's own UI host (id 77 here) is left out with its subtree, wherever i
 test('open shadow roots are walked', () => {
   const host = build([1, [2]]);
   host.firstChild!.shadowRoot = build([0, [7]]);
-  const withShadow = treeChecksum({ nodeType: 9, nodeName: '#document', firstChild: host, nextSibling: null } as never, ((n: FakeNode) => n.id) as (node: never) => number);
+  const withShadow =
+    treeChecksum({ nodeType: 9, nodeName: '#document', firstChild: host, nextSibling: null } as never, ((n: FakeNode) => n.id) as (node: never) => number);
   assert.equal(withShadow.nodes, 3);
 });

@@ -1,6 +1,6 @@
 /**
  * The binary page-frame header of the live relay, with no runtime dependency, so the browser
- * bundles (SDK, agent console) import it without the schema library: `@tandem/protocol/relay-frame`.
+ * bundles (SDK, agent console) import it without the schema library: `@tandem/protocol/wire`.
  * See relay.ts for the whole relay contract.
  */
 export const FRAME_KIND = {

@@ -16,7 +16,10 @@ const RESUME_WINDOW_SECONDS = 10;
 const frame = (kind: FrameKind, seq: number, text: string) =>
   Buffer.from(encodeFrame(kind, seq, json([{ type: kind === FRAME_KIND.SNAPSHOT ? 2 : 3, data: { text } }])));
 const has = (c: RelayClient, f: Buffer) => c.frames.some((x) => Buffer.from(x).equals(f));
-const links = (c: RelayClient): string[] => c.json.flatMap((m) => (m.type === 'customer.link' ? [m.state] : m.type === 'ready' ? [m.view.customerLink] : []));
+// The link state as the console follows it: `customer.link` messages and the view in `ready` and `view` (an ended
+// session's view says `gone`, which may come after the node's last `customer.link`).
+const links = (c: RelayClient): string[] =>
+  c.json.flatMap((m) => (m.type === 'customer.link' ? [m.state] : m.type === 'ready' || m.type === 'view' ? [m.view.customerLink] : []));
 
 /**
  * Several `tandem start` processes on one Postgres and a Redis of the test's own: a customer's

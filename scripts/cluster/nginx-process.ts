@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { connect } from 'node:net';
+import { portAccepts } from './port-accepts.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { nginxConfig, type BalancerConfig } from './nginx-config.ts';
@@ -45,7 +45,7 @@ export async function startBalancer(opts: Omit<BalancerConfig, 'dir'>): Promise<
     rmSync(dir, { recursive: true, force: true });
   };
   for (let i = 0; ; i++) {
-    if (await accepts(opts.port)) break;
+    if (await portAccepts(opts.port)) break;
     if (child.exitCode !== null || i > 100) {
       child.kill('SIGKILL');
       await exited;
@@ -72,15 +72,4 @@ export async function startBalancer(opts: Omit<BalancerConfig, 'dir'>): Promise<
       cleanup();
     },
   };
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }

@@ -5,10 +5,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OwnRedis } from '../faults/own-redis.ts';
+import { portAccepts } from '../../../../scripts/cluster/port-accepts.ts';
 import { freshPostgresDatabase } from '../postgres-db.ts';
 import { VisitorClient } from '../visitor-client.ts';
 
@@ -20,16 +20,7 @@ let dataDir: string;
 let child: ChildProcess;
 let out = '';
 
-const refuses = (url: string) =>
-  new Promise<boolean>((resolve) => {
-    const u = new URL(url);
-    const s = connect(Number(u.port), u.hostname);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', () => resolve(true));
-  });
+const refuses = async (url: string) => !(await portAccepts(Number(new URL(url).port), new URL(url).hostname));
 
 before(async () => {
   [db, redis] = await Promise.all([freshPostgresDatabase(), OwnRedis.create()]);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
+import { portAccepts } from '../../../../scripts/cluster/port-accepts.ts';
 import { freePort } from './free-port.ts';
 
 /** A redis-server of the test's own on a free loopback port (no persistence), stoppable at will. */
@@ -22,7 +22,7 @@ export class OwnRedis {
     const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     this.child = child;
     for (let i = 0; i < 100; i++) {
-      if (await accepts(this.port)) return;
+      if (await portAccepts(this.port)) return;
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} on port ${this.port}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -46,15 +46,4 @@ export class OwnRedis {
     child.kill('SIGKILL');
     await exited;
   }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }

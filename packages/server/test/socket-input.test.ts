@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CLOSE_CODES } from '@tandem/protocol';
+import { CLOSE_CODES, VISITOR_ERROR_CODES } from '@tandem/protocol';
 import { startTestServer, type TestServer } from './test-server.ts';
 import { SHOP_ORIGIN, connectedCall, createDeployment } from './fixtures.ts';
 import { VisitorClient } from './visitor-client.ts';
@@ -37,6 +37,21 @@ describe('socket messages: NUL bytes and unpaired surrogates are malformed, on e
     const healthy = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
     assert.equal((await healthy.request({ type: 'ping' })).type, 'pong', 'other pages are unaffected');
     healthy.ws.close();
+  });
+
+  test('visitor: a prompt-failed report with an unknown reason is malformed; one for an invite the page was not offered is refused by code', async () => {
+    const bad = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
+    bad.sendRaw('{"type":"invite.prompt_failed","seq":2,"inviteId":"inv_x","reason":"because"}');
+    assert.equal(await closeCode(bad.closed), MALFORMED);
+    bad.ws.close();
+    const page = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN);
+    const answer = await page.request({ type: 'invite.prompt_failed', inviteId: 'inv_not_offered', reason: 'error' });
+    assert.equal(answer.type, 'error');
+    const known = answer.type === 'error' && (VISITOR_ERROR_CODES as readonly string[]).includes(answer.code);
+    assert.ok(known, `a code from the registry (${JSON.stringify(answer)})`);
+    const events = (await s.api('GET', '/v1/events?limit=1000')).body.data as { type: string }[];
+    assert.ok(!events.some((e) => e.type === 'invite.prompt_failed'), 'nothing recorded');
+    page.ws.close();
   });
 
   test('agent and capture: the same rule, before and after auth', async () => {

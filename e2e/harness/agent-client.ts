@@ -3,6 +3,7 @@
 // and inflated) it receives, so tests can check what actually reached the agent.
 import WebSocket from 'ws';
 import type { AgentClientMessage, AgentServerMessage } from '@tandem/protocol';
+import { FrameInflateError } from '@tandem/protocol/frame-stream';
 import { relayFrameDecoder } from './frame-sink.ts';
 
 export interface AgentFrame {
@@ -36,9 +37,21 @@ export async function connectAgent(tandemUrl: string, token: string): Promise<Ag
   const messages: AgentServerMessage[] = [];
   const frames: AgentFrame[] = [];
   const decode = relayFrameDecoder();
+  // After a delta that does not follow (frames lost while a node or Redis was away), the client
+  // does what the console does: asks once for a snapshot and skips deltas until it comes.
+  let awaitingSnapshot = false;
   ws.on('message', (data: Buffer, isBinary) => {
     if (isBinary) {
-      const f = decode(data);
+      let f: ReturnType<typeof decode>;
+      try {
+        f = decode(data);
+      } catch (err) {
+        if (!(err instanceof FrameInflateError)) throw err;
+        if (!awaitingSnapshot) ws.send(JSON.stringify({ type: 'snapshot.request', reason: 'agent_gap' } satisfies AgentClientMessage));
+        awaitingSnapshot = true;
+        return;
+      }
+      if (f.kind === 'snapshot') awaitingSnapshot = false;
       frames.push({ kind: f.kind, seq: f.seq, text: f.bytes.toString('utf8') });
     } else {
       messages.push(JSON.parse(data.toString('utf8')) as AgentServerMessage);

@@ -10,6 +10,8 @@ export interface Credentials {
 /** One answer of the API, with how long it took (reported, never asserted). */
 export interface TimedResponse extends ApiResponse {
   ms: number;
+  /** When the answer arrived (Date.now()), to measure a recovery from a fault's moment. */
+  at: number;
 }
 
 /** An API client of one address (a node, or the balancer in front of several), with the client's token. */
@@ -54,7 +56,7 @@ export class TandemEndpoint {
     } catch {
       parsed = null;
     }
-    return { status: res.status, headers: res.headers, body: parsed, text, ms: performance.now() - started };
+    return { status: res.status, headers: res.headers, body: parsed, text, ms: performance.now() - started, at: Date.now() };
   }
 }
 

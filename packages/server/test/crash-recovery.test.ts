@@ -36,6 +36,8 @@ const TIMERS = {
  * embedded database created in WebAssembly) took 114 s on the shared 2-core machine under a load of 28.
  */
 const START_TIMEOUT_MS = 180_000;
+/** Waits while the scene is set up before the kill (not what is measured): generous for the same reason. */
+const SETUP_WAIT_MS = 60_000;
 
 interface InFlight {
   key: string;
@@ -119,21 +121,22 @@ for (const kind of ['postgres', 'pglite'] as const) {
       orphan.sessionId = started.sessionId;
       const capture = await RelayClient.open(server.url, '/v1/capture');
       capture.send({ type: 'auth', token: started.captureToken });
-      await capture.jsonOf('ready');
+      await capture.jsonOf('ready', SETUP_WAIT_MS);
 
-      // An SMS whose sender is down: pending, between retries, at the crash.
+      // Traffic: four clients creating invites with Idempotency-Keys; the kill lands mid-request.
+      const stop = { now: false };
+      const workers = [0, 1, 2, 3].map((w) => traffic(w, stop));
+      await waitUntil(async () => acknowledged.length >= 40, 2 * SETUP_WAIT_MS, '40 acknowledged invites');
+
+      // An SMS whose sender is down: pending, between retries, at the crash. Made after the traffic
+      // is up to speed, so on a slow machine its attempts do not run out before the kill.
       sms.setMode('down');
       midRetry.conversationId = `crash-sms-${kind}`;
       await call(midRetry.conversationId, '+14155550140');
       const smsInvite = await api('POST', '/v1/invites', { conversationId: midRetry.conversationId, channels: ['sms'] });
       assert.equal(smsInvite.body.deliveries[0].state, 'pending', smsInvite.text);
       midRetry.inviteId = smsInvite.body.id;
-      await waitUntil(async () => smsFor(midRetry.inviteId).length >= 2, 10_000, 'a first retry of the SMS');
-
-      // Traffic: four clients creating invites with Idempotency-Keys; the kill lands mid-request.
-      const stop = { now: false };
-      const workers = [0, 1, 2, 3].map((w) => traffic(w, stop));
-      await waitUntil(async () => acknowledged.length >= 40, 30_000, '40 acknowledged invites');
+      await waitUntil(async () => smsFor(midRetry.inviteId).length >= 2, SETUP_WAIT_MS, 'a first retry of the SMS');
 
       // A request in flight at the crash whose invite is already committed: its SMS never returns.
       sms.setMode('hang');
@@ -141,8 +144,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
       hung.body = { conversationId: `crash-hung-${kind}`, channels: ['sms'] };
       await call(hung.body.conversationId, '+14155550141');
       const hungRequest = api('POST', '/v1/invites', hung.body, { 'idempotency-key': hung.key }).catch(() => null);
-      const seen =
-        await waitUntil(async () => sms.requests.find((r) => JSON.parse(r.raw).to === '+14155550141'), 10_000, 'the hung invite reaching the SMS sender');
+      const seen = await waitUntil(async () => sms.requests.find((r) => JSON.parse(r.raw).to === '+14155550141'), SETUP_WAIT_MS,
+        'the hung invite reaching the SMS sender');
       hung.inviteId = (JSON.parse(seen.raw) as { inviteId: string }).inviteId;
       await server.kill();
       stop.now = true;

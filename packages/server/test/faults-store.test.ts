@@ -71,12 +71,14 @@ describe('store faults: Postgres stopped, idle connections killed, silent partit
    * Writes in flight as the fault strikes: each is acknowledged (then it must be kept) or answered
    * 503 store_unavailable (its outcome unknown, as the README says: retry with an Idempotency-Key).
    */
-  async function burstAcross(fault: () => void): Promise<TimedResponse[]> {
+  async function burstAcross(t: TestContext, fault: () => void): Promise<TimedResponse[]> {
     const burst = Array.from({ length: 6 }, () => write());
     await sleep(10);
     fault();
     const answers = await Promise.all(burst);
     for (const a of answers) assert.ok(a.status === 201 || a.body?.code === 'store_unavailable', a.text);
+    t.diagnostic(`${answers.length} writes in flight as the fault struck: ${answers.filter((a) => a.status === 201).length} acknowledged, ` +
+      `${answers.filter((a) => a.status === 503).length} answered 503 store_unavailable`);
     return answers;
   }
 
@@ -155,7 +157,7 @@ describe('store faults: Postgres stopped, idle connections killed, silent partit
 
   test('Postgres stopped for 10 s: 503 store_unavailable with Retry-After, /readyz says why, the relay flows, recovery without restart', async (t) => {
     phase = 'Postgres stopped 10 s';
-    await burstAcross(() => pgs.stop());
+    await burstAcross(t, () => pgs.stop());
     await throughOutage(t);
     // A console or page connecting now is told to come back (1013), not that its token is bad.
     for (const [p, token] of [['/v1/agent', relay.agentToken], ['/v1/capture', relay.captureToken]] as const) {
@@ -173,7 +175,7 @@ describe('store faults: Postgres stopped, idle connections killed, silent partit
 
   test('a silent partition for 10 s: answered 503 store_unavailable rather than hanging, the relay flows, recovery without restart', async (t) => {
     phase = 'silent partition 10 s';
-    await burstAcross(() => proxy.partition());
+    await burstAcross(t, () => proxy.partition());
     await throughOutage(t);
     proxy.heal();
     const ms = await recovers(t, Date.now());

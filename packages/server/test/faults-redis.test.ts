@@ -149,4 +149,36 @@ describe('bus faults: Redis stopped under two nodes', () => {
       `both nodes ready ${readyAfter} ms; ${madeDuringOutage.length} outage events, events lost ${lostAtConsole} (console) + ${lostOnStream} (SSE), ` +
       `duplicates ${duplicates}`);
   });
+
+  test('Redis stalled (SIGSTOP: connections open, nothing answered): writes go on, and the other node gets their events when it answers again', async (t) => {
+    const c = console!;
+    const seen = new Set(await callSeqs());
+    const stalledAt = Date.now();
+    redis.pause();
+    const answers: TimedResponse[] = [];
+    let duringStall = '';
+    try {
+      for (let i = 0; i < 3; i++) answers.push(...(await inviteAndRevoke(a)));
+      // Reported, not asserted: a stalled connection is not a closed one, so the node may not know yet.
+      duringStall = JSON.stringify((await readyz(a)).body?.bus);
+    } finally {
+      redis.resume();
+    }
+    const resumed = Date.now();
+    const madeDuringStall = (await callSeqs()).filter((s) => !seen.has(s));
+    assert.ok(madeDuringStall.length >= 6);
+    await c.until(() => madeDuringStall.every((s) => c.json.some((m) => m.type === 'event' && m.event.seq === s)), 20_000,
+      'the stall\'s events at the console');
+    const caughtUp = Date.now() - resumed;
+    const all = (await a.api('GET', '/v1/events?limit=1000')).body.data as { seq: number }[];
+    const streamed = await sse!.waitForCount(all.length, 20_000);
+    assert.deepEqual(streamed.map((m) => Number(m.id)), all.map((e) => e.seq), 'SSE: every event once, in order');
+    const consoleSeqs = c.json.filter((m) => m.type === 'event').map((m) => m.event.seq as number);
+    assert.equal(new Set(consoleSeqs).size, consoleSeqs.length, 'the console got no event twice');
+    t.diagnostic(`fault: Redis stalled ${resumed - stalledAt} ms: ${answers.length} writes, all succeeded; slowest ${slowest(answers)} ms, ` +
+      `median ${median(answers)} ms (with Redis up: slowest ${slowest(baseline)} ms, median ${median(baseline)} ms; REDIS_COMMAND_TIMEOUT_MS 500); ` +
+      `time to recover: the other node's console and SSE had the stall's events ${caughtUp} ms after Redis answered again; ` +
+      `${madeDuringStall.length} events, lost ${madeDuringStall.filter((s) => !consoleSeqs.includes(s)).length}, ` +
+      `duplicates ${consoleSeqs.length - new Set(consoleSeqs).size}; /readyz bus during the stall: ${duringStall}`);
+  });
 });

@@ -19,6 +19,15 @@ function safeMatches(el: Element, selector: string): boolean {
   }
 }
 
+/** In a blocked region: rrweb sends no id for what is inside one, but the page may have marked it late. */
+function isBlocked(el: Element, selector: string): boolean {
+  try {
+    return el.closest(selector) !== null;
+  } catch {
+    return true;
+  }
+}
+
 /** A same-origin frame's document, or null (cross-origin, not loaded, or not a frame). */
 function frameDocument(el: Element): Document | null {
   const tag = el.nodeName;
@@ -43,7 +52,7 @@ export function readFocus(doc: Document, idOf: (node: Node) => number, blockSele
       const id = idOf(el);
       // Not carried by the stream, or a blocked element's placeholder: where focus is in there is
       // not the agent's to know, so nothing is reported at all (ancestors' :focus-within included).
-      if (id <= 0 || safeMatches(el, blockSelector)) return NONE;
+      if (id <= 0 || isBlocked(el, blockSelector)) return NONE;
       focus.push(id);
       if (safeMatches(el, ':focus-visible')) visible.push(id);
     }

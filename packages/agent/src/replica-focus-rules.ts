@@ -148,6 +148,10 @@ export class FocusRules {
   private rewriteSheet(sheet: CSSStyleSheet, again: boolean): void {
     if (!again && this.done.has(sheet)) return;
     this.done.add(sheet);
+    // Reading a rule's selector costs about 3 µs in Chromium; a <style> whose text has no focus
+    // pseudo-class at all is passed over (rules inserted into it later come as their own events).
+    const owner = sheet.ownerNode;
+    if (!again && owner?.nodeName === 'STYLE' && !(owner.textContent ?? '').includes(':focus')) return;
     try {
       rewriteRules(sheet.cssRules, 0);
     } catch {

@@ -212,6 +212,7 @@ export class ReplicaViewer {
     replayer.on('event-cast', (e) => {
       focusRules.applied(e as { type: number; data?: unknown });
       focus.refresh();
+      this.hover.refresh();
       topLayer.retry();
       this.scheduleRefresh();
     });

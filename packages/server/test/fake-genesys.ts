@@ -165,6 +165,7 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     if (typeof b.toAddress !== 'string' || !/^\+[1-9]\d{6,14}$/.test(b.toAddress) ||
       b.toAddress === '+15005550001') return genesysError(400, 'bad.request', `The toAddress ${String(b.toAddress)} is not a valid E.164 phone number`);
     if (typeof b.textBody !== 'string' || !b.textBody) return genesysError(400, 'bad.request', 'textBody is required');
+    if ([...b.textBody].length > 765) return genesysError(400, 'bad.request', 'textBody exceeds the maximum of 765 characters for SMS');
     const msg = { id: randomUUID(), fromAddress: b.fromAddress, toAddress: b.toAddress, textBody: b.textBody };
     sent.push(msg);
     return { status: 202, body: { ...msg, conversationId: randomUUID(), messengerType: 'sms', timestamp: new Date().toISOString(),
@@ -277,6 +278,19 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     },
     socketClosing() {
       for (const ws of liveSockets()) sendRaw(ws, JSON.stringify({ topicName: 'v2.system.socket_closing', eventBody: { message: 'Socket closing' } }));
+    },
+    /**
+     * Genesys drops every channel's subscriptions (a permission taken away, the token revoked) and
+     * says so with a system message on the channel (SystemMessage: channelId, systemTopicType, reason).
+     */
+    dropSubscriptions(kind: 'no_longer_subscribed' | 'token_revoked' = 'no_longer_subscribed') {
+      for (const [id, ch] of channels) {
+        if (ch.sockets.size === 0) continue;
+        ch.topics.clear();
+        const msg = JSON.stringify({ topicName: `v2.system.${kind}.${id}`, version: '2',
+          eventBody: { channelId: id, systemTopicType: kind, reason: 'permissions', message: 'Subscriptions removed' } });
+        for (const ws of ch.sockets) sendRaw(ws, msg);
+      }
     },
     sendRaw(data: string) {
       for (const ws of liveSockets()) sendRaw(ws, data);

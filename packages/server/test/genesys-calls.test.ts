@@ -20,7 +20,7 @@ async function linked(fake: FakeGenesys, env: Record<string, string> = {}) {
 }
 
 const connected = (s: TestServer) =>
-  waitFor(async () => ((await s.api('GET', '/v1/integrations/genesys')).body.status === 'connected' ? true : null), 15_000, 'the link to be connected');
+  waitFor(async () => ((await s.api('GET', '/v1/integrations/genesys')).body.status === 'connected' ? true : null), 30_000, 'the link to be connected');
 const stateOf = async (s: TestServer, id: string) => {
   const r = await s.api('GET', `/v1/conversations/${id}`);
   return r.status === 200 ? (r.body as { state: string; customer: { phone?: string }; agent: { id: string; name?: string } | null }) : null;
@@ -28,7 +28,7 @@ const stateOf = async (s: TestServer, id: string) => {
 const becomes = (s: TestServer, id: string, state: string) => waitFor(async () => {
   const c = await stateOf(s, id);
   return c?.state === state ? c : null;
-}, 10_000, `conversation ${id} to be ${state}`);
+}, 30_000, `conversation ${id} to be ${state}`);
 
 describe('genesys: a campaign call mirrored into Tandem, SMS through Genesys, hang-up ends the cobrowse', () => {
   let fake: FakeGenesys;
@@ -56,11 +56,11 @@ describe('genesys: a campaign call mirrored into Tandem, SMS through Genesys, ha
     const dep = await createDeployment(s);
     const inv = await s.api('POST', '/v1/invites', { conversationId: call.id, returnUrl: `${SHOP_ORIGIN}/cart` });
     assert.equal(inv.status, 201, inv.text);
-    await waitFor(async () => (fake.sent.length === 1 ? true : null), 10_000, 'the agentless SMS');
+    await waitFor(async () => (fake.sent.length === 1 ? true : null), 30_000, 'the agentless SMS');
     assert.equal(fake.sent[0]!.toAddress, '+14155550123');
     assert.equal(fake.sent[0]!.fromAddress, '+13175550100');
     assert.ok(fake.sent[0]!.textBody.includes(inv.body.link), fake.sent[0]!.textBody);
-    await waitFor(async () => ((await s.api('GET', `/v1/invites/${inv.body.id}`)).body.state === 'delivered' ? true : null), 10_000, 'invite delivered');
+    await waitFor(async () => ((await s.api('GET', `/v1/invites/${inv.body.id}`)).body.state === 'delivered' ? true : null), 30_000, 'invite delivered');
 
     const hop = await fetch(inv.body.link, { redirect: 'manual' });
     const secret = new URL(hop.headers.get('location')!).hash.replace('#tandem=', '');
@@ -115,10 +115,21 @@ describe('genesys: a campaign call mirrored into Tandem, SMS through Genesys, ha
   test('socket_closing: a new channel, the same topics, and calls keep flowing', async () => {
     const before = fake.connections;
     fake.socketClosing();
-    await waitFor(async () => (fake.connections > before && fake.liveTopics().length === 2 ? true : null), 10_000, 'a new channel');
+    await waitFor(async () => (fake.connections > before && fake.liveTopics().length === 2 ? true : null), 30_000, 'a new channel');
     assert.deepEqual(fake.liveTopics().sort(), [`v2.routing.queues.${QUEUE}.conversations.calls`, `v2.users.${AGENT}.conversations.calls`]);
     const call = fake.startCall({ customerPhone: '+14155550127', queueId: QUEUE });
     await becomes(s, call.id, 'dialing');
+  });
+
+  test('Genesys dropping the subscriptions (v2.system.no_longer_subscribed): a new channel subscribes again and calls keep flowing', async () => {
+    const before = fake.connections;
+    fake.dropSubscriptions();
+    await waitFor(async () => (fake.connections > before && fake.liveTopics().length === 2 ? true : null), 30_000, 'a new channel');
+    assert.deepEqual(fake.liveTopics().sort(), [`v2.routing.queues.${QUEUE}.conversations.calls`, `v2.users.${AGENT}.conversations.calls`]);
+    const call = fake.startCall({ customerPhone: '+14155550129', queueId: QUEUE });
+    await becomes(s, call.id, 'dialing');
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    assert.match(metrics, /tandem_genesys_stream_ends_total\{org="[^"]+",reason="subscription_lost"\} 1/);
   });
 
   test('heartbeats are not calls; a malformed message and an unknown ended call are counted and dropped', async () => {

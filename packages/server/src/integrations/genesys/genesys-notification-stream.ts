@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 
 /** Why a stream ended; each leads to a new channel and a resync. */
-export type StreamEnd = 'socket_closing' | 'heartbeat_timeout' | 'channel_expiring' | 'closed' | 'error' | 'stopped';
+export type StreamEnd = 'socket_closing' | 'subscription_lost' | 'heartbeat_timeout' | 'channel_expiring' | 'closed' | 'error' | 'stopped';
 
 export interface StreamHandlers {
   onEvent(topicName: string, eventBody: unknown): void;
@@ -15,13 +15,21 @@ export interface OpenStream {
   stop(): void;
 }
 
+/**
+ * System messages that mean the channel no longer delivers our topics: the token that made the
+ * subscription was revoked, or a topic was dropped (a permission taken away). A new channel, made
+ * with a fresh token, subscribes again and resyncs, or says why it cannot.
+ */
+const SUBSCRIPTION_LOST = /^v2\.system\.(no_longer_subscribed|token_revoked)\./;
+
 /** Genesys asks clients to renew a channel before it expires; start over this long before. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 
 /**
  * Reads one Genesys notification channel's WebSocket. Heartbeats (channel.metadata) only keep
- * the watchdog fed; v2.system.socket_closing, a silent socket, the channel's expiry or a drop
- * end the stream, and the caller starts over on a new channel.
+ * the watchdog fed; v2.system.socket_closing, v2.system.no_longer_subscribed.* or
+ * v2.system.token_revoked.*, a silent socket, the channel's expiry or a drop end the stream, and
+ * the caller starts over on a new channel.
  */
 export async function openNotificationStream(connectUri: string, expires: string | null, heartbeatTimeoutMs: number, h: StreamHandlers,
   connectTimeoutMs: number): Promise<OpenStream> {
@@ -64,6 +72,7 @@ export async function openNotificationStream(connectUri: string, expires: string
     if (!msg || typeof msg.topicName !== 'string') return h.onMalformed(raw);
     if (msg.topicName === 'channel.metadata') return;
     if (msg.topicName === 'v2.system.socket_closing') return finish('socket_closing');
+    if (SUBSCRIPTION_LOST.test(msg.topicName)) return finish('subscription_lost');
     if (msg.eventBody === undefined) return h.onMalformed(raw);
     h.onEvent(msg.topicName, msg.eventBody);
   });

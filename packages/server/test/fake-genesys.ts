@@ -71,7 +71,11 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
   const sent: { id: string; fromAddress: string; toAddress: string; textBody: string }[] = [];
   const script: { route: FakeRoute; answer: Answer }[] = [];
   let connections = 0;
+  // How long the next channel lives (its `expires`), when a test says; Genesys gives 24 hours.
+  let nextChannelTtlMs: number | null = null;
   let subscribeCalls = 0;
+  // Called with the next stream socket as soon as it is upgraded (before the client can have read the 101).
+  let onNextConnect: ((ws: WebSocket, topics: Set<string>) => void) | null = null;
 
   const routeOf = (method: string, path: string): FakeRoute | null => {
     if (method === 'POST' && path === '/oauth/token') return 'token';
@@ -154,8 +158,10 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
 
     if (route === 'channels') {
       const id = `streaming-0-${randomUUID().replace(/-/g, '').slice(0, 26)}`;
+      const ttl = nextChannelTtlMs;
+      nextChannelTtlMs = null;
       channels.set(id, { topics: new Set(), sockets: new Set() });
-      return { status: 200, body: { connectUri: `ws://${host}/channels/${id}`, id, expires: new Date(Date.now() + 24 * 3600_000).toISOString() } };
+      return { status: 200, body: { connectUri: `ws://${host}/channels/${id}`, id, expires: new Date(Date.now() + (ttl ?? 24 * 3600_000)).toISOString() } };
     }
     if (route === 'subscriptions') {
       const id = decodeURIComponent(path.split('/')[5]!);
@@ -228,6 +234,9 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     wss.handleUpgrade(req, socket, head, (ws) => {
       connections++;
       ch.sockets.add(ws);
+      const greet = onNextConnect;
+      onNextConnect = null;
+      greet?.(ws, ch.topics);
       ws.on('close', () => ch.sockets.delete(ws));
       ws.on('error', () => ch.sockets.delete(ws));
     });
@@ -237,17 +246,21 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
 
   const liveSockets = () => [...channels.values()].flatMap((c) => [...c.sockets]);
   const sendRaw = (ws: WebSocket, data: string) => ws.readyState === ws.OPEN && ws.send(data);
-  const publish = (call: FakeCall) => {
+  const topicsOf = (call: FakeCall) => {
     const topics = new Set<string>();
     for (const p of call.participants) {
       if (p.user) topics.add(`v2.users.${p.user.id}.conversations.calls`);
       if (p.queue) topics.add(`v2.routing.queues.${p.queue.id}.conversations.calls`);
     }
+    return topics;
+  };
+  const notification = (topic: string, call: FakeCall) =>
+    JSON.stringify({ topicName: topic, version: '2', eventBody: structuredClone(call), metadata: { CorrelationId: randomUUID() } });
+  const publish = (call: FakeCall) => {
     for (const ch of channels.values()) {
-      for (const topic of topics) {
+      for (const topic of topicsOf(call)) {
         if (!ch.topics.has(topic)) continue;
-        const msg = JSON.stringify({ topicName: topic, version: '2', eventBody: structuredClone(call), metadata: { CorrelationId: randomUUID() } });
-        for (const ws of ch.sockets) sendRaw(ws, msg);
+        for (const ws of ch.sockets) sendRaw(ws, notification(topic, call));
       }
     }
   };
@@ -303,6 +316,13 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
       for (const p of call.participants) if (p.state === 'connected') p.state = 'disconnected';
       if (!o.silently) publish(call);
     },
+    /** Publishes the call on the next stream socket the moment it is upgraded, in the same breath as the 101. */
+    publishOnNextConnect(callId: string) {
+      onNextConnect = (ws, topics) => {
+        const call = calls.get(callId)!;
+        for (const topic of topicsOf(call)) if (topics.has(topic)) sendRaw(ws, notification(topic, call));
+      };
+    },
     /** Publishes the call as it stands (a duplicate notification). */
     republish(callId: string) {
       publish(calls.get(callId)!);
@@ -332,6 +352,10 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     /** Cuts every stream socket (a network drop). */
     dropSockets() {
       for (const ws of liveSockets()) ws.terminate();
+    },
+    /** The next channel created lives this long (its `expires`); later ones 24 hours. */
+    expireNextChannelIn(ms: number) {
+      nextChannelTtlMs = ms;
     },
     /** Forgets every channel, as Genesys does when a channel expires. */
     expireChannels() {

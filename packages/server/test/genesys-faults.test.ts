@@ -72,6 +72,8 @@ describe('genesys: trouble with Genesys shows on GET, is counted, backs off and 
   });
 
   test('a silent stream (no heartbeat) is replaced', async () => {
+    // Stop first: two apps on one PGlite directory would each hold the channel, one unseen by the API.
+    await s.stop();
     await s.restart({ GENESYS_HEARTBEAT_TIMEOUT_MS: '300' });
     await statusBecomes(s, (st) => st === 'connected', 'connected');
     const before = fake.connections;

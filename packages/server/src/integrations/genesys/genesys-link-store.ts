@@ -89,14 +89,21 @@ export class GenesysLinkStore {
     await this.db.query('INSERT INTO genesys_calls (org_id, conversation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [orgId, conversationId]);
   }
 
-  /** Mirrored calls Tandem still thinks are live: what a resync re-reads from Genesys. */
+  /**
+   * Mirrored calls Tandem still thinks are live: what a resync re-reads from Genesys. A call
+   * remembered whose conversation was never written (the write failed) is one of them too.
+   */
   async liveCalls(orgId: string): Promise<string[]> {
     const rows = await this.db.query<{ id: string }>(
       `SELECT g.conversation_id AS id FROM genesys_calls g
-         JOIN conversations c ON c.org_id = g.org_id AND c.id = g.conversation_id
-        WHERE g.org_id = $1 AND c.state <> 'disconnected' ORDER BY g.created_at`,
+         LEFT JOIN conversations c ON c.org_id = g.org_id AND c.id = g.conversation_id
+        WHERE g.org_id = $1 AND (c.state IS NULL OR c.state <> 'disconnected') ORDER BY g.created_at`,
       [orgId],
     );
     return rows.map((r) => r.id);
+  }
+
+  async forgetCall(orgId: string, conversationId: string): Promise<void> {
+    await this.db.query('DELETE FROM genesys_calls WHERE org_id = $1 AND conversation_id = $2', [orgId, conversationId]);
   }
 }

@@ -34,12 +34,8 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
 export async function openNotificationStream(connectUri: string, expires: string | null, heartbeatTimeoutMs: number, h: StreamHandlers,
   connectTimeoutMs: number): Promise<OpenStream> {
   const ws = new WebSocket(connectUri, { handshakeTimeout: connectTimeoutMs });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`the stream answered ${res.statusCode}`)));
-  });
-
+  let watchdog: NodeJS.Timeout | undefined;
+  let expiry: NodeJS.Timeout | undefined;
   let finish!: (why: StreamEnd) => void;
   const ended = new Promise<StreamEnd>((resolve) => {
     let done = false;
@@ -54,14 +50,15 @@ export async function openNotificationStream(connectUri: string, expires: string
       resolve(why);
     };
   });
-  let watchdog = setTimeout(() => finish('heartbeat_timeout'), heartbeatTimeoutMs);
-  const expiresAt = expires ? Date.parse(expires) : NaN;
-  const expiry = Number.isFinite(expiresAt)
-    ? setTimeout(() => finish('channel_expiring'), Math.max(0, Math.min(expiresAt - Date.now() - EXPIRY_MARGIN_MS, 2 ** 31 - 1))) : undefined;
-
-  ws.on('message', (data) => {
+  const feedWatchdog = () => {
     clearTimeout(watchdog);
     watchdog = setTimeout(() => finish('heartbeat_timeout'), heartbeatTimeoutMs);
+  };
+
+  // Listening before the handshake completes: Genesys may send a notification in the same packet
+  // as its 101 answer, and ws emits it before an `await` on 'open' would resume.
+  ws.on('message', (data) => {
+    feedWatchdog();
     const raw = data.toString();
     let msg: { topicName?: unknown; eventBody?: unknown };
     try {
@@ -76,6 +73,21 @@ export async function openNotificationStream(connectUri: string, expires: string
     if (msg.eventBody === undefined) return h.onMalformed(raw);
     h.onEvent(msg.topicName, msg.eventBody);
   });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`the stream answered ${res.statusCode}`)));
+    });
+  } catch (err) {
+    finish('error');
+    throw err;
+  }
+  feedWatchdog();
+  const expiresAt = expires ? Date.parse(expires) : NaN;
+  if (Number.isFinite(expiresAt)) {
+    expiry = setTimeout(() => finish('channel_expiring'), Math.max(0, Math.min(expiresAt - Date.now() - EXPIRY_MARGIN_MS, 2 ** 31 - 1)));
+  }
   ws.on('close', () => finish('closed'));
   ws.on('error', () => finish('error'));
   return { ended, stop: () => finish('stopped') };

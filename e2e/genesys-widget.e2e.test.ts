@@ -80,9 +80,13 @@ describe('Genesys Cloud: campaign call → widget → invite by Genesys SMS → 
     await agent.goto('http://localhost:9/directory/');
     const panel = agent.frameLocator('#widget');
     const invite = panel.locator('tandem-console #invite');
-    await invite.waitFor({ timeout: 30_000 });
-    const framed = agent.frames().find((f) => f.parentFrame() === agent.mainFrame())!;
-    assert.match(framed.url(), /\/console#token=|\/console$/, 'the widget became the console');
+    const framed = () => agent.frames().find((f) => f.parentFrame() === agent.mainFrame())!;
+    await invite.waitFor({ timeout: 60_000 }).catch(async (err: Error) => {
+      // Say where the widget stopped: its URL and what its page says.
+      const said = await framed().locator('#status').textContent({ timeout: 1000 }).catch(() => null);
+      throw new Error(`the widget did not become the console: at ${framed().url()}, saying ${JSON.stringify(said)} (${err.message.split('\n')[0]})`);
+    });
+    assert.match(framed().url(), /\/console#token=|\/console$/, 'the widget became the console');
     const authorize = fake.requests.find((r) => r.url.startsWith('/oauth/authorize'))!;
     const q = new URLSearchParams(authorize.url.split('?')[1]);
     assert.equal(q.get('response_type'), 'code');

@@ -131,7 +131,9 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
       const q = new URLSearchParams(req.url.split('?')[1] ?? '');
       const grant = q.get('client_id') === FAKE_BROWSER_CLIENT_ID ? 'token' : q.get('client_id') === FAKE_PKCE_CLIENT_ID ? 'code' : null;
       if (!grant || !q.get('redirect_uri')) return { status: 400, body: 'unknown client_id, or no redirect_uri' };
-      if (q.get('response_type') !== grant) return { status: 400, body: `unauthorized_client: this client does not allow response_type=${q.get('response_type')}` };
+      if (q.get('response_type') !== grant) {
+        return { status: 400, body: `unauthorized_client: this client does not allow response_type=${q.get('response_type')}` };
+      }
       if (!signedIn) return { status: 401, body: 'sign in to Genesys Cloud first' };
       if (grant === 'code') {
         if (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(q.get('code_challenge') ?? '')) {

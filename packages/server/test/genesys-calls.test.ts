@@ -113,7 +113,8 @@ describe('genesys: a campaign call mirrored into Tandem, SMS through Genesys, ha
     await becomes(s, call.id, 'disconnected');
   });
 
-  test('a call whose first write was lost (remembered, no conversation) is written at the next resync; one Genesys no longer has is forgotten', async () => {
+  test('a call whose first write was lost (remembered, no conversation) is written at the next resync; one Genesys no longer has is forgotten',
+    async () => {
     const store = new GenesysLinkStore(s.tandem.services.db);
     // A call in Genesys whose notification Tandem read and remembered, but whose conversation write failed.
     const call = { id: 'feed0000-0000-4000-8000-000000000001', participants: [
@@ -124,7 +125,8 @@ describe('genesys: a campaign call mirrored into Tandem, SMS through Genesys, ha
     await store.rememberCall(s.orgId, call.id);
     fake.dropSockets();
     await becomes(s, call.id, 'connected');
-    await waitFor(async () => ((await store.liveCalls(s.orgId)).includes('feed0000-0000-4000-8000-000000000002') ? null : true), 30_000, 'the unknown call forgotten');
+    const forgotten = async () => ((await store.liveCalls(s.orgId)).includes('feed0000-0000-4000-8000-000000000002') ? null : true);
+    await waitFor(forgotten, 30_000, 'the unknown call forgotten');
     assert.equal(await stateOf(s, 'feed0000-0000-4000-8000-000000000002'), null, 'no conversation made up for it');
   });
 

@@ -53,7 +53,8 @@ describe('genesys: every failure and every dropped notification is a log line', 
 
   test('a 429 with Retry-After: a warning naming the failure and the wait; a 403: one naming the permission', async () => {
     fake.answerNext('channels', genesysError(429, 'too.many.requests', 'Rate limit exceeded the maximum', { 'retry-after': '1' }));
-    const put = await fetch(`${url}/v1/integrations/genesys`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    const put = await fetch(`${url}/v1/integrations/genesys`, {
+      method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ region: 'mypurecloud.com', clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET, follow: { users: [AGENT] } }) });
     assert.equal(put.status, 201);
     const limited = await logged('the 429 line', (l) => l.failure === 'rate_limited');
@@ -63,7 +64,8 @@ describe('genesys: every failure and every dropped notification is a log line', 
     assert.ok((limited.retryInMs as number) >= 1000, `waits at least the Retry-After (${String(limited.retryInMs)} ms)`);
     await waitFor(async () => ((await status()) === 'connected' ? true : null), 30_000, 'connected');
 
-    fake.answerNext('subscriptions', genesysError(403, 'missing.permissions', 'You are missing the following permission(s): [conversation:communication:view]'));
+    fake.answerNext('subscriptions',
+      genesysError(403, 'missing.permissions', 'You are missing the following permission(s): [conversation:communication:view]'));
     fake.dropSockets();
     const forbidden = await logged('the 403 line', (l) => l.failure === 'forbidden');
     assert.equal(forbidden.level, 40);

@@ -62,7 +62,8 @@ export async function genesysCommand(
     const l = await links.get(orgId);
     out.write(
       `${l.status}\nregion=${l.region} api=${l.apiBaseUrl} login=${l.loginBaseUrl}\nclient_id=${l.clientId}\nusers=${l.follow.users.join(',')}\n` +
-        `queues=${l.follow.queues.join(',')}\nsms_from=${l.smsFrom ?? ''}\nwidget_client_id=${l.widgetClientId ?? ''} (${l.widgetGrant})\nwidget_url=${l.widgetUrl}\n`);
+        `queues=${l.follow.queues.join(',')}\nsms_from=${l.smsFrom ?? ''}\n` +
+        `widget_client_id=${l.widgetClientId ?? ''} (${l.widgetGrant})\nwidget_url=${l.widgetUrl}\n`);
     return;
   }
   if (sub === 'unlink') {

@@ -26,7 +26,8 @@ export async function exchangeCode(loginBaseUrl: string, g: CodeGrant, timeoutMs
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
-    throw new DomainError('genesys_unavailable', `Genesys could not be reached to finish the sign-in (${(err as Error).message}); reload the widget in a minute.`);
+    throw new DomainError('genesys_unavailable',
+      `Genesys could not be reached to finish the sign-in (${(err as Error).message}); reload the widget in a minute.`);
   }
   const body = (await res.json().catch(() => null)) as { access_token?: unknown; error?: unknown; description?: unknown; error_description?: unknown } | null;
   if (res.ok && typeof body?.access_token === 'string') return body.access_token;

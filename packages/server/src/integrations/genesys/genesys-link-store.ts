@@ -44,7 +44,8 @@ export class GenesysLinkStore {
         `widget_client_id, widget_grant, linked_by_client)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $11)
        ON CONFLICT (org_id) DO UPDATE SET region = $2, api_base_url = $3, login_base_url = $4, client_id = $5, client_secret = $6,
-         follow_users = $7, follow_queues = $8, sms_from = $9, widget_client_id = $10, widget_grant = $12, linked_by_client = $11, health = 'connecting', health_reason = NULL, ` +
+         follow_users = $7, follow_queues = $8, sms_from = $9, widget_client_id = $10, widget_grant = $12, linked_by_client = $11, ` +
+          `health = 'connecting', health_reason = NULL, ` +
            `health_at = now(), updated_at = now()
        RETURNING *`,
       [r.org_id, r.region, r.api_base_url, r.login_base_url, r.client_id, r.client_secret, JSON.stringify(r.follow_users), JSON.stringify(r.follow_queues),

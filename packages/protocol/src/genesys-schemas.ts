@@ -4,8 +4,8 @@ const Strict = { additionalProperties: false } as const;
 const GenesysId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$', description: 'A Genesys Cloud id (a UUID)' });
 
 export const GenesysWidgetGrant = Type.Union([Type.Literal('pkce'), Type.Literal('implicit')], {
-  description: 'How agents sign in on the widget page: "pkce" (authorization code with PKCE; a Code Authorization client, the default) or "implicit" ' +
-    '(a Token Implicit Grant client). Kept when left out.',
+  description: 'How agents sign in on the widget page: "implicit" (a Token Implicit Grant client, the default: works in every browser inside ' +
+    'Genesys\'s frame) or "pkce" (authorization code with PKCE; a Code Authorization client). Kept when left out.',
 });
 export type GenesysWidgetGrant = Static<typeof GenesysWidgetGrant>;
 

@@ -48,7 +48,7 @@ describe('genesys: the interaction widget page', () => {
     const link = { region: 'mypurecloud.com', clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET, follow: { queues: [QUEUE] } };
     const first = await s.api('PUT', '/v1/integrations/genesys', link);
     assert.equal(first.status, 201);
-    assert.equal(first.body.widgetGrant, 'pkce', 'PKCE unless told otherwise');
+    assert.equal(first.body.widgetGrant, 'implicit', 'the implicit grant unless told otherwise');
     const missing = await s.api('GET', `/genesys/widget/config?org=${s.orgId}`, undefined, { token: null });
     assert.equal(missing.status, 409);
     assert.equal(missing.body.code, 'genesys_widget_not_configured');

@@ -76,7 +76,7 @@ export class GenesysLinkService {
       org_id: orgId, region: input.region, api_base_url: apiBaseUrl, login_base_url: loginBaseUrl,
       client_id: input.clientId, client_secret: clientSecret, follow_users: users, follow_queues: queues, sms_from: smsFrom,
       widget_client_id: input.widgetClientId === undefined ? (existing?.widget_client_id ?? null) : input.widgetClientId,
-      widget_grant: input.widgetGrant ?? existing?.widget_grant ?? 'pkce',
+      widget_grant: input.widgetGrant ?? existing?.widget_grant ?? 'implicit',
       linked_by_client: byClient,
     });
     this.onChange(orgId);

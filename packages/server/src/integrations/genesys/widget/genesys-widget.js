@@ -1,5 +1,5 @@
-// The Genesys Cloud Interaction Widget page: the agent signs in with Genesys (authorization code
-// with PKCE by default, or the implicit grant, as the link says), Tandem checks with that sign-in
+// The Genesys Cloud Interaction Widget page: the agent signs in with Genesys (the implicit grant
+// by default, or authorization code with PKCE, as the link says), Tandem checks with that sign-in
 // that the agent is a participant of the call, and the page becomes the Tandem console for it.
 // The call and the Tandem organisation travel in `state`, so the redirect URI registered in
 // Genesys is this page's plain URL. The PKCE verifier never leaves this tab until the code

@@ -38,17 +38,25 @@ export const LEAK_CLASSES: LeakClass[] = [
       });
       await page.locator('input[value="SECRET-RADIO-ADDED"]').click();
       await page.locator('#later-radio').click();
+      // Variants: a box ticked through its label's text, one inside a shadow root, a defaultValue.
+      await page.locator('#label-click').click({ position: { x: 60, y: 5 } });
+      await page.locator('saved-cards input').click();
+      await page.evaluate(() => {
+        (document.querySelector('#later-radio') as HTMLInputElement).defaultValue = 'SECRET-RADIO-DEFAULTVALUE';
+      });
     },
   },
   {
     title: 'iframe srcdoc and documents inlined in frame URLs',
     fixture: '/fixtures/leaks/srcdoc.html',
-    shown: ['Statement shown', 'Later shown'],
+    shown: ['Statement shown', 'Later shown', 'Set shown'],
     async during(page) {
       await page.evaluate(() => {
         (document.querySelector('#later') as HTMLIFrameElement).srcdoc =
           '<p>Later shown</p><p data-tandem-mask>SECRET-SRCDOC-LATER</p><input type="hidden" value="SECRET-SRCDOC-LATER-HIDDEN">';
         document.querySelector('#data-url')?.setAttribute('src', 'data:text/html,<p>SECRET-DATA-URL-LATER</p>');
+        document.querySelector('#set-attr')?.setAttribute('srcdoc', '<p>Set shown</p><p data-tandem-mask>SECRET-SRCDOC-SETATTR</p>');
+        document.querySelector('#data-object')?.setAttribute('data', 'data:text/html,<p>SECRET-DATA-URL-OBJECT-LATER</p>');
       });
       await page.frameLocator('#later').locator('text=Later shown').waitFor();
     },
@@ -82,6 +90,19 @@ export const LEAK_CLASSES: LeakClass[] = [
       await page.locator('#shadow-editor .box').click();
       await page.keyboard.press('End');
       await page.keyboard.type(' SECRET-SHADOW-EDITOR-TYPED');
+      // Variants: designMode switched on while sharing, contentEditable set as a property, a class
+      // that brings -webkit-user-modify.
+      await page.frameLocator('#design-later').locator('body').waitFor();
+      await page.evaluate(() => {
+        (document.querySelector('#design-later') as HTMLIFrameElement).contentDocument!.designMode = 'on';
+        (document.querySelector('#prop-editable') as HTMLElement).contentEditable = 'plaintext-only';
+        document.querySelector('#class-editable')!.classList.add('editor');
+      });
+      await page.frameLocator('#design-later').locator('p').click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' SECRET-DESIGN-LATER-TYPED');
+      await type(page, '#prop-editable', ' SECRET-PROP-EDITABLE-TYPED');
+      await type(page, '#class-editable', ' SECRET-CLASS-EDITABLE-TYPED');
     },
   },
   {
@@ -104,6 +125,10 @@ export const LEAK_CLASSES: LeakClass[] = [
         added.textContent = ' SECRET-SLOTTED-ADDED';
         document.querySelector('#card')!.append(added);
         document.querySelector('#card')!.append(' SECRET-SLOTTED-TEXT-NODE');
+        // Variants: the masked element's own attributes, a rule inserted through the CSSOM, srcset.
+        document.querySelector('#root-attrs')!.setAttribute('data-later', 'SECRET-ATTR-ROOT-LATER');
+        (document.querySelector('#rules-later') as HTMLStyleElement).sheet!.insertRule('#root-attrs p::before { content: "SECRET-CSS-INSERTRULE" }');
+        document.querySelector('#srcset-later')!.setAttribute('srcset', '/fixtures/leaks/avatar.svg?u=SECRET-ATTR-SRCSET 2x');
       });
       await type(page, '#account input', ' SECRET-ATTR-TYPED');
     },
@@ -123,7 +148,11 @@ export const LEAK_CLASSES: LeakClass[] = [
         document.querySelector('#payees')!.insertAdjacentHTML('beforeend',
           '<option value="SECRET-DATALIST-ADDED" label="SECRET-DATALIST-ADDED-LABEL"></option>');
         document.querySelector('#slider')!.setAttribute('aria-valuetext', 'SECRET-ARIA-VALUETEXT-LATER');
+        document.querySelector('#nested-output')!.innerHTML = '<b>SECRET-OUTPUT-NESTED</b>';
+        document.querySelector('#range')!.setAttribute('value', 'SECRET-RANGE-ATTR');
+        document.querySelector('param')!.setAttribute('value', 'SECRET-PARAM-LATER');
       });
+      await page.locator('#multi').selectOption(['SECRET-MULTI-VALUE']);
       await type(page, '#payee', 'SECRET-DATALIST-TYPED');
     },
   },
@@ -137,7 +166,9 @@ export const LEAK_CLASSES: LeakClass[] = [
         ['#f4', 'SECRET-PAY-CCEXP'], ['#f5', 'SECRET-PAY-ABLAUF'], ['#f6', 'SECRET-PAY-LABELLEDBY'],
         ['#f7', 'SECRET-PAY-PLACEHOLDER'], ['#pw', 'SECRET-PW-LABEL'], ['#pw2', 'SECRET-PW-ARIA'],
         ['#pw3', 'SECRET-PW-TOGGLE'], ['#pin', 'SECRET-PIN-DOTS'], ['#f12', 'SECRET-PAY-SICHERHEITSCODE'],
-        ['#f13', 'SECRET-PAY-VERFALL'], ['#city', 'Springfield'],
+        ['#f13', 'SECRET-PAY-VERFALL'], ['#g1', 'SECRET-PAY-WAZNOSCI'], ['#g2', 'SECRET-PAY-UTGANGSDATUM'],
+        ['#g3', 'SECRET-PAY-SROK'], ['#g4', 'SECRET-PAY-GUVENLIK'], ['#g5', 'SECRET-PAY-MMJJ'], ['#g6', 'SECRET-PAY-CONTO'],
+        ['#g7', 'SECRET-PAY-KOREAN-EXPIRY'], ['#g8', 'SECRET-PAY-UTLOPSDATO'], ['#pw4', 'SECRET-PW-AUTOCOMPLETE'], ['#city', 'Springfield'],
       ];
       for (const [selector, text] of fields) await type(page, selector, text);
     },
@@ -159,6 +190,9 @@ export const LEAK_CLASSES: LeakClass[] = [
         const comment = document.createComment(' SECRET-COMMENT-ADDED ');
         document.body.append(comment);
         comment.data = ' SECRET-COMMENT-CHANGED ';
+        (document.querySelector('script[type="application/ld+json"]')!.firstChild as Text).data = '{"email": "SECRET-JSON-LD-CHANGED"}';
+        document.querySelector('#pinged')!.setAttribute('ping', '/track?uid=SECRET-PING-LATER');
+        document.querySelector('link[rel="canonical"]')!.setAttribute('href', '/orders?session=SECRET-LINK-CANONICAL-LATER');
       });
     },
   },

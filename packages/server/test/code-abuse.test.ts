@@ -3,7 +3,7 @@
 // asking for support codes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { VisitorServerMessage } from '@tandem/protocol';
+import { SHORT_CODE_DIGITS, type VisitorServerMessage } from '@tandem/protocol';
 import { startTestServer, type TestServer } from './test-server.ts';
 import { VisitorClient } from './visitor-client.ts';
 import { SHOP_ORIGIN, connectedCall, createDeployment, waitUntil } from './fixtures.ts';
@@ -87,6 +87,45 @@ describe('short codes under attack', () => {
     assert.equal(claim.status, 422);
     assert.equal(claim.body.code, 'invalid_code');
     page.close();
+  });
+});
+
+describe('behind a balancer (TRUST_PROXY)', () => {
+  let s: TestServer;
+  let dep: { key: string };
+  before(async () => {
+    s = await startTestServer('pglite', { TRUST_PROXY: 'loopback' });
+    dep = await createDeployment(s);
+  });
+  after(async () => s?.close());
+
+  test('a guesser behind the balancer locks out only itself: another customer behind it enters the right code', async () => {
+    const call = await connectedCall(s);
+    const invite = (await s.api('POST', '/v1/invites', { conversationId: call.id, channels: ['code'] })).body as { code: string };
+    // Every page reaches the server from the balancer's address (127.0.0.1); only X-Forwarded-For tells them apart.
+    const guesser = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN, { headers: { 'x-forwarded-for': '203.0.113.66' } });
+    const got: string[] = [];
+    for (let i = 0; i < s.config.codeRateLimit.perSource + 1; i++) {
+      got.push(errorCode(await guesser.request({ type: 'code.enter', code: wrongCode(invite.code, 9000 + i) })));
+    }
+    assert.equal(got.at(-1), 'rate_limited', `the guesser is locked out: ${got.join(' ')}`);
+    guesser.close();
+
+    const customer = await VisitorClient.connect(s.url, dep.key, SHOP_ORIGIN, { headers: { 'x-forwarded-for': '198.51.100.23' } });
+    const answer = await customer.request({ type: 'code.enter', code: invite.code });
+    assert.equal(answer.type, 'invite', `the customer behind the same balancer is refused: ${JSON.stringify(answer)}`);
+    customer.close();
+    const attempts = (await s.api('GET', '/v1/code-attempts?limit=100')).body.data as { source: string; outcome: string }[];
+    assert.ok(attempts.some((a) => a.source === '203.0.113.66' && a.outcome === 'miss'), 'misses are recorded against the forwarded client');
+  });
+
+  test("the README's guessing odds hold for the limits the server runs with: 1,000 addresses, 20 live codes, under 0.1 % an hour", () => {
+    const { perSource, lockoutMs, windowMs } = s.config.codeRateLimit;
+    // A source's budget refills once per window, and a lockout (at least as long) follows each exhausted budget.
+    const windowsPerHour = Math.floor(3_600_000 / Math.max(lockoutMs, windowMs)) + 1;
+    const odds = 1_000 * perSource * windowsPerHour * 20 / 10 ** SHORT_CODE_DIGITS;
+    assert.ok(odds < 0.001, `odds ${odds}`);
+    assert.equal(odds, 1e-4, 'README, Security: "10^-4 = 0.01 %" with the default limits');
   });
 });
 

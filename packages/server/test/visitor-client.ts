@@ -28,10 +28,14 @@ export class VisitorClient {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
-  /** `localAddress` (e.g. 127.0.0.7) makes the page another source address on loopback. */
-  static async connect(baseUrl: string, deploymentKey: string, origin: string, opts: { hello?: boolean; localAddress?: string } = {}): Promise<VisitorClient> {
+  /**
+   * `localAddress` (e.g. 127.0.0.7) makes the page another source address on loopback; `headers` are added to the
+   * handshake (X-Forwarded-For, as a balancer would set it).
+   */
+  static async connect(baseUrl: string, deploymentKey: string, origin: string,
+    opts: { hello?: boolean; localAddress?: string; headers?: Record<string, string> } = {}): Promise<VisitorClient> {
     const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/visitor?deployment=${encodeURIComponent(deploymentKey)}`,
-      { origin, headers: { 'user-agent': 'VisitorClient/1 (test)' }, localAddress: opts.localAddress });
+      { origin, headers: { 'user-agent': 'VisitorClient/1 (test)', ...opts.headers }, localAddress: opts.localAddress });
     const client = new VisitorClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -8,9 +8,12 @@
 import { EventType, IncrementalSource, NodeType } from '@rrweb/types';
 import type {
   addedNodeMutation,
+  adoptedStyleSheetData,
   attributeMutation,
   eventWithTime,
   serializedNodeWithId,
+  styleDeclarationData,
+  styleSheetRuleData,
   textMutation,
 } from '@rrweb/types';
 import {
@@ -25,7 +28,7 @@ import {
   watchTyping,
 } from './mask-policy.ts';
 import type { Region } from './mask-policy.ts';
-import { dropNonPageAttributes, keepLayoutAttributes, maskCssStrings } from './masked-attributes.ts';
+import { drawsCssString, dropNonPageAttributes, keepLayoutAttributes, maskCssStrings, maskCssValueStrings } from './masked-attributes.ts';
 import type { Attributes } from './masked-attributes.ts';
 import { factsOf } from './element-facts.ts';
 
@@ -59,7 +62,8 @@ function valueIsPageCopy(el: Element): boolean {
 }
 
 function sanitizeAttributes(el: Element | null, tagName: string, attributes: Attributes, region: Region, pass: Pass): void {
-  dropNonPageAttributes(tagName, attributes, tagName === 'meta' ? el?.getAttribute('name') ?? null : null);
+  const liveKind = tagName === 'meta' ? el?.getAttribute('name') : tagName === 'link' ? el?.getAttribute('rel') : null;
+  dropNonPageAttributes(tagName, attributes, liveKind ?? null);
   if (!el || region.masked) {
     keepLayoutAttributes(tagName, attributes, el ? factsOf(el) : {}, maskValue);
     return;
@@ -153,6 +157,8 @@ function sanitizeText(text: textMutation, pass: Pass): boolean {
     text.value = '';
     return true;
   }
+  // A script's body is never sent (rrweb replaces it in snapshots; a later change must not undo that).
+  if (node.parentElement?.localName === 'script') return false;
   if (node.parentElement?.localName === 'style') {
     if (region.masked) text.value = maskCssStrings(text.value, maskText);
     return true;
@@ -180,6 +186,29 @@ function sanitizeInput(data: { id: number; text: string; isChecked: boolean }, p
   // Which box of a masked group is ticked is a choice, like a value.
   if (pass.regions.regionOf(el).masked) data.isChecked = false;
   if (!valueIsPageCopy(el) && !mayShowValue(el, pass.regions)) data.text = maskValue(data.text);
+}
+
+// Rules added or changed through the CSSOM (insertRule, replaceSync, style.setProperty on a rule,
+// adopted sheets) bypass the DOM: their strings are masked by the region of the node that owns
+// the sheet, and masked when no node owns it (a constructed sheet changed later): no guessing.
+function sanitizeSheetRules(data: styleSheetRuleData, pass: Pass): void {
+  const node = data.id === undefined ? null : pass.mirror.getNode(data.id);
+  if (!regionOrUnknown(node, pass).masked) return;
+  for (const add of data.adds ?? []) add.rule = maskCssStrings(add.rule, maskText);
+  if (data.replace !== undefined) data.replace = maskCssStrings(data.replace, maskText);
+  if (data.replaceSync !== undefined) data.replaceSync = maskCssStrings(data.replaceSync, maskText);
+}
+
+function sanitizeSheetDeclaration(data: styleDeclarationData, pass: Pass): void {
+  const node = data.id === undefined ? null : pass.mirror.getNode(data.id);
+  if (data.set?.value && drawsCssString(data.set.property) && regionOrUnknown(node, pass).masked) {
+    data.set.value = maskCssValueStrings(data.set.value, maskText);
+  }
+}
+
+function sanitizeAdoptedSheets(data: adoptedStyleSheetData, pass: Pass): void {
+  if (!regionOrUnknown(pass.mirror.getNode(data.id), pass).masked) return;
+  for (const style of data.styles ?? []) for (const r of style.rules) r.rule = maskCssStrings(r.rule, maskText);
 }
 
 // The page's address without query or fragment: those carry reset tokens, OAuth codes and
@@ -214,6 +243,12 @@ export function sanitizeEvent(event: eventWithTime, mirror: NodeLookup): eventWi
     data.attributes = data.attributes.filter((attr) => sanitizeAttributeMutation(attr, pass));
   } else if (data.source === IncrementalSource.Input) {
     sanitizeInput(data, pass);
+  } else if (data.source === IncrementalSource.StyleSheetRule) {
+    sanitizeSheetRules(data, pass);
+  } else if (data.source === IncrementalSource.StyleDeclaration) {
+    sanitizeSheetDeclaration(data, pass);
+  } else if (data.source === IncrementalSource.AdoptedStyleSheet) {
+    sanitizeAdoptedSheets(data, pass);
   }
   return event;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dropNonPageAttributes, keepLayoutAttributes, layoutStyle, maskCssStrings, withoutQueryOrFragment } from './masked-attributes.ts';
+import { drawsCssString, dropNonPageAttributes, keepLayoutAttributes, layoutStyle, maskCssStrings, withoutQueryOrFragment } from './masked-attributes.ts';
 import type { Attributes } from './masked-attributes.ts';
 
 const stars = (text: string) => '*'.repeat(text.length);
@@ -147,4 +147,35 @@ test("a script element's URL and configuration never leave", () => {
   const script: Attributes = { src: '/app.js?token=secret', 'data-user': 'secret', type: 'module' };
   dropNonPageAttributes('script', script, null);
   assert.deepEqual(script, {});
+});
+
+test('strings any CSS property draws (custom properties, quotes, list markers) are masked; font names and url()s kept', () => {
+  assert.equal(
+    maskCssStrings('#p { --who: "Jane"; font-family: "Inter"; } ul { list-style-type: "J "; quotes: "a" "b" } q{background:url("/q.png")}', stars),
+    '#p { --who: "****"; font-family: "Inter"; } ul { list-style-type: "**"; quotes: "*" "*" } q{background:url("/q.png")}',
+  );
+  assert.equal(drawsCssString('--x'), true);
+  assert.equal(drawsCssString('content'), true);
+  assert.equal(drawsCssString('font-family'), false);
+});
+
+test('machine URLs: links that are not stylesheets, plugin URLs and ping lose their query or go; a stylesheet keeps its URL whole', () => {
+  const canonical: Attributes = { rel: 'canonical', href: '/orders?session=secret' };
+  dropNonPageAttributes('link', canonical, null);
+  assert.deepEqual(canonical, { rel: 'canonical', href: '/orders' });
+  const laterHref: Attributes = { href: '/de/orders#secret' };
+  dropNonPageAttributes('link', laterHref, 'alternate');
+  assert.deepEqual(laterHref, { href: '/de/orders' });
+  const fonts: Attributes = { href: 'https://fonts.example/css2?family=Inter' };
+  dropNonPageAttributes('link', fonts, 'stylesheet');
+  assert.deepEqual(fonts, { href: 'https://fonts.example/css2?family=Inter' });
+  const object: Attributes = { data: '/doc.pdf?token=secret' };
+  dropNonPageAttributes('object', object, null);
+  assert.deepEqual(object, { data: '/doc.pdf' });
+  const embed: Attributes = { src: '/x.svg#secret' };
+  dropNonPageAttributes('embed', embed, null);
+  assert.deepEqual(embed, { src: '/x.svg' });
+  const anchor: Attributes = { href: '/help', ping: '/track?uid=secret' };
+  dropNonPageAttributes('a', anchor, null);
+  assert.deepEqual(anchor, { href: '/help' });
 });

@@ -125,14 +125,24 @@ function keptLayoutValue(tagName: string, name: string, value: AttributeValue, f
   return undefined;
 }
 
-// Text a stylesheet draws (`content: "…"`) is text: inside a masked subtree it is masked like
-// any other, keeping its length so generated content keeps its width.
-const CONTENT_DECLARATION = /(content\s*:)([^;}]*)/gi;
+// Text a stylesheet draws is text: inside a masked subtree it is masked like any other, keeping
+// its length so generated content keeps its width. Strings are drawn by `content`, `quotes`
+// (open-quote), list markers (`list-style-type: "…"`), `text-overflow`, and by any custom property,
+// which `content: var(--x)` draws; the other properties' strings (font names, url()s) draw none.
+const TEXT_DECLARATION = /((?:^|[\s;{(])(?:[\w-]*content|quotes|list-style(?:-type)?|text-overflow|--[\w-]+)\s*:)([^;}]*)/gi;
 const CSS_STRING = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g;
 
+/** Whether a declaration of this property can draw a string (see TEXT_DECLARATION). */
+export function drawsCssString(property: string): boolean {
+  return /^(?:[\w-]*content|quotes|list-style(?:-type)?|text-overflow|--[\w-]+)$/i.test(property.trim());
+}
+
+export function maskCssValueStrings(value: string, mask: (text: string) => string): string {
+  return value.replace(CSS_STRING, (quoted) => quoted[0] + mask(quoted.slice(1, -1)) + quoted[0]);
+}
+
 export function maskCssStrings(cssText: string, mask: (text: string) => string): string {
-  return cssText.replace(CONTENT_DECLARATION, (_, property: string, value: string) =>
-    property + value.replace(CSS_STRING, (quoted) => quoted[0] + mask(quoted.slice(1, -1)) + quoted[0]));
+  return cssText.replace(TEXT_DECLARATION, (_, property: string, value: string) => property + maskCssValueStrings(value, mask));
 }
 
 /**
@@ -173,7 +183,14 @@ const UNDRAWN_URL_ATTRIBUTES: Record<string, readonly string[]> = {
   input: ['formaction'],
   iframe: ['src', 'rr_src'],
   frame: ['src', 'rr_src'],
+  // The replica loads no plugin (replica-scrub.ts keeps only the box): their URLs are not drawn either.
+  object: ['data'],
+  embed: ['src'],
+  // A link that is not a stylesheet (canonical, alternate, preload, manifest…) is for machines.
+  link: ['href'],
 };
+// Attributes that are only ever URLs for machines: hyperlink auditing (`ping`).
+const MACHINE_URL_ATTRIBUTES = ['ping'];
 
 export function withoutQueryOrFragment(url: string): string {
   const end = url.search(/[?#]/);
@@ -183,10 +200,11 @@ const META_CONTENT_SHOWN = new Set(['viewport', 'color-scheme']);
 
 /**
  * Drops what is never page copy, wherever the element is: script elements' attributes, inline
- * documents of frames, script in attributes, the query and fragment of URLs nobody draws, and `<meta>` content. `metaName` is the live element's `name` (a
- * mutation may carry only `content`).
+ * documents of frames, script in attributes, the query and fragment of URLs nobody draws, and
+ * `<meta>` content. `liveKind` is the live element's `name` for a meta, its `rel` for a link (a
+ * mutation may carry only `content` or `href`).
  */
-export function dropNonPageAttributes(tagName: string, attributes: Attributes, metaName: string | null): void {
+export function dropNonPageAttributes(tagName: string, attributes: Attributes, liveKind: string | null): void {
   // A script element is kept only as a placeholder in the tree (rrweb replaces its body): its
   // URL and data-* configuration are for the page's code, not for the replica.
   if (tagName === 'script') {
@@ -204,12 +222,18 @@ export function dropNonPageAttributes(tagName: string, attributes: Attributes, m
     const value = attributes[name];
     if (typeof value === 'string' && INLINE_DOCUMENT_URL.test(value)) delete attributes[name];
   }
-  for (const name of UNDRAWN_URL_ATTRIBUTES[tagName] ?? []) {
-    const value = attributes[name];
-    if (typeof value === 'string') attributes[name] = withoutQueryOrFragment(value);
+  for (const name of MACHINE_URL_ATTRIBUTES) delete attributes[name];
+  // A stylesheet's URL is what the replica loads to look like the page (its query may pick the
+  // fonts, as Google Fonts' does): kept whole.
+  const rel = tagName === 'link' ? String(attributes['rel'] ?? liveKind ?? '') : '';
+  if (!/\bstylesheet\b/i.test(rel)) {
+    for (const name of UNDRAWN_URL_ATTRIBUTES[tagName] ?? []) {
+      const value = attributes[name];
+      if (typeof value === 'string') attributes[name] = withoutQueryOrFragment(value);
+    }
   }
   if (tagName === 'meta' && 'content' in attributes) {
-    const name = (metaName ?? '').toLowerCase();
+    const name = (liveKind ?? '').toLowerCase();
     if (!META_CONTENT_SHOWN.has(name)) delete attributes['content'];
   }
 }

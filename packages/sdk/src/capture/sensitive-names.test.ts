@@ -39,3 +39,16 @@ test('security codes and expiry dates in German, French, Spanish and Portuguese'
     assert.equal(namesSensitiveField(words), true, words);
   }
 });
+
+test('expiry, security code and account number in the Nordic languages, Polish, Russian, Turkish, Italian, Japanese, Chinese and Korean', () => {
+  for (const words of [
+    'Utgångsdatum', 'Giltig till', 'Utløpsdato', 'Udløbsdato', 'Voimassa', 'Data ważności', 'Срок действия', 'Son kullanma tarihi',
+    'Geçerlilik tarihi', '유효기간', '만료일', '到期日', 'Valable jusqu’au', 'Válida hasta', 'MM/JJ', 'MM/AA', 'MM / RR', 'ММ/ГГ',
+    'Säkerhetskod', 'Sikkerhetskode', 'Sikkerhedskode', 'Turvakoodi', 'Kod bezpieczeństwa', 'Güvenlik kodu', 'Код безопасности',
+    'セキュリティコード', '安全码', '보안 코드', 'Verificatiecode', 'Korttinumero',
+    'Numero di conto', 'Número da conta', 'Номер счёта', 'Numer konta', 'Numer rachunku', 'Hesap numarası', 'Bankkonto',
+    'Tilinumero', '口座番号', '계좌번호', 'Пин-код', 'Kodeord',
+  ]) {
+    assert.equal(namesSensitiveField(words), true, words);
+  }
+});

@@ -110,13 +110,7 @@ describe('cross-origin iframes join the share', () => {
     try {
       // (a) The widget's copy, inside the frame's box in the replica.
       const shown = await replicaUntil<FrameView>(console, FRAME_TEXT('pay'), (v) => Boolean(v?.text.includes('Pay securely with Acme Pay')));
-      if (!shown?.text.includes('Pay securely')) {
-        await console.screenshot({ path: '/tmp/xoframe-debug.png' });
-        process.stderr.write('DEBUG replica: ' + String(await console.evaluate(`document.querySelector('tandem-console')?.shadowRoot?.querySelector('.replica-layer iframe')?.contentDocument?.documentElement.outerHTML`)).slice(0, 3000) + '\n');
-        process.stderr.write('DEBUG posted: ' + JSON.stringify((await postedToShop(page)).filter((m) => m.origin === payOrigin)).slice(0, 3000) + '\n');
-        process.stderr.write('DEBUG requests: ' + requests.filter((u) => u.includes('sdk')).join(' ') + '\n');
-      }
-      assert.ok(shown?.text.includes('Pay securely with Acme Pay'), `the replica shows the widget's copy in its frame (${JSON.stringify(shown?.text)})`);
+      assert.ok(shown && shown.text.includes('Pay securely with Acme Pay'), `the replica shows the widget's copy in its frame (${JSON.stringify(shown?.text)})`);
       assert.ok(shown.text.includes('Your card is charged only when the order ships.'));
       assert.equal(shown.width, 422, 'in the frame\'s own box');
       assert.ok(requests.some((u) => u.includes('/sdk/capture.js')), 'capture was loaded after Share');

@@ -110,7 +110,8 @@ describe('cross-origin iframes join the share', () => {
     try {
       // (a) The widget's copy, inside the frame's box in the replica.
       const shown = await replicaUntil<FrameView>(console, FRAME_TEXT('pay'), (v) => Boolean(v?.text.includes('Pay securely with Acme Pay')));
-      assert.ok(shown && shown.text.includes('Pay securely with Acme Pay'), `the replica shows the widget's copy in its frame (${JSON.stringify(shown?.text)})`);
+      assert.ok(shown && shown.text.includes('Pay securely with Acme Pay'),
+        `the replica shows the widget's copy in its frame (${JSON.stringify(shown?.text)})`);
       assert.ok(shown.text.includes('Your card is charged only when the order ships.'));
       assert.equal(shown.width, 422, 'in the frame\'s own box');
       assert.ok(requests.some((u) => u.includes('/sdk/capture.js')), 'capture was loaded after Share');
@@ -166,7 +167,9 @@ describe('cross-origin iframes join the share', () => {
           const doc = layer.contentDocument;
           if (!doc) continue;
           all += doc.documentElement.outerHTML;
-          for (const f of doc.querySelectorAll('iframe')) if (f.contentDocument) all += f.contentDocument.documentElement.outerHTML + f.contentDocument.getElementById('card')?.value;
+          for (const f of doc.querySelectorAll('iframe')) {
+            if (f.contentDocument) all += f.contentDocument.documentElement.outerHTML + f.contentDocument.getElementById('card')?.value;
+          }
         }
         return all;
       })()`) as string;

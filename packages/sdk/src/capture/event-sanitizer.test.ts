@@ -206,7 +206,8 @@ test('a framed event passes as the frame sent it when its <iframe> is in an open
 });
 
 test('a framed event under a masked <iframe> keeps only boxes; under a blocked one, or a custom event, nothing passes', () => {
-  const p = page('<div data-tandem-mask><iframe id="masked"></iframe></div><div data-tandem-block><iframe id="blocked"></iframe></div><iframe id="open"></iframe>');
+  const p = page('<div data-tandem-mask><iframe id="masked"></iframe></div>' +
+    '<div data-tandem-block><iframe id="blocked"></iframe></div><iframe id="open"></iframe>');
   const masked = JSON.stringify(sanitizeFramedEvent(framedAttach(), p.document.getElementById('masked')!));
   assert.ok(!masked.includes('Pay securely') && !masked.includes('Card help') && masked.includes('*** ********'), masked);
   assert.equal(sanitizeFramedEvent(framedAttach(), p.document.getElementById('blocked')!), null);

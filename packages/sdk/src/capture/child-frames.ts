@@ -44,6 +44,8 @@ export function watchChildFrames(doc: Document, allowed: readonly string[]): Chi
   const view = doc.defaultView ?? window;
 
   const tell = (frame: HTMLIFrameElement, kind: FrameMessage['tandemFrame']) => {
+    // A frame whose document this page can read is recorded by rrweb directly, as part of the page.
+    if (frame.contentDocument) return;
     let origin: string;
     try {
       origin = new URL(frame.src).origin;

@@ -77,6 +77,7 @@ describe('cross-origin iframes join the share', () => {
     'nothing is posted before Share or after Stop', async () => {
     stack.shop.setScriptAttributes({ 'data-frame-origins': payOrigin });
     const requests: string[] = [];
+    const sockets: string[] = [];
     let wire: WireWatch | null = null;
     const { callId, page, console, close } = await sharedPage(stack, `/fixtures/shop/cross-origin-frames.html?pay=${payOrigin}&chat=${chatOrigin}`, {
       async beforeOpen(p) {
@@ -87,6 +88,7 @@ describe('cross-origin iframes join the share', () => {
           addEventListener('message', (e) => posted.push({ origin: e.origin, text: JSON.stringify(e.data) }), true);
         });
         p.on('request', (r) => requests.push(r.url()));
+        p.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
         wire = await watchWire(p);
       },
       async beforeShare(p) {
@@ -115,6 +117,7 @@ describe('cross-origin iframes join the share', () => {
       assert.ok(shown.text.includes('Your card is charged only when the order ships.'));
       assert.equal(shown.width, 422, 'in the frame\'s own box');
       assert.ok(requests.some((u) => u.includes('/sdk/capture.js')), 'capture was loaded after Share');
+      assert.deepEqual(sockets.sort(), ['/v1/capture', '/v1/visitor'], 'the shop\'s page opened its two sockets, the frames none');
       assert.ok((await postedToShop(page)).some((m) => m.origin === payOrigin && m.text.includes('Pay securely')), 'the widget posted its page to the shop');
 
       // Typed while sharing: it reaches the replica as a masked value of the same length.

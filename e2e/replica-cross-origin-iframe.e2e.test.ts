@@ -192,4 +192,37 @@ describe('cross-origin iframes join the share', () => {
       await close();
     }
   });
+
+  test('the widget joins only pages its tag names: another page that embeds it and says "start" gets nothing from it', async () => {
+    const context = await stack.browser.newContext();
+    try {
+      const page = await context.newPage();
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      await page.addInitScript(() => {
+        if (window.top !== window) return;
+        const posted: { origin: string; text: string }[] = [];
+        (window as unknown as { tandemTestPosted: typeof posted }).tandemTestPosted = posted;
+        addEventListener('message', (e) => posted.push({ origin: e.origin, text: JSON.stringify(e.data) }), true);
+      });
+      await page.goto(`${chatOrigin}/widget/evil-parent.html?pay=${payOrigin}`);
+      for (let i = 0; i < 100 && !(await payFrame(page).evaluate(() => document.readyState === 'complete').catch(() => false)); i++) {
+        await page.waitForTimeout(100);
+      }
+      // The widget does hear the page's "start" (counted in the frame), and answers nothing.
+      await payFrame(page).evaluate(() => {
+        const w = window as unknown as { tandemTestHeard: number };
+        w.tandemTestHeard = 0;
+        addEventListener('message', () => w.tandemTestHeard++);
+      });
+      await payFrame(page).locator('#card').pressSequentially(CARD);
+      await page.waitForTimeout(1500);
+      assert.ok(await payFrame(page).evaluate(() => (window as unknown as { tandemTestHeard: number }).tandemTestHeard) > 3, 'the page said start');
+      assert.ok(requests.some((u) => u.startsWith(`${stack.network.url}/sdk.js`)), 'the widget has the SDK');
+      assert.deepEqual(requests.filter((u) => u.includes('/sdk/capture.js')), [], 'the widget loaded no capture code');
+      assert.deepEqual((await postedToShop(page)).filter((m) => m.origin === payOrigin), [], 'and posted nothing to that page');
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -8,8 +8,9 @@ import type { CaptureFrame, CaptureFrameKind, FrameTransport } from './frame-tra
 import { sanitizeEvent, sanitizeFramedEvent } from './event-sanitizer.ts';
 import { watchChildFrames, type ChildFrames } from './child-frames.ts';
 import { followInstanceSetters } from './instance-setters.ts';
-import { TOP_LAYER_EVENT } from '@tandem/protocol/wire';
+import { FOCUS_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
+import { watchFocus, type FocusWatch } from './focus-state.ts';
 import { CANVAS_BLOCK_SELECTOR, sampleCanvases, type CanvasFrames } from './canvas-frames.ts';
 import { startDriftChecks, type DriftCheckOptions, type DriftChecks } from './drift-check.ts';
 import {
@@ -87,6 +88,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // frame keeps that pair (and a mutation burst) together, and a snapshot always opens its frame
   // so the relay can keep "latest snapshot + deltas since" by frame alone.
   let topLayer: TopLayerWatch | null = null;
+  let focus: FocusWatch | null = null;
   let drift: DriftChecks | null = null;
   let canvases: CanvasFrames | null = null;
   let frames: ChildFrames | null = null;
@@ -97,10 +99,14 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       batchKind = 'snapshot';
     }
     batch.push(event);
-    // After the snapshot's frame has gone (its flush was queued first): what is in the top layer.
+    // After the snapshot's frame has gone (its flush was queued first): what is in the top layer
+    // and what has focus.
     if (event.type === EventType.FullSnapshot) {
       canvases?.afterSnapshot();
-      queueMicrotask(() => topLayer?.afterSnapshot());
+      queueMicrotask(() => {
+        topLayer?.afterSnapshot();
+        focus?.afterSnapshot();
+      });
       // Each replica built from this snapshot has every cross-origin frame empty until it sends its page.
       queueMicrotask(() => frames?.announce());
     }
@@ -118,14 +124,15 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   const inFrame = options.inFrame === true;
   const gathersFrames = !inFrame && window.parent === window && (options.frameOrigins?.length ?? 0) > 0;
   if (gathersFrames) frames = watchChildFrames(document, options.frameOrigins!);
+  // Tandem's own prompts and banner (a closed shadow root) are not part of the customer's page.
+  // Canvases are blocked too (boxes of their size); opted-in ones are painted from pictures.
+  const blockSelector = `${BLOCK_SELECTOR}, [data-tandem-ui], ${CANVAS_BLOCK_SELECTOR}`;
   const stopRecording = record({
     emit,
     maskInputOptions: maskedInputOptions(),
     maskInputFn: maskInputValue,
     maskTextSelector: MASK_TEXT_SELECTOR,
-    // Tandem's own prompts and banner (a closed shadow root) are not part of the customer's page.
-    // Canvases are blocked too (boxes of their size); opted-in ones are painted from pictures.
-    blockSelector: `${BLOCK_SELECTOR}, [data-tandem-ui], ${CANVAS_BLOCK_SELECTOR}`,
+    blockSelector,
     // The customer's pointer travels on its own light channel (POINTER frames), not in deltas.
     sampling: { mousemove: false },
     recordAfter: 'DOMContentLoaded',
@@ -149,6 +156,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // The first snapshot (taken inside record(), or at DOMContentLoaded) reports through emit above.
   if (!inFrame) {
     topLayer = watchTopLayer(document, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(TOP_LAYER_EVENT, state));
+    focus = watchFocus(document, (node) => record.mirror.getId(node), blockSelector, (state) => record.addCustomEvent(FOCUS_EVENT, state));
     canvases = sampleCanvases(document, (node) => record.mirror.getId(node), (tag, frame) => record.addCustomEvent(tag, frame));
     drift = startDriftChecks(document, (node) => record.mirror.getId(node), (tag, check) => record.addCustomEvent(tag, check), options.driftChecks);
   }
@@ -166,6 +174,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       document.removeEventListener('DOMContentLoaded', followSetters);
       unfollowSetters();
       topLayer?.stop();
+      focus?.stop();
       drift?.stop();
       canvases?.stop();
       frames?.stop();

@@ -11,7 +11,8 @@ export interface Shared {
 }
 
 /** Opens `path` as a customer, shares it after an invite, and opens the agent's console. */
-export async function sharedPage(stack: TandemStack, path: string, opts: { beforeOpen?: (page: Page) => Promise<void> } = {}): Promise<Shared> {
+export async function sharedPage(stack: TandemStack, path: string,
+  opts: { beforeOpen?: (page: Page) => Promise<void>; beforeShare?: (page: Page) => Promise<void> } = {}): Promise<Shared> {
   const call = await stack.call();
   stack.shop.setCustomer(call.customerId);
   const customerContext = await stack.browser.newContext({ viewport: { width: 1000, height: 700 } });
@@ -30,6 +31,7 @@ export async function sharedPage(stack: TandemStack, path: string, opts: { befor
     for (let i = 0; i < 200 && (await page.evaluate(() => Array.isArray((window as unknown as { Tandem: unknown }).Tandem))); i++) {
       await page.waitForTimeout(50);
     }
+    await opts.beforeShare?.(page);
     const ui = await tandemUi(page);
     const token = (await stack.server.api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: call.id })).body;
     await console.goto(token.consoleUrl);

@@ -14,6 +14,8 @@ export interface ShopSite {
   url(path: string): string;
   /** The customer logged in to the site (null: nobody, the page does not identify). */
   setCustomer(customerId: string | null): void;
+  /** More attributes on the pages' SDK script tag (e.g. data-frame-origins), until set again. */
+  setScriptAttributes(attributes: Record<string, string>): void;
   /** Which Tandem server and deployment the pages embed (known once the site's origin is registered). */
   configure(options: ShopOptions): void;
   close(): Promise<void>;
@@ -33,10 +35,11 @@ export async function identityToken(secret: string, customerId: string): Promise
 export async function startShopSite(): Promise<ShopSite> {
   let customer: string | null = null;
   let options: ShopOptions = { tandemUrl: '', deploymentKey: '', identitySecret: '' };
+  let extraAttributes = '';
   const embed = async () => {
     const identify = customer ? `window.Tandem.push(['identify', ${JSON.stringify(await identityToken(options.identitySecret, customer))}]);` : '';
     return `<script>window.Tandem = window.Tandem || []; ${identify}</script>\n<script src="${options.tandemUrl}/sdk.js" ` +
-      `data-deployment="${options.deploymentKey}" async></script>`;
+      `data-deployment="${options.deploymentKey}"${extraAttributes} async></script>`;
   };
   const site = await startTestSite(
     // The fixture apps' own bundles (React, Vue, Lit) are built into e2e/dist.
@@ -52,6 +55,9 @@ export async function startShopSite(): Promise<ShopSite> {
     close: site.close,
     setCustomer(id) {
       customer = id;
+    },
+    setScriptAttributes(attributes) {
+      extraAttributes = Object.entries(attributes).map(([name, value]) => ` ${name}="${value.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}"`).join('');
     },
     configure(o) {
       options = o;

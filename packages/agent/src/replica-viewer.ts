@@ -2,6 +2,7 @@
 // may not run scripts, scaled to fit, with the customer's cursor and the agent's tools drawn on
 // top by the console itself (nothing of ours goes inside the replica).
 import { Replayer } from 'rrweb';
+import { EventType, IncrementalSource, NodeType } from '@rrweb/types';
 import type { eventWithTime } from '@rrweb/types';
 import type { ControlCommand } from '@tandem/protocol';
 import type { PagePoint } from './page-frame.ts';
@@ -84,6 +85,11 @@ function finishLoading(doc: Document): void {
     const inner = frame.contentDocument;
     if (inner) finishLoading(inner);
   }
+}
+
+function attachesDocument(event: eventWithTime): boolean {
+  return event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.Mutation &&
+    event.data.adds.some((add) => add.node.type === NodeType.Document);
 }
 
 function doctypeSource(doctype: DocumentType): string {
@@ -210,6 +216,13 @@ export class ReplicaViewer {
     const focusRules = new FocusRules(replayer.getMirror());
     const focus = new ReplicaFocus(replayer.getMirror());
     replayer.on('event-cast', (e) => {
+      // A frame's document that arrives after the snapshot (a cross-origin frame's page, a frame
+      // added later) is opened by rrweb like the replica's own and must be finished the same way,
+      // or it stays "loading": laid out in quirks mode, and the console page never fires load.
+      if (attachesDocument(e as eventWithTime)) {
+        const doc = replayer.iframe.contentDocument;
+        if (doc) finishLoading(doc);
+      }
       focusRules.applied(e as { type: number; data?: unknown });
       focus.refresh();
       this.hover.refresh();

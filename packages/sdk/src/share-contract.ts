@@ -34,4 +34,6 @@ export interface ShareHandle {
 
 export interface CaptureBundle {
   startSharing(options: ShareOptions): ShareHandle;
+  /** In a cross-origin child frame: what its parent's Tandem said ('start' | 'stop'), from which origin. */
+  frameMessage(kind: string | undefined, parentOrigin: string): void;
 }

@@ -7,6 +7,16 @@ interface NodeLookup {
   getNode(id: number): Node | null;
 }
 
+// The overlay's own look, added to the loader's shadow root by capture (the loader stays small;
+// its `.layer` rule, earlier in the root, gives the base these build on).
+const OVERLAY_CSS = `
+.pointer{position:fixed;inset:0 auto auto 0;width:auto;height:auto;margin:0;padding:0;border:0;background:none;pointer-events:none;overflow:visible}
+.pointer span{display:inline-block;margin:14px 0 0 2px;vertical-align:top;padding:2px 8px;border-radius:999px;background:#f79009;color:#fff;font-size:12px;
+font-weight:600;white-space:nowrap}
+.hl{position:fixed;inset:auto;margin:0;padding:0;border:3px solid #f79009;border-radius:6px;background:rgba(247,144,9,.12);pointer-events:none;
+box-shadow:0 0 0 4px rgba(247,144,9,.25)}
+`;
+
 const POINTER_SVG =
   '<svg width="22" height="22" viewBox="0 0 22 22" aria-hidden="true"><path d="M3 2l15 8.2-6.6 1.6L8.3 18z" fill="#f79009" stroke="#fff" stroke-width="1.6" ' +
     'stroke-linejoin="round"/></svg>';
@@ -35,7 +45,9 @@ export function createAgentOverlay(root: ShadowRoot, mirror: NodeLookup): AgentO
   box.setAttribute('popover', 'manual');
   box.setAttribute('data-agent-highlight', '');
   box.hidden = true;
-  root.append(arrow, box);
+  const style = document.createElement('style');
+  style.textContent = OVERLAY_CSS;
+  root.append(style, arrow, box);
 
   let at: { x: number; y: number } | null = null;
   let target: Element | null = null;
@@ -95,6 +107,7 @@ export function createAgentOverlay(root: ShadowRoot, mirror: NodeLookup): AgentO
       removeEventListener('scroll', schedule, { capture: true });
       arrow.remove();
       box.remove();
+      style.remove();
     },
   };
 }

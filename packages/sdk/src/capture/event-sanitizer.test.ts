@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { EventType, IncrementalSource, NodeType } from '@rrweb/types';
 import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
 import { openPage, type TestPage } from '../../test/dom-page.ts';
-import { sanitizeEvent } from './event-sanitizer.ts';
+import { sanitizeEvent, sanitizeFramedEvent } from './event-sanitizer.ts';
 
 const pages: TestPage[] = [];
 after(async () => {
@@ -187,4 +187,30 @@ test('input events: the typed text is masked unless opted in, and which box is t
   assert.deepEqual(input('email', 'jo@x.test'), { text: '*********', isChecked: false });
   assert.deepEqual(input('city', 'Bristol'), { text: 'Bristol', isChecked: false });
   assert.deepEqual(input('plan', 'gold', true), { text: '****', isChecked: false });
+});
+
+// Events a cross-origin child frame recorded and masked itself, renumbered by rrweb under the frame's
+// <iframe>: this page's rules for the <iframe> element still apply on top of the frame's own.
+function framedAttach(): eventWithTime {
+  const text = { type: NodeType.Text, id: 903, textContent: 'Pay securely' };
+  const body = { type: NodeType.Element, id: 902, tagName: 'body', attributes: { title: 'Card help' }, childNodes: [text] };
+  const node = { type: NodeType.Document, id: 901, childNodes: [{ type: NodeType.Element, id: 904, tagName: 'html', attributes: {}, childNodes: [body] }] };
+  return { type: EventType.IncrementalSnapshot, timestamp: 1, data: { source: IncrementalSource.Mutation, adds: [{ parentId: 7, nextId: null, node }],
+    removes: [], texts: [], attributes: [], isAttachIframe: true } } as unknown as eventWithTime;
+}
+
+test('a framed event passes as the frame sent it when its <iframe> is in an open region of the page', () => {
+  const p = page('<iframe id="pay"></iframe>');
+  const out = sanitizeFramedEvent(framedAttach(), p.document.getElementById('pay')!);
+  assert.ok(out && JSON.stringify(out).includes('Pay securely') && JSON.stringify(out).includes('Card help'));
+});
+
+test('a framed event under a masked <iframe> keeps only boxes; under a blocked one, or a custom event, nothing passes', () => {
+  const p = page('<div data-tandem-mask><iframe id="masked"></iframe></div>' +
+    '<div data-tandem-block><iframe id="blocked"></iframe></div><iframe id="open"></iframe>');
+  const masked = JSON.stringify(sanitizeFramedEvent(framedAttach(), p.document.getElementById('masked')!));
+  assert.ok(!masked.includes('Pay securely') && !masked.includes('Card help') && masked.includes('*** ********'), masked);
+  assert.equal(sanitizeFramedEvent(framedAttach(), p.document.getElementById('blocked')!), null);
+  const custom = { type: EventType.Custom, timestamp: 1, data: { tag: 'tandem/top-layer', payload: { popovers: [5] } } } as eventWithTime;
+  assert.equal(sanitizeFramedEvent(custom, p.document.getElementById('open')!), null);
 });

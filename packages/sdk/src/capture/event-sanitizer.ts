@@ -252,3 +252,20 @@ export function sanitizeEvent(event: eventWithTime, mirror: NodeLookup): eventWi
   }
   return event;
 }
+
+// Nothing of a cross-origin frame's page is in this page's mirror.
+const NO_NODES: NodeLookup = { getNode: () => null };
+
+/**
+ * An event a cross-origin child frame recorded, and masked, in itself, as rrweb renumbered it
+ * under the frame's <iframe> in this page. This page's rules for that element apply on top: a
+ * blocked frame sends nothing, a frame in a masked region only boxes (every node unknown here is
+ * masked). Only changes to the frame's tree and its input, scroll and pointer events pass: custom
+ * events name nodes by ids rrweb does not renumber.
+ */
+export function sanitizeFramedEvent(event: eventWithTime, frame: Element): eventWithTime | null {
+  if (event.type !== EventType.IncrementalSnapshot) return null;
+  const region = new RegionCache().regionOf(frame);
+  if (region.blocked) return null;
+  return region.masked ? sanitizeEvent(event, NO_NODES) : event;
+}

@@ -9,6 +9,7 @@ import { executeControl } from './control-executor.ts';
 import type { CaptureFrame, FrameTransport } from './frame-transport.ts';
 import { openRelayStream } from './relay-stream.ts';
 import { startCapture, type CaptureHandle } from './start-capture.ts';
+import { pageFrameOrigins } from './frame-origins.ts';
 
 export function startSharing(options: ShareOptions): ShareHandle {
   const { hooks } = options;
@@ -27,7 +28,8 @@ export function startSharing(options: ShareOptions): ShareHandle {
       hooks.onReady(info);
       // Every connection starts over from a full snapshot (the relay drops what it cached).
       if (capture) capture.takeSnapshot();
-      else capture = startCapture({ transport });
+      // Cross-origin frames on the origins the site named on the SDK's script tag join the stream.
+      else capture = startCapture({ transport, frameOrigins: pageFrameOrigins(document) });
     },
     onMessage(m) {
       switch (m.type) {

@@ -5,7 +5,8 @@ import type { recordOptions } from 'rrweb';
 import { EventType } from '@rrweb/types';
 import type { eventWithTime, RecordPlugin } from '@rrweb/types';
 import type { CaptureFrame, CaptureFrameKind, FrameTransport } from './frame-transport.ts';
-import { sanitizeEvent } from './event-sanitizer.ts';
+import { sanitizeEvent, sanitizeFramedEvent } from './event-sanitizer.ts';
+import { watchChildFrames, type ChildFrames } from './child-frames.ts';
 import { followInstanceSetters } from './instance-setters.ts';
 import { FOCUS_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
@@ -27,6 +28,11 @@ export interface CaptureOptions {
   // A full snapshot this often bounds how long a replica can stay wrong after any missed delta.
   checkpointEveryMs?: number;
   driftChecks?: DriftCheckOptions;
+  /** Origins whose cross-origin frames, running the SDK in child mode, join this page's stream. */
+  frameOrigins?: readonly string[];
+  /** This page is itself such a child frame: its events go to its parent, who reports top layer,
+   *  canvases and checksums for the whole page (their node ids would not survive renumbering). */
+  inFrame?: boolean;
 }
 
 export interface CaptureHandle {
@@ -51,12 +57,16 @@ function maskedInputOptions(): MaskInputOptions {
   return options as MaskInputOptions;
 }
 
-// rrweb's plugin type promises an intersection it never uses; the processor returns the same event.
-const sanitizePlugin = {
-  name: 'tandem/sanitize',
-  options: {},
-  eventProcessor: (event: eventWithTime) => sanitizeEvent(event, record.mirror),
-} as RecordPlugin;
+// rrweb's plugin type promises an intersection it never uses; the processor returns the same
+// event, or null for one that must not leave (emit below drops it).
+function sanitizePlugin(frames: ChildFrames | null): RecordPlugin {
+  const process = (event: eventWithTime): eventWithTime | null => {
+    const source = frames ? frames.sourceOf(event) : 'own';
+    if (source === 'own') return sanitizeEvent(event, record.mirror);
+    return source ? sanitizeFramedEvent(event, source) : null;
+  };
+  return { name: 'tandem/sanitize', options: {}, eventProcessor: process } as RecordPlugin;
+}
 
 export function startCapture(options: CaptureOptions): CaptureHandle {
   const { transport } = options;
@@ -81,7 +91,9 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   let focus: FocusWatch | null = null;
   let drift: DriftChecks | null = null;
   let canvases: CanvasFrames | null = null;
-  const emit = (event: eventWithTime): void => {
+  let frames: ChildFrames | null = null;
+  const emit = (event: eventWithTime | null): void => {
+    if (!event) return;
     if (event.type === EventType.Meta) {
       flush();
       batchKind = 'snapshot';
@@ -95,6 +107,8 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
         topLayer?.afterSnapshot();
         focus?.afterSnapshot();
       });
+      // Each replica built from this snapshot has every cross-origin frame empty until it sends its page.
+      queueMicrotask(() => frames?.announce());
     }
     if (event.type === EventType.FullSnapshot || event.type === EventType.IncrementalSnapshot) drift?.noteActivity();
     if (!flushQueued) {
@@ -105,6 +119,11 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
 
   rememberPasswordFields(document);
   watchTyping(document);
+  // Only a top-level page gathers frames: in a framed page rrweb would post its own events to the
+  // parent, to any origin, instead of emitting them.
+  const inFrame = options.inFrame === true;
+  const gathersFrames = !inFrame && window.parent === window && (options.frameOrigins?.length ?? 0) > 0;
+  if (gathersFrames) frames = watchChildFrames(document, options.frameOrigins!);
   // Tandem's own prompts and banner (a closed shadow root) are not part of the customer's page.
   // Canvases are blocked too (boxes of their size); opted-in ones are painted from pictures.
   const blockSelector = `${BLOCK_SELECTOR}, [data-tandem-ui], ${CANVAS_BLOCK_SELECTOR}`;
@@ -117,12 +136,12 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
     // The customer's pointer travels on its own light channel (POINTER frames), not in deltas.
     sampling: { mousemove: false },
     recordAfter: 'DOMContentLoaded',
-    recordCrossOriginIframes: false,
+    recordCrossOriginIframes: gathersFrames,
     recordCanvas: false,
     collectFonts: false,
     inlineImages: false,
     checkoutEveryNms: options.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS,
-    plugins: [sanitizePlugin],
+    plugins: [sanitizePlugin(frames)],
   });
 
   // Once rrweb has hooked the prototypes' setters (see instance-setters.ts): at once, or, on a page
@@ -135,11 +154,12 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   else followSetters();
 
   // The first snapshot (taken inside record(), or at DOMContentLoaded) reports through emit above.
-  topLayer = watchTopLayer(document, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(TOP_LAYER_EVENT, state));
-  focus = watchFocus(document, (node) => record.mirror.getId(node), blockSelector, (state) => record.addCustomEvent(FOCUS_EVENT, state));
-
-  canvases = sampleCanvases(document, (node) => record.mirror.getId(node), (tag, frame) => record.addCustomEvent(tag, frame));
-  drift = startDriftChecks(document, (node) => record.mirror.getId(node), (tag, check) => record.addCustomEvent(tag, check), options.driftChecks);
+  if (!inFrame) {
+    topLayer = watchTopLayer(document, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(TOP_LAYER_EVENT, state));
+    focus = watchFocus(document, (node) => record.mirror.getId(node), blockSelector, (state) => record.addCustomEvent(FOCUS_EVENT, state));
+    canvases = sampleCanvases(document, (node) => record.mirror.getId(node), (tag, frame) => record.addCustomEvent(tag, frame));
+    drift = startDriftChecks(document, (node) => record.mirror.getId(node), (tag, check) => record.addCustomEvent(tag, check), options.driftChecks);
+  }
 
   transport.onSnapshotRequest(() => record.takeFullSnapshot(true));
 
@@ -157,6 +177,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       focus?.stop();
       drift?.stop();
       canvases?.stop();
+      frames?.stop();
       stopRecording?.();
       stopWatchingTyping();
       flush();

@@ -2,6 +2,7 @@
 // the script's own origin. A deep link's #tandem=<secret> is taken out of the address bar before
 // anything else runs, so it is not left in history, bookmarks or a shared screenshot.
 import { startTandem, type TandemApi } from './sdk-controller.ts';
+import { joinParent } from './frame-child.ts';
 
 type QueuedCall = [keyof TandemApi, ...unknown[]];
 
@@ -29,9 +30,13 @@ function takeLinkSecret(): string | null {
 
 function boot() {
   const script = (document.currentScript ?? document.querySelector('script[data-deployment]')) as HTMLScriptElement | null;
-  const key = script?.dataset.deployment;
-  if (!script || !key || (window.Tandem && !Array.isArray(window.Tandem))) return;
-  const api = startTandem(new URL(script.src).origin, key, takeLinkSecret());
+  if (!script) return;
+  const server = new URL(script.src).origin;
+  const { deployment: key, parentOrigins } = script.dataset;
+  // Inside a frame that names its parents: the frame joins the parent's share (frame-child.ts).
+  if (parentOrigins && parent !== window) return joinParent(server, parentOrigins.split(' '));
+  if (!key || (window.Tandem && !Array.isArray(window.Tandem))) return;
+  const api = startTandem(server, key, takeLinkSecret());
   // Calls the site made before this async script arrived: window.Tandem = [['identify', token]].
   const queued = Array.isArray(window.Tandem) ? window.Tandem : [];
   window.Tandem = api;

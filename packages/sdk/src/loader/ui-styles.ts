@@ -45,9 +45,4 @@ box-shadow:0 8px 24px rgba(16,24,40,.35);width:max-content;max-width:calc(100vw 
 border-radius:14px;
 background:#fff;box-shadow:0 16px 48px rgba(16,24,40,.25),0 2px 8px rgba(16,24,40,.12)}
 .notice h2{margin:0 0 6px;font-size:17px}
-.pointer{position:fixed;inset:0 auto auto 0;width:auto;height:auto;margin:0;padding:0;border:0;background:none;pointer-events:none;overflow:visible}
-.pointer span{display:inline-block;margin:14px 0 0 2px;vertical-align:top;padding:2px 8px;border-radius:999px;background:#f79009;color:#fff;font-size:12px;
-font-weight:600;white-space:nowrap}
-.hl{position:fixed;inset:auto;margin:0;padding:0;border:3px solid #f79009;border-radius:6px;background:rgba(247,144,9,.12);pointer-events:none;
-box-shadow:0 0 0 4px rgba(247,144,9,.25)}
 `;

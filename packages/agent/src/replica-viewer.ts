@@ -2,6 +2,7 @@
 // may not run scripts, scaled to fit, with the customer's cursor and the agent's tools drawn on
 // top by the console itself (nothing of ours goes inside the replica).
 import { Replayer } from 'rrweb';
+import { EventType, IncrementalSource } from '@rrweb/types';
 import type { eventWithTime } from '@rrweb/types';
 import type { ControlCommand } from '@tandem/protocol';
 import type { PagePoint } from './page-frame.ts';
@@ -12,6 +13,7 @@ import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
 import { DriftWatch } from './replica-drift.ts';
 import { CustomerHover } from './replica-hover.ts';
 import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
+import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -128,6 +130,9 @@ export class ReplicaViewer {
   private readonly surface = div('replica-surface');
   private readonly resizeObserver: ResizeObserver;
   private readonly scrubber = new ReplicaScrubber();
+  // The page's pictures, fonts and style sheets as the page sent them: the replica loads nothing else.
+  private readonly assets = new AssetStore();
+  private readonly rewriter = new AssetRewriter(this.assets);
   private live: LiveReplica | null = null;
   private tool: ReplicaTool = 'none';
   private viewport = { width: 0, height: 0 };
@@ -293,6 +298,7 @@ export class ReplicaViewer {
 
   /** Removes the replica (the customer stopped sharing): nothing of their page stays on screen. */
   clear(): void {
+    this.assets.clear();
     this.live?.replayer.destroy();
     this.live?.layer.remove();
     this.live = null;
@@ -321,6 +327,7 @@ export class ReplicaViewer {
   }
 
   destroy(): void {
+    this.assets.clear();
     this.resizeObserver.disconnect();
     this.live?.replayer.destroy();
     this.live = null;
@@ -342,8 +349,26 @@ export class ReplicaViewer {
   }
 
   private add(event: eventWithTime, timestamp: number): void {
+    if (event.type === EventType.Custom) {
+      const asset = assetFrameOf(event.data);
+      // Kept here, not in rrweb's event list (which lives as long as the replica).
+      if (asset) return this.assetArrived(asset, timestamp);
+    }
     this.scrubber.scrub(event);
+    this.rewriter.rewrite(event);
     this.live?.replayer.addEvent({ ...event, timestamp } as eventWithTime);
+  }
+
+  /** The nodes that were drawn without this asset get their original values again, now rewritten with it. */
+  private assetArrived(asset: { url: string; type: string; data: string }, timestamp: number): void {
+    if (!this.assets.put(asset)) return;
+    const { attributes, texts } = this.rewriter.arrived(asset.url);
+    if (attributes.length === 0 && texts.length === 0) return;
+    this.add({
+      type: EventType.IncrementalSnapshot,
+      data: { source: IncrementalSource.Mutation, adds: [], removes: [], texts, attributes },
+      timestamp,
+    } as eventWithTime, timestamp);
   }
 
   private resize(size: { width: number; height: number }): void {

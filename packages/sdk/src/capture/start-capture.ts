@@ -10,6 +10,7 @@ import { followInstanceSetters } from './instance-setters.ts';
 import { TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
 import { CANVAS_BLOCK_SELECTOR, sampleCanvases, type CanvasFrames } from './canvas-frames.ts';
+import { sendPageAssets, type PageAssets } from './page-assets.ts';
 import { startDriftChecks, type DriftCheckOptions, type DriftChecks } from './drift-check.ts';
 import {
   BLOCK_SELECTOR,
@@ -79,15 +80,18 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   let topLayer: TopLayerWatch | null = null;
   let drift: DriftChecks | null = null;
   let canvases: CanvasFrames | null = null;
+  let assets: PageAssets | null = null;
   const emit = (event: eventWithTime): void => {
     if (event.type === EventType.Meta) {
       flush();
       batchKind = 'snapshot';
     }
     batch.push(event);
+    assets?.note(event);
     // After the snapshot's frame has gone (its flush was queued first): what is in the top layer.
     if (event.type === EventType.FullSnapshot) {
       canvases?.afterSnapshot();
+      assets?.afterSnapshot();
       queueMicrotask(() => topLayer?.afterSnapshot());
     }
     if (event.type === EventType.FullSnapshot || event.type === EventType.IncrementalSnapshot) drift?.noteActivity();
@@ -99,6 +103,8 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
 
   rememberPasswordFields(document);
   watchTyping(document);
+  // Before record(): the first snapshot is emitted inside it. Reads finish later, while recording.
+  assets = sendPageAssets(document, (id) => record.mirror.getNode(id), (tag, frame) => record.addCustomEvent(tag, frame));
   const stopRecording = record({
     emit,
     maskInputOptions: maskedInputOptions(),
@@ -148,6 +154,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       topLayer?.stop();
       drift?.stop();
       canvases?.stop();
+      assets?.stop();
       stopRecording?.();
       stopWatchingTyping();
       flush();

@@ -5,7 +5,8 @@
 // - only URLs the stream itself names (after masking: a masked picture's URL never gets here), in
 //   an attribute that loads a picture, a style sheet rrweb could not read, or a style sheet's url();
 // - only once the page's own browser loaded them (Resource Timing), so an unused breakpoint's
-//   picture or a font's fallback formats are never read, and the read is a cache hit;
+//   picture or a font's fallback formats are never read, and the read is a cache hit (what a
+//   style sheet the page could not read names is not in Resource Timing: all of it is read);
 // - with the page's cookies on its own origin; on another origin only if its CORS headers let
 //   the page read it (with cookies first, then without); a response the page may not read is not
 //   sent and the replica draws a box;
@@ -84,7 +85,9 @@ export function sendPageAssets(doc: Document, nodeOf: (id: number) => Node | nul
   const read = async (url: string, kind: Kind) => {
     const body = await readAsset(win, url, maxBytes, aborter.signal);
     if (!body || stopped || keptBytes + body.bytes.byteLength > totalBytes) return;
-    if (kind === 'css') for (const inner of cssUrls(new TextDecoder().decode(body.bytes), url)) consider(inner, 'file');
+    // What a sheet the page could not read loads is hidden from the page's Resource Timing too:
+    // its pictures and fonts are read without waiting to see them loaded.
+    if (kind === 'css') for (const inner of cssUrls(new TextDecoder().decode(body.bytes), url)) start(inner, 'file');
     const frame: AssetFrame = { url, type: body.type, data: await base64(body.bytes) };
     if (stopped) return;
     kept.push(frame);

@@ -19,7 +19,10 @@ function snapshot(...body: serializedNodeWithId[]): eventWithTime {
   return {
     type: EventType.FullSnapshot,
     timestamp: 1,
-    data: { node: { id: 1, type: NodeType.Document, childNodes: [element(2, 'html', {}, [element(3, 'body', {}, body)])] }, initialOffset: { left: 0, top: 0 } },
+    data: {
+      node: { id: 1, type: NodeType.Document, childNodes: [element(2, 'html', {}, [element(3, 'body', {}, body)])] },
+      initialOffset: { left: 0, top: 0 },
+    },
   } as eventWithTime;
 }
 

@@ -62,6 +62,10 @@ const CSS_URL = /url\(\s*(?:'([^']*)'|"([^"]*)"|([^)'"\s]*))\s*\)/gi;
 // @import with a bare string; its url() form is caught by CSS_URL and dropped below with the rule.
 const CSS_IMPORT = /@import\s+(?:url\([^)]*\)|'[^']*'|"[^"]*")[^;]*;?/gi;
 
+// The WHATWG URL parser, which every runtime here has (browsers, Node); the protocol's own
+// environment has neither DOM nor Node types.
+declare const URL: new (url: string, base?: string) => { readonly href: string };
+
 function absolute(url: string, base: string): string | null {
   try {
     return new URL(url, base).href;

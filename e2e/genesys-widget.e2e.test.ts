@@ -1,14 +1,15 @@
 // The Genesys Cloud flow end to end in Chromium, against the fake Genesys Cloud: a campaign call
 // connects in Genesys → the Tandem conversation is connected → the agent opens the interaction
-// widget (signs in with Genesys, is checked as a participant, gets the console) → Invite → the
-// SMS goes out through the agentless messages API → the customer shares → the call disconnects
-// in Genesys → session.ended with call_ended.
+// widget (signs in with Genesys by authorization code + PKCE, is checked as a participant, gets
+// the console) → Invite → the SMS goes out through the agentless messages API → the customer
+// shares → the call disconnects in Genesys → session.ended with call_ended.
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/test-server.ts';
-import { FAKE_BROWSER_CLIENT_ID, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, startFakeGenesys, type FakeGenesys } from '../packages/server/test/fake-genesys.ts';
+import { FAKE_PKCE_CLIENT_ID, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, startFakeGenesys, type FakeGenesys } from '../packages/server/test/fake-genesys.ts';
 import { waitFor } from '../packages/server/test/genesys-wait.ts';
 import { buildBrowserBundles } from './harness/browser-bundles.ts';
 import { launchChromium } from './harness/chromium.ts';
@@ -52,29 +53,47 @@ describe('Genesys Cloud: campaign call → widget → invite by Genesys SMS → 
   test('the whole flow, with no integrator code', async () => {
     const link = await server.api('PUT', '/v1/integrations/genesys', {
       region: 'mypurecloud.com', clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET,
-      follow: { queues: [QUEUE] }, smsFrom: '+13175550100', widgetClientId: FAKE_BROWSER_CLIENT_ID,
+      follow: { queues: [QUEUE] }, smsFrom: '+13175550100', widgetClientId: FAKE_PKCE_CLIENT_ID,
     });
     assert.equal(link.status, 201, link.text);
-    await waitFor(async () => ((await server.api('GET', '/v1/integrations/genesys')).body.status === 'connected' ? true : null), 15_000, 'the link to connect');
+    assert.equal(link.body.widgetGrant, 'pkce');
+    await waitFor(async () => ((await server.api('GET', '/v1/integrations/genesys')).body.status === 'connected' ? true : null), 30_000, 'the link to connect');
 
     const call = fake.startCall({ customerPhone: '+14155550142', queueId: QUEUE });
     fake.connectAgent(call.id, AGENT, QUEUE);
-    await waitFor(async () => ((await server.api('GET', `/v1/conversations/${call.id}`)).body?.state === 'connected' ? true : null), 15_000,
+    await waitFor(async () => ((await server.api('GET', `/v1/conversations/${call.id}`)).body?.state === 'connected' ? true : null), 30_000,
       'the conversation to connect');
 
-    // What the Interaction Widget's URL template makes of link.body.widgetUrl for this call.
+    // What the Interaction Widget's URL template makes of link.body.widgetUrl for this call. Opened
+    // as a page of its own: framed by another origin, this Chromium denies the frame sessionStorage,
+    // where the page keeps the PKCE verifier across the sign-in (see the README's widget caveat).
     fake.signInAs(AGENT);
     const agent = await newPage();
     const widgetUrl =
       (link.body.widgetUrl as string).replace('{{gcConversationId}}', call.id).replace('{{gcHostOrigin}}', encodeURIComponent('https://apps.mypurecloud.com'));
     await agent.goto(widgetUrl);
-    await agent.waitForURL(/\/console#token=|\/console$/, { timeout: 15_000 });
-    const invite = agent.locator('tandem-console #invite');
-    await invite.waitFor({ timeout: 15_000 });
+    const panel = agent.locator('body');
+    const invite = panel.locator('tandem-console #invite');
+    await invite.waitFor({ timeout: 60_000 }).catch(async (err: Error) => {
+      // Say where the widget stopped: its URL and what its page says.
+      const said = await agent.locator('#status').textContent({ timeout: 1000 }).catch(() => null);
+      throw new Error(`the widget did not become the console: at ${agent.url()}, saying ${JSON.stringify(said)} (${err.message.split('\n')[0]})`);
+    });
+    assert.match(agent.url(), /\/console#token=|\/console$/, 'the widget became the console');
+    const authorize = fake.requests.find((r) => r.url.startsWith('/oauth/authorize'))!;
+    const q = new URLSearchParams(authorize.url.split('?')[1]);
+    assert.equal(q.get('response_type'), 'code');
+    assert.equal(q.get('code_challenge_method'), 'S256');
+    assert.match(q.get('code_challenge')!, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(q.get('redirect_uri'), `${server.url}/genesys/widget`);
+    const exchange = new URLSearchParams(fake.requests.findLast((r) => r.url === '/oauth/token')!.raw.toString());
+    assert.equal(exchange.get('grant_type'), 'authorization_code');
+    assert.equal(createHash('sha256').update(exchange.get('code_verifier')!).digest('base64url'), q.get('code_challenge'),
+      'the verifier the page kept is the one its challenge was made from');
     await agent.screenshot({ path: join(screenshotsDir, 'genesys-widget-console.png') });
 
     await invite.click();
-    const sms = await waitFor(async () => fake.sent[0] ?? null, 15_000, 'the agentless SMS');
+    const sms = await waitFor(async () => fake.sent[0] ?? null, 30_000, 'the agentless SMS');
     assert.equal(sms.toAddress, '+14155550142');
     assert.equal(sms.fromAddress, '+13175550100');
     const smsLink = /https?:\/\/\S+\/j\/[0-9a-z]+/.exec(sms.textBody)?.[0];
@@ -90,14 +109,14 @@ describe('Genesys Cloud: campaign call → widget → invite by Genesys SMS → 
     const customer = await newPage();
     await customer.goto(shop.url(`/shop/account.html${fragment}`));
     const ui = await tandemUi(customer);
-    await ui.waitFor('dialog [data-action="accept"]', 15_000);
+    await ui.waitFor('dialog [data-action="accept"]', 30_000);
     await customer.waitForTimeout(500);
     await ui.click('dialog [data-action="accept"]');
-    await waitForEvent(server, call.id, 'session.started', 15_000);
-    await agent.locator('tandem-console #timeline').filter({ hasText: 'Cobrowse started' }).waitFor({ timeout: 15_000 });
+    await waitForEvent(server, call.id, 'session.started', 30_000);
+    await panel.locator('tandem-console #timeline').filter({ hasText: 'Cobrowse started' }).waitFor({ timeout: 30_000 });
 
     fake.hangUp(call.id, 'customer');
-    const ended = await waitForEvent(server, call.id, 'session.ended', 15_000);
+    const ended = await waitForEvent(server, call.id, 'session.ended', 30_000);
     assert.equal(ended.data.reason, 'call_ended');
     await agent.screenshot({ path: join(screenshotsDir, 'genesys-widget-call-ended.png') });
   });

@@ -5,7 +5,7 @@ export { EVENT_TYPES, SESSION_END_REASONS } from './events.ts';
 export type { EventPayloadByType, EventType, SessionEndReason, TandemEvent } from './events.ts';
 export { EVENT_PAYLOAD_SCHEMAS, eventSchemaOf, webhookBodySchemaOf } from './event-payloads.ts';
 export { SCOPES } from './scopes.ts';
-export { GenesysLink, GenesysLinkInput } from './genesys-schemas.ts';
+export { GenesysLink, GenesysLinkInput, GenesysWidgetGrant } from './genesys-schemas.ts';
 export { SUPPORTED_LOCALES, supportedLocale } from './wire/locales.ts';
 export type { SupportedLocale } from './wire/locales.ts';
 export type { Scope } from './scopes.ts';

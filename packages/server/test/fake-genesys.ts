@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -34,8 +34,10 @@ export interface FakeCall {
 
 export const FAKE_CLIENT_ID = '7de3af06-b0c7-4b8c-9b0f-3f2a1e5d6c01';
 export const FAKE_CLIENT_SECRET = 'fake-genesys-secret-0123456789';
-/** The browser (Token Implicit Grant) client agents sign in with on the widget page. */
+/** A browser client of type Token Implicit Grant: agents sign in with it on the widget page (response_type=token). */
 export const FAKE_BROWSER_CLIENT_ID = '0b5e7c1d-2a3f-4e6b-8c9d-1f2e3d4c5b6a';
+/** A browser client of type Code Authorization, used with PKCE (response_type=code, no secret). */
+export const FAKE_PKCE_CLIENT_ID = '9c8b7a6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 
 /** Genesys's error body: {message, code, status, contextId}. */
 export const genesysError = (status: number, code: string, message: string, headers?: Record<string, string>): Answer => ({
@@ -46,7 +48,8 @@ export const genesysError = (status: number, code: string, message: string, head
 
 /**
  * Genesys Cloud on loopback, written from its public Platform API reference: the login host's
- * token endpoint (client credentials, HTTP Basic), notification channels and their
+ * token endpoint (client credentials with HTTP Basic; authorization code with PKCE) and its
+ * authorize page (implicit and PKCE browser clients), notification channels and their
  * subscriptions, the streaming WebSocket at the channel's connectUri (topicName/eventBody
  * messages, "WebSocket Heartbeat" on channel.metadata, v2.system.socket_closing), call
  * conversations, users and agentless SMS. One server plays both the login and the API host.
@@ -60,13 +63,19 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
   // Access tokens: null for the client-credentials client, else the signed-in user's id.
   const tokens = new Map<string, string | null>();
   let signedIn: string | null = null;
+  // Authorization codes given by the PKCE login: one use each, bound to the challenge and redirect URI.
+  const codes = new Map<string, { userId: string; clientId: string; redirectUri: string; challenge: string }>();
   const channels = new Map<string, { topics: Set<string>; sockets: Set<WebSocket> }>();
   const calls = new Map<string, FakeCall>();
   const users = new Map<string, { id: string; name: string }>();
   const sent: { id: string; fromAddress: string; toAddress: string; textBody: string }[] = [];
   const script: { route: FakeRoute; answer: Answer }[] = [];
   let connections = 0;
+  // How long the next channel lives (its `expires`), when a test says; Genesys gives 24 hours.
+  let nextChannelTtlMs: number | null = null;
   let subscribeCalls = 0;
+  // Called with the next stream socket as soon as it is upgraded (before the client can have read the 101).
+  let onNextConnect: ((ws: WebSocket, topics: Set<string>) => void) | null = null;
 
   const routeOf = (method: string, path: string): FakeRoute | null => {
     if (method === 'POST' && path === '/oauth/token') return 'token';
@@ -87,6 +96,24 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     const i = script.findIndex((s) => s.route === route);
     if (i >= 0) return script.splice(i, 1)[0]!.answer;
 
+    if (route === 'token' && new URLSearchParams(req.raw.toString()).get('grant_type') === 'authorization_code') {
+      // PKCE (RFC 7636): the client id in the form, no secret; the verifier's S256 must be the challenge.
+      const f = new URLSearchParams(req.raw.toString());
+      const bad = (description: string): Answer => ({ status: 400, body: { error: 'invalid_grant', description, error_description: description } });
+      if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return { status: 400,
+        body: { error: 'invalid_request', description: 'form body expected' } };
+      const grant = codes.get(f.get('code') ?? '');
+      if (!grant) return bad('authorization code not found, expired or already used');
+      codes.delete(f.get('code')!);
+      if (f.get('client_id') !== grant.clientId) return { status: 400, body: { error: 'invalid_client', description: 'client_id does not match the code' } };
+      if (f.get('redirect_uri') !== grant.redirectUri) return bad('redirect_uri does not match the authorization request');
+      const verifier = f.get('code_verifier') ?? '';
+      if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return bad('code_verifier must be 43 to 128 unreserved characters');
+      if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return bad('code_verifier does not match the code_challenge');
+      const token = randomUUID();
+      tokens.set(token, grant.userId);
+      return { status: 200, body: { access_token: token, token_type: 'bearer', expires_in: 86399 } };
+    }
     if (route === 'token') {
       const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
       if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return { status: 400,
@@ -99,11 +126,24 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
       return { status: 200, body: { access_token: token, token_type: 'bearer', expires_in: 86399 } };
     }
     if (route === 'authorize') {
-      // The implicit grant: the login page would ask who you are; the test says so with signInAs.
+      // The login page would ask who you are; the test says so with signInAs. Each browser client
+      // has one grant type: the implicit client answers response_type=token, the PKCE one code.
       const q = new URLSearchParams(req.url.split('?')[1] ?? '');
-      if (q.get('client_id') !== FAKE_BROWSER_CLIENT_ID || q.get('response_type') !== 'token' ||
-        !q.get('redirect_uri')) return { status: 400, body: 'invalid client_id, response_type or redirect_uri' };
+      const grant = q.get('client_id') === FAKE_BROWSER_CLIENT_ID ? 'token' : q.get('client_id') === FAKE_PKCE_CLIENT_ID ? 'code' : null;
+      if (!grant || !q.get('redirect_uri')) return { status: 400, body: 'unknown client_id, or no redirect_uri' };
+      if (q.get('response_type') !== grant) {
+        return { status: 400, body: `unauthorized_client: this client does not allow response_type=${q.get('response_type')}` };
+      }
       if (!signedIn) return { status: 401, body: 'sign in to Genesys Cloud first' };
+      if (grant === 'code') {
+        if (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(q.get('code_challenge') ?? '')) {
+          return { status: 400, body: 'invalid_request: a Code Authorization client without a secret needs code_challenge with code_challenge_method=S256' };
+        }
+        const code = randomUUID().replace(/-/g, '');
+        codes.set(code, { userId: signedIn, clientId: FAKE_PKCE_CLIENT_ID, redirectUri: q.get('redirect_uri')!, challenge: q.get('code_challenge')! });
+        const back = new URLSearchParams({ code, ...(q.get('state') ? { state: q.get('state')! } : {}) });
+        return { status: 302, body: '', headers: { location: `${q.get('redirect_uri')}?${back.toString()}` } };
+      }
       const token = randomUUID();
       tokens.set(token, signedIn);
       const back =
@@ -120,8 +160,10 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
 
     if (route === 'channels') {
       const id = `streaming-0-${randomUUID().replace(/-/g, '').slice(0, 26)}`;
+      const ttl = nextChannelTtlMs;
+      nextChannelTtlMs = null;
       channels.set(id, { topics: new Set(), sockets: new Set() });
-      return { status: 200, body: { connectUri: `ws://${host}/channels/${id}`, id, expires: new Date(Date.now() + 24 * 3600_000).toISOString() } };
+      return { status: 200, body: { connectUri: `ws://${host}/channels/${id}`, id, expires: new Date(Date.now() + (ttl ?? 24 * 3600_000)).toISOString() } };
     }
     if (route === 'subscriptions') {
       const id = decodeURIComponent(path.split('/')[5]!);
@@ -165,6 +207,7 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     if (typeof b.toAddress !== 'string' || !/^\+[1-9]\d{6,14}$/.test(b.toAddress) ||
       b.toAddress === '+15005550001') return genesysError(400, 'bad.request', `The toAddress ${String(b.toAddress)} is not a valid E.164 phone number`);
     if (typeof b.textBody !== 'string' || !b.textBody) return genesysError(400, 'bad.request', 'textBody is required');
+    if ([...b.textBody].length > 765) return genesysError(400, 'bad.request', 'textBody exceeds the maximum of 765 characters for SMS');
     const msg = { id: randomUUID(), fromAddress: b.fromAddress, toAddress: b.toAddress, textBody: b.textBody };
     sent.push(msg);
     return { status: 202, body: { ...msg, conversationId: randomUUID(), messengerType: 'sms', timestamp: new Date().toISOString(),
@@ -193,6 +236,9 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     wss.handleUpgrade(req, socket, head, (ws) => {
       connections++;
       ch.sockets.add(ws);
+      const greet = onNextConnect;
+      onNextConnect = null;
+      greet?.(ws, ch.topics);
       ws.on('close', () => ch.sockets.delete(ws));
       ws.on('error', () => ch.sockets.delete(ws));
     });
@@ -202,17 +248,21 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
 
   const liveSockets = () => [...channels.values()].flatMap((c) => [...c.sockets]);
   const sendRaw = (ws: WebSocket, data: string) => ws.readyState === ws.OPEN && ws.send(data);
-  const publish = (call: FakeCall) => {
+  const topicsOf = (call: FakeCall) => {
     const topics = new Set<string>();
     for (const p of call.participants) {
       if (p.user) topics.add(`v2.users.${p.user.id}.conversations.calls`);
       if (p.queue) topics.add(`v2.routing.queues.${p.queue.id}.conversations.calls`);
     }
+    return topics;
+  };
+  const notification = (topic: string, call: FakeCall) =>
+    JSON.stringify({ topicName: topic, version: '2', eventBody: structuredClone(call), metadata: { CorrelationId: randomUUID() } });
+  const publish = (call: FakeCall) => {
     for (const ch of channels.values()) {
-      for (const topic of topics) {
+      for (const topic of topicsOf(call)) {
         if (!ch.topics.has(topic)) continue;
-        const msg = JSON.stringify({ topicName: topic, version: '2', eventBody: structuredClone(call), metadata: { CorrelationId: randomUUID() } });
-        for (const ws of ch.sockets) sendRaw(ws, msg);
+        for (const ws of ch.sockets) sendRaw(ws, notification(topic, call));
       }
     }
   };
@@ -268,6 +318,13 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
       for (const p of call.participants) if (p.state === 'connected') p.state = 'disconnected';
       if (!o.silently) publish(call);
     },
+    /** Publishes the call on the next stream socket the moment it is upgraded, in the same breath as the 101. */
+    publishOnNextConnect(callId: string) {
+      onNextConnect = (ws, topics) => {
+        const call = calls.get(callId)!;
+        for (const topic of topicsOf(call)) if (topics.has(topic)) sendRaw(ws, notification(topic, call));
+      };
+    },
     /** Publishes the call as it stands (a duplicate notification). */
     republish(callId: string) {
       publish(calls.get(callId)!);
@@ -278,12 +335,29 @@ export async function startFakeGenesys(opts: { clientId?: string; clientSecret?:
     socketClosing() {
       for (const ws of liveSockets()) sendRaw(ws, JSON.stringify({ topicName: 'v2.system.socket_closing', eventBody: { message: 'Socket closing' } }));
     },
+    /**
+     * Genesys drops every channel's subscriptions (a permission taken away, the token revoked) and
+     * says so with a system message on the channel (SystemMessage: channelId, systemTopicType, reason).
+     */
+    dropSubscriptions(kind: 'no_longer_subscribed' | 'token_revoked' = 'no_longer_subscribed') {
+      for (const [id, ch] of channels) {
+        if (ch.sockets.size === 0) continue;
+        ch.topics.clear();
+        const msg = JSON.stringify({ topicName: `v2.system.${kind}.${id}`, version: '2',
+          eventBody: { channelId: id, systemTopicType: kind, reason: 'permissions', message: 'Subscriptions removed' } });
+        for (const ws of ch.sockets) sendRaw(ws, msg);
+      }
+    },
     sendRaw(data: string) {
       for (const ws of liveSockets()) sendRaw(ws, data);
     },
     /** Cuts every stream socket (a network drop). */
     dropSockets() {
       for (const ws of liveSockets()) ws.terminate();
+    },
+    /** The next channel created lives this long (its `expires`); later ones 24 hours. */
+    expireNextChannelIn(ms: number) {
+      nextChannelTtlMs = ms;
     },
     /** Forgets every channel, as Genesys does when a channel expires. */
     expireChannels() {

@@ -92,6 +92,18 @@ describe('genesys SMS: the requests on the wire', () => {
     assert.match((await refused(providerFor(fake, { from: null }).send(contractMessage()))).message, /smsFrom/);
   });
 
+  test('a text longer than the 765 characters Genesys takes is refused before sending, saying what to shorten', async () => {
+    const before = fake.requests.length;
+    const at = 'é'.repeat(765);
+    await providerFor(fake).send(contractMessage({ body: at }));
+    assert.equal(fake.sent.at(-1)!.textBody, at, '765 characters go');
+    const e = await refused(providerFor(fake).send(contractMessage({ body: `${at}!` })));
+    assert.equal(e.reason, 'provider_rejected');
+    assert.equal(e.retryable, false);
+    assert.match(e.message, /766 characters.*765.*SMS_TEMPLATE/);
+    assert.equal(fake.requests.slice(before).filter((r) => r.url === '/api/v2/conversations/messages/agentless').length, 1, 'only the first was sent');
+  });
+
   test('429 with Retry-After is retryable and keeps the wait', async () => {
     fake.answerNext('agentless', genesysError(429, 'too.many.requests', 'Rate limit exceeded the maximum', { 'retry-after': '3' }));
     const e = await refused(providerFor(fake).send(contractMessage()));

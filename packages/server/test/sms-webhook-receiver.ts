@@ -24,10 +24,12 @@ export type SmsReceiverMode = 'up' | 'down' | 'hang';
 export async function startSmsWebhookReceiver(secret: string) {
   const verifier = new Webhook(secret);
   let mode: SmsReceiverMode = 'up';
-  /** Every request with the status it was answered (null: never answered). */
-  const requests: { headers: IncomingHttpHeaders; raw: string; verified: boolean; status: number | null }[] = [];
+  /** Every request with the status it was answered (null: never answered) and when it arrived. */
+  const requests: { headers: IncomingHttpHeaders; raw: string; verified: boolean; status: number | null; at: number }[] = [];
   const accepted: SmsWebhookMessage[] = [];
   const script: Answer[] = [];
+  /** Runs before a request is answered (a test making something happen while the text is being taken). */
+  let beforeAnswer: ((entry: { raw: string }) => Promise<void> | void) | null = null;
   const server = createServer((req, res) => {
     let raw = '';
     req.setEncoding('utf8');
@@ -40,9 +42,13 @@ export async function startSmsWebhookReceiver(secret: string) {
       } catch {
         verified = false;
       }
-      const entry = { headers: req.headers, raw, verified, status: null as number | null };
+      const entry = { headers: req.headers, raw, verified, status: null as number | null, at: Date.now() };
       requests.push(entry);
       if (mode === 'hang') return;
+      void Promise.resolve(beforeAnswer?.(entry)).then(() => answer(entry));
+    });
+    function answer(entry: { raw: string; verified: boolean; status: number | null }) {
+      const { raw, verified } = entry;
       const a: Answer = mode === 'down' ? { status: 503, body: { message: 'down for maintenance' } }
         : script.shift() ?? (verified ? { status: 202, body: '' } : { status: 401, body: { message: 'bad signature' } });
       entry.status = a.status;
@@ -52,7 +58,7 @@ export async function startSmsWebhookReceiver(secret: string) {
       }
       res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
       res.end(typeof a.body === 'string' ? a.body : JSON.stringify(a.body));
-    });
+    }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
@@ -65,6 +71,9 @@ export async function startSmsWebhookReceiver(secret: string) {
     },
     setMode(m: SmsReceiverMode) {
       mode = m;
+    },
+    beforeAnswering(hook: typeof beforeAnswer) {
+      beforeAnswer = hook;
     },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };

@@ -28,6 +28,8 @@ export interface CodePage {
 
 export class InviteService {
   private readonly channels: Map<Channel, DeliveryChannel>;
+  /** Queued deliveries this node is sending or storing the result of (see attempt()). */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly deps: Deps,
@@ -155,8 +157,10 @@ export class InviteService {
       const channel = this.channels.get(ch)!;
       const q = queued.get(ch);
       if (q && 'ticket' in q && 'send' in channel) {
-        const result = await channel.send(q.ticket).catch((err: Error): DeliveryResult => ({ state: 'failed', detail: `${ch} failed: ${err.message}` }));
-        await this.recordDelivery(orgId, record.id, ch, result, q.deliveryId);
+        await this.attempt(q.deliveryId, async () => {
+          const result = await channel.send(q.ticket).catch((err: Error): DeliveryResult => ({ state: 'failed', detail: `${ch} failed: ${err.message}` }));
+          await this.recordDelivery(orgId, record.id, ch, result, q.deliveryId);
+        });
         continue;
       }
       let result: DeliveryResult;
@@ -175,6 +179,29 @@ export class InviteService {
       await this.recordDelivery(orgId, record.id, ch, result);
     }
     return this.get(orgId, record.id);
+  }
+
+  /**
+   * Runs one attempt of a queued delivery, marked as in flight on this node until its result is
+   * stored, its lease renewed meanwhile. The lease was sized for the send: storing the result can
+   * wait longer than that (a busy database just after a restart, a locked invite), and no sweep
+   * may send the same text again meanwhile.
+   */
+  private async attempt(deliveryId: string, work: () => Promise<void>): Promise<void> {
+    const id = String(deliveryId);
+    this.inFlight.add(id);
+    // Other nodes see the lease: it is renewed while this node still works on the delivery.
+    const beat = setInterval(() => {
+      this.deps.db.query("UPDATE invite_deliveries SET locked_until = $2 WHERE id::text = $1 AND state = 'pending'",
+        [id, new Date(Date.now() + this.leaseMs())]).catch((err) => this.deps.log.warn({ err, deliveryId: id }, 'renewing a delivery lease failed'));
+    }, Math.max(100, Math.floor(this.leaseMs() / 3)));
+    beat.unref();
+    try {
+      await work();
+    } finally {
+      clearInterval(beat);
+      this.inFlight.delete(id);
+    }
   }
 
   /** How long one attempt of a queued delivery is left to the node making it before another may. */
@@ -199,12 +226,13 @@ export class InviteService {
          UPDATE invite_deliveries SET locked_until = $2
           WHERE id IN (SELECT id FROM invite_deliveries
                         WHERE state = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+                          AND NOT (id::text = ANY($4::text[]))
                         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
           RETURNING id, invite_id, channel, retry)
        SELECT c.id, c.invite_id, i.org_id, i.state AS invite_state, c.channel, c.retry FROM claimed c JOIN invites i ON i.id = c.invite_id`,
-      [now, new Date(now.getTime() + this.leaseMs()), limit],
+      [now, new Date(now.getTime() + this.leaseMs()), limit, [...this.inFlight]],
     );
-    await Promise.all(due.map(async (d) => {
+    await Promise.all(due.map((d) => this.attempt(d.id, async () => {
       const channel = this.channels.get(d.channel);
       // A text for an invite that can no longer be used would only confuse the customer.
       const result: DeliveryResult = !LIVE_INVITE_STATES.includes(d.invite_state)
@@ -214,7 +242,7 @@ export class InviteService {
         : { state: 'failed', detail: `the ${d.channel} channel cannot retry` };
       await this.recordDelivery(d.org_id, d.invite_id, d.channel, result, d.id).catch((err) =>
         this.deps.log.error({ err, inviteId: d.invite_id }, 'recording a delivery retry failed'));
-    }));
+    })));
     return due.length;
   }
 

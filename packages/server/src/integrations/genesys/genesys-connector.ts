@@ -184,6 +184,11 @@ export class GenesysConnector {
   }
 
   private async end(id: string): Promise<string> {
+    if ((await this.currentState(id)) === null) {
+      // Remembered, but its conversation was never written, and Genesys no longer has the call.
+      await this.deps.store.forgetCall(this.org, id);
+      return 'forgotten';
+    }
     await this.deps.conversations.upsert(this.org, id, { state: 'disconnected' });
     this.log.info({ conversationId: id }, 'genesys: call unknown to Genesys after a gap; ended');
     return 'ended_missing';

@@ -19,6 +19,7 @@ export function toGenesysLink(r: GenesysLinkRow, publicUrl: string): GenesysLink
     follow: { users: r.follow_users, queues: r.follow_queues },
     smsFrom: r.sms_from,
     widgetClientId: r.widget_client_id,
+    widgetGrant: r.widget_grant,
     widgetUrl: `${publicUrl}/genesys/widget?org=${encodeURIComponent(r.org_id)}&conversationId={{gcConversationId}}&gcHostOrigin={{gcHostOrigin}}`,
     status: r.health === 'degraded' ? `degraded: ${r.health_reason ?? 'unknown'}` : r.health,
     statusSince: iso(r.health_at),
@@ -75,6 +76,7 @@ export class GenesysLinkService {
       org_id: orgId, region: input.region, api_base_url: apiBaseUrl, login_base_url: loginBaseUrl,
       client_id: input.clientId, client_secret: clientSecret, follow_users: users, follow_queues: queues, sms_from: smsFrom,
       widget_client_id: input.widgetClientId === undefined ? (existing?.widget_client_id ?? null) : input.widgetClientId,
+      widget_grant: input.widgetGrant ?? existing?.widget_grant ?? 'pkce',
       linked_by_client: byClient,
     });
     this.onChange(orgId);

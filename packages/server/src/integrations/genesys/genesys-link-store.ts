@@ -12,6 +12,7 @@ export interface GenesysLinkRow {
   follow_queues: string[];
   sms_from: string | null;
   widget_client_id: string | null;
+  widget_grant: 'pkce' | 'implicit';
   linked_by_client: string | null;
   health: string;
   health_reason: string | null;
@@ -40,14 +41,15 @@ export class GenesysLinkStore {
     const existed = !!(await this.get(r.org_id));
     const [row] = await this.db.query<GenesysLinkRow>(
       `INSERT INTO genesys_integrations (org_id, region, api_base_url, login_base_url, client_id, client_secret, follow_users, follow_queues, sms_from, ` +
-        `widget_client_id, linked_by_client)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        `widget_client_id, widget_grant, linked_by_client)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $11)
        ON CONFLICT (org_id) DO UPDATE SET region = $2, api_base_url = $3, login_base_url = $4, client_id = $5, client_secret = $6,
-         follow_users = $7, follow_queues = $8, sms_from = $9, widget_client_id = $10, linked_by_client = $11, health = 'connecting', health_reason = NULL, ` +
+         follow_users = $7, follow_queues = $8, sms_from = $9, widget_client_id = $10, widget_grant = $12, linked_by_client = $11, ` +
+          `health = 'connecting', health_reason = NULL, ` +
            `health_at = now(), updated_at = now()
        RETURNING *`,
       [r.org_id, r.region, r.api_base_url, r.login_base_url, r.client_id, r.client_secret, JSON.stringify(r.follow_users), JSON.stringify(r.follow_queues),
-        r.sms_from, r.widget_client_id, r.linked_by_client],
+        r.sms_from, r.widget_client_id, r.linked_by_client, r.widget_grant],
     );
     return { row: row!, created: !existed };
   }
@@ -88,14 +90,21 @@ export class GenesysLinkStore {
     await this.db.query('INSERT INTO genesys_calls (org_id, conversation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [orgId, conversationId]);
   }
 
-  /** Mirrored calls Tandem still thinks are live: what a resync re-reads from Genesys. */
+  /**
+   * Mirrored calls Tandem still thinks are live: what a resync re-reads from Genesys. A call
+   * remembered whose conversation was never written (the write failed) is one of them too.
+   */
   async liveCalls(orgId: string): Promise<string[]> {
     const rows = await this.db.query<{ id: string }>(
       `SELECT g.conversation_id AS id FROM genesys_calls g
-         JOIN conversations c ON c.org_id = g.org_id AND c.id = g.conversation_id
-        WHERE g.org_id = $1 AND c.state <> 'disconnected' ORDER BY g.created_at`,
+         LEFT JOIN conversations c ON c.org_id = g.org_id AND c.id = g.conversation_id
+        WHERE g.org_id = $1 AND (c.state IS NULL OR c.state <> 'disconnected') ORDER BY g.created_at`,
       [orgId],
     );
     return rows.map((r) => r.id);
+  }
+
+  async forgetCall(orgId: string, conversationId: string): Promise<void> {
+    await this.db.query('DELETE FROM genesys_calls WHERE org_id = $1 AND conversation_id = $2', [orgId, conversationId]);
   }
 }

@@ -19,6 +19,9 @@ export const GENESYS_REGIONS = [
   'apne2.pure.cloud', // ap-northeast-2
   'apne3.pure.cloud', // ap-northeast-3
   'mypurecloud.com.au', // ap-southeast-2
+  'apse1.pure.cloud', // ap-southeast-1
+  'mxc1.pure.cloud', // mx-central-1
+  'edee1.eusc-pure.cloud', // eusc-de-east-1 (EU sovereign cloud)
 ] as const;
 
 export type GenesysRegion = (typeof GENESYS_REGIONS)[number];

@@ -2,6 +2,9 @@ import { SmsSendError, type SmsFailureReason, type SmsMessageOut, type SmsProvid
 import { GenesysApiError } from './genesys-api-error.ts';
 import type { GenesysClient } from './genesys-client.ts';
 
+/** The longest SMS text the agentless messages API takes (SendAgentlessOutboundMessageRequest.textBody). */
+export const GENESYS_SMS_MAX_CHARS = 765;
+
 /** Where an organisation's SMS goes: its Genesys client and sender number; null when not linked. */
 export type GenesysSmsRoute = (orgId: string) => Promise<{ client: GenesysClient; from: string | null } | null>;
 
@@ -18,6 +21,12 @@ export class GenesysSmsProvider implements SmsProvider {
     if (!r) throw new SmsSendError('provider_config', 'SMS_PROVIDER=genesys but this organisation has no Genesys link: PUT /v1/integrations/genesys first');
     if (!r.from) throw new SmsSendError('provider_config',
       'The Genesys link has no SMS number: PUT /v1/integrations/genesys with smsFrom, a number provisioned for SMS in Genesys');
+    const length = [...m.body].length;
+    if (length > GENESYS_SMS_MAX_CHARS) {
+      // Genesys would refuse it; saying so here names the cause instead of a bare 400.
+      throw new SmsSendError('provider_rejected', `The SMS is ${length} characters; Genesys's agentless SMS takes at most ${GENESYS_SMS_MAX_CHARS}: ` +
+        'shorten SMS_TEMPLATE or the deployment\'s company name');
+    }
     try {
       const { id } = await r.client.sendAgentlessSms({ fromAddress: r.from, toAddress: m.to, textBody: m.body });
       return { providerId: id, status: 'accepted' };

@@ -3,14 +3,18 @@ import type { ConversationService } from '../../domain/conversation-service.ts';
 import { DomainError } from '../../shared/domain-error.ts';
 import type { GenesysConfig } from './genesys-config.ts';
 import { asCall } from './genesys-client.ts';
+import { exchangeCode } from './genesys-code-exchange.ts';
 import type { GenesysLinkStore } from './genesys-link-store.ts';
 
 const AGENT = new Set(['agent', 'user']);
 
+/** What the page brings back from the Genesys login: a token (implicit grant) or a code and its PKCE verifier. */
+export type AgentSignIn = { accessToken: string } | { code: string; codeVerifier: string; redirectUri: string };
+
 /**
- * The interaction widget's server side: which Genesys login the page signs in with, and, given
- * the agent's own Genesys token, whether that agent is a participant of the call, in which case
- * the agent gets a Tandem console for it.
+ * The interaction widget's server side: which Genesys login the page signs in with (and by which
+ * grant), and, given the agent's own Genesys token (or the PKCE code to trade for it), whether
+ * that agent is a participant of the call, in which case the agent gets a Tandem console for it.
  */
 export class GenesysWidgetService {
   constructor(
@@ -21,16 +25,22 @@ export class GenesysWidgetService {
     private readonly publicUrl: () => string,
   ) {}
 
-  async loginFor(orgId: string): Promise<{ loginBaseUrl: string; clientId: string }> {
+  async loginFor(orgId: string): Promise<{ loginBaseUrl: string; clientId: string; grant: 'pkce' | 'implicit' }> {
     const row = await this.store.get(orgId);
     if (!row) throw new DomainError('genesys_not_linked');
     if (!row.widget_client_id) throw new DomainError('genesys_widget_not_configured');
-    return { loginBaseUrl: row.login_base_url, clientId: row.widget_client_id };
+    return { loginBaseUrl: row.login_base_url, clientId: row.widget_client_id, grant: row.widget_grant };
   }
 
-  async consoleFor(orgId: string, conversationId: string, accessToken: string): Promise<{ consoleUrl: string; agent: { id: string; name: string | null } }> {
+  async consoleFor(orgId: string, conversationId: string, signIn: AgentSignIn): Promise<{ consoleUrl: string; agent: { id: string; name: string | null } }> {
     const row = await this.store.get(orgId);
     if (!row) throw new DomainError('genesys_not_linked');
+    let accessToken: string;
+    if ('accessToken' in signIn) accessToken = signIn.accessToken;
+    else {
+      if (!row.widget_client_id) throw new DomainError('genesys_widget_not_configured');
+      accessToken = await exchangeCode(row.login_base_url, { clientId: row.widget_client_id, ...signIn }, this.config.timeoutMs);
+    }
     const me = await this.asAgent(row.api_base_url, '/api/v2/users/me', accessToken);
     const user = me as { id?: unknown; name?: unknown } | null;
     if (typeof user?.id !== 'string') throw new DomainError('invalid_token', 'Genesys did not say who signed in: reload the widget to sign in again.');

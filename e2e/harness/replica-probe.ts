@@ -1,5 +1,5 @@
 // Shares a fixture page through the real product and reads the agent's replica of it.
-import type { Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { waitForEvent, type TandemStack } from './tandem-stack.ts';
 import { tandemUi } from './tandem-ui.ts';
 
@@ -11,12 +11,17 @@ export interface Shared {
 }
 
 /** Opens `path` as a customer, shares it after an invite, and opens the agent's console. */
-export async function sharedPage(stack: TandemStack, path: string,
-  opts: { beforeOpen?: (page: Page) => Promise<void>; beforeShare?: (page: Page) => Promise<void> } = {}): Promise<Shared> {
+export async function sharedPage(stack: TandemStack, path: string, opts: {
+  beforeOpen?: (page: Page) => Promise<void>;
+  beforeShare?: (page: Page) => Promise<void>;
+  /** Runs before the console page opens (e.g. to record its requests). */
+  beforeConsole?: (console: Page) => Promise<void>;
+  agentContext?: BrowserContextOptions;
+} = {}): Promise<Shared> {
   const call = await stack.call();
   stack.shop.setCustomer(call.customerId);
   const customerContext = await stack.browser.newContext({ viewport: { width: 1000, height: 700 } });
-  const agentContext = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const agentContext = await stack.browser.newContext({ viewport: { width: 1440, height: 900 }, ...opts.agentContext });
   const close = async () => {
     await customerContext.close();
     await agentContext.close();
@@ -25,6 +30,7 @@ export async function sharedPage(stack: TandemStack, path: string,
     const page = await customerContext.newPage();
     const console = await agentContext.newPage();
     await opts.beforeOpen?.(page);
+    await opts.beforeConsole?.(console);
     await page.goto(stack.shop.url(path));
     // Polled with plain evaluations: Playwright's waitForFunction builds a MutationObserver in the
     // page, which one fixture replaces.

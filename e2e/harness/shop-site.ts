@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { e2eDistDir, fixturesDir } from './browser-bundles.ts';
-import { startTestSite } from './test-site.ts';
+import { startTestSite, type RouteHandler } from './test-site.ts';
 
 // Fixture pages written for the capture-only tests load test hooks; on the shop they embed Tandem.
 const PAGE_TOOLS = '<script type="module" src="/e2e-dist/page-tools.js"></script>';
@@ -12,6 +12,8 @@ const PAGE_TOOLS = '<script type="module" src="/e2e-dist/page-tools.js"></script
 export interface ShopSite {
   origin: string;
   url(path: string): string;
+  /** Answers requests under `prefix` with `handler` (a test's own resources on the shop's origin). */
+  route(prefix: string, handler: RouteHandler): void;
   /** The customer logged in to the site (null: nobody, the page does not identify). */
   setCustomer(customerId: string | null): void;
   /** More attributes on the pages' SDK script tag (e.g. data-frame-origins), until set again. */
@@ -52,6 +54,7 @@ export async function startShopSite(): Promise<ShopSite> {
   return {
     origin: site.origin,
     url: site.url,
+    route: site.route,
     close: site.close,
     setCustomer(id) {
       customer = id;

@@ -1,7 +1,7 @@
 // A stand-in for the customer's website: static fixture pages plus the built SDK and test
 // bundles, on its own 127.0.0.1 origin (random port).
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -18,8 +18,12 @@ const CONTENT_TYPES: Record<string, string> = {
 export interface TestSite {
   origin: string;
   url(path: string): string;
+  /** Answers requests under `prefix` with `handler` instead of files (a test's own resources). */
+  route(prefix: string, handler: RouteHandler): void;
   close(): Promise<void>;
 }
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Rewrites an HTML page before it is served (e.g. to put the site's script tags in). */
 export type HtmlRewrite = (html: string, url: URL) => string | Promise<string>;
@@ -27,9 +31,11 @@ export type HtmlRewrite = (html: string, url: URL) => string | Promise<string>;
 // mounts: URL prefix (e.g. '/sdk/') -> directory on disk
 export async function startTestSite(mounts: Record<string, string>, rewriteHtml?: HtmlRewrite): Promise<TestSite> {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
+  const routes = new Map<string, RouteHandler>();
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname);
+    for (const [prefix, handler] of routes) if (path.startsWith(prefix)) return handler(req, res);
     const prefix = prefixes.find((p) => path.startsWith(p));
     const root = prefix === undefined ? undefined : mounts[prefix];
     if (prefix === undefined || root === undefined) {
@@ -60,6 +66,7 @@ export async function startTestSite(mounts: Record<string, string>, rewriteHtml?
   return {
     origin,
     url: (path) => origin + path,
+    route: (prefix, handler) => routes.set(prefix, handler),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

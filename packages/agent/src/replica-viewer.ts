@@ -15,6 +15,7 @@ import { CustomerHover } from './replica-hover.ts';
 import { FocusRules } from './replica-focus-rules.ts';
 import { ReplicaFocus, focusStateOf } from './replica-focus.ts';
 import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
+import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -136,6 +137,9 @@ export class ReplicaViewer {
   private readonly surface = div('replica-surface');
   private readonly resizeObserver: ResizeObserver;
   private readonly scrubber = new ReplicaScrubber();
+  // The page's pictures, fonts and style sheets as the page sent them: the replica loads nothing else.
+  private readonly assets = new AssetStore();
+  private readonly rewriter = new AssetRewriter(this.assets);
   private live: LiveReplica | null = null;
   private tool: ReplicaTool = 'none';
   private viewport = { width: 0, height: 0 };
@@ -318,6 +322,7 @@ export class ReplicaViewer {
 
   /** Removes the replica (the customer stopped sharing): nothing of their page stays on screen. */
   clear(): void {
+    this.assets.clear();
     this.live?.replayer.destroy();
     this.live?.layer.remove();
     this.live = null;
@@ -346,6 +351,7 @@ export class ReplicaViewer {
   }
 
   destroy(): void {
+    this.assets.clear();
     this.resizeObserver.disconnect();
     this.live?.replayer.destroy();
     this.live = null;
@@ -367,8 +373,26 @@ export class ReplicaViewer {
   }
 
   private add(event: eventWithTime, timestamp: number): void {
+    if (event.type === EventType.Custom) {
+      const asset = assetFrameOf(event.data);
+      // Kept here, not in rrweb's event list (which lives as long as the replica).
+      if (asset) return this.assetArrived(asset, timestamp);
+    }
     this.scrubber.scrub(event);
+    this.rewriter.rewrite(event);
     this.live?.replayer.addEvent({ ...event, timestamp } as eventWithTime);
+  }
+
+  /** The nodes that were drawn without this asset get their original values again, now rewritten with it. */
+  private assetArrived(asset: { url: string; type: string; data: string }, timestamp: number): void {
+    if (!this.assets.put(asset)) return;
+    const { attributes, texts } = this.rewriter.arrived(asset.url);
+    if (attributes.length === 0 && texts.length === 0) return;
+    this.add({
+      type: EventType.IncrementalSnapshot,
+      data: { source: IncrementalSource.Mutation, adds: [], removes: [], texts, attributes },
+      timestamp,
+    } as eventWithTime, timestamp);
   }
 
   private resize(size: { width: number; height: number }): void {

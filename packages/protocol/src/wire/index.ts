@@ -19,3 +19,4 @@ export { SHORT_CODE_DIGITS, SHORT_CODE_INPUT_PATTERN, groupShortCode, shortCodeD
 export { RECONNECT_FIRST_MS, RECONNECT_MAX_MS, reconnectDelay } from './backoff.ts';
 export * from './tree-checksum.ts';
 export * from './locales.ts';
+export * from './page-assets.ts';

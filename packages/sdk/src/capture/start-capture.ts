@@ -12,6 +12,7 @@ import { FOCUS_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
 import { watchFocus, type FocusWatch } from './focus-state.ts';
 import { CANVAS_BLOCK_SELECTOR, sampleCanvases, type CanvasFrames } from './canvas-frames.ts';
+import { sendPageAssets, type PageAssets } from './page-assets.ts';
 import { startDriftChecks, type DriftCheckOptions, type DriftChecks } from './drift-check.ts';
 import {
   BLOCK_SELECTOR,
@@ -92,6 +93,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   let drift: DriftChecks | null = null;
   let canvases: CanvasFrames | null = null;
   let frames: ChildFrames | null = null;
+  let assets: PageAssets | null = null;
   const emit = (event: eventWithTime | null): void => {
     if (!event) return;
     if (event.type === EventType.Meta) {
@@ -99,10 +101,12 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       batchKind = 'snapshot';
     }
     batch.push(event);
+    assets?.note(event);
     // After the snapshot's frame has gone (its flush was queued first): what is in the top layer
     // and what has focus.
     if (event.type === EventType.FullSnapshot) {
       canvases?.afterSnapshot();
+      assets?.afterSnapshot();
       queueMicrotask(() => {
         topLayer?.afterSnapshot();
         focus?.afterSnapshot();
@@ -124,6 +128,8 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   const inFrame = options.inFrame === true;
   const gathersFrames = !inFrame && window.parent === window && (options.frameOrigins?.length ?? 0) > 0;
   if (gathersFrames) frames = watchChildFrames(document, options.frameOrigins!);
+  // Before record(): the first snapshot is emitted inside it. Reads finish later, while recording.
+  assets = sendPageAssets(document, (id) => record.mirror.getNode(id), (tag, frame) => record.addCustomEvent(tag, frame));
   // Tandem's own prompts and banner (a closed shadow root) are not part of the customer's page.
   // Canvases are blocked too (boxes of their size); opted-in ones are painted from pictures.
   const blockSelector = `${BLOCK_SELECTOR}, [data-tandem-ui], ${CANVAS_BLOCK_SELECTOR}`;
@@ -178,6 +184,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       drift?.stop();
       canvases?.stop();
       frames?.stop();
+      assets?.stop();
       stopRecording?.();
       stopWatchingTyping();
       flush();

@@ -18,11 +18,13 @@ const TYPES: Record<string, string> = {
 
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 
-// The same policy as the console page's own meta tag: our bundle is the only script; the
-// replica may load the customer's site's styles, images, fonts and media, but never its scripts.
+// The same policy as the console page's own meta tag: our bundle is the only script, and the
+// page contacts no server but Tandem: the replica's pictures, fonts and style sheets are the
+// blob:s the console made of what the customer's page sent (replica-assets.ts), never a URL of
+// the customer's site, so a hand-made stream cannot make the agent's browser call anyone.
 const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline' https: http: data: blob:; img-src 'self' https: http: data: " +
-    "blob:; font-src https: http: data:; media-src https: http: data: blob:; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline' blob:; img-src 'self' data: blob:; font-src data: blob:; " +
+    "media-src 'none'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /**
  * The built browser bundles (SDK and agent console) as static files. The server never imports

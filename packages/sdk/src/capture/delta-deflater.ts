@@ -18,6 +18,7 @@ export interface DeltaDeflater {
 
 /** Deflate keeps only this much history: the worker needs no more of a snapshot. */
 const WINDOW_BYTES = 32 * 1024;
+const FETCH_TIMEOUT_MS = 10_000;
 
 export const DEFLATE_WORKER_URL = new URL('deflate-worker.js', import.meta.url).href;
 
@@ -33,7 +34,10 @@ export function openDeltaDeflater(scriptUrl = DEFLATE_WORKER_URL): DeltaDeflater
     if (scriptBlob) URL.revokeObjectURL(scriptBlob);
     for (const resolve of waiting.splice(0)) resolve(null);
   };
-  const ready: Promise<Worker | null> = fetch(scriptUrl, { credentials: 'omit' })
+  // Deltas wait for the worker: a script that does not come soon is given up on (uncompressed deltas).
+  const giveUp = new AbortController();
+  const slow = setTimeout(() => giveUp.abort(), FETCH_TIMEOUT_MS);
+  const ready: Promise<Worker | null> = fetch(scriptUrl, { credentials: 'omit', signal: giveUp.signal })
     .then((res) => (res.ok ? res.text() : Promise.reject(new Error(`${res.status}`))))
     .then((source) => {
       if (failed) return null;
@@ -51,7 +55,8 @@ export function openDeltaDeflater(scriptUrl = DEFLATE_WORKER_URL): DeltaDeflater
     .catch(() => {
       fail();
       return null;
-    });
+    })
+    .finally(() => clearTimeout(slow));
   // Requests reach the worker in the order they were made (promise callbacks run in order).
   const post = (request: DeflateRequest) => void ready.then((w) => (w && !failed ? w.postMessage(request) : undefined));
 

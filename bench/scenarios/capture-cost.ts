@@ -82,7 +82,7 @@ async function costOf(s: Subject, work: (page: Page) => Promise<void>, settleMs:
   const after = await metrics(s.cdp);
   const to = (await s.page.evaluate(() => performance.now())) as number;
   const long = (await s.page.evaluate(([a, b]) => (window as unknown as { __benchLongTasks: [number, number][] }).__benchLongTasks
-    .filter(([start]) => start >= a && start < b).map(([, d]) => d), [from, to])) as number[];
+    .filter(([start]) => start >= a && start < b).map(([, d]) => d), [from, to] as [number, number])) as number[];
   const delta = (name: string) => ((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000;
   return { taskMs: delta('TaskDuration'), scriptMs: delta('ScriptDuration'), longTasks: long.length,
     blockingMs: long.reduce((a, d) => a + Math.max(0, d - 50), 0) };
@@ -94,7 +94,8 @@ type Workload = (typeof WORKLOADS)[number];
 function workOf(w: Workload, o: CaptureCostOptions, round: number): (page: Page) => Promise<void> {
   if (w === 'burst') {
     return (page) => page.evaluate(([ms, seed]) =>
-      (window as unknown as { benchCost: { burst(ms: number, seed: number): Promise<void> } }).benchCost.burst(ms, seed), [o.burstMs, round + 1]);
+      (window as unknown as { benchCost: { burst(ms: number, seed: number): Promise<void> } }).benchCost.burst(ms, seed),
+    [o.burstMs, round + 1] as [number, number]);
   }
   return (page) => page.keyboard.type(o.typed, { delay: o.keyDelayMs });
 }

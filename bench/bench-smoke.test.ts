@@ -9,7 +9,7 @@ test('npm run bench -- --smoke runs every scenario and prints the table', () => 
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /\| scenario \| metric \| Tandem \| baseline \| ratio \| target \| met \|/);
   const scenarios = [
-    'DOM change → replica', 'pointer → cursor', 'agent join', 'bytes on the wire', 'SDK weight',
+    'DOM change → replica', 'pointer → cursor', 'agent join', 'capture cost', 'bytes on the wire', 'SDK weight',
     'relay throughput', 'cross-node hop', 'API (pglite)', 'API (postgres)', 'sessions per machine',
   ];
   for (const scenario of scenarios) assert.ok(run.stdout.includes(`| ${scenario} |`), scenario);

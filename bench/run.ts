@@ -2,7 +2,8 @@
  * `npm run bench`: every scenario against its baseline in the same run, one table, a JSON file
  * in bench/results/, SVG charts (bench/results/<date>-*.svg, latest copied to docs/perf/).
  * `--smoke` runs each scenario tiny (the test suite does this to keep the harness working; its
- * figures mean nothing). `--only=dom,pointer,...` runs some scenarios. `--record-stream`
+ * figures mean nothing). `--only=dom,pointer,...` runs some scenarios (`capture`: what sharing costs the
+ * customer's page, against rrweb record alone). `--record-stream`
  * re-records bench/fixtures/recorded-stream.json from the real SDK (bytes scenario). `--only=cluster`:
  * three nodes behind nginx on a fresh Postgres database and a Redis of their own.
  */
@@ -22,6 +23,7 @@ import { RECORDED_STREAM, wireBytes } from './scenarios/wire-bytes.ts';
 import { sessionsPerMachine } from './scenarios/sessions.ts';
 import { idleVisitorsPerGiB } from './scenarios/idle-visitors.ts';
 import { sdkWeight } from './scenarios/sdk-weight.ts';
+import { captureCost } from './scenarios/capture-cost.ts';
 import { clusterSessions } from './scenarios/cluster.ts';
 import { clusterHop } from './scenarios/cluster-hop.ts';
 
@@ -37,6 +39,9 @@ const scenarios: [string, () => Promise<BenchRow[]>][] = [
   ['dom', async () => domLatency(await live(), smoke ? { samples: 6, blocks: 1, gapMs: 30 } : { samples: 400, blocks: 4, gapMs: 60 })],
   ['pointer', async () => pointerLatency(await live(), smoke ? { samples: 4, gapMs: 120 } : { samples: 60, gapMs: 150 })],
   ['join', async () => agentJoin(await live(), smoke ? { sizes: [1000], runs: 1 } : { sizes: [1000, 10000], runs: 7 })],
+  ['capture', async () => captureCost(await live(), smoke
+    ? { elements: 1000, burstMs: 300, typed: 'boots', keyDelayMs: 10, rounds: 1, settleMs: 100 }
+    : { elements: 10_000, burstMs: 3_000, typed: 'waterproof walking boots, size 43, in dark green or navy', keyDelayMs: 40, rounds: 5, settleMs: 500 })],
   ['bytes', async () => wireBytes(await live(), { durationMs: smoke ? 3_000 : 120_000, record: record && !smoke })],
   ['weight', () => sdkWeight()],
   ['relay', () => relayThroughput(smoke ? { frames: 200, frameBytes: 1024 } : { frames: 50_000, frameBytes: 2048 })],

@@ -1,7 +1,7 @@
 // The benchmark's website: its own origin, serving bench/fixtures/pages. A page asked for with
 // ?mode=tandem embeds the Tandem SDK the way a company's site does (identify + <script src=sdk.js>);
 // ?mode=baseline embeds the plain rrweb recorder (bench/baselines/browser/rrweb-recorder.ts) that
-// streams to the bare relay. /bench-dist/ serves the bench's browser bundles.
+// streams to the bare relay; ?mode=rrweb-only, rrweb record alone (events made into JSON, not sent). /bench-dist/ serves the bench's browser bundles.
 import { fileURLToPath } from 'node:url';
 import { startTestSite } from '../../e2e/harness/test-site.ts';
 import { identityToken } from './tandem-setup.ts';
@@ -39,6 +39,7 @@ export async function startBenchSite(): Promise<BenchSite> {
     if (mode === 'baseline') {
       return `<script>window.__benchRelay = ${JSON.stringify(opts.relayUrl)};</script>\n<script type="module" src="/bench-dist/rrweb-recorder.js"></script>`;
     }
+    if (mode === 'rrweb-only') return '<script type="module" src="/bench-dist/rrweb-record-only.js"></script>';
     return '';
   };
   const site = await startTestSite({ '/pages/': pagesDir, '/bench-dist/': benchDistDir },

@@ -19,7 +19,11 @@ async function buildAll() {
   await build({
     ...common,
     entryPoints:
-      { 'rrweb-recorder': join(benchDir, 'baselines/browser/rrweb-recorder.ts'), 'rrweb-viewer': join(benchDir, 'baselines/browser/rrweb-viewer.ts') },
+      {
+      'rrweb-recorder': join(benchDir, 'baselines/browser/rrweb-recorder.ts'),
+      'rrweb-record-only': join(benchDir, 'baselines/browser/rrweb-record-only.ts'),
+      'rrweb-viewer': join(benchDir, 'baselines/browser/rrweb-viewer.ts'),
+    },
     outdir: benchDistDir,
     format: 'esm',
     minify: true,

@@ -4,7 +4,7 @@ import type { BenchRow } from '../harness/result-table.ts';
 import { buildSdk } from '../../packages/sdk/build.ts';
 
 /** rrweb's record entry alone, bundled and minified as the SDK is: what a site would ship at least. */
-async function rrwebRecordGzip(): Promise<number> {
+export async function rrwebRecordGzip(): Promise<number> {
   const out = await build({
     stdin: { contents: "export { record } from 'rrweb';", resolveDir: new URL('.', import.meta.url).pathname, loader: 'ts' },
     bundle: true,

@@ -25,6 +25,8 @@ const bundles: BundleSpec[] = [
   { entry: 'src/loader/index.ts', outfile: 'loader.js', format: 'iife', budgetGzipBytes: 8 * 1024 },
   // Fetched by the loader with import() only after the customer's Share.
   { entry: 'src/capture/index.ts', outfile: 'capture.js', format: 'esm' },
+  // The deltas' deflate stream (pako), run by capture in a Web Worker off the page's main thread.
+  { entry: 'src/capture/deflate-worker.ts', outfile: 'deflate-worker.js', format: 'iife' },
   // The customer's language, fetched by the loader only when it is not English (inline).
   ...LOCALES.filter((lang) => lang !== 'en').map((lang): BundleSpec =>
     ({ entry: `src/loader/locales/${lang}.ts`, outfile: `locale-${lang}.js`, format: 'esm' })),

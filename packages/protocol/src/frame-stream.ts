@@ -17,8 +17,11 @@
  * without an error. So the inflater also checks the frames' sequence numbers and refuses any
  * piece that does not follow the one before.
  *
- * pako for the deltas: the browser's streams cannot sync-flush, and pako's synchronous calls
- * (≈ 10 µs for a small delta) keep frames in order without a promise chain.
+ * pako for the deltas: the browser's streams can neither sync-flush nor take a preset dictionary.
+ * The customer's page runs FrameDeflater in a Web Worker (packages/sdk/src/capture/delta-deflater.ts),
+ * off its main thread; where its policy forbids workers it sends deltas uncompressed, which a
+ * reader passes (pass()). (fflate 0.8.3, tried as a smaller encoder: its sync flush with a
+ * dictionary produced pieces pako could not inflate after a dozen deltas, and it was slower.)
  */
 import { Deflate, Inflate, Z_SYNC_FLUSH, deflateRaw, inflateRaw } from 'pako';
 

@@ -1,9 +1,11 @@
 // The page's end of the live relay (`/v1/capture`): auth with the capture token, then binary
-// frames (5-byte header from the protocol; a snapshot deflated whole, the deltas after it as
-// pieces of one deflate stream against it, see @tandem/protocol/frame-stream). Each connection
+// frames (5-byte header from the protocol; a snapshot deflated whole by the browser, the deltas
+// after it as pieces of one deflate stream against it, made in a worker: delta-deflater.ts, see
+// @tandem/protocol/frame-stream). Each connection
 // numbers its frames from 1 and starts with a full snapshot; a dropped connection reconnects.
 import { CloseCode, FRAME_KIND, encodeFrame, encodePointer, reconnectDelay } from '@tandem/protocol/wire';
-import { FrameDeflater } from '@tandem/protocol/frame-stream';
+import { openDeltaDeflater } from './delta-deflater.ts';
+import { deflateNative } from './native-deflate.ts';
 import type { CaptureClientMessage, CaptureServerMessage } from '@tandem/protocol';
 import { platform } from '../pristine-platform.ts';
 
@@ -34,12 +36,6 @@ export interface RelayStream {
 
 const encoder = new TextEncoder();
 
-/** A whole snapshot, by the browser's own deflate: several times pako's speed on a big page. */
-async function deflateNative(json: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([json as BlobPart]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
 export function openRelayStream(o: RelayStreamOptions): RelayStream {
   const url = `${o.server.replace(/^http/, 'ws')}/v1/capture`;
   let ws: WebSocket | null = null;
@@ -48,9 +44,10 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
   let attempt = 0;
   let over = false;
   let connections = 0;
-  // One per connection: what the relay caches and replays is this connection's stream.
-  let deflater = new FrameDeflater();
-  // While a snapshot is being compressed (asynchronously), the frames after it wait behind it.
+  // One worker for the page; each connection starts its stream afresh (what the relay caches and
+  // replays is this connection's stream).
+  const deltas = openDeltaDeflater();
+  // While a frame is being compressed (asynchronously), the frames after it wait behind it.
   let pending: Promise<void> | null = null;
 
   const sendInOrder = (frame: Uint8Array | Promise<Uint8Array>) => {
@@ -72,6 +69,7 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
     over = true;
     live = false;
     ws?.close(1000);
+    deltas.close();
     o.onEnded(reason);
   };
 
@@ -94,7 +92,7 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
       if (m.type === 'ready') {
         attempt = 0;
         seq = 0;
-        deflater = new FrameDeflater();
+        deltas.start(new Uint8Array(0));
         pending = null;
         live = true;
         o.onReady({ agentName: m.agentName, control: m.control });
@@ -120,19 +118,21 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
   return {
     sendEvents(kind, events) {
       // Not connected: nothing is queued, the next connection starts from a fresh snapshot.
-      if (!live || !ws) return;
+      if (!live || !ws || over) return;
       const json = encoder.encode(platform.stringify(events));
       const frameSeq = ++seq;
       if (kind === 'snapshot') {
-        // The deltas after it are compressed against it at once, in order; only sending waits.
-        deflater.startStream(json);
+        // The deltas after it are compressed against it (in the worker, in order).
+        deltas.start(json);
         // Should the browser fail to deflate it, the snapshot goes as it is: its deltas still follow.
         sendInOrder(deflateNative(json).then(
           (body) => encodeFrame(FRAME_KIND.SNAPSHOT, frameSeq, body, true),
           () => encodeFrame(FRAME_KIND.SNAPSHOT, frameSeq, json, false),
         ));
       } else {
-        sendInOrder(encodeFrame(FRAME_KIND.DELTA, frameSeq, deflater.deflateDelta(json), true));
+        // Without a worker (the page's policy forbids one) a delta goes as it is; the reader passes it.
+        sendInOrder(deltas.deflate(json).then((piece) =>
+          piece ? encodeFrame(FRAME_KIND.DELTA, frameSeq, piece, true) : encodeFrame(FRAME_KIND.DELTA, frameSeq, json, false)));
       }
     },
     sendPointer(x, y) {
@@ -143,8 +143,15 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
     },
     close() {
       over = true;
-      live = false;
-      ws?.close(1000);
+      // What was captured before the close is still being compressed: it goes first.
+      const socket = ws;
+      const done = () => {
+        live = false;
+        socket?.close(1000);
+        deltas.close();
+      };
+      if (pending) void pending.then(done);
+      else done();
     },
   };
 }

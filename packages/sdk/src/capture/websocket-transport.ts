@@ -2,7 +2,8 @@
 // for the test sink in e2e/ that stands in for the relay. The real relay connection, with auth
 // and reconnects, is relay-stream.ts.
 import { FRAME_KIND, encodeFrame } from '@tandem/protocol/wire';
-import { FrameDeflater } from '@tandem/protocol/frame-stream';
+import { openDeltaDeflater } from './delta-deflater.ts';
+import { deflateNative } from './native-deflate.ts';
 import type { CaptureFrame, FrameTransport } from './frame-transport.ts';
 import { platform } from '../pristine-platform.ts';
 
@@ -21,7 +22,10 @@ export function webSocketTransport(url: string): FrameTransport {
   // Frames produced before the socket opens (the first snapshot, always) wait here, in order.
   const pending: Uint8Array[] = [];
   const snapshotListeners: Array<() => void> = [];
-  const deflater = new FrameDeflater();
+  // Snapshots by the browser's deflate, deltas in a worker (see relay-stream.ts): both asynchronous,
+  // so frames are sent through one chain, in order.
+  const deltas = openDeltaDeflater();
+  let chain: Promise<void> = Promise.resolve();
   const encoder = new TextEncoder();
   socket.addEventListener('open', () => {
     for (const frame of pending.splice(0)) platform.send(socket, frame);
@@ -39,17 +43,30 @@ export function webSocketTransport(url: string): FrameTransport {
   return {
     send(frame: CaptureFrame) {
       const kind = frame.kind === 'snapshot' ? FRAME_KIND.SNAPSHOT : FRAME_KIND.DELTA;
-      const piece = deflater.deflate(encoder.encode(platform.stringify(frame.events)), kind === FRAME_KIND.SNAPSHOT);
-      const bytes = encodeFrame(kind, frame.seq, piece, true);
-      if (socket.readyState === WebSocket.OPEN) platform.send(socket, bytes);
-      else if (socket.readyState === WebSocket.CONNECTING) pending.push(bytes);
+      const json = encoder.encode(platform.stringify(frame.events));
+      const whole = () => encodeFrame(kind, frame.seq, json, false);
+      let made: Promise<Uint8Array>;
+      if (kind === FRAME_KIND.SNAPSHOT) {
+        deltas.start(json);
+        made = deflateNative(json).then((body) => encodeFrame(kind, frame.seq, body, true), whole);
+      } else {
+        made = deltas.deflate(json).then((piece) => (piece ? encodeFrame(kind, frame.seq, piece, true) : whole()));
+      }
+      chain = chain.then(() => made).then((bytes) => {
+        if (socket.readyState === WebSocket.OPEN) platform.send(socket, bytes);
+        else if (socket.readyState === WebSocket.CONNECTING) pending.push(bytes);
+      });
     },
     onSnapshotRequest(listener) {
       snapshotListeners.push(listener);
     },
     close() {
-      pending.length = 0;
-      socket.close(1000);
+      // Frames still being compressed go first.
+      void chain.then(() => {
+        pending.length = 0;
+        deltas.close();
+        socket.close(1000);
+      });
     },
   };
 }

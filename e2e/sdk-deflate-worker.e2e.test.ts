@@ -1,0 +1,91 @@
+// Deltas are deflated in a Web Worker, off the customer's main thread (bench: capture cost). A
+// page whose policy forbids workers still shares: its deltas go uncompressed, which the wire
+// format allows, and nothing breaks on the page.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { FRAME_KIND } from '@tandem/protocol';
+import { startTandemStack, waitForEvent, type TandemStack } from './harness/tandem-stack.ts';
+import { tandemUi } from './harness/tandem-ui.ts';
+import { watchWire, type WireWatch } from './harness/wire-watch.ts';
+
+let stack: TandemStack;
+
+before(async () => {
+  stack = await startTandemStack();
+});
+
+after(async () => {
+  await stack?.close();
+});
+
+/** `path` shared for real (invite, a real click on Share); the agent's client is connected. */
+async function share(path: string) {
+  const call = await stack.call();
+  stack.shop.setCustomer(call.customerId);
+  const context = await stack.browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page: Page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const wire: WireWatch = await watchWire(page);
+  await page.goto(stack.shop.url(path));
+  await page.waitForFunction(() => !Array.isArray((window as unknown as { Tandem: unknown }).Tandem));
+  for (const end = Date.now() + 10_000; !wire.received().some((t) => t.includes('"identified"'));) {
+    if (Date.now() > end) throw new Error('the page never identified');
+    await page.waitForTimeout(25);
+  }
+  const agent = await stack.agent(call.id);
+  const invite = await stack.server.api('POST', '/v1/invites', { conversationId: call.id });
+  assert.equal(invite.status, 201, invite.text);
+  const ui = await tandemUi(page);
+  await ui.waitFor('dialog [data-action="accept"]');
+  await page.waitForTimeout(600);
+  await ui.click('dialog [data-action="accept"]');
+  await waitForEvent(stack.server, call.id, 'session.started');
+  await agent.waitForFrame((f) => f.kind === 'snapshot');
+  return { page, wire, agent, pageErrors, close: () => context.close() };
+}
+
+/** The page changes a text; the agent's delta with it, and the frame the page sent for it. */
+async function change(s: Awaited<ReturnType<typeof share>>, selector: string, text: string) {
+  await s.page.evaluate(([sel, t]) => (document.querySelector(sel!)!.textContent = t!), [selector, text]);
+  await s.agent.waitForFrame((f) => f.kind === 'delta' && f.text.includes(text));
+  for (let end = Date.now() + 5_000; Date.now() < end; await s.page.waitForTimeout(25)) {
+    const sent = s.wire.frames().find((f) => f.opcode === 2 && f.kind === FRAME_KIND.DELTA && f.text.includes(text));
+    if (sent) return sent;
+  }
+  throw new Error(`no delta with ${text} on the wire`);
+}
+
+describe('deltas are deflated off the main thread', () => {
+  test('a change reaches the agent as a compressed delta, deflated by a worker of the page', async () => {
+    const s = await share('/shop/account.html');
+    try {
+      const sent = await change(s, 'h1', 'Your account, changed once');
+      assert.equal(sent.compressed, true, 'the delta went uncompressed');
+      assert.ok(!sent.unreadable, 'the delta did not follow its stream');
+      // The next one continues the same stream (against the snapshot and the delta before).
+      const next = await change(s, 'h1', 'Your account, changed twice');
+      assert.equal(next.compressed, true);
+      assert.ok(!next.unreadable);
+      assert.ok(s.page.workers().some((w) => w.url().startsWith('blob:')), 'no worker on the page');
+      assert.deepEqual(s.pageErrors, []);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a page whose policy forbids workers still shares: its deltas go uncompressed, nothing breaks', async () => {
+    const s = await share('/shop/no-workers.html');
+    try {
+      const sent = await change(s, '#status', 'Basket: 3 items');
+      assert.equal(sent.compressed, false);
+      const next = await change(s, '#status', 'Basket: 4 items');
+      assert.equal(next.compressed, false);
+      assert.equal(s.page.workers().length, 0);
+      assert.deepEqual(s.pageErrors, []);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -57,7 +57,8 @@ export async function startServerProcess(env: Record<string, string> = {}, opts:
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
+    // A start takes 10–20 s on a quiet machine and has taken 100 s on a busy one (load 35 on 2 cores).
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 180_000);
     const check = () => {
       // A fresh data dir: the banner ends with the first client's credentials.
       if (/TANDEM_CLIENT_SECRET=\S+\n/.test(out)) {

@@ -29,10 +29,14 @@ async function setUpSessions(server: ServerProcess, count: number, concurrency: 
   const stamp = Date.now();
   // A reply that a machine at a load of 20 on 2 cores takes more than 5 s to send (it happens) costs
   // that session a second try on a call of its own, not the run.
+  let done = 0;
+  const t0 = Date.now();
   return bounded(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await openLiveSession(api, dep, `load-${stamp}-${i}${attempt > 1 ? `-${attempt}` : ''}`);
+        const live = await openLiveSession(api, dep, `load-${stamp}-${i}${attempt > 1 ? `-${attempt}` : ''}`);
+        if (++done % 500 === 0) process.stderr.write(`bench: sessions: ${done} of ${count} set up (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+        return live;
       } catch (err) {
         if (attempt === 3) throw err;
         process.stderr.write(`bench: sessions: setting up session ${i} failed (${(err as Error).message.slice(0, 80)}), trying again\n`);

@@ -15,7 +15,7 @@ export class VisitorClient {
   private waiters: { match: (m: VisitorServerMessage) => boolean; resolve: (m: VisitorServerMessage) => void }[] = [];
   closed: Promise<{ code: number; reason: string }>;
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(readonly ws: WebSocket, private readonly replyTimeoutMs: number) {
     ws.on('message', (data) => {
       const m = JSON.parse(data.toString()) as VisitorServerMessage;
       this.received.push(m);
@@ -28,11 +28,15 @@ export class VisitorClient {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
-  /** `localAddress` (e.g. 127.0.0.7) makes the page another source address on loopback. */
-  static async connect(baseUrl: string, deploymentKey: string, origin: string, opts: { hello?: boolean; localAddress?: string } = {}): Promise<VisitorClient> {
+  /**
+   * `localAddress` (e.g. 127.0.0.7) makes the page another source address on loopback; `replyTimeoutMs` (default 5 s) is how long a
+   * reply may take (a benchmark setting up thousands of sessions on a busy machine waits longer).
+   */
+  static async connect(baseUrl: string, deploymentKey: string, origin: string, opts: { hello?: boolean; localAddress?: string; replyTimeoutMs?: number } = {}):
+    Promise<VisitorClient> {
     const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/visitor?deployment=${encodeURIComponent(deploymentKey)}`,
       { origin, headers: { 'user-agent': 'VisitorClient/1 (test)' }, localAddress: opts.localAddress });
-    const client = new VisitorClient(ws);
+    const client = new VisitorClient(ws, opts.replyTimeoutMs ?? 5000);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -44,7 +48,7 @@ export class VisitorClient {
   /** Sends a message with the next seq; resolves with the reply (`re` = seq) or an error reply. */
   async request(msg: Outgoing): Promise<VisitorServerMessage> {
     const seq = ++this.seq;
-    const reply = this.next((m) => 're' in m && m.re === seq, 5000);
+    const reply = this.next((m) => 're' in m && m.re === seq);
     this.ws.send(JSON.stringify({ ...msg, seq }));
     return reply;
   }
@@ -54,7 +58,7 @@ export class VisitorClient {
   }
 
   /** Resolves with the next message (already received or coming) that matches. */
-  next(match: (m: VisitorServerMessage) => boolean, timeoutMs = 5000): Promise<VisitorServerMessage> {
+  next(match: (m: VisitorServerMessage) => boolean, timeoutMs = this.replyTimeoutMs): Promise<VisitorServerMessage> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching visitor message within ${timeoutMs} ms; got ${JSON.stringify(this.received)}`)), timeoutMs);
       this.waiters.push({

@@ -37,6 +37,12 @@ describe('hover states reach the replica', () => {
       await page.hover('#stoves');
       assert.equal(await replicaUntil<string>(agent, DISPLAY('tents-menu'), (v) => v === 'none'), 'none', 'the menu the pointer left closed');
       assert.equal(await replicaUntil<string>(agent, DISPLAY('stoves-menu'), (v) => v === 'block'), 'block', 'the next one opened');
+      // A framework writes the hovered item's whole class attribute (rrweb copies it onto the replica's element).
+      await page.evaluate(() => document.getElementById('stoves')!.setAttribute('class', 'is-active'));
+      assert.equal(
+        await replicaUntil<string>(agent, "(doc) => doc.getElementById('stoves').getAttribute('class')", (v) => v?.includes('is-active') === true),
+        'is-active :hover', 'the page\'s class arrived and the hover class came back with it');
+      assert.equal(await replicaUntil<string>(agent, DISPLAY('stoves-menu'), (v) => v === 'block'), 'block', 'the menu stays open while the pointer rests');
       await page.hover('#far');
       assert.equal(await replicaUntil<string>(agent, DISPLAY('stoves-menu'), (v) => v === 'none'), 'none');
     } finally {

@@ -27,4 +27,9 @@ export class CustomerHover {
     for (const el of next) if (!el.classList.contains(HOVER_CLASS)) el.classList.add(HOVER_CLASS);
     this.hovered = next;
   }
+
+  /** Puts the class back where the page's own `class` writes wiped it (rrweb copies the whole attribute). */
+  refresh(): void {
+    for (const el of this.hovered) if (el.isConnected && !el.classList.contains(HOVER_CLASS)) el.classList.add(HOVER_CLASS);
+  }
 }

@@ -11,6 +11,8 @@ import { ReplicaScrubber } from './replica-scrub.ts';
 import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
 import { DriftWatch } from './replica-drift.ts';
 import { CustomerHover } from './replica-hover.ts';
+import { FocusRules } from './replica-focus-rules.ts';
+import { ReplicaFocus, focusStateOf } from './replica-focus.ts';
 import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
@@ -204,7 +206,13 @@ export class ReplicaViewer {
     replayer.iframe.tabIndex = -1;
     replayer.on('resize', (size) => this.resize(size as { width: number; height: number }));
     const topLayer = new ReplicaTopLayer(() => replayer.iframe.contentDocument, replayer.getMirror());
-    replayer.on('event-cast', () => {
+    // The customer's focus, shown with classes (the replica never takes real focus: see replica-focus.ts).
+    const focusRules = new FocusRules(replayer.getMirror());
+    const focus = new ReplicaFocus(replayer.getMirror());
+    replayer.on('event-cast', (e) => {
+      focusRules.applied(e as { type: number; data?: unknown });
+      focus.refresh();
+      this.hover.refresh();
       topLayer.retry();
       this.scheduleRefresh();
     });
@@ -212,6 +220,8 @@ export class ReplicaViewer {
       const data = (e as { data?: { tag?: unknown; payload?: unknown } }).data;
       const state = topLayerState(data);
       if (state) topLayer.apply(state);
+      const focused = focusStateOf(data);
+      if (focused) focus.apply(focused);
       const picture = canvasFrameOf(data);
       if (picture) paintCanvas(replayer.getMirror(), picture);
       const doc = replayer.iframe.contentDocument;
@@ -224,6 +234,8 @@ export class ReplicaViewer {
       if (!doc) return;
       doc.addEventListener('scroll', () => this.scheduleRefresh(), { capture: true, passive: true });
       finishLoading(doc);
+      focusRules.rebuilt(doc);
+      focus.refresh();
       topLayer.retry();
     });
     const previous = this.live;

@@ -29,7 +29,18 @@ const TIMERS = {
   WEBHOOK_MAX_ATTEMPTS: '50',
   // The receivers are on loopback.
   WEBHOOK_ALLOW_PRIVATE: 'true',
+  // A start that cannot connect within the default 1 s exits (a supervisor would start it again);
+  // on the loaded test machine a restart once did, and the restart is what is measured here.
+  DATABASE_CONNECT_TIMEOUT_MS: '10000',
 };
+
+/**
+ * A start is not what is measured here but it must not fail the suite: PGlite's first start (the
+ * embedded database created in WebAssembly) took 114 s on the shared 2-core machine under a load of 28.
+ */
+const START_TIMEOUT_MS = 180_000;
+/** Waits while the scene is set up before the kill (not what is measured): generous for the same reason. */
+const SETUP_WAIT_MS = 60_000;
 
 interface InFlight {
   key: string;
@@ -91,7 +102,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       sms = await startSmsWebhookReceiver(smsSecret);
       hooks = await startReceiver(() => (hooksUp ? 200 : 503));
       const env: Record<string, string> = { ...store, ...TIMERS, SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: sms.url, SMS_WEBHOOK_SECRET: smsSecret };
-      server = await ChildServer.start(env);
+      server = await ChildServer.start(env, START_TIMEOUT_MS);
       const printed =
         await waitUntil(async () => /TANDEM_CLIENT_ID=(\S+)\s+TANDEM_CLIENT_SECRET=(\S+)\n/.exec(server.output), 5000, 'the first start\'s credentials');
       const creds = { clientId: printed[1]!, clientSecret: printed[2]! };
@@ -113,21 +124,22 @@ for (const kind of ['postgres', 'pglite'] as const) {
       orphan.sessionId = started.sessionId;
       const capture = await RelayClient.open(server.url, '/v1/capture');
       capture.send({ type: 'auth', token: started.captureToken });
-      await capture.jsonOf('ready');
+      await capture.jsonOf('ready', SETUP_WAIT_MS);
 
-      // An SMS whose sender is down: pending, between retries, at the crash.
+      // Traffic: four clients creating invites with Idempotency-Keys; the kill lands mid-request.
+      const stop = { now: false };
+      const workers = [0, 1, 2, 3].map((w) => traffic(w, stop));
+      await waitUntil(async () => acknowledged.length >= 40, 2 * SETUP_WAIT_MS, '40 acknowledged invites');
+
+      // An SMS whose sender is down: pending, between retries, at the crash. Made after the traffic
+      // is up to speed, so on a slow machine its attempts do not run out before the kill.
       sms.setMode('down');
       midRetry.conversationId = `crash-sms-${kind}`;
       await call(midRetry.conversationId, '+14155550140');
       const smsInvite = await api('POST', '/v1/invites', { conversationId: midRetry.conversationId, channels: ['sms'] });
       assert.equal(smsInvite.body.deliveries[0].state, 'pending', smsInvite.text);
       midRetry.inviteId = smsInvite.body.id;
-      await waitUntil(async () => smsFor(midRetry.inviteId).length >= 2, 10_000, 'a first retry of the SMS');
-
-      // Traffic: four clients creating invites with Idempotency-Keys; the kill lands mid-request.
-      const stop = { now: false };
-      const workers = [0, 1, 2, 3].map((w) => traffic(w, stop));
-      await waitUntil(async () => acknowledged.length >= 40, 30_000, '40 acknowledged invites');
+      await waitUntil(async () => smsFor(midRetry.inviteId).length >= 2, SETUP_WAIT_MS, 'a first retry of the SMS');
 
       // A request in flight at the crash whose invite is already committed: its SMS never returns.
       sms.setMode('hang');
@@ -135,8 +147,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
       hung.body = { conversationId: `crash-hung-${kind}`, channels: ['sms'] };
       await call(hung.body.conversationId, '+14155550141');
       const hungRequest = api('POST', '/v1/invites', hung.body, { 'idempotency-key': hung.key }).catch(() => null);
-      const seen =
-        await waitUntil(async () => sms.requests.find((r) => JSON.parse(r.raw).to === '+14155550141'), 10_000, 'the hung invite reaching the SMS sender');
+      const seen = await waitUntil(async () => sms.requests.find((r) => JSON.parse(r.raw).to === '+14155550141'), SETUP_WAIT_MS,
+        'the hung invite reaching the SMS sender');
       hung.inviteId = (JSON.parse(seen.raw) as { inviteId: string }).inviteId;
       await server.kill();
       stop.now = true;
@@ -149,7 +161,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       hooksUp = true;
       sms.setMode('up');
       const t0 = Date.now();
-      server = await ChildServer.start(env);
+      server = await ChildServer.start(env, START_TIMEOUT_MS);
       restartedAt = Date.now();
       recoveryMs = restartedAt - t0;
       assert.doesNotMatch(server.output, /First start/, 'same database: no second bootstrap');
@@ -164,12 +176,21 @@ for (const kind of ['postgres', 'pglite'] as const) {
     });
 
     test('every acknowledged write is there, and the event log has no gap', async (t) => {
-      t.diagnostic(`restart to listening: ${recoveryMs} ms; ${acknowledged.length} acknowledged invites, ${inFlight.length} in flight at the kill`);
+      const missing: string[] = [];
       for (const a of acknowledged) {
         const res = await api('GET', `/v1/invites/${a.inviteId}`);
-        assert.equal(res.status, 200, `acknowledged invite ${a.inviteId} lost`);
-        assert.equal(res.body.conversationId, a.conversationId);
+        if (res.status !== 200 || res.body.conversationId !== a.conversationId) missing.push(a.inviteId);
       }
+      const perConversation = new Map<string, number>();
+      for (const a of acknowledged) {
+        const listed = (await api('GET', `/v1/invites?conversationId=${a.conversationId}`)).body.data as unknown[];
+        perConversation.set(a.conversationId, listed.length);
+      }
+      const doubled = [...perConversation.values()].filter((n) => n > 1).length;
+      t.diagnostic(`fault: SIGKILL during traffic (${kind}): time to recover ${recoveryMs} ms (restart to listening); ` +
+        `${acknowledged.length} acknowledged invites, ${inFlight.length} in flight at the kill; lost ${missing.length}, duplicates ${doubled}`);
+      assert.deepEqual(missing, [], 'acknowledged invites lost');
+      assert.equal(doubled, 0, 'acknowledged invites created twice');
       const seqs: number[] = [];
       for (let after = 0, page = 0; page < 100; page++) {
         const res = await api('GET', `/v1/events?after=${after}&limit=1000`);
@@ -178,6 +199,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
         seqs.push(...data.map((e) => e.seq));
         after = data.at(-1)!.seq;
       }
+      const gaps = seqs.filter((s, i) => s !== i + 1).length;
+      t.diagnostic(`event log: ${seqs.length} events, ${gaps} out of place (gap or repeat)`);
       assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'seq runs 1..N without a gap');
     });
 
@@ -201,7 +224,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
       }
       const answer = await api('POST', '/v1/invites', hung.body, { 'idempotency-key': hung.key });
       assert.equal(answer.body.id, hung.inviteId, 'the invite committed before the crash, not a second one');
-      t.diagnostic(`${inFlight.length + 1} in-flight keys answered within ${Date.now() - started} ms of asking`);
+      t.diagnostic(`fault: SIGKILL during traffic (${kind}): ${inFlight.length + 1} Idempotency-Keys in flight at the kill, none stuck: ` +
+        `all answered ${Date.now() - started} ms after the first retry; one invite each (duplicates 0)`);
     });
 
     test('the session whose page was sharing at the crash ends with customer_left within the resume window + 5 s', async (t) => {
@@ -210,7 +234,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
         return s.state === 'ended' ? s : null;
       }, 30_000, 'the orphaned session to end');
       const afterRestart = Date.parse(ended.endedAt) - restartedAt;
-      t.diagnostic(`ended ${afterRestart} ms after the restart listened`);
+      t.diagnostic(`fault: SIGKILL during traffic (${kind}): orphaned session ended customer_left ${afterRestart} ms after the restart listened ` +
+        `(resume window ${RESUME_WINDOW_SECONDS} s)`);
       assert.equal(ended.endReason, 'customer_left');
       assert.ok(afterRestart <= (RESUME_WINDOW_SECONDS + 5) * 1000, `ended ${afterRestart} ms after the restart: later than the resume window + 5 s`);
       const events =
@@ -231,6 +256,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
     });
 
     test('SMS retries pending at the crash are resumed: each text taken once, one invite.delivered', async (t) => {
+      const figures: string[] = [];
       for (const inviteId of [midRetry.inviteId, hung.inviteId]) {
         const invite = await waitUntil(async () => {
           const inv = (await api('GET', `/v1/invites/${inviteId}`)).body;
@@ -240,22 +266,31 @@ for (const kind of ['postgres', 'pglite'] as const) {
         assert.equal(delivery.state, 'sent', JSON.stringify(invite.deliveries));
         t.diagnostic(`${inviteId}: ${delivery.detail}, settled ${Date.parse(delivery.at) - restartedAt} ms after the restart`);
         const taken = smsFor(inviteId).filter((r) => r.status === 202);
+        if (taken.length !== 1) {
+          t.diagnostic(`${inviteId}: requests to the sender (ms after the restart, status, webhook-id): ` +
+            smsFor(inviteId).map((r) => `${r.at - restartedAt} ${r.status} ${r.headers['webhook-id']}`).join('; '));
+        }
+        figures.push(`${inviteId === hung.inviteId ? 'cut off mid-request' : 'between retries'}: sent ${Date.parse(delivery.at) - restartedAt} ms ` +
+          `after the restart, lost ${taken.length === 0 ? 1 : 0}, duplicates ${Math.max(0, taken.length - 1)}`);
         assert.equal(taken.length, 1, 'one text taken by the sender');
         assert.equal(new Set(smsFor(inviteId).map((r) => r.headers['webhook-id'])).size, 1, 'the same message id on every attempt');
         const events = (await api('GET', `/v1/events?conversationId=${invite.conversationId}&limit=1000`)).body.data as { type: string }[];
         assert.equal(events.filter((e) => e.type === 'invite.delivered').length, 1);
         assert.equal(events.filter((e) => e.type === 'invite.delivery_failed').length, 0);
       }
+      t.diagnostic(`fault: SIGKILL during traffic (${kind}): SMS pending at the kill: ${figures.join('; ')}`);
     });
 
     test('webhooks pending at the crash are resumed: every event delivered, none twice', async (t) => {
       const events = (await api('GET', '/v1/events?limit=1000')).body.data as { id: string }[];
       const delivered = () => new Set(hooks.received.filter((r) => r.status === 200).map((r) => r.headers['webhook-id'] as string));
-      await waitUntil(async () => events.every((e) => delivered().has(e.id)), 45_000, 'every event to reach the endpoint');
+      await waitUntil(async () => events.every((e) => delivered().has(e.id)), 45_000, 'every event to reach the endpoint').catch(() => undefined);
       const ok = hooks.received.filter((r) => r.status === 200);
       const duplicates = ok.length - delivered().size;
-      t.diagnostic(
-        `${events.length} events delivered; ${duplicates} duplicates; last one ${Math.max(...ok.map((r) => r.at)) - restartedAt} ms after the restart`);
+      const lost = events.filter((e) => !delivered().has(e.id)).length;
+      t.diagnostic(`fault: SIGKILL during traffic (${kind}): webhooks pending at the kill: ${events.length} events, the last delivered ` +
+        `${Math.max(...ok.map((r) => r.at)) - restartedAt} ms after the restart; lost ${lost}, duplicates ${duplicates}`);
+      assert.equal(lost, 0, 'events never delivered');
       assert.equal(duplicates, 0);
       // The receiver answered before the attempt was recorded: wait for the record.
       await waitUntil(async () => {

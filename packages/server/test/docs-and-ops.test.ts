@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { CLOSE_CODES, ERROR_CODE_LIST, ERROR_CODES, SCOPES, VISITOR_ERROR_CODES, type Scope } from '@tandem/protocol';
 import Fastify from 'fastify';
 import { installRouteMetadata } from '../src/api/route-metadata.ts';
+import { loadConfig } from '../src/config.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
@@ -160,5 +161,51 @@ describe('wire registries in the README', () => {
     const rows = [...readmeSection('WebSocket close codes and visitor errors').matchAll(/^\| `([a-z_]+)` \| [^|]+ \|$/gm)].map((m) => m[1]!);
     assert.deepEqual(rows.filter((c) => !VISITOR_ERROR_CODES.includes(c as never)), [], 'README rows with no such visitor error code');
     assert.deepEqual(VISITOR_ERROR_CODES.filter((c) => !rows.includes(c)), [], 'visitor error codes missing from the README table');
+  });
+});
+
+/**
+ * The variables the configuration reads, found by running it on environments that record every
+ * name asked for (once per SMS provider, since each reads its own settings).
+ */
+function variablesRead(): Set<string> {
+  const read = new Set<string>();
+  for (const provider of [undefined, 'outbox', 'webhook', 'twilio', 'genesys']) {
+    const env = new Proxy({} as NodeJS.ProcessEnv, {
+      get: (_, name) => {
+        if (typeof name === 'string') read.add(name);
+        return name === 'SMS_PROVIDER' ? provider : undefined;
+      },
+      has: (_, name) => (typeof name === 'string' && read.add(name), false),
+    });
+    try {
+      loadConfig(env);
+    } catch {
+      // A provider without its settings is refused; the names it asked for are what counts.
+    }
+  }
+  return read;
+}
+
+describe('configuration in the README', () => {
+  test('every variable the server reads is in the Configuration table, and the table names no other', () => {
+    const rows = readmeSection('Configuration').split('\n').filter((l) => l.startsWith('| `'));
+    const documented = new Set(rows.flatMap((r) => [...r.split('|')[1]!.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!)));
+    const read = variablesRead();
+    assert.ok(read.has('DATABASE_STATEMENT_TIMEOUT_MS') && read.has('TWILIO_AUTH_TOKEN'), 'the recording environment saw the reads');
+    assert.deepEqual([...read].filter((v) => !documented.has(v)).sort(), [], 'variables read but missing from the README Configuration table');
+    assert.deepEqual([...documented].filter((v) => !read.has(v)).sort(), [], 'README Configuration rows the server never reads');
+  });
+
+  test('every timeout and retry window of the Operations section is a variable the server reads', () => {
+    const ops = ['Outages: Postgres and Redis', 'Crashes and durable timers', 'Timeouts and retry windows'].map(readmeSection).join('\n');
+    const named = new Set([...ops.matchAll(/`([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)`/g)].map((m) => m[1]!));
+    const read = variablesRead();
+    assert.deepEqual([...named].filter((v) => !read.has(v)).sort(), [], 'variables named in Operations that the server does not read');
+    for (const v of ['DATABASE_CONNECT_TIMEOUT_MS', 'DATABASE_STATEMENT_TIMEOUT_MS', 'DATABASE_IDLE_TIMEOUT_MS', 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+      'REDIS_COMMAND_TIMEOUT_MS', 'RESUME_WINDOW_SECONDS', 'SWEEP_INTERVAL_MS', 'IDEMPOTENCY_LEASE_SECONDS', 'WEBHOOK_RETRY_SCHEDULE', 'WEBHOOK_MAX_ATTEMPTS',
+      'SMS_MAX_ATTEMPTS', 'SMS_RETRY_BASE_MS', 'SMS_TIMEOUT_MS', 'INVITE_EXPIRY_SECONDS', 'PRESENCE_TTL_SECONDS']) {
+      assert.ok(named.has(v), `the Operations section says what ${v} bounds`);
+    }
   });
 });

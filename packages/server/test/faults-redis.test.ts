@@ -49,6 +49,13 @@ describe('bus faults: Redis stopped under two nodes', () => {
   });
 
   const readyz = (node: TandemProcess) => node.api('GET', '/readyz', undefined, { token: null });
+  /** The bus gauge an operator's alert reads (scraped as Prometheus does). */
+  const busUpMetric = async (node: TandemProcess) =>
+    Number(/^tandem_bus_up (\d+)$/m.exec((await node.api('GET', '/metrics', undefined, { token: null })).text)?.[1]);
+  const slowest = (xs: TimedResponse[]) => Math.max(...xs.map((x) => x.ms)).toFixed(0);
+  const median = (xs: TimedResponse[]) => [...xs.map((x) => x.ms)].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!.toFixed(0);
+  /** The same writes with Redis up, to compare the outage's with. */
+  const baseline: TimedResponse[] = [];
 
   const callSeqs =
     async (): Promise<number[]> => (await a.api('GET', `/v1/events?conversationId=${conversationId}&limit=1000`)).body.data.map((e: { seq: number }) => e.seq);
@@ -64,6 +71,8 @@ describe('bus faults: Redis stopped under two nodes', () => {
 
   test('Redis stopped: writes still succeed, /readyz says degraded, the log says why', async (t) => {
     assert.equal((await readyz(a)).body.status, 'ready');
+    assert.equal(await busUpMetric(a), 1);
+    for (let i = 0; i < 5; i++) baseline.push(...(await inviteAndRevoke(a)));
     await redis.stop();
     const ready = await waitUntil(async () => {
       const r = await readyz(a);
@@ -75,7 +84,9 @@ describe('bus faults: Redis stopped under two nodes', () => {
     const answers: TimedResponse[] = [];
     for (let i = 0; i < 5; i++) answers.push(...(await inviteAndRevoke(a)));
     assert.match(a.out, /redis unreachable .*running degraded/);
-    t.diagnostic(`${answers.length} writes while Redis was down, all succeeded; slowest ${Math.max(...answers.map((x) => x.ms)).toFixed(0)} ms`);
+    assert.equal(await busUpMetric(a), 0, 'tandem_bus_up is 0 while the node runs degraded');
+    t.diagnostic(`fault: Redis stopped: ${answers.length} writes while Redis was down, all succeeded; slowest ${slowest(answers)} ms, ` +
+      `median ${median(answers)} ms (with Redis up: slowest ${slowest(baseline)} ms, median ${median(baseline)} ms)`);
     t.diagnostic(`readyz: ${ready.body.detail}`);
   });
 
@@ -117,10 +128,16 @@ describe('bus faults: Redis stopped under two nodes', () => {
     const streamed = await sse!.waitForCount(all.length, 20_000);
     assert.deepEqual(streamed.map((m) => Number(m.id)), all.map((e) => e.seq), 'SSE: every event once, in order');
     const consoleSeqs = c.json.filter((m) => m.type === 'event').map((m) => m.event.seq as number);
+    const streamedSeqs = streamed.map((m) => Number(m.id));
+    const lostAtConsole = madeDuringOutage.filter((s) => !consoleSeqs.includes(s)).length;
+    const lostOnStream = all.filter((e) => !streamedSeqs.includes(e.seq)).length;
+    const duplicates = consoleSeqs.length - new Set(consoleSeqs).size + streamedSeqs.length - new Set(streamedSeqs).size;
     assert.equal(new Set(consoleSeqs).size, consoleSeqs.length, 'the console got no event twice');
 
     await waitUntil(async () => (await readyz(a)).body.status === 'ready' && (await readyz(b!)).body.status === 'ready', 15_000, 'both nodes ready');
+    const readyAfter = Date.now() - restarted;
     assert.match(b!.out, /redis reachable again/);
+    assert.deepEqual([await busUpMetric(a), await busUpMetric(b!)], [1, 1], 'tandem_bus_up is 1 again on both nodes');
     // Cross-node delivery is live again: a new event on A reaches the console on B at once.
     const known = new Set(await callSeqs());
     await inviteAndRevoke(a);
@@ -128,6 +145,40 @@ describe('bus faults: Redis stopped under two nodes', () => {
     await c.until(() => fresh.every((s) => c.json.some((m) => m.type === 'event' && m.event.seq === s)), 15_000, 'the live events after recovery');
     const closed = await Promise.race([relay!.capture.closed, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
     assert.equal(closed?.code, CLOSE_CODES.SESSION_ENDED.code, 'the sharing page is told its session ended');
-    t.diagnostic(`console and SSE caught up ${caughtUp} ms after redis-server started; ${madeDuringOutage.length} outage events, lost 0, duplicates 0`);
+    t.diagnostic(`fault: Redis stopped: time to recover: the other node's console and SSE caught up ${caughtUp} ms after redis-server started, ` +
+      `both nodes ready ${readyAfter} ms; ${madeDuringOutage.length} outage events, events lost ${lostAtConsole} (console) + ${lostOnStream} (SSE), ` +
+      `duplicates ${duplicates}`);
+  });
+
+  test('Redis stalled (SIGSTOP: connections open, nothing answered): writes go on, and the other node gets their events when it answers again', async (t) => {
+    const c = console!;
+    const seen = new Set(await callSeqs());
+    const stalledAt = Date.now();
+    redis.pause();
+    const answers: TimedResponse[] = [];
+    let duringStall = '';
+    try {
+      for (let i = 0; i < 3; i++) answers.push(...(await inviteAndRevoke(a)));
+      // Reported, not asserted: a stalled connection is not a closed one, so the node may not know yet.
+      duringStall = JSON.stringify((await readyz(a)).body?.bus);
+    } finally {
+      redis.resume();
+    }
+    const resumed = Date.now();
+    const madeDuringStall = (await callSeqs()).filter((s) => !seen.has(s));
+    assert.ok(madeDuringStall.length >= 6);
+    await c.until(() => madeDuringStall.every((s) => c.json.some((m) => m.type === 'event' && m.event.seq === s)), 20_000,
+      'the stall\'s events at the console');
+    const caughtUp = Date.now() - resumed;
+    const all = (await a.api('GET', '/v1/events?limit=1000')).body.data as { seq: number }[];
+    const streamed = await sse!.waitForCount(all.length, 20_000);
+    assert.deepEqual(streamed.map((m) => Number(m.id)), all.map((e) => e.seq), 'SSE: every event once, in order');
+    const consoleSeqs = c.json.filter((m) => m.type === 'event').map((m) => m.event.seq as number);
+    assert.equal(new Set(consoleSeqs).size, consoleSeqs.length, 'the console got no event twice');
+    t.diagnostic(`fault: Redis stalled ${resumed - stalledAt} ms: ${answers.length} writes, all succeeded; slowest ${slowest(answers)} ms, ` +
+      `median ${median(answers)} ms (with Redis up: slowest ${slowest(baseline)} ms, median ${median(baseline)} ms; REDIS_COMMAND_TIMEOUT_MS 500); ` +
+      `time to recover: the other node's console and SSE had the stall's events ${caughtUp} ms after Redis answered again; ` +
+      `${madeDuringStall.length} events, lost ${madeDuringStall.filter((s) => !consoleSeqs.includes(s)).length}, ` +
+      `duplicates ${consoleSeqs.length - new Set(consoleSeqs).size}; /readyz bus during the stall: ${duringStall}`);
   });
 });

@@ -5,6 +5,8 @@ export class RelayClient {
   readonly json: any[] = [];
   readonly frames: Buffer[] = [];
   closed: Promise<{ code: number; reason: string }>;
+  /** How the socket closed, once it has (said in a timeout's error). */
+  private closeInfo: { code: number; reason: string } | null = null;
   private waiters: (() => void)[] = [];
 
   private constructor(readonly ws: WebSocket) {
@@ -13,7 +15,10 @@ export class RelayClient {
       else this.json.push(JSON.parse(data.toString()));
       this.waiters.splice(0).forEach((w) => w());
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => {
+      this.closeInfo = { code, reason: reason.toString() };
+      resolve(this.closeInfo);
+    }));
   }
 
   static async open(baseUrl: string, path: '/v1/capture' | '/v1/agent'): Promise<RelayClient> {
@@ -39,7 +44,10 @@ export class RelayClient {
     for (;;) {
       const v = pick();
       if (v) return v;
-      if (Date.now() > end) throw new Error(`no ${what} within ${timeoutMs} ms; json: ${JSON.stringify(this.json).slice(0, 2000)}`);
+      if (Date.now() > end) {
+        const state = this.closeInfo ? `closed ${this.closeInfo.code} ${this.closeInfo.reason}` : 'open';
+        throw new Error(`no ${what} within ${timeoutMs} ms (socket ${state}); json: ${JSON.stringify(this.json).slice(0, 2000)}`);
+      }
       await new Promise<void>((r) => {
         this.waiters.push(r);
         setTimeout(r, 100);

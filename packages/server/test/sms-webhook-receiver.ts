@@ -24,8 +24,8 @@ export type SmsReceiverMode = 'up' | 'down' | 'hang';
 export async function startSmsWebhookReceiver(secret: string) {
   const verifier = new Webhook(secret);
   let mode: SmsReceiverMode = 'up';
-  /** Every request with the status it was answered (null: never answered). */
-  const requests: { headers: IncomingHttpHeaders; raw: string; verified: boolean; status: number | null }[] = [];
+  /** Every request with the status it was answered (null: never answered) and when it arrived. */
+  const requests: { headers: IncomingHttpHeaders; raw: string; verified: boolean; status: number | null; at: number }[] = [];
   const accepted: SmsWebhookMessage[] = [];
   const script: Answer[] = [];
   const server = createServer((req, res) => {
@@ -40,7 +40,7 @@ export async function startSmsWebhookReceiver(secret: string) {
       } catch {
         verified = false;
       }
-      const entry = { headers: req.headers, raw, verified, status: null as number | null };
+      const entry = { headers: req.headers, raw, verified, status: null as number | null, at: Date.now() };
       requests.push(entry);
       if (mode === 'hang') return;
       const a: Answer = mode === 'down' ? { status: 503, body: { message: 'down for maintenance' } }

@@ -79,6 +79,24 @@ export interface TopLayerState {
 }
 
 /**
+ * Inside the page stream: the rrweb custom event that says which elements of the page match
+ * `:focus` and `:focus-visible`, by rrweb node id, which no attribute says. Sent on every change
+ * and after every snapshot; the replica, which never holds focus itself (it would take the agent's
+ * keyboard), gives those elements classes its rewritten `:focus*` rules match.
+ */
+export const FOCUS_EVENT = 'tandem/focus';
+
+export interface FocusState {
+  /**
+   * The elements that match `:focus`, outermost first: the document's focused element, then the
+   * one focused inside its shadow root or frame, and so on. Empty when nothing has focus.
+   */
+  focus: number[];
+  /** Those of them that also match `:focus-visible` (the page's own heuristics decide). */
+  visible: number[];
+}
+
+/**
  * Inside the page stream: a sampled picture of a canvas the site opted in (`data-tandem-unmask`):
  * a canvas's pixels cannot be masked, so none is sent unless the site asks. Every canvas reaches
  * the replica as a box of its size (a frame that runs no script draws no canvas); an opted-in

@@ -7,8 +7,9 @@ import type { eventWithTime, RecordPlugin } from '@rrweb/types';
 import type { CaptureFrame, CaptureFrameKind, FrameTransport } from './frame-transport.ts';
 import { sanitizeEvent } from './event-sanitizer.ts';
 import { followInstanceSetters } from './instance-setters.ts';
-import { TOP_LAYER_EVENT } from '@tandem/protocol/wire';
+import { FOCUS_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
+import { watchFocus, type FocusWatch } from './focus-state.ts';
 import { CANVAS_BLOCK_SELECTOR, sampleCanvases, type CanvasFrames } from './canvas-frames.ts';
 import { startDriftChecks, type DriftCheckOptions, type DriftChecks } from './drift-check.ts';
 import {
@@ -77,6 +78,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // frame keeps that pair (and a mutation burst) together, and a snapshot always opens its frame
   // so the relay can keep "latest snapshot + deltas since" by frame alone.
   let topLayer: TopLayerWatch | null = null;
+  let focus: FocusWatch | null = null;
   let drift: DriftChecks | null = null;
   let canvases: CanvasFrames | null = null;
   const emit = (event: eventWithTime): void => {
@@ -85,10 +87,14 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       batchKind = 'snapshot';
     }
     batch.push(event);
-    // After the snapshot's frame has gone (its flush was queued first): what is in the top layer.
+    // After the snapshot's frame has gone (its flush was queued first): what is in the top layer
+    // and what has focus.
     if (event.type === EventType.FullSnapshot) {
       canvases?.afterSnapshot();
-      queueMicrotask(() => topLayer?.afterSnapshot());
+      queueMicrotask(() => {
+        topLayer?.afterSnapshot();
+        focus?.afterSnapshot();
+      });
     }
     if (event.type === EventType.FullSnapshot || event.type === EventType.IncrementalSnapshot) drift?.noteActivity();
     if (!flushQueued) {
@@ -99,14 +105,15 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
 
   rememberPasswordFields(document);
   watchTyping(document);
+  // Tandem's own prompts and banner (a closed shadow root) are not part of the customer's page.
+  // Canvases are blocked too (boxes of their size); opted-in ones are painted from pictures.
+  const blockSelector = `${BLOCK_SELECTOR}, [data-tandem-ui], ${CANVAS_BLOCK_SELECTOR}`;
   const stopRecording = record({
     emit,
     maskInputOptions: maskedInputOptions(),
     maskInputFn: maskInputValue,
     maskTextSelector: MASK_TEXT_SELECTOR,
-    // Tandem's own prompts and banner (a closed shadow root) are not part of the customer's page.
-    // Canvases are blocked too (boxes of their size); opted-in ones are painted from pictures.
-    blockSelector: `${BLOCK_SELECTOR}, [data-tandem-ui], ${CANVAS_BLOCK_SELECTOR}`,
+    blockSelector,
     // The customer's pointer travels on its own light channel (POINTER frames), not in deltas.
     sampling: { mousemove: false },
     recordAfter: 'DOMContentLoaded',
@@ -129,6 +136,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
 
   // The first snapshot (taken inside record(), or at DOMContentLoaded) reports through emit above.
   topLayer = watchTopLayer(document, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(TOP_LAYER_EVENT, state));
+  focus = watchFocus(document, (node) => record.mirror.getId(node), blockSelector, (state) => record.addCustomEvent(FOCUS_EVENT, state));
 
   canvases = sampleCanvases(document, (node) => record.mirror.getId(node), (tag, frame) => record.addCustomEvent(tag, frame));
   drift = startDriftChecks(document, (node) => record.mirror.getId(node), (tag, check) => record.addCustomEvent(tag, check), options.driftChecks);
@@ -146,6 +154,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       document.removeEventListener('DOMContentLoaded', followSetters);
       unfollowSetters();
       topLayer?.stop();
+      focus?.stop();
       drift?.stop();
       canvases?.stop();
       stopRecording?.();

@@ -40,7 +40,8 @@ export class ClientService {
   /** First start: one organisation and one client with every scope. Returns null when one exists. */
   async bootstrap(): Promise<{ orgId: string; client: ApiClientRecord; secret: string } | null> {
     // Nodes first started together on an empty database: the lock lets exactly one of them see
-    // no organisation and create it; the others wait, then see it.
+    // no organisation and create it; the others wait, then see it (a lock wait: no statement
+    // timeout, as for migrations; a holder that vanished is ended by the idle-in-transaction timeout).
     return this.db.tx(async (q) => {
       if (this.db.kind === 'postgres') await q.query('SELECT pg_advisory_xact_lock(7243002)');
       const orgs = await q.query<{ id: string }>('SELECT id FROM orgs ORDER BY created_at LIMIT 1');
@@ -49,7 +50,7 @@ export class ClientService {
       await q.query('INSERT INTO orgs (id, name) VALUES ($1, $2)', [orgId, 'Default organisation']);
       const { client, secret } = await this.insert(q, orgId, 'default', [...SCOPES]);
       return { orgId, client, secret };
-    });
+    }, { unbounded: true });
   }
 
   async defaultOrgId(): Promise<string> {

@@ -141,7 +141,9 @@ export async function sessionsPerMachine(opts: SessionsOptions): Promise<BenchRo
   let lives: LiveSession[] = [];
   const workers: LoadWorker[] = [];
   try {
-    const started = await Promise.allSettled([startServerProcess({}, { inspect: !!opts.handOn }), startBareRelay()]);
+    // Every session is set up before any page streams: thousands take minutes on a busy machine,
+    // longer than the 30 s a page that never connects is waited for (the sweeper ends it, customer_left).
+    const started = await Promise.allSettled([startServerProcess({ RESUME_WINDOW_SECONDS: '3600' }, { inspect: !!opts.handOn }), startBareRelay()]);
     if (started[0].status === 'fulfilled') server = started[0].value;
     if (started[1].status === 'fulfilled') bare = started[1].value;
     for (const s of started) if (s.status === 'rejected') throw s.reason;

@@ -24,7 +24,9 @@ const http = createServer((req, res) => {
   if (req.url !== '/lag') return void res.writeHead(404).end();
   const maxMs = lag.max / 1e6;
   lag.reset();
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ maxMs }));
+  // No kept-alive connection: the next GET comes after Node's 5 s keep-alive timeout, and a pooled
+  // socket the server is closing just then fails the fetch (it did, mid-run).
+  res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ maxMs }));
 });
 // The same largest message as Tandem's page sockets (8 MiB frames and a little).
 const wss = new WebSocketServer({ server: http, maxPayload: 8 * 1024 * 1024 + 1024 });

@@ -13,4 +13,8 @@ test('npm run bench -- --smoke runs every scenario and prints the table', () => 
     'relay throughput', 'cross-node hop', 'API (pglite)', 'API (postgres)', 'sessions per machine',
   ];
   for (const scenario of scenarios) assert.ok(run.stdout.includes(`| ${scenario} |`), scenario);
+  // The sessions rows stand beside the bare ws relay driven by the same load generator: a figure and a ratio in each.
+  for (const metric of ['8 active: p99 relay latency', '8 active: server CPU (user + sys) per relayed frame']) {
+    assert.match(run.stdout, new RegExp(`\\| sessions per machine \\| ${metric.replace(/[()+]/g, '\\$&')}[^|]* \\| [\\d.]+ (ms|µs) \\| [\\d.]+ (ms|µs) \\| [\\d.]+× \\|`), metric);
+  }
 });

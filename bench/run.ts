@@ -5,7 +5,8 @@
  * figures mean nothing). `--only=dom,pointer,...` runs some scenarios (`capture`: what sharing costs the
  * customer's page, against rrweb record alone). `--record-stream`
  * re-records bench/fixtures/recorded-stream.json from the real SDK (bytes scenario). `--only=cluster`:
- * three nodes behind nginx on a fresh Postgres database and a Redis of their own.
+ * three nodes behind nginx on a fresh Postgres database and a Redis of their own. `--sessions=5000`
+ * measures the sessions scenario at those levels of active sessions.
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +31,9 @@ import { clusterHop } from './scenarios/cluster-hop.ts';
 const smoke = process.argv.includes('--smoke');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const record = process.argv.includes('--record-stream') || !existsSync(RECORDED_STREAM);
+// `--sessions=5000` (or `--sessions=2000,5000`): the sessions scenario's levels instead of 100, 500, 1,000 and 2,000.
+const sessionLevels = process.argv.find((a) => a.startsWith('--sessions='))?.slice(11).split(',').map(Number);
+if (sessionLevels?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sessions= takes whole numbers of sessions, e.g. --sessions=5000');
 
 // The browser scenarios share one stack (Tandem's server, the bare relay, the site, Chromium).
 let stack: LiveStack | null = null;
@@ -46,8 +50,8 @@ const scenarios: [string, () => Promise<BenchRow[]>][] = [
   ['weight', () => sdkWeight()],
   ['relay', () => relayThroughput(smoke ? { frames: 200, frameBytes: 1024 } : { frames: 50_000, frameBytes: 2048 })],
   ['api', () => apiInvites(smoke ? { durationMs: 300, concurrency: 2 } : { durationMs: 5_000, concurrency: 8 })],
-  ['sessions', () => sessionsPerMachine(smoke ? { levels: [4, 8], windowMs: 1_000, topWindows: 2, setupConcurrency: 8, workers: 1, handOn: true }
-    : { levels: [100, 500, 1000, 2000], windowMs: 10_000, topWindows: 5, setupConcurrency: 32, workers: 3 })],
+  ['sessions', () => sessionsPerMachine(smoke ? { levels: [4, 8], windowMs: 600, topWindows: 2, setupConcurrency: 8, workers: 1, settleMs: 200, handOn: true }
+    : { levels: sessionLevels ?? [100, 500, 1000, 2000], windowMs: 10_000, topWindows: 5, setupConcurrency: 8, workers: 3, settleMs: 2_000 })],
   ['cluster-hop', () => clusterHop(smoke ? { samples: 20, gapMs: 5, frameBytes: 2048 } : { samples: 2000, gapMs: 5, frameBytes: 2048 })],
   ['idle', () => idleVisitorsPerGiB(smoke ? { visitors: 40, steps: 2, perProcess: 9_000, concurrency: 8, settleMs: 0, releaseMs: 0, quietMs: 0 }
     : { visitors: 19_000, steps: 5, perProcess: 9_500, concurrency: 64, settleMs: 2_000, releaseMs: 1_000, quietMs: 20_000 })],
@@ -78,6 +82,7 @@ function writeCharts(prefix: string): string[] {
       { name: 'p99 relay latency', unit: 'ms', values: s.map((p) => p.p99Ms), limit: 50 },
       { name: 'server CPU', unit: '% of a core', values: s.map((p) => p.cpuPercent) },
       { name: 'server RSS', unit: 'MiB', values: s.map((p) => p.rssMiB) },
+      { name: 'CPU per frame', unit: '× bare ws relay', values: s.map((p) => p.cpuPerFrameRatio), limit: 1.2 },
     ]));
   }
   return written;

@@ -21,3 +21,12 @@ export async function cpuPercentOver(pid: number, ms: number): Promise<{ cpuPerc
   const b = readProc(pid);
   return { cpuPercent: ((b.cpuSeconds - a.cpuSeconds) / ((Date.now() - t0) / 1000)) * 100, rssBytes: b.rssBytes };
 }
+
+/** CPU seconds (user + system, every thread) pid used over a window, the window's length, and its resident memory at the end. */
+export async function cpuOver(pid: number, ms: number): Promise<{ cpuSeconds: number; seconds: number; rssBytes: number }> {
+  const a = readProc(pid);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = readProc(pid);
+  return { cpuSeconds: b.cpuSeconds - a.cpuSeconds, seconds: (performance.now() - t0) / 1000, rssBytes: b.rssBytes };
+}

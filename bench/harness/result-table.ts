@@ -11,6 +11,8 @@ export interface BenchRow {
   /** Whether the target holds; null when the target is 'report'. */
   met: boolean | null;
   note?: string;
+  /** Every figure behind the row, for the results JSON (the table shows the row and its note). */
+  detail?: Record<string, unknown>;
 }
 
 export function ratio(row: BenchRow): number | null {

@@ -1,6 +1,9 @@
 // A share of the simulated live sessions of the sessions-per-machine scenario, on its own thread
-// so that the load generator's event loop is not what the latency measures. Each session's capture
-// and agent sockets are in the same worker: one clock per pair.
+// (or, with LoadWorker's `process`, in a forked process of its own: each socket is a file
+// descriptor, and one process may hold ~20,000) so that the load generator's event loop is not
+// what the latency measures. Each session's capture and agent sockets are in the same worker: one
+// clock per pair. Sessions belong to a group (e.g. Tandem's server and a bare relay driven by the
+// same generator); `activate` picks the group that streams, the others wait where they were.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
@@ -35,7 +38,9 @@ export interface SessionRecovery {
 }
 
 export type WorkerCommand =
-  | { type: 'start'; sessions: SessionTokens[] }
+  | { type: 'start'; sessions: SessionTokens[]; group?: string }
+  /** Only this group's sessions stream from now on (null: every group, the default). */
+  | { type: 'activate'; group: string | null }
   | { type: 'measure' }
   | { type: 'collect' }
   | { type: 'track' }
@@ -45,7 +50,9 @@ export type WorkerCommand =
 export type WorkerReply =
   | { type: 'started'; count: number; failed: number }
   | { type: 'measuring' }
-  | { type: 'collected'; latencies: number[]; loopLagP99Ms: number; loopLagMaxMs: number }
+  | { type: 'activated' }
+  /** `frames`: binary frames the agents received in the window, every kind (a pointer or a delta that was not timed too). */
+  | { type: 'collected'; latencies: number[]; frames: number; loopLagP99Ms: number; loopLagMaxMs: number }
   | { type: 'tracking' }
   | { type: 'recovered'; sessions: SessionRecovery[] }
   | { type: 'stopped' };
@@ -113,9 +120,10 @@ class SimSession {
   private loopStart = 0;
   private readonly sent = new Map<number, number>();
   private pointerSeq = 0;
+  private pausedAt: number | null = null;
   private readonly pointerSent = new Map<number, number>();
   constructor(readonly live: SessionTokens, private readonly frames: ReturnType<typeof framesOf>, private readonly durationMs: number,
-    private readonly sink: { latencies: number[] | null }) {}
+    private readonly sink: Sink) {}
 
   async start(url: string) {
     await this.openCapture(this.live.captureUrl ?? url);
@@ -150,6 +158,7 @@ class SimSession {
     this.agent.on('error', () => undefined);
     this.agent.on('message', (data: Buffer, isBinary) => {
       if (!isBinary) return;
+      if (this.sink.latencies) this.sink.frames++;
       const h = decodeFrameHeader(data);
       if (!h) return;
       let t: number | undefined;
@@ -242,8 +251,20 @@ class SimSession {
     this.capture.send(encodeFrame(kind as 1 | 2, seq, body, compressed));
   }
 
+  /** Stops streaming where it is (t: now()); `resume` goes on from there, without a burst of what fell due meanwhile. */
+  pause(t: number) {
+    this.pausedAt ??= t;
+  }
+
+  resume(t: number) {
+    if (this.pausedAt === null) return;
+    this.loopStart += t - this.pausedAt;
+    this.pausedAt = null;
+  }
+
   /** Sends what is due by now. */
   tick(t: number) {
+    if (this.pausedAt !== null) return;
     for (;;) {
       const f = this.frames[this.cursor];
       if (!f) {
@@ -271,28 +292,70 @@ async function bounded<T>(items: T[], limit: number, fn: (item: T) => Promise<vo
   }));
 }
 
-if (parentPort) {
-  const port = parentPort;
-  const { url, streamFile } = workerData as { url: string; streamFile: string };
+/** Where latencies and frame counts go while a window is measured (null latencies: not measuring). */
+interface Sink {
+  latencies: number[] | null;
+  frames: number;
+}
+
+/** The parent's side: a worker thread's port, or a forked process's IPC channel. */
+interface Port {
+  data: { url: string; streamFile: string };
+  on(handler: (cmd: WorkerCommand) => void): void;
+  post(reply: WorkerReply): void;
+  close(): void;
+}
+
+export const FORKED_FLAG = '--forked-session-worker';
+
+function parentOf(): Port | null {
+  if (parentPort) {
+    const p = parentPort;
+    return { data: workerData as Port['data'], on: (h) => p.on('message', h), post: (r) => p.postMessage(r), close: () => p.close() };
+  }
+  if (process.send && process.argv.includes(FORKED_FLAG)) {
+    // The process goes with its parent: a bench that dies leaves no sockets behind.
+    process.on('disconnect', () => process.exit(0));
+    return {
+      data: JSON.parse(process.argv[process.argv.indexOf(FORKED_FLAG) + 1]!) as Port['data'],
+      on: (h) => process.on('message', h),
+      post: (r) => process.send!(r),
+      // The parent lets go of the channel once it has the last reply (see LoadWorker).
+      close: () => undefined,
+    };
+  }
+  return null;
+}
+
+const port = parentOf();
+if (port) {
+  const { url, streamFile } = port.data;
   const rec = loadRecordedStream(streamFile);
   const frames = framesOf(rec);
-  const sink: { latencies: number[] | null } = { latencies: null };
-  const sims: SimSession[] = [];
+  const sink: Sink = { latencies: null, frames: 0 };
+  const groups = new Map<string, SimSession[]>();
+  let active: string | null = null;
+  const streams = (group: string) => active === null || active === group;
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const ticker = setInterval(() => {
     const t = now();
-    for (const s of sims) s.tick(t);
+    for (const [group, sims] of groups) if (streams(group)) for (const s of sims) s.tick(t);
   }, 10);
-  port.on('message', async (cmd: WorkerCommand) => {
-    const reply = (r: WorkerReply) => port.postMessage(r);
+  const all = () => [...groups.values()].flat();
+  port.on(async (cmd: WorkerCommand) => {
+    const reply = (r: WorkerReply) => port.post(r);
     switch (cmd.type) {
       case 'start': {
+        const group = cmd.group ?? '';
+        const sims = groups.get(group) ?? [];
+        groups.set(group, sims);
         let failed = 0;
         await bounded(cmd.sessions, 25, async (tokens) => {
           const s = new SimSession(tokens, frames, rec.durationMs, sink);
           try {
             await s.start(url);
+            if (!streams(group)) s.pause(now());
             sims.push(s);
           } catch {
             failed++;
@@ -301,23 +364,30 @@ if (parentPort) {
         });
         return reply({ type: 'started', count: sims.length, failed });
       }
+      case 'activate': {
+        active = cmd.group;
+        const t = now();
+        for (const [group, sims] of groups) for (const s of sims) if (streams(group)) s.resume(t); else s.pause(t);
+        return reply({ type: 'activated' });
+      }
       case 'measure':
         sink.latencies = [];
+        sink.frames = 0;
         lag.reset();
         return reply({ type: 'measuring' });
       case 'collect': {
         const latencies = sink.latencies ?? [];
         sink.latencies = null;
-        return reply({ type: 'collected', latencies, loopLagP99Ms: lag.percentile(99) / 1e6, loopLagMaxMs: lag.max / 1e6 });
+        return reply({ type: 'collected', latencies, frames: sink.frames, loopLagP99Ms: lag.percentile(99) / 1e6, loopLagMaxMs: lag.max / 1e6 });
       }
       case 'track':
-        for (const s of sims) s.track();
+        for (const s of all()) s.track();
         return reply({ type: 'tracking' });
       case 'recovery':
-        return reply({ type: 'recovered', sessions: sims.map((s) => s.recovery(cmd.settleMs)) });
+        return reply({ type: 'recovered', sessions: all().map((s) => s.recovery(cmd.settleMs)) });
       case 'stop':
         clearInterval(ticker);
-        for (const s of sims) s.close();
+        for (const s of all()) s.close();
         reply({ type: 'stopped' });
         return port.close();
     }

@@ -38,13 +38,19 @@ export async function benchDeployment(api: BenchApi) {
 /** A connected call whose customer accepted: everything needed to open the relay's two ends. */
 export async function openLiveSession(api: BenchApi, dep: { key: string; identitySecret: string }, callId: string): Promise<LiveSession> {
   await api.call('PUT', `/v1/conversations/${callId}`, { state: 'connected', customer: { id: `c-${callId}` }, agent: { id: 'agent', name: 'Agent' } });
-  const page = await VisitorClient.connect(api.url, dep.key, BENCH_ORIGIN);
-  await page.identify(dep.identitySecret, `c-${callId}`);
-  const inv = (await api.call('POST', '/v1/invites', { conversationId: callId })).body as { id: string };
-  const started = await page.acceptInvite(inv.id);
-  if (started.type !== 'session.started') throw new Error(`session did not start: ${JSON.stringify(started)}`);
-  const agentToken = (await api.call('POST', '/v1/agent-tokens', { agentId: 'agent', conversationId: callId })).body.token as string;
-  return { sessionId: started.sessionId, captureToken: started.captureToken, agentToken, page };
+  // Thousands of sessions set up on a busy machine: a reply may take longer than a test would wait.
+  const page = await VisitorClient.connect(api.url, dep.key, BENCH_ORIGIN, { replyTimeoutMs: 60_000 });
+  try {
+    await page.identify(dep.identitySecret, `c-${callId}`);
+    const inv = (await api.call('POST', '/v1/invites', { conversationId: callId })).body as { id: string };
+    const started = await page.acceptInvite(inv.id);
+    if (started.type !== 'session.started') throw new Error(`session did not start: ${JSON.stringify(started)}`);
+    const agentToken = (await api.call('POST', '/v1/agent-tokens', { agentId: 'agent', conversationId: callId })).body.token as string;
+    return { sessionId: started.sessionId, captureToken: started.captureToken, agentToken, page };
+  } catch (err) {
+    page.close();
+    throw err;
+  }
 }
 
 export async function identityToken(secret: string, sub: string) {

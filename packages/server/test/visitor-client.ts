@@ -15,7 +15,7 @@ export class VisitorClient {
   private waiters: { match: (m: VisitorServerMessage) => boolean; resolve: (m: VisitorServerMessage) => void }[] = [];
   closed: Promise<{ code: number; reason: string }>;
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(readonly ws: WebSocket, private readonly replyTimeoutMs: number) {
     ws.on('message', (data) => {
       const m = JSON.parse(data.toString()) as VisitorServerMessage;
       this.received.push(m);
@@ -30,13 +30,14 @@ export class VisitorClient {
 
   /**
    * `localAddress` (e.g. 127.0.0.7) makes the page another source address on loopback; `headers` are added to the
-   * handshake (X-Forwarded-For, as a balancer would set it).
+   * handshake (X-Forwarded-For, as a balancer would set it); `replyTimeoutMs` (default 5 s) is how long a reply may take
+   * (a benchmark setting up thousands of sessions on a busy machine waits longer).
    */
   static async connect(baseUrl: string, deploymentKey: string, origin: string,
-    opts: { hello?: boolean; localAddress?: string; headers?: Record<string, string> } = {}): Promise<VisitorClient> {
+    opts: { hello?: boolean; localAddress?: string; headers?: Record<string, string>; replyTimeoutMs?: number } = {}): Promise<VisitorClient> {
     const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/visitor?deployment=${encodeURIComponent(deploymentKey)}`,
       { origin, headers: { 'user-agent': 'VisitorClient/1 (test)', ...opts.headers }, localAddress: opts.localAddress });
-    const client = new VisitorClient(ws);
+    const client = new VisitorClient(ws, opts.replyTimeoutMs ?? 5000);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -48,7 +49,7 @@ export class VisitorClient {
   /** Sends a message with the next seq; resolves with the reply (`re` = seq) or an error reply. */
   async request(msg: Outgoing): Promise<VisitorServerMessage> {
     const seq = ++this.seq;
-    const reply = this.next((m) => 're' in m && m.re === seq, 5000);
+    const reply = this.next((m) => 're' in m && m.re === seq);
     this.ws.send(JSON.stringify({ ...msg, seq }));
     return reply;
   }
@@ -58,7 +59,7 @@ export class VisitorClient {
   }
 
   /** Resolves with the next message (already received or coming) that matches. */
-  next(match: (m: VisitorServerMessage) => boolean, timeoutMs = 5000): Promise<VisitorServerMessage> {
+  next(match: (m: VisitorServerMessage) => boolean, timeoutMs = this.replyTimeoutMs): Promise<VisitorServerMessage> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching visitor message within ${timeoutMs} ms; got ${JSON.stringify(this.received)}`)), timeoutMs);
       this.waiters.push({

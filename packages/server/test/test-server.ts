@@ -4,6 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { buildApp, type TandemApp } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
+import { seedPgliteDir } from './pglite-template.ts';
 import { freshPostgresDatabase } from './postgres-db.ts';
 
 export type DbKind = 'pglite' | 'postgres';
@@ -39,6 +40,7 @@ export interface ApiResponse {
 export async function startTestServer(kind: DbKind, env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-test-'));
   const pgdb = kind === 'postgres' ? await freshPostgresDatabase() : null;
+  if (kind === 'pglite') await seedPgliteDir(path.join(dataDir, 'pglite'));
   const baseEnv = {
     PORT: '0',
     HOST: '127.0.0.1',

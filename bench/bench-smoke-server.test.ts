@@ -1,13 +1,6 @@
-import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { smokeRun } from './harness/smoke-run.ts';
 
-// Keeps the benchmark harness working: the relay, cross-node hop and idle-visitor scenarios run tiny. No figure is asserted. The smoke run is
-// split over several files (they run side by side): whole, it outgrew one test's time limit on a slow machine.
-test('npm run bench -- --smoke --only=relay,cluster-hop,idle runs and prints its rows', () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', new URL('./run.ts', import.meta.url).pathname, '--smoke', '--only=relay,cluster-hop,idle'],
-    { encoding: 'utf8', timeout: 280_000 });
-  assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stdout, /\| scenario \| metric \| Tandem \| baseline \| ratio \| target \| met \|/);
-  for (const scenario of ['relay throughput', 'cross-node hop']) assert.ok(run.stdout.includes(`| ${scenario} |`), scenario);
+test('npm run bench -- --smoke runs the relay, cross-node hop and idle-visitor scenarios', () => {
+  smokeRun(['relay', 'cluster-hop', 'idle'], ['relay throughput', 'cross-node hop']);
 });

@@ -49,7 +49,10 @@ const AUDIT = `async (tags, scope) => {
   const background = (el) => {
     const layers = [];
     for (let e = el; e; e = e.parentElement || e.getRootNode().host || null) {
-      const c = parse(getComputedStyle(e).backgroundColor);
+      const css = getComputedStyle(e).backgroundColor;
+      // Empty: the element left the document since axe looked (a note that goes by itself).
+      if (!css) break;
+      const c = parse(css);
       if (c.alpha > 0) layers.push(c);
       if (c.alpha >= 1) break;
     }
@@ -64,6 +67,8 @@ const AUDIT = `async (tags, scope) => {
       const needed = parseFloat((n.any[0] && n.any[0].data && n.any[0].data.expectedContrastRatio) || '');
       // No ratio asked for: text of symbols only (icons hidden from screen readers).
       if (!needed) return false;
+      // Gone from the page since axe ran (the UI moved on): nothing left to read.
+      if (!n.element || !n.element.isConnected) return false;
       const bg = background(n.element);
       return getContrast(bg, flattenColors(parse(getComputedStyle(n.element).color), bg)) < needed;
     });

@@ -61,6 +61,9 @@ async function sameText(page: Page, console: Page, label: string) {
 }
 
 let stack: TandemStack;
+// Runs per app and join time: one in the suite (every cell, 6 runs); FIDELITY_RUNS=10 repeats
+// them, as the 140-run survey did, and `e2e/fidelity-report.ts` counts many runs without the console.
+const RUNS = Math.max(1, Number(process.env.FIDELITY_RUNS ?? 1) || 1);
 
 before(async () => {
   stack = await startTandemStack();
@@ -73,7 +76,7 @@ after(async () => {
 for (const scenario of appScenarios) {
   describe(`console replica of ${scenario.name}`, () => {
     for (const join of ['early', 'late'] as const) {
-      for (const run of [1, 2]) {
+      for (let run = 1; run <= RUNS; run++) {
         test(`agent joins ${join}, run ${run}`, async () => {
           const call = await stack.call();
           stack.shop.setCustomer(call.customerId);

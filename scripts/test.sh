@@ -8,4 +8,4 @@ npm run --silent lint
 bash scripts/build-bundles.sh
 bash scripts/typecheck.sh
 mapfile -t files < <(find packages examples e2e bench scripts -name '*.test.ts' -not -path '*/node_modules/*' | sort)
-exec node --import tsx --test --test-concurrency=2 --test-force-exit --test-timeout=300000 --test-reporter=spec "${files[@]}"
+exec node --import tsx --test --test-concurrency=3 --test-force-exit --test-timeout=300000 --test-reporter=spec "${files[@]}"

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { seedPgliteDir } from '../../packages/server/test/pglite-template.ts';
 
 const CLI = new URL('../../packages/server/src/cli.ts', import.meta.url).pathname;
 
@@ -31,6 +32,9 @@ export interface ServerProcessOptions {
  */
 export async function startServerProcess(env: Record<string, string> = {}, opts: ServerProcessOptions = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-bench-'));
+  // An empty, migrated database copied in rather than made (PGlite's initdb is seconds of CPU,
+  // which the smoke runs in the test suite pay for every server); no figure includes the start.
+  if (!env['DATABASE_URL']) await seedPgliteDir(path.join(dataDir, 'pglite'));
   // BENCH_SERVER_ARGS: node flags for the server alone, e.g. "--cpu-prof --cpu-prof-dir=bench/results"
   // (a profile is written when it stops); BENCH_SERVER_LOG: a file that gets the server's output.
   const extra = (process.env['BENCH_SERVER_ARGS'] ?? '').split(' ').filter(Boolean);

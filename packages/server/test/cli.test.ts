@@ -20,7 +20,8 @@ async function startAndStop(): Promise<{ out: string; code: number | null; url: 
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 30_000);
+    // A real first start (PGlite's initdb, seconds of CPU) on a busy 2-core machine has taken over 30 s.
+    const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 120_000);
     child.stdout.on('data', () => {
       const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
       if (m && /API docs/.test(out)) {

@@ -11,6 +11,7 @@ import { startSmsWebhookReceiver } from './sms-webhook-receiver.ts';
 import { closeAllReceivers, startReceiver } from './webhook-receiver.ts';
 import { VisitorClient } from './visitor-client.ts';
 import { RelayClient } from './relay-clients.ts';
+import { seedPgliteDir } from './pglite-template.ts';
 
 /*
  * The real server is SIGKILLed during traffic and started again on the same database. Short
@@ -98,6 +99,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
 
     before(async () => {
       pg = kind === 'postgres' ? await freshPostgresDatabase() : null;
+      if (!pg) await seedPgliteDir(path.join(dataDir, 'pglite'));
       const store: Record<string, string> = pg ? { DATABASE_URL: pg.url } : { DATA_DIR: dataDir };
       sms = await startSmsWebhookReceiver(smsSecret);
       hooks = await startReceiver(() => (hooksUp ? 200 : 503));

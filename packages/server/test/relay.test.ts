@@ -183,8 +183,9 @@ describe('live relay: capture socket -> agent console', () => {
       act(c);
       assert.equal((await c.closed).code, code, name);
     }
-    const live2 = await liveSession();
-    const afterAuth: [string, (c: RelayClient) => void, number][] = [
+    // A session of its own for each case: with this file's 1 s resume window, a busy machine can
+    // take longer than that between one closed socket and the next one's auth, ending a shared one.
+    const afterAuth: [string, (c: RelayClient, token: string) => void, number][] = [
       ['short frame', (c) => c.sendFrame(new Uint8Array([2, 0, 0])), CLOSE_CODES.MALFORMED_MESSAGE.code],
       ['unknown kind', (c) => c.sendFrame(encodeFrame(7 as never, 1, json([]))), CLOSE_CODES.MALFORMED_MESSAGE.code],
       ['sequence going backwards', (c) => {
@@ -192,19 +193,20 @@ describe('live relay: capture socket -> agent console', () => {
         c.sendFrame(encodeFrame(FRAME_KIND.DELTA, 3, json([])));
       }, CLOSE_CODES.PROTOCOL_VIOLATION.code],
       ['oversized frame', (c) => c.sendFrame(encodeFrame(FRAME_KIND.DELTA, 1, new Uint8Array(9 * 1024 * 1024))), 1009],
-      ['second auth', (c) => c.send({ type: 'auth', token: live2.captureToken }), CLOSE_CODES.PROTOCOL_VIOLATION.code],
+      ['second auth', (c, token) => c.send({ type: 'auth', token }), CLOSE_CODES.PROTOCOL_VIOLATION.code],
     ];
     for (const [name, act, code] of afterAuth) {
-      const c = await capture(live2.captureToken);
-      act(c);
+      const own = await liveSession();
+      const c = await capture(own.captureToken);
+      act(c, own.captureToken);
       const closed = await c.closed;
       assert.ok(closed.code === code || (name === 'oversized frame' && closed.code === CLOSE_CODES.MESSAGE_TOO_LARGE.code), `${name}: ${closed.code}`);
+      own.page.close();
     }
     good.sendFrame(encodeFrame(FRAME_KIND.DELTA, 2, json([2])));
     await watcher.until(() => watcher.frames.length >= 2, 5000, 'the healthy session kept flowing');
     for (const c of [good, watcher]) c.close();
     live.page.close();
-    live2.page.close();
   });
 
   test('bad agent sockets: API token, expired token, and messages before auth', async () => {

@@ -1,6 +1,7 @@
 import type { AgentServerMessage, CaptureServerMessage, CloseCodeName, CustomerLink } from '@tandem/protocol';
 import { FRAME_KIND, POINTER_BODY_BYTES, FRAME_HEADER_BYTES, RELAY_MAX_FRAME_BYTES, frameKindOf, frameSeqOf } from '@tandem/protocol';
 import { ByteBudget } from './byte-budget.ts';
+import { DeltaLog } from './delta-log.ts';
 
 /** One end of the relay as the relay sees it: something to send to, and its backlog. */
 export interface RelayPeer {
@@ -86,8 +87,7 @@ export class SessionRelay {
   capture: RelayPeer | null = null;
   private readonly agents = new Set<AgentSlot>();
   private snapshot: Uint8Array | null = null;
-  private deltas: Uint8Array[] = [];
-  private deltaBytes = 0;
+  private readonly deltas: DeltaLog;
   private lastSeq = 0;
   private snapshotRequested = false;
   private lastDriftSnapshotAt = -Infinity;
@@ -112,6 +112,7 @@ export class SessionRelay {
   constructor(readonly sessionId: string, readonly orgId: string, readonly conversationId: string, private readonly limits: RelayLimits = DEFAULT_RELAY_LIMITS,
     now = Date.now()) {
     this.budget = new ByteBudget(limits.captureBytesPerSecond, limits.captureBurstBytes, now);
+    this.deltas = new DeltaLog(limits.maxBufferedBytes);
   }
 
   get agentCount() {
@@ -131,7 +132,7 @@ export class SessionRelay {
   }
 
   get bufferedBytes() {
-    return (this.snapshot?.byteLength ?? 0) + this.deltaBytes;
+    return (this.snapshot?.byteLength ?? 0) + this.deltas.byteLength;
   }
 
   /** What this session holds now: its cache and what waits in its sockets' queues. */
@@ -166,8 +167,7 @@ export class SessionRelay {
   restartStream() {
     this.lastSeq = 0;
     this.snapshot = null;
-    this.deltas = [];
-    this.deltaBytes = 0;
+    this.deltas.clear();
     this.snapshotRequested = false;
     for (const a of this.agents) a.waiting = true;
   }
@@ -205,8 +205,7 @@ export class SessionRelay {
         if (seq <= this.lastSeq && this.lastSeq !== 0 && !this.mirror) return 'out_of_order';
         this.lastSeq = seq;
         this.snapshot = frame;
-        this.deltas = [];
-        this.deltaBytes = 0;
+        this.deltas.clear();
         this.snapshotRequested = false;
         for (const a of this.agents) {
           if (a.peer.bufferedAmount() > this.limits.agentBacklogBytes) {
@@ -224,15 +223,13 @@ export class SessionRelay {
         if (seq <= this.lastSeq) return this.mirror ? null : 'out_of_order';
         this.lastSeq = seq;
         if (!this.snapshot) return null;
-        if (this.deltaBytes + frame.byteLength > this.limits.maxBufferedBytes) {
+        if (this.deltas.byteLength + frame.byteLength > this.limits.maxBufferedBytes) {
           // Instead of growing: drop what a late joiner would replay and ask for a new start.
-          this.deltas = [];
-          this.deltaBytes = 0;
+          this.deltas.clear();
           this.snapshot = null;
           this.requestSnapshot('buffer_full');
         } else {
           this.deltas.push(frame);
-          this.deltaBytes += frame.byteLength;
         }
         for (const a of this.agents) {
           if (a.stale || a.waiting) continue;
@@ -321,7 +318,7 @@ export class SessionRelay {
     slot.stale = false;
     slot.waiting = false;
     slot.peer.sendFrame(this.snapshot);
-    for (const d of this.deltas) slot.peer.sendFrame(d);
+    for (const d of this.deltas.frames()) slot.peer.sendFrame(d);
   }
 
   /**
@@ -370,8 +367,7 @@ export class SessionRelay {
     this.capture?.close(close);
     this.capture = null;
     this.snapshot = null;
-    this.deltas = [];
-    this.deltaBytes = 0;
+    this.deltas.clear();
     this.setLink('gone');
   }
 }

@@ -17,7 +17,11 @@ export async function startBareRelay(): Promise<BareRelayProcess> {
   process.once('exit', orphanGuard);
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bare relay did not start: ${out}`)), 180_000);
+    const timer = setTimeout(() => {
+      orphanGuard();
+      process.off('exit', orphanGuard);
+      reject(new Error(`bare relay did not start: ${out}`));
+    }, 180_000);
     const onData = (d: Buffer) => {
       out += d;
       const m = /listening on (http:\/\/[\d.:]+)/.exec(out);

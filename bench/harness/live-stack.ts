@@ -59,6 +59,10 @@ let calls = 0;
 
 async function startRelay(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', RELAY], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Like Tandem's server process: a bench that dies (or never gets to close the stack) does not leave it running.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`baseline relay exited ${code}`)));
     child.stdout!.on('data', (d) => {
@@ -91,12 +95,38 @@ export async function startLiveStack(): Promise<LiveStack> {
   // Tandem's bundles as shipped (npm run bench builds them first; a bare run builds them here).
   if (!existsSync(fileURLToPath(new URL('../../packages/sdk/dist/capture.js', import.meta.url)))) await buildSdk();
   if (!existsSync(fileURLToPath(new URL('../../packages/agent/dist/console.js', import.meta.url)))) await buildAgent();
-  const [server, relay, site, browser] = await Promise.all([startServerProcess(), startRelay(), startBenchSite(), launchChromium(), buildBenchBundles()]);
-  const probe = await probeSource();
-  const api = await new BenchApi(server.url, server.clientId, server.clientSecret).login();
-  const meter = await startWireMeter(server.url);
-  const dep = (await api.call('POST', '/v1/deployments', { name: 'bench', allowedOrigins: [site.origin] })).body as { key: string; identitySecret: string };
-  site.configure({ tandemUrl: server.url, meteredTandemUrl: meter.url, deploymentKey: dep.key, identitySecret: dep.identitySecret, relayUrl: relay.url });
+  // Each part on its own: when one fails to start (the server, on a machine too busy to boot it
+  // in time), the parts that did start are stopped before the error goes up, not left running.
+  const started = await Promise.allSettled([startServerProcess(), startRelay(), startBenchSite(), launchChromium(), buildBenchBundles()]);
+  const [serverP, relayP, siteP, browserP] = started;
+  const stopStarted = async () => {
+    if (browserP.status === 'fulfilled') await browserP.value.close().catch(() => undefined);
+    if (siteP.status === 'fulfilled') await siteP.value.close().catch(() => undefined);
+    if (relayP.status === 'fulfilled') relayP.value.child.kill();
+    if (serverP.status === 'fulfilled') await serverP.value.stop().catch(() => undefined);
+  };
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    await stopStarted();
+    throw failed.reason;
+  }
+  const server = (serverP as PromiseFulfilledResult<ServerProcess>).value;
+  const relay = (relayP as PromiseFulfilledResult<{ child: ChildProcess; url: string }>).value;
+  const site = (siteP as PromiseFulfilledResult<BenchSite>).value;
+  const browser = (browserP as PromiseFulfilledResult<Browser>).value;
+  let probe: string;
+  let api: BenchApi;
+  let meter: WireMeter;
+  try {
+    probe = await probeSource();
+    api = await new BenchApi(server.url, server.clientId, server.clientSecret).login();
+    meter = await startWireMeter(server.url);
+    const dep = (await api.call('POST', '/v1/deployments', { name: 'bench', allowedOrigins: [site.origin] })).body as { key: string; identitySecret: string };
+    site.configure({ tandemUrl: server.url, meteredTandemUrl: meter.url, deploymentKey: dep.key, identitySecret: dep.identitySecret, relayUrl: relay.url });
+  } catch (err) {
+    await stopStarted();
+    throw err;
+  }
   const contexts: BrowserContext[] = [];
   const newContext = async (viewport: { width: number; height: number }) => {
     const c = await browser.newContext({ viewport });

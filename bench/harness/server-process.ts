@@ -62,7 +62,12 @@ export async function startServerProcess(env: Record<string, string> = {}, opts:
   child.stderr!.on('data', (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
     // A start on a loaded machine (PGlite's initdb under a load of 30 on 2 cores) has taken over 3 minutes.
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 600_000);
+    // A server that never came up is stopped here, not left to the bench's exit.
+    const timer = setTimeout(() => {
+      orphanGuard();
+      process.off('exit', orphanGuard);
+      reject(new Error(`server did not start: ${out}`));
+    }, 600_000);
     const check = () => {
       // A fresh data dir: the banner ends with the first client's credentials.
       if (/TANDEM_CLIENT_SECRET=\S+\n/.test(out)) {

@@ -22,7 +22,7 @@ import type { Channel, DeliveryState, InviteState } from './api-schemas.ts';
 import type { SessionEndReason } from './events.ts';
 
 export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame,
-  encodePointer, frameBody } from './wire/relay-frame.ts';
+  encodePointer, frameBody, frameKindOf, frameSeqOf } from './wire/relay-frame.ts';
 export type { FrameHeader, FrameKind } from './wire/relay-frame.ts';
 
 const Strict = { additionalProperties: false } as const;

@@ -33,10 +33,21 @@ export function encodeFrame(kind: FrameKind, seq: number, body: Uint8Array, comp
 /** Reads the header only; null when the frame is too short or of an unknown kind. */
 export function decodeFrameHeader(frame: Uint8Array): FrameHeader | null {
   if (frame.byteLength < FRAME_HEADER_BYTES) return null;
-  const kind = (frame[0]! & 0x7f) as FrameKind;
+  const kind = frameKindOf(frame) as FrameKind;
   if (kind < FRAME_KIND.SNAPSHOT || kind > FRAME_KIND.CONTROL_RESULT) return null;
-  const seq = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(1, false);
-  return { kind, compressed: (frame[0]! & FRAME_COMPRESSED) !== 0, seq };
+  return { kind, compressed: (frame[0]! & FRAME_COMPRESSED) !== 0, seq: frameSeqOf(frame) };
+}
+
+/**
+ * The header's kind and sequence number, read without allocating anything: the server's relay
+ * reads them on every frame of every session. The frame must hold a whole header (FRAME_HEADER_BYTES).
+ */
+export function frameKindOf(frame: Uint8Array): number {
+  return frame[0]! & 0x7f;
+}
+
+export function frameSeqOf(frame: Uint8Array): number {
+  return frame[1]! * 0x1000000 + ((frame[2]! << 16) | (frame[3]! << 8) | frame[4]!);
 }
 
 export function frameBody(frame: Uint8Array): Uint8Array {

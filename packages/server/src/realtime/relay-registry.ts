@@ -17,9 +17,10 @@ export class RelayRegistry {
   private peakSessionBytes = 0;
 
   constructor(private readonly limits: RelayLimits = DEFAULT_RELAY_LIMITS) {
-    // Slow agents are checked a few times a second rather than on every frame.
+    // Slow agents are checked a few times a second rather than on every frame; only the relays
+    // that have one (thousands of sessions keep up and cost the timer nothing).
     this.timer = setInterval(() => {
-      for (const r of this.relays.values()) r.serviceStaleAgents();
+      for (const r of this.relays.values()) if (r.serviceDue) r.serviceStaleAgents();
     }, 250);
     this.timer.unref();
   }

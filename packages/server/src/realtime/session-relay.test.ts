@@ -97,6 +97,42 @@ test('a slow agent stops getting deltas, then catches up from the snapshot when 
   assert.deepEqual(slow.seqs(), ['S1', 'S1', 'D2', 'D3']);
 });
 
+test("the registry's timer is due for a relay only while one of its agents is behind or has a pointer held back", () => {
+  const { relay } = relayWithCapture({ maxBufferedBytes: 100_000, agentBacklogBytes: 500 });
+  relay.fromCapture(snap(1));
+  const agent = new FakePeer();
+  relay.addAgent(agent);
+  relay.fromCapture(delta(2));
+  assert.equal(relay.serviceDue, false, 'an agent that keeps up costs the timer nothing');
+  agent.backlog = 10_000;
+  relay.fromCapture(delta(3));
+  assert.equal(relay.serviceDue, true, 'behind');
+  relay.serviceStaleAgents();
+  assert.equal(relay.serviceDue, true, 'still behind: looked at again');
+  agent.backlog = 0;
+  relay.serviceStaleAgents();
+  assert.deepEqual(agent.seqs(), ['S1', 'D2', 'S1', 'D2', 'D3'], 'caught up from the cache');
+  assert.equal(relay.serviceDue, false);
+  agent.backlog = POINTER_BACKLOG_BYTES + 1;
+  relay.fromCapture(encodePointer(1, 2));
+  assert.equal(relay.serviceDue, true, 'a pointer position held back');
+  agent.backlog = 0;
+  relay.serviceStaleAgents();
+  assert.equal(relay.serviceDue, false);
+  assert.equal(agent.frames.length, 6, 'the held pointer went out');
+});
+
+test('sequence numbers above 2^31 still go forwards (the header is read as unsigned)', () => {
+  const { relay } = relayWithCapture();
+  const agent = new FakePeer();
+  relay.fromCapture(snap(2 ** 31 - 1));
+  relay.addAgent(agent);
+  assert.equal(relay.fromCapture(delta(2 ** 31)), null);
+  assert.equal(relay.fromCapture(delta(2 ** 32 - 1)), null);
+  assert.deepEqual(agent.seqs(), [`S${2 ** 31 - 1}`, `D${2 ** 31}`, `D${2 ** 32 - 1}`]);
+  assert.equal(relay.fromCapture(delta(2 ** 31 + 5)), 'out_of_order');
+});
+
 test('pointer frames go straight to agents and are never buffered', () => {
   const { relay } = relayWithCapture();
   relay.fromCapture(snap(1));

@@ -1,6 +1,7 @@
 import type { AgentServerMessage, CaptureServerMessage, CloseCodeName, CustomerLink } from '@tandem/protocol';
-import { FRAME_KIND, POINTER_BODY_BYTES, FRAME_HEADER_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader } from '@tandem/protocol';
+import { FRAME_KIND, POINTER_BODY_BYTES, FRAME_HEADER_BYTES, RELAY_MAX_FRAME_BYTES, frameKindOf, frameSeqOf } from '@tandem/protocol';
 import { ByteBudget } from './byte-budget.ts';
+import { DeltaLog } from './delta-log.ts';
 
 /** One end of the relay as the relay sees it: something to send to, and its backlog. */
 export interface RelayPeer {
@@ -86,8 +87,7 @@ export class SessionRelay {
   capture: RelayPeer | null = null;
   private readonly agents = new Set<AgentSlot>();
   private snapshot: Uint8Array | null = null;
-  private deltas: Uint8Array[] = [];
-  private deltaBytes = 0;
+  private readonly deltas: DeltaLog;
   private lastSeq = 0;
   private snapshotRequested = false;
   private lastDriftSnapshotAt = -Infinity;
@@ -103,10 +103,16 @@ export class SessionRelay {
   private readonly budget: ByteBudget;
   /** The most this session held at once (cache and socket queues), for the metrics. */
   peakHeldBytes = 0;
+  /**
+   * An agent is behind or has a pointer position held back: the registry's timer services this
+   * relay. The others are skipped, so the timer's cost follows the slow agents, not every session.
+   */
+  serviceDue = false;
 
   constructor(readonly sessionId: string, readonly orgId: string, readonly conversationId: string, private readonly limits: RelayLimits = DEFAULT_RELAY_LIMITS,
     now = Date.now()) {
     this.budget = new ByteBudget(limits.captureBytesPerSecond, limits.captureBurstBytes, now);
+    this.deltas = new DeltaLog(limits.maxBufferedBytes);
   }
 
   get agentCount() {
@@ -126,7 +132,7 @@ export class SessionRelay {
   }
 
   get bufferedBytes() {
-    return (this.snapshot?.byteLength ?? 0) + this.deltaBytes;
+    return (this.snapshot?.byteLength ?? 0) + this.deltas.byteLength;
   }
 
   /** What this session holds now: its cache and what waits in its sockets' queues. */
@@ -161,8 +167,7 @@ export class SessionRelay {
   restartStream() {
     this.lastSeq = 0;
     this.snapshot = null;
-    this.deltas = [];
-    this.deltaBytes = 0;
+    this.deltas.clear();
     this.snapshotRequested = false;
     for (const a of this.agents) a.waiting = true;
   }
@@ -186,9 +191,10 @@ export class SessionRelay {
    * a frame the relay cannot route, or a sequence number that goes backwards.
    */
   fromCapture(frame: Uint8Array): 'malformed' | 'out_of_order' | null {
-    const h = decodeFrameHeader(frame);
-    if (!h) return 'malformed';
-    switch (h.kind) {
+    // The header is read in place: this runs for every frame of every session.
+    if (frame.byteLength < FRAME_HEADER_BYTES) return 'malformed';
+    const seq = frameSeqOf(frame);
+    switch (frameKindOf(frame)) {
       case FRAME_KIND.POINTER:
         // Pointer frames are tiny and latest-wins: never cached, never sequenced, and held back
         // (only the newest) while an agent is behind, so a flood of them cannot queue up.
@@ -196,15 +202,15 @@ export class SessionRelay {
         for (const a of this.agents) this.sendPointer(a, frame);
         return null;
       case FRAME_KIND.SNAPSHOT:
-        if (h.seq <= this.lastSeq && this.lastSeq !== 0 && !this.mirror) return 'out_of_order';
-        this.lastSeq = h.seq;
+        if (seq <= this.lastSeq && this.lastSeq !== 0 && !this.mirror) return 'out_of_order';
+        this.lastSeq = seq;
         this.snapshot = frame;
-        this.deltas = [];
-        this.deltaBytes = 0;
+        this.deltas.clear();
         this.snapshotRequested = false;
         for (const a of this.agents) {
           if (a.peer.bufferedAmount() > this.limits.agentBacklogBytes) {
             a.stale = true;
+            this.serviceDue = true;
             continue;
           }
           a.stale = false;
@@ -214,23 +220,22 @@ export class SessionRelay {
         this.notePeak();
         return null;
       case FRAME_KIND.DELTA:
-        if (h.seq <= this.lastSeq) return this.mirror ? null : 'out_of_order';
-        this.lastSeq = h.seq;
+        if (seq <= this.lastSeq) return this.mirror ? null : 'out_of_order';
+        this.lastSeq = seq;
         if (!this.snapshot) return null;
-        if (this.deltaBytes + frame.byteLength > this.limits.maxBufferedBytes) {
+        if (this.deltas.byteLength + frame.byteLength > this.limits.maxBufferedBytes) {
           // Instead of growing: drop what a late joiner would replay and ask for a new start.
-          this.deltas = [];
-          this.deltaBytes = 0;
+          this.deltas.clear();
           this.snapshot = null;
           this.requestSnapshot('buffer_full');
         } else {
           this.deltas.push(frame);
-          this.deltaBytes += frame.byteLength;
         }
         for (const a of this.agents) {
           if (a.stale || a.waiting) continue;
           if (a.peer.bufferedAmount() > this.limits.agentBacklogBytes) {
             a.stale = true;
+            this.serviceDue = true;
             continue;
           }
           a.peer.sendFrame(frame);
@@ -246,6 +251,7 @@ export class SessionRelay {
     if (a.stale || a.waiting || a.peer.bufferedAmount() > POINTER_BACKLOG_BYTES) {
       // A copy: the frame may be a view into a larger read buffer that it would keep alive.
       a.pointer = a.pointer === frame ? frame : new Uint8Array(frame);
+      this.serviceDue = true;
       return;
     }
     a.pointer = null;
@@ -293,9 +299,12 @@ export class SessionRelay {
    * socket drained get the pointer position held back for them.
    */
   serviceStaleAgents() {
+    this.serviceDue = false;
     for (const a of this.agents) {
       if (a.stale && a.peer.bufferedAmount() < this.limits.agentBacklogBytes / 4) this.catchUp(a);
       if (a.pointer) this.sendPointer(a, a.pointer);
+      // Still behind (or its pointer held back again, which set it): the next tick looks again.
+      if (a.stale) this.serviceDue = true;
     }
     this.notePeak();
   }
@@ -309,7 +318,7 @@ export class SessionRelay {
     slot.stale = false;
     slot.waiting = false;
     slot.peer.sendFrame(this.snapshot);
-    for (const d of this.deltas) slot.peer.sendFrame(d);
+    for (const d of this.deltas.frames()) slot.peer.sendFrame(d);
   }
 
   /**
@@ -358,8 +367,7 @@ export class SessionRelay {
     this.capture?.close(close);
     this.capture = null;
     this.snapshot = null;
-    this.deltas = [];
-    this.deltaBytes = 0;
+    this.deltas.clear();
     this.setLink('gone');
   }
 }

@@ -11,6 +11,9 @@ import { asBuffer, readJsonMessage } from './json-message.ts';
 
 export type SocketMetrics = Pick<Metrics, 'sockets' | 'socketCloses'>;
 
+/** One options object for every binary send (ws copies what it reads from it). */
+const BINARY = { binary: true } as const;
+
 /** What every socket of one kind may send: the limits the connection enforces before a gateway sees anything. */
 export interface SocketRules<T extends TSchema> {
   kind: SocketKind;
@@ -96,7 +99,7 @@ export class SocketConnection<T extends TSchema, Id> implements RelayPeer {
   }
 
   sendFrame(frame: Uint8Array) {
-    if (this.open) this.ws.send(frame, { binary: true });
+    if (this.open) this.ws.send(frame, BINARY);
   }
 
   bufferedAmount(): number {
@@ -125,7 +128,8 @@ export class SocketConnection<T extends TSchema, Id> implements RelayPeer {
     if (isBinary) {
       if (!this.handler.binary) return this.close('MALFORMED_MESSAGE');
       if (identity === null) return this.close(this.authenticating ? 'PROTOCOL_VIOLATION' : 'UNAUTHORIZED');
-      const refusal = this.handler.binary(identity, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+      // The Buffer itself (a Uint8Array): relayed on as it is, ws sends it without wrapping it again.
+      const refusal = this.handler.binary(identity, buf);
       return refusal ? this.close(refusal) : undefined;
     }
     const message = readJsonMessage(buf, rules.check);

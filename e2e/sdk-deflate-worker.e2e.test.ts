@@ -1,6 +1,8 @@
-// Deltas are deflated in a Web Worker, off the customer's main thread (bench: capture cost). A
-// page whose policy forbids workers still shares: its deltas go uncompressed, which the wire
-// format allows, and nothing breaks on the page.
+// Larger deltas are deflated in a Web Worker, off the customer's main thread (bench: capture cost);
+// small ones are compressed at once on the page, in a second stream, where the worker's round
+// trip would cost more time than the compression (bench: DOM change → replica). A page whose policy
+// forbids workers still shares: its small deltas are still compressed, its larger ones go
+// uncompressed, which the wire format allows, and nothing breaks on the page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -57,17 +59,42 @@ async function change(s: Awaited<ReturnType<typeof share>>, selector: string, te
   throw new Error(`no delta with ${text} on the wire`);
 }
 
-describe('deltas are deflated off the main thread', () => {
-  test('a change reaches the agent as a compressed delta, deflated by a worker of the page', async () => {
+/** A change of `count` paragraphs at once: a delta far over the size compressed on the page. */
+async function burst(s: Awaited<ReturnType<typeof share>>, tag: string, count: number) {
+  await s.page.evaluate(([t, n]) => {
+    const words = 'parcel delivery return invoice refund courier tracking warranty'.split(' ');
+    for (let i = 0; i < n; i++) {
+      const p = document.createElement('p');
+      p.textContent = `${t} ${i} ${words.map((w, k) => words[(i + k * 3) % words.length]).join(' ')}`;
+      document.body.append(p);
+    }
+  }, [tag, count] as const);
+  const last = `${tag} ${count - 1} `;
+  await s.agent.waitForFrame((f) => f.kind === 'delta' && f.text.includes(last));
+  for (let end = Date.now() + 5_000; Date.now() < end; await s.page.waitForTimeout(25)) {
+    const sent = s.wire.frames().find((f) => f.opcode === 2 && f.kind === FRAME_KIND.DELTA && f.text.includes(last));
+    if (sent) return sent;
+  }
+  throw new Error(`no delta with ${last} on the wire`);
+}
+
+describe('deltas are compressed: small ones at once, larger ones off the main thread', () => {
+  test('a small change goes compressed in the second stream, a burst in the worker\'s, and both streams go on', async () => {
     const s = await share('/shop/account.html');
     try {
       const sent = await change(s, 'h1', 'Your account, changed once');
       assert.equal(sent.compressed, true, 'the delta went uncompressed');
+      assert.equal(sent.stream, 1, 'a small delta took the worker\'s stream');
       assert.ok(!sent.unreadable, 'the delta did not follow its stream');
-      // The next one continues the same stream (against the snapshot and the delta before).
+      const big = await burst(s, 'Shipped', 60);
+      assert.equal(big.compressed, true);
+      assert.equal(big.stream, 0, 'a burst was compressed on the page\'s main thread');
+      assert.ok(!big.unreadable);
+      // The next ones continue the same streams (against the snapshot and the deltas before).
       const next = await change(s, 'h1', 'Your account, changed twice');
-      assert.equal(next.compressed, true);
-      assert.ok(!next.unreadable);
+      assert.deepEqual([next.compressed, next.stream, next.unreadable], [true, 1, undefined]);
+      const bigNext = await burst(s, 'Returned', 60);
+      assert.deepEqual([bigNext.compressed, bigNext.stream, bigNext.unreadable], [true, 0, undefined]);
       assert.ok(s.page.workers().some((w) => w.url().startsWith('blob:')), 'no worker on the page');
       assert.deepEqual(s.pageErrors, []);
     } finally {
@@ -75,13 +102,15 @@ describe('deltas are deflated off the main thread', () => {
     }
   });
 
-  test('a page whose policy forbids workers still shares: its deltas go uncompressed, nothing breaks', async () => {
+  test('a page whose policy forbids workers still shares: small deltas compressed, a burst uncompressed, nothing breaks', async () => {
     const s = await share('/shop/no-workers.html');
     try {
       const sent = await change(s, '#status', 'Basket: 3 items');
-      assert.equal(sent.compressed, false);
+      assert.deepEqual([sent.compressed, sent.stream], [true, 1]);
+      const big = await burst(s, 'Suggested', 60);
+      assert.equal(big.compressed, false);
       const next = await change(s, '#status', 'Basket: 4 items');
-      assert.equal(next.compressed, false);
+      assert.deepEqual([next.compressed, next.stream, next.unreadable], [true, 1, undefined]);
       assert.equal(s.page.workers().length, 0);
       assert.deepEqual(s.pageErrors, []);
     } finally {

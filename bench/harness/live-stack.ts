@@ -167,7 +167,7 @@ export async function startLiveStack(): Promise<LiveStack> {
       await ui.click('dialog [data-action="accept"]');
       await ui.detach();
       // Sharing: the first snapshot left the page.
-      await until(() => wire.some((f) => f.binary && (f.bytes[0]! & 0x7f) === 1), 'the first snapshot frame');
+      await until(() => wire.some((f) => f.binary && (f.bytes[0]! & 0x3f) === 1), 'the first snapshot frame');
       return { page, context, wire, callId };
     },
     async consoleUrl(callId) {

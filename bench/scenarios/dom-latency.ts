@@ -82,8 +82,9 @@ export async function domLatency(stack: LiveStack, opts: { samples: number; bloc
   const bs = summarize(b.latencies);
   const note = (s: Summary, lost: number) => `n=${s.n}${lost ? `, ${lost} not shown` : ''}`;
   return [
-    { scenario: 'DOM change → replica', metric: 'p50', tandem: ts.p50, baseline: bs.p50, unit: 'ms', better: 'lower', target: '≤ 5 ms, ≤ 1.1×',
-      met: ts.p50 <= 5 && ts.p50 <= 1.1 * bs.p50, note: `${note(ts, t.lost)} vs ${note(bs, b.lost)}; clock skew ≤ ${skew.toFixed(2)} ms` },
+    // Issue 16's goal for the median: well under rrweb's pipeline, not merely as fast.
+    { scenario: 'DOM change → replica', metric: 'p50', tandem: ts.p50, baseline: bs.p50, unit: 'ms', better: 'lower', target: '≤ 5 ms, ≤ 0.6×',
+      met: ts.p50 <= 5 && ts.p50 <= 0.6 * bs.p50, note: `${note(ts, t.lost)} vs ${note(bs, b.lost)}; clock skew ≤ ${skew.toFixed(2)} ms` },
     { scenario: 'DOM change → replica', metric: 'p99', tandem: ts.p99, baseline: bs.p99, unit: 'ms', better: 'lower', target: '≤ 20 ms, ≤ 1.1×',
       met: ts.p99 <= 20 && ts.p99 <= 1.1 * bs.p99 },
   ];

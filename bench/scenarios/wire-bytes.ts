@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import { FRAME_KIND, decodeFrameHeader } from '@tandem/protocol';
 import type { BenchRow } from '../harness/result-table.ts';
 import type { LiveStack, WireFrame } from '../harness/live-stack.ts';
 import type { RecordedStream } from '../harness/recorded-stream.ts';
@@ -72,7 +73,8 @@ export async function wireBytes(stack: LiveStack, opts: { durationMs: number; re
   const kinds = ['', 'snapshot', 'delta', 'pointer', 'control'];
   const split = new Map<string, number>();
   for (const f of tc.wire) {
-    const k = f.binary ? `${kinds[f.bytes[0]! & 0x7f]}${f.bytes[0]! & 0x80 ? ' (deflated)' : ''}` : 'json';
+    const h = f.binary ? decodeFrameHeader(f.bytes) : null;
+    const k = h ? `${kinds[h.kind]}${h.compressed ? ` (deflated${h.kind === FRAME_KIND.DELTA ? `, stream ${h.stream}` : ''})` : ''}` : 'json';
     split.set(k, (split.get(k) ?? 0) + f.bytes.byteLength);
   }
   const bsplit = new Map<string, number>();
@@ -101,7 +103,7 @@ function writeRecording(wire: WireFrame[]) {
     durationMs: frames[frames.length - 1]!.t - first,
     frames: frames.map((f) => ({
       at: f.t - first,
-      kind: f.bytes[0]! & 0x7f,
+      kind: decodeFrameHeader(f.bytes)?.kind ?? 0,
       compressed: (f.bytes[0]! & 0x80) !== 0,
       bytes: f.bytes.byteLength,
       // Bodies of small frames as they were; larger ones are replayed as filler of the same size.

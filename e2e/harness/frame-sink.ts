@@ -52,7 +52,7 @@ export function relayFrameDecoder(): (data: Buffer) => DecodedFrame {
     const body = frameBody(bytes);
     // Pointer bodies are two int32s; shown as the JSON a test can compare.
     if (kind === 'pointer') return { kind, seq: header.seq, bytes: Buffer.from(JSON.stringify(decodePointer(body))) };
-    return { kind, seq: header.seq, bytes: Buffer.from(inflater.read(body, header.seq, kind === 'snapshot', header.compressed)) };
+    return { kind, seq: header.seq, bytes: Buffer.from(inflater.read(body, header.seq, kind === 'snapshot', header.compressed, header.stream)) };
   };
 }
 

@@ -12,6 +12,8 @@ export interface SentFrame {
   /** the relay frame kind of a binary frame */
   kind: number | null;
   compressed: boolean;
+  /** which of the page's delta streams a compressed delta continued (see frame-stream.ts) */
+  stream: 0 | 1;
   /** a compressed body that did not follow its stream (should never happen) */
   unreadable?: boolean;
 }
@@ -23,21 +25,22 @@ export interface SentFrame {
  * that searches the text can refuse to pass on frames it could not read.
  */
 export function decodeSentFrame(opcode: number, payload: string, inflater = new FrameInflater()): SentFrame {
-  if (opcode !== 2) return { opcode, text: payload, kind: null, compressed: false };
+  if (opcode !== 2) return { opcode, text: payload, kind: null, compressed: false, stream: 0 };
   const bytes = new Uint8Array(Buffer.from(payload, 'base64'));
   const header = decodeFrameHeader(bytes);
-  if (!header) return { opcode, text: Buffer.from(bytes).toString('utf8'), kind: null, compressed: false };
+  if (!header) return { opcode, text: Buffer.from(bytes).toString('utf8'), kind: null, compressed: false, stream: 0 };
   const sequenced = header.kind === FRAME_KIND.SNAPSHOT || header.kind === FRAME_KIND.DELTA;
   let body = frameBody(bytes);
   let unreadable = false;
   if (sequenced) {
     try {
-      body = inflater.read(body, header.seq, header.kind === FRAME_KIND.SNAPSHOT, header.compressed);
+      body = inflater.read(body, header.seq, header.kind === FRAME_KIND.SNAPSHOT, header.compressed, header.stream);
     } catch {
       unreadable = true;
     }
   }
-  return { opcode, text: Buffer.from(body).toString('utf8'), kind: header.kind, compressed: header.compressed, ...(unreadable ? { unreadable } : {}) };
+  const text = Buffer.from(body).toString('utf8');
+  return { opcode, text, kind: header.kind, compressed: header.compressed, stream: header.stream, ...(unreadable ? { unreadable } : {}) };
 }
 
 export interface WireWatch {

@@ -27,6 +27,8 @@ const bundles: BundleSpec[] = [
   { entry: 'src/capture/index.ts', outfile: 'capture.js', format: 'esm' },
   // The deltas' deflate stream (pako), run by capture in a Web Worker off the page's main thread.
   { entry: 'src/capture/deflate-worker.ts', outfile: 'deflate-worker.js', format: 'iife' },
+  // The same stream's code for small deltas on the page's main thread, imported by capture (delta-frames.ts).
+  { entry: 'src/capture/inline-deflate.ts', outfile: 'inline-deflate.js', format: 'esm' },
   // The customer's language, fetched by the loader only when it is not English (inline).
   ...LOCALES.filter((lang) => lang !== 'en').map((lang): BundleSpec =>
     ({ entry: `src/loader/locales/${lang}.ts`, outfile: `locale-${lang}.js`, format: 'esm' })),

@@ -92,7 +92,7 @@ export class PageFrameReader {
       );
     }
     try {
-      const events = parseEvents(this.inflater.read(body, seq, false, header.compressed));
+      const events = parseEvents(this.inflater.read(body, seq, false, header.compressed, header.stream));
       return events ? { ok: true, frame: { kind: 'delta', seq, events } } : { ok: false, sequenced: true };
     } catch {
       return { ok: false, sequenced: true };

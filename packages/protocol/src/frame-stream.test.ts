@@ -87,3 +87,36 @@ test('garbage and deflate bombs are refused with FrameInflateError', () => {
   assert.ok(bomb.byteLength < 16 * 1024);
   assert.throws(() => r.inflate(bomb, 1, true), /too large/);
 });
+
+test('two delta streams against one snapshot interleave: each piece is read from its own stream, in frame order', () => {
+  const snap = snapshot(300);
+  const first = new FrameDeflater();
+  const second = new FrameDeflater();
+  first.startStream(snap);
+  second.startStream(snap);
+  const r = new FrameInflater();
+  r.startStream(snap, 1);
+  for (let seq = 2; seq < 60; seq++) {
+    const stream = seq % 3 === 0 ? 0 : 1;
+    const piece = (stream === 0 ? first : second).deflateDelta(delta(seq));
+    assert.equal(dec.decode(r.read(piece, seq, false, true, stream)), dec.decode(delta(seq)));
+  }
+  // An uncompressed delta between them belongs to neither; the next piece of each still reads.
+  r.read(delta(60), 60, false, false);
+  assert.equal(dec.decode(r.inflateDelta(first.deflateDelta(delta(61)), 61, 0)), dec.decode(delta(61)));
+  assert.equal(dec.decode(r.inflateDelta(second.deflateDelta(delta(62)), 62, 1)), dec.decode(delta(62)));
+});
+
+test('a missed piece of either stream stops both until the next snapshot', () => {
+  const snap = snapshot(50);
+  const first = new FrameDeflater();
+  const second = new FrameDeflater();
+  first.startStream(snap);
+  second.startStream(snap);
+  const r = new FrameInflater();
+  r.startStream(snap, 1);
+  r.inflateDelta(first.deflateDelta(delta(2)), 2, 0);
+  second.deflateDelta(delta(3)); // frame 3, of the second stream, lost on the way
+  assert.throws(() => r.inflateDelta(first.deflateDelta(delta(4)), 4, 0), /does not follow frame 2/);
+  assert.throws(() => r.inflateDelta(second.deflateDelta(delta(5)), 5, 1), /before its snapshot/);
+});

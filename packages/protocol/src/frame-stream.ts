@@ -17,6 +17,13 @@
  * without an error. So the inflater also checks the frames' sequence numbers and refuses any
  * piece that does not follow the one before.
  *
+ * A page keeps TWO such delta streams against each snapshot, and a compressed delta's header says
+ * which one it continues (FRAME_SECOND_STREAM): the first for deltas compressed off the page's main
+ * thread (a worker), the second for small ones compressed at once, where a round trip to the
+ * worker would cost the replica more time than the compression itself (bench: DOM change →
+ * replica). Each stream is read in its own order; the frames' sequence numbers, shared by both,
+ * still tell a reader that it missed a piece of either.
+ *
  * pako for the deltas: the browser's streams can neither sync-flush nor take a preset dictionary.
  * The customer's page runs FrameDeflater in a Web Worker (packages/sdk/src/capture/delta-deflater.ts),
  * off its main thread; where its policy forbids workers it sends deltas uncompressed, which a
@@ -73,7 +80,11 @@ export const MAX_INFLATED_FRAME_BYTES = 64 * 1024 * 1024;
 
 /** A reader (agent console, test harness): one per page stream it reads. */
 export class FrameInflater {
-  private stream: Inflate | null = null;
+  // The page's two delta streams (see above), opened when their first piece comes.
+  private readonly streams: [Inflate | null, Inflate | null] = [null, null];
+  // What both streams start from: the end of the latest snapshot; null while no piece is readable
+  // (before a snapshot, or after a missed or corrupt frame).
+  private dictionary: Uint8Array | null = null;
   private out: Uint8Array[] = [];
   private size = 0;
   private lastSeq = 0;
@@ -85,19 +96,16 @@ export class FrameInflater {
    * it are read against it.
    */
   startStream(snapshotJson: Uint8Array, seq: number): void {
-    const stream = new Inflate({ raw: true, chunkSize: CHUNK_BYTES, dictionary: dictionaryOf(snapshotJson) });
-    stream.onData = (chunk) => {
-      this.size += chunk.byteLength;
-      // Keep counting but stop keeping once over the limit: inflateDelta() throws after the push.
-      if (this.size <= this.maxBytes) this.out.push(chunk);
-    };
-    this.stream = stream;
+    // A copy: the snapshot's whole text need not stay alive for its last 32 KiB.
+    this.dictionary = dictionaryOf(snapshotJson).slice();
+    this.streams[0] = null;
+    this.streams[1] = null;
     this.lastSeq = seq;
   }
 
   /** Snapshot frame `seq`, inflated here (synchronously); the deltas after it are read against it. */
   inflateSnapshot(piece: Uint8Array, seq: number): Uint8Array {
-    this.stream = null;
+    this.reset();
     let json: Uint8Array;
     try {
       json = inflateRaw(piece);
@@ -112,52 +120,65 @@ export class FrameInflater {
   }
 
   /**
-   * Delta frame `seq`'s piece. Throws FrameInflateError when it does not follow the frame before
-   * (one was missed), is corrupt or too large; the stream is then unusable until the next snapshot.
+   * Delta frame `seq`'s piece of delta stream `stream` (0 or 1, from its header). Throws
+   * FrameInflateError when it does not follow the frame before (one was missed), is corrupt or
+   * too large; both streams are then unusable until the next snapshot.
    */
-  inflateDelta(piece: Uint8Array, seq: number): Uint8Array {
-    const stream = this.stream;
-    if (!stream) throw new FrameInflateError('a delta arrived before its snapshot');
+  inflateDelta(piece: Uint8Array, seq: number, stream: 0 | 1 = 0): Uint8Array {
+    if (!this.dictionary) throw new FrameInflateError('a delta arrived before its snapshot');
     if (seq !== this.lastSeq + 1) {
-      this.stream = null;
+      this.reset();
       throw new FrameInflateError(`frame ${seq} does not follow frame ${this.lastSeq}`);
     }
     this.lastSeq = seq;
     this.out = [];
     this.size = 0;
-    const ok = stream.push(piece, Z_SYNC_FLUSH);
-    if (!ok || stream.err || this.size > this.maxBytes) {
-      this.stream = null;
-      throw new FrameInflateError(this.size > this.maxBytes ? 'inflated frame too large' : `inflate failed: ${stream.msg || 'corrupt stream'}`);
+    const inflate = (this.streams[stream] ??= this.open(this.dictionary));
+    const ok = inflate.push(piece, Z_SYNC_FLUSH);
+    if (!ok || inflate.err || this.size > this.maxBytes) {
+      this.reset();
+      throw new FrameInflateError(this.size > this.maxBytes ? 'inflated frame too large' : `inflate failed: ${inflate.msg || 'corrupt stream'}`);
     }
     return joinChunks(this.out.splice(0));
   }
 
   /** inflateSnapshot or inflateDelta by frame kind. */
-  inflate(piece: Uint8Array, seq: number, snapshot: boolean): Uint8Array {
-    return snapshot ? this.inflateSnapshot(piece, seq) : this.inflateDelta(piece, seq);
+  inflate(piece: Uint8Array, seq: number, snapshot: boolean, stream: 0 | 1 = 0): Uint8Array {
+    return snapshot ? this.inflateSnapshot(piece, seq) : this.inflateDelta(piece, seq, stream);
   }
 
   /**
-   * Frame `seq` came uncompressed: it is not part of the stream, but the next piece must follow
-   * it. An uncompressed snapshot starts a stream like any other.
+   * Frame `seq` came uncompressed: it is not part of either stream, but the next piece must follow
+   * it. An uncompressed snapshot starts the streams like any other.
    */
   pass(json: Uint8Array, seq: number, snapshot: boolean): void {
     if (snapshot) return this.startStream(json, seq);
-    if (seq !== this.lastSeq + 1) this.stream = null;
+    if (seq !== this.lastSeq + 1) this.reset();
     this.lastSeq = seq;
   }
 
   /** The JSON of a snapshot or delta body as it came: inflated when compressed, else passed. */
-  read(body: Uint8Array, seq: number, snapshot: boolean, compressed: boolean): Uint8Array {
-    if (compressed) return this.inflate(body, seq, snapshot);
+  read(body: Uint8Array, seq: number, snapshot: boolean, compressed: boolean, stream: 0 | 1 = 0): Uint8Array {
+    if (compressed) return this.inflate(body, seq, snapshot, stream);
     this.pass(body, seq, snapshot);
     return body;
   }
 
-  /** Forget the stream (e.g. the page reconnected): the next piece must start one. */
+  /** Forget the streams (e.g. the page reconnected): the next piece must start them. */
   reset(): void {
-    this.stream = null;
+    this.dictionary = null;
+    this.streams[0] = null;
+    this.streams[1] = null;
+  }
+
+  private open(dictionary: Uint8Array): Inflate {
+    const stream = new Inflate({ raw: true, chunkSize: CHUNK_BYTES, dictionary });
+    stream.onData = (chunk) => {
+      this.size += chunk.byteLength;
+      // Keep counting but stop keeping once over the limit: inflateDelta() throws after the push.
+      if (this.size <= this.maxBytes) this.out.push(chunk);
+    };
+    return stream;
   }
 }
 

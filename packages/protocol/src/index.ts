@@ -22,7 +22,7 @@ export {
 } from './visitor-messages.ts';
 export type { PromptInvite, VisitorErrorCode, VisitorServerMessage } from './visitor-messages.ts';
 export {
-  AgentClientMessage, CaptureClientMessage, ControlCommand, FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND,
+  AgentClientMessage, CaptureClientMessage, ControlCommand, FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, FRAME_SECOND_STREAM,
   POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame, encodePointer, frameBody,
   frameKindOf, frameSeqOf,
 } from './relay.ts';

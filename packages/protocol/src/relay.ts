@@ -6,8 +6,9 @@
  * parses. Everything else is small JSON text, schema-checked by the server. The first text message
  * on either socket is `auth`; nothing else is accepted before it.
  *
- *   byte 0      frame kind (low 7 bits) | 0x80 when the body is compressed: the next piece of the page's
- *               raw-deflate stream, which each snapshot frame starts afresh (see frame-stream.ts)
+ *   byte 0      frame kind (low 6 bits) | 0x80 when the body is compressed: the next piece of one of the
+ *               page's raw-deflate streams, which each snapshot frame starts afresh (see frame-stream.ts)
+ *               | 0x40 on a compressed delta of the page's second stream (small deltas, compressed at once)
  *   bytes 1..4  per-session sequence number, unsigned big-endian (pointer frames carry 0: they are not sequenced)
  *   bytes 5..   body: UTF-8 JSON, an array of rrweb events (snapshot, delta); pointer: page x, y as two
  *               int32 big-endian (8 bytes, the most frequent frame kept as small as it can be)
@@ -21,8 +22,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Channel, DeliveryState, InviteState } from './api-schemas.ts';
 import type { SessionEndReason } from './events.ts';
 
-export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader, decodePointer, encodeFrame,
-  encodePointer, frameBody, frameKindOf, frameSeqOf } from './wire/relay-frame.ts';
+export { FRAME_COMPRESSED, FRAME_HEADER_BYTES, FRAME_KIND, FRAME_SECOND_STREAM, POINTER_BODY_BYTES, RELAY_MAX_FRAME_BYTES, decodeFrameHeader,
+  decodePointer, encodeFrame, encodePointer, frameBody, frameKindOf, frameSeqOf } from './wire/relay-frame.ts';
 export type { FrameHeader, FrameKind } from './wire/relay-frame.ts';
 
 const Strict = { additionalProperties: false } as const;

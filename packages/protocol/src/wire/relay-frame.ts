@@ -12,6 +12,12 @@ export const FRAME_KIND = {
 export type FrameKind = (typeof FRAME_KIND)[keyof typeof FRAME_KIND];
 
 export const FRAME_COMPRESSED = 0x80;
+/**
+ * On a compressed delta: its body is a piece of the page's second delta stream, not the first
+ * (see frame-stream.ts: small deltas are compressed at once on the page, larger ones elsewhere).
+ */
+export const FRAME_SECOND_STREAM = 0x40;
+const FRAME_KIND_BITS = 0x3f;
 export const FRAME_HEADER_BYTES = 5;
 /** Largest page frame the relay accepts (a full snapshot of a big page, compressed). */
 export const RELAY_MAX_FRAME_BYTES = 8 * 1024 * 1024;
@@ -20,11 +26,13 @@ export interface FrameHeader {
   kind: FrameKind;
   compressed: boolean;
   seq: number;
+  /** Which of the page's two delta streams a compressed delta's body continues. */
+  stream: 0 | 1;
 }
 
-export function encodeFrame(kind: FrameKind, seq: number, body: Uint8Array, compressed = false): Uint8Array {
+export function encodeFrame(kind: FrameKind, seq: number, body: Uint8Array, compressed = false, stream: 0 | 1 = 0): Uint8Array {
   const out = new Uint8Array(FRAME_HEADER_BYTES + body.byteLength);
-  out[0] = kind | (compressed ? FRAME_COMPRESSED : 0);
+  out[0] = kind | (compressed ? FRAME_COMPRESSED : 0) | (stream === 1 ? FRAME_SECOND_STREAM : 0);
   new DataView(out.buffer).setUint32(1, seq >>> 0, false);
   out.set(body, FRAME_HEADER_BYTES);
   return out;
@@ -35,7 +43,7 @@ export function decodeFrameHeader(frame: Uint8Array): FrameHeader | null {
   if (frame.byteLength < FRAME_HEADER_BYTES) return null;
   const kind = frameKindOf(frame) as FrameKind;
   if (kind < FRAME_KIND.SNAPSHOT || kind > FRAME_KIND.CONTROL_RESULT) return null;
-  return { kind, compressed: (frame[0]! & FRAME_COMPRESSED) !== 0, seq: frameSeqOf(frame) };
+  return { kind, compressed: (frame[0]! & FRAME_COMPRESSED) !== 0, seq: frameSeqOf(frame), stream: frame[0]! & FRAME_SECOND_STREAM ? 1 : 0 };
 }
 
 /**
@@ -43,7 +51,7 @@ export function decodeFrameHeader(frame: Uint8Array): FrameHeader | null {
  * reads them on every frame of every session. The frame must hold a whole header (FRAME_HEADER_BYTES).
  */
 export function frameKindOf(frame: Uint8Array): number {
-  return frame[0]! & 0x7f;
+  return frame[0]! & FRAME_KIND_BITS;
 }
 
 export function frameSeqOf(frame: Uint8Array): number {

@@ -1,10 +1,10 @@
 // The page's end of the live relay (`/v1/capture`): auth with the capture token, then binary
 // frames (5-byte header from the protocol; a snapshot deflated whole by the browser, the deltas
-// after it as pieces of one deflate stream against it, made in a worker: delta-deflater.ts, see
-// @tandem/protocol/frame-stream). Each connection
+// after it as pieces of deflate streams against it, small ones made at once and larger ones in a
+// worker: delta-frames.ts, see @tandem/protocol/frame-stream). Each connection
 // numbers its frames from 1 and starts with a full snapshot; a dropped connection reconnects.
 import { CloseCode, FRAME_KIND, encodeFrame, encodePointer, reconnectDelay } from '@tandem/protocol/wire';
-import { openDeltaDeflater } from './delta-deflater.ts';
+import { openDeltaFrames } from './delta-frames.ts';
 import { deflateNative } from './native-deflate.ts';
 import type { CaptureClientMessage, CaptureServerMessage } from '@tandem/protocol';
 import { platform } from '../pristine-platform.ts';
@@ -44,9 +44,9 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
   let attempt = 0;
   let over = false;
   let connections = 0;
-  // One worker for the page; each connection starts its stream afresh (what the relay caches and
+  // One worker for the page; each connection starts its streams afresh (what the relay caches and
   // replays is this connection's stream).
-  const deltas = openDeltaDeflater();
+  const deltas = openDeltaFrames();
   // While a frame is being compressed (asynchronously), the frames after it wait behind it.
   let pending: Promise<void> | null = null;
 
@@ -122,7 +122,7 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
       const json = encoder.encode(platform.stringify(events));
       const frameSeq = ++seq;
       if (kind === 'snapshot') {
-        // The deltas after it are compressed against it (in the worker, in order).
+        // The deltas after it are compressed against it (in order).
         deltas.start(json);
         // Should the browser fail to deflate it, the snapshot goes as it is: its deltas still follow.
         sendInOrder(deflateNative(json).then(
@@ -130,9 +130,8 @@ export function openRelayStream(o: RelayStreamOptions): RelayStream {
           () => encodeFrame(FRAME_KIND.SNAPSHOT, frameSeq, json, false),
         ));
       } else {
-        // Without a worker (the page's policy forbids one) a delta goes as it is; the reader passes it.
-        sendInOrder(deltas.deflate(json).then((piece) =>
-          piece ? encodeFrame(FRAME_KIND.DELTA, frameSeq, piece, true) : encodeFrame(FRAME_KIND.DELTA, frameSeq, json, false)));
+        // A small delta's frame is made at once and, with nothing before it still being made, sent at once.
+        sendInOrder(deltas.frame(frameSeq, json));
       }
     },
     sendPointer(x, y) {

@@ -2,7 +2,7 @@
 // for the test sink in e2e/ that stands in for the relay. The real relay connection, with auth
 // and reconnects, is relay-stream.ts.
 import { FRAME_KIND, encodeFrame } from '@tandem/protocol/wire';
-import { openDeltaDeflater } from './delta-deflater.ts';
+import { openDeltaFrames } from './delta-frames.ts';
 import { deflateNative } from './native-deflate.ts';
 import type { CaptureFrame, FrameTransport } from './frame-transport.ts';
 import { platform } from '../pristine-platform.ts';
@@ -22,9 +22,9 @@ export function webSocketTransport(url: string): FrameTransport {
   // Frames produced before the socket opens (the first snapshot, always) wait here, in order.
   const pending: Uint8Array[] = [];
   const snapshotListeners: Array<() => void> = [];
-  // Snapshots by the browser's deflate, deltas in a worker (see relay-stream.ts): both asynchronous,
-  // so frames are sent through one chain, in order.
-  const deltas = openDeltaDeflater();
+  // Snapshots by the browser's deflate, deltas at once or in a worker (see relay-stream.ts): frames
+  // are sent through one chain, in order.
+  const deltas = openDeltaFrames();
   let chain: Promise<void> = Promise.resolve();
   const encoder = new TextEncoder();
   socket.addEventListener('open', () => {
@@ -50,7 +50,7 @@ export function webSocketTransport(url: string): FrameTransport {
         deltas.start(json);
         made = deflateNative(json).then((body) => encodeFrame(kind, frame.seq, body, true), whole);
       } else {
-        made = deltas.deflate(json).then((piece) => (piece ? encodeFrame(kind, frame.seq, piece, true) : whole()));
+        made = Promise.resolve(deltas.frame(frame.seq, json));
       }
       chain = chain.then(() => made).then((bytes) => {
         if (socket.readyState === WebSocket.OPEN) platform.send(socket, bytes);

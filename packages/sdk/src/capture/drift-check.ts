@@ -24,8 +24,26 @@ export function startDriftChecks(doc: Document, idOf: (node: Node) => number, se
   const settleMs = opts.settleMs ?? 1_000;
   const quietEveryMs = opts.quietEveryMs ?? 30_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // When the armed timer fires. A burst notes activity for every event rrweb emits: the timer is
+  // re-armed only when a check must come sooner, and otherwise finds out when it fires whether
+  // the page has settled (clearing and setting a timer per event was a measurable part of
+  // Tandem's own time in a mutation burst).
+  let timerAt = Infinity;
   let stopped = false;
   let lastCheck = Date.now();
+  let lastActivity = -Infinity;
+  const arm = (at: number) => {
+    clearTimeout(timer);
+    timerAt = at;
+    if (!stopped) timer = setTimeout(fire, Math.max(0, at - Date.now()));
+  };
+  // Settled since the last change, or quiet too long: a check; otherwise wait for whichever comes first.
+  const dueAt = () => Math.min(lastActivity >= lastCheck ? lastActivity + settleMs : Infinity, lastCheck + quietEveryMs);
+  const fire = () => {
+    const due = dueAt();
+    if (Date.now() >= due) check();
+    else arm(due);
+  };
   const check = () => {
     if (stopped) return;
     lastCheck = Date.now();
@@ -36,16 +54,16 @@ export function startDriftChecks(doc: Document, idOf: (node: Node) => number, se
     } catch {
       // A page that broke the DOM calls the walk needs: no check, nothing else lost.
     }
-    schedule(quietEveryMs);
+    arm(lastCheck + quietEveryMs);
   };
-  const schedule = (ms: number) => {
-    clearTimeout(timer);
-    if (!stopped) timer = setTimeout(check, ms);
-  };
-  schedule(quietEveryMs);
+  arm(lastCheck + quietEveryMs);
   return {
     // A page that never settles (a ticker, a video's controls) is still checked every quietEveryMs.
-    noteActivity: () => schedule(Math.max(0, Math.min(settleMs, lastCheck + quietEveryMs - Date.now()))),
+    noteActivity() {
+      lastActivity = Date.now();
+      const due = dueAt();
+      if (due < timerAt) arm(due);
+    },
     stop() {
       stopped = true;
       clearTimeout(timer);

@@ -33,6 +33,8 @@ type Kind = 'css' | 'file';
 
 // Enough for any page's pictures and fonts; a page that names more has the rest drawn as boxes.
 const MAX_CANDIDATES = 4000;
+// What every url() cssUrls() finds starts with (it matches case-insensitively too).
+const CSS_URL_HINT = /url\(/i;
 const CONCURRENT_READS = 3;
 const READ_TIMEOUT_MS = 10_000;
 
@@ -159,8 +161,10 @@ export function sendPageAssets(doc: Document, nodeOf: (id: number) => Node | nul
           const tagName = (nodeOf(change.id) as Element | null)?.localName;
           if (tagName) for (const name in change.attributes) noteAttribute(change.id, tagName, name, change.attributes[name]);
         }
+        // A burst changes many texts and almost none is a style sheet's: one that names no url()
+        // has nothing to fetch, and costs no look-up of its node.
         for (const text of data.texts) {
-          if (text.value && (nodeOf(text.id)?.parentNode as Element | null)?.localName === 'style') styleText(text.value);
+          if (text.value && CSS_URL_HINT.test(text.value) && (nodeOf(text.id)?.parentNode as Element | null)?.localName === 'style') styleText(text.value);
         }
       } else if (data.source === IncrementalSource.StyleSheetRule) {
         for (const add of data.adds ?? []) styleText(add.rule);

@@ -2,7 +2,7 @@
 // Loaded only after the customer's trusted click on Share.
 import { record } from 'rrweb';
 import type { recordOptions } from 'rrweb';
-import { EventType } from '@rrweb/types';
+import { EventType, IncrementalSource } from '@rrweb/types';
 import type { eventWithTime, RecordPlugin } from '@rrweb/types';
 import type { CaptureFrame, CaptureFrameKind, FrameTransport } from './frame-transport.ts';
 import { sanitizeEvent, sanitizeFramedEvent } from './event-sanitizer.ts';
@@ -115,6 +115,27 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       queueMicrotask(() => frames?.announce());
     }
     if (event.type === EventType.FullSnapshot || event.type === EventType.IncrementalSnapshot) drift?.noteActivity();
+    flushSoon(event);
+  };
+  // A field's input event waits for the end of its task: rrweb emits it from its listener, and the
+  // browser runs the microtasks after each listener, before the page's own listener changes the
+  // page in answer (a count, a list of suggestions). Flushed at once, every key cost two frames
+  // (two compressions, two messages to the worker and back, two sends); now the page's answer,
+  // flushed at its mutation observer's microtask, takes the input event along, and a key with no
+  // answer goes on the next task.
+  let inputFlushQueued = false;
+  const flushInputs = (): void => {
+    inputFlushQueued = false;
+    flush();
+  };
+  const flushSoon = (event: eventWithTime): void => {
+    if (event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.Input && batchKind === 'delta') {
+      if (!flushQueued && !inputFlushQueued) {
+        inputFlushQueued = true;
+        setTimeout(flushInputs, 0);
+      }
+      return;
+    }
     if (!flushQueued) {
       flushQueued = true;
       queueMicrotask(flush);

@@ -16,6 +16,7 @@ import { FocusRules } from './replica-focus-rules.ts';
 import { ReplicaFocus, focusStateOf } from './replica-focus.ts';
 import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
 import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
+import { buildSnapshotsWithParser } from './replica-parsed-build.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -212,6 +213,8 @@ export class ReplicaViewer {
       layer.remove();
       throw new Error(`refusing to show the replica: iframe sandbox is "${tokens.join(' ')}"`);
     }
+    // Which way the last snapshot was built, on the layer (for tests and diagnostics).
+    buildSnapshotsWithParser(replayer, (how) => { layer.dataset['build'] = how; });
     replayer.iframe.title = this.labels.replica;
     replayer.iframe.tabIndex = -1;
     replayer.on('resize', (size) => this.resize(size as { width: number; height: number }));

@@ -1,0 +1,277 @@
+// A full snapshot as one HTML string, for the browser's own parser to build the replica in one go
+// (replica-parsed-build.ts) instead of rrweb creating it node by node. Only what plain markup
+// reproduces exactly is written out: nodes rrweb builds in a way of its own (style sheets it
+// adapts for :hover, scripts it turns into noscript, canvases, shadow roots, frames, dialogs...)
+// are left to rrweb, as mutations added after the parse; a snapshot with what neither can take
+// (media elements, CDATA, nested documents) is not planned at all and rrweb rebuilds it whole.
+import { NodeType } from '@rrweb/types';
+import type { serializedNodeWithId } from '@rrweb/types';
+
+type SerializedElement = Extract<serializedNodeWithId, { type: NodeType.Element }>;
+
+/** A node rrweb builds itself, in rrweb's mutation form. */
+export interface RrwebAdd {
+  parentId: number;
+  nextId: number | null;
+  node: serializedNodeWithId;
+}
+
+export interface ParsedBuildPlan {
+  html: string;
+  /** In an order where each node's parent and next sibling exist by the time it is added. */
+  adds: RrwebAdd[];
+  /** The ids of the nodes in `adds`: the parsed tree does not have them. */
+  addedIds: Set<number>;
+  /** Per written element, in document order: how many attributes it was written with. */
+  attributeCounts: number[];
+  /** rrweb's rr_width / rr_height: set as style properties once the element exists, as rrweb does. */
+  sizes: { id: number; width?: string; height?: string }[];
+  /** rrweb's rr_scrollLeft / rr_scrollTop, set once the whole tree is built. */
+  scrolls: { id: number; left?: number; top?: number }[];
+  /** Custom elements the page had defined (rrweb defines an empty class for each in the replica). */
+  customTags: string[];
+}
+
+// The same renames of SVG tags rrweb makes (its tagMap); the parser makes the same ones itself.
+const SVG_TAGS: Record<string, string> = Object.fromEntries([
+  'altGlyph', 'altGlyphDef', 'altGlyphItem', 'animateColor', 'animateMotion', 'animateTransform', 'clipPath', 'feBlend',
+  'feColorMatrix', 'feComponentTransfer', 'feComposite', 'feConvolveMatrix', 'feDiffuseLighting', 'feDisplacementMap',
+  'feDistantLight', 'feDropShadow', 'feFlood', 'feFuncA', 'feFuncB', 'feFuncG', 'feFuncR', 'feGaussianBlur', 'feImage',
+  'feMerge', 'feMergeNode', 'feMorphology', 'feOffset', 'fePointLight', 'feSpecularLighting', 'feSpotLight', 'feTile',
+  'feTurbulence', 'foreignObject', 'glyphRef', 'linearGradient', 'radialGradient',
+].map((name) => [name.toLowerCase(), name]));
+
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+// Elements rrweb builds in a way markup cannot say, or whose text the parser would not read as
+// text (raw text elements), or that rrweb wires up after building (frames, dialogs, shadow roots).
+const BUILT_BY_RRWEB = new Set(['script', 'noscript', 'style', 'xmp', 'noembed', 'noframes', 'plaintext', 'iframe', 'frame', 'dialog']);
+// Elements rrweb's full rebuild registers with its media manager: no parsed build at all.
+const NOT_PLANNED = new Set(['video', 'audio']);
+// rrweb's special attributes the parsed build applies itself; any other rr_ attribute is rrweb's.
+const SIZE_OR_SCROLL = new Set(['rr_width', 'rr_height', 'rr_scrollLeft', 'rr_scrollTop']);
+// Names both markup and setAttribute() accept alike (anything else: rrweb sets or drops it).
+const PLAIN_ATTRIBUTE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+const PLAIN_TAG = /^[a-z][a-z0-9-]*$/i;
+// What the parser keeps in <head> (anything else there ends the head: it would land in <body>).
+const HEAD_CONTENT = new Set(['base', 'basefont', 'bgsound', 'link', 'meta', 'title', 'noscript', 'noframes', 'style', 'script', 'template']);
+// The parser drops one newline right after these start tags.
+const LEADING_NEWLINE_DROPPED = new Set(['pre', 'listing', 'textarea']);
+
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
+const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', '\r': '&#13;' };
+
+function escapeText(text: string): string {
+  return /[&<>\r]/.test(text) ? text.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]!) : text;
+}
+
+function escapeAttribute(value: string): string {
+  return /[&"\r]/.test(value) ? value.replace(/[&"\r]/g, (c) => ATTRIBUTE_ESCAPES[c]!) : value;
+}
+
+/** As rrweb: handlers it renames so that they could never run. */
+export function writtenAttributeName(name: string): string {
+  return name === 'onload' || name === 'onclick' || name.startsWith('onmouse') ? `_${name}` : name;
+}
+
+/** The tag rrweb would create for the element (its getTagName). */
+export function replicaTagName(n: SerializedElement): string {
+  if (n.tagName === 'script') return 'noscript';
+  if (n.tagName === 'link' && n.attributes['_cssText']) return 'style';
+  return n.isSVG ? (SVG_TAGS[n.tagName] ?? n.tagName) : n.tagName;
+}
+
+/** Whether the parser cannot be trusted to write this element (rrweb builds it, with its subtree). */
+function builtByRrweb(n: SerializedElement): boolean {
+  if (n.isShadowHost || n.isShadow || !PLAIN_TAG.test(n.tagName) || BUILT_BY_RRWEB.has(n.tagName)) return true;
+  const attrs = n.attributes;
+  if (n.tagName === 'link' && (attrs['_cssText'] || attrs['rel'] === 'modulepreload' || attrs['rel'] === 'prefetch' ||
+    (attrs['rel'] === 'preload' && attrs['as'] === 'script'))) return true;
+  if (n.tagName === 'meta' && attrs['http-equiv'] === 'Content-Security-Policy') return true;
+  for (const name in attrs) {
+    if (!Object.prototype.hasOwnProperty.call(attrs, name)) continue;
+    if (name.startsWith('rr_') ? !SIZE_OR_SCROLL.has(name) : !PLAIN_ATTRIBUTE.test(name)) return true;
+    const value = attrs[name];
+    if (typeof value === 'string' && value.includes('\0')) return true;
+  }
+  return false;
+}
+
+/**
+ * A node the page put where markup cannot (its scripts can: the SDK's own UI host is a child of
+ * <html>): the parser would move it into <body>, so rrweb adds it where it was.
+ */
+function misplaced(parent: serializedNodeWithId, c: serializedNodeWithId): boolean {
+  if (parent.type !== NodeType.Element || parent.isSVG || (parent.tagName !== 'html' && parent.tagName !== 'head')) return false;
+  if (c.type === NodeType.Text) return c.textContent.trim() !== '';
+  if (c.type !== NodeType.Element) return false;
+  return parent.tagName === 'html' ? c.tagName !== 'head' && c.tagName !== 'body' : !HEAD_CONTENT.has(c.tagName);
+}
+
+function textBuiltByRrweb(text: string): boolean {
+  // The parser turns NUL into U+FFFD, and never makes an empty text node.
+  return text === '' || text.includes('\0');
+}
+
+function commentBuiltByRrweb(data: string): boolean {
+  return data.includes('-->') || data.includes('--!>') || data.startsWith('>') || data.startsWith('->') || data.endsWith('<!-') || data.includes('\0');
+}
+
+class Planner {
+  private out: string[] = [];
+  readonly adds: RrwebAdd[] = [];
+  readonly addedIds = new Set<number>();
+  readonly attributeCounts: number[] = [];
+  readonly sizes: ParsedBuildPlan['sizes'] = [];
+  readonly scrolls: ParsedBuildPlan['scrolls'] = [];
+  readonly customTags = new Set<string>();
+  notPlanned = false;
+
+  html(): string {
+    return this.out.join('');
+  }
+
+  document(root: serializedNodeWithId): void {
+    if (root.type !== NodeType.Document) return void (this.notPlanned = true);
+    this.children(root, root.childNodes, null);
+  }
+
+  private children(parent: serializedNodeWithId, childNodes: serializedNodeWithId[], rawTag: string | null): void {
+    const later: RrwebAdd[] = [];
+    let first = true;
+    for (let i = 0; i < childNodes.length && !this.notPlanned; i++) {
+      const c = childNodes[i]!;
+      if (c.rootId !== undefined) return void (this.notPlanned = true);
+      const nextId = childNodes[i + 1]?.id ?? null;
+      if (this.forRrweb(c) || misplaced(parent, c)) {
+        later.push({ parentId: parent.id, nextId, node: c });
+        continue;
+      }
+      if (c.type === NodeType.Text) {
+        let text = c.textContent;
+        if (first && rawTag && LEADING_NEWLINE_DROPPED.has(rawTag) && text.startsWith('\n')) text = `\n${text}`;
+        this.out.push(escapeText(text));
+      } else if (c.type === NodeType.Comment) {
+        this.out.push(`<!--${c.textContent}-->`);
+      } else if (c.type === NodeType.DocumentType) {
+        this.out.push(doctypeMarkup(c.name, c.publicId, c.systemId));
+      } else if (c.type === NodeType.Element) {
+        this.element(c);
+      } else {
+        this.notPlanned = true;
+      }
+      first = false;
+    }
+    // Right to left: each node's next sibling is in the tree (parsed, or added just before it).
+    for (let i = later.length - 1; i >= 0; i--) this.flatten(later[i]!);
+  }
+
+  private forRrweb(n: serializedNodeWithId): boolean {
+    if (n.type === NodeType.Element) {
+      if (NOT_PLANNED.has(n.tagName)) this.notPlanned = true;
+      return builtByRrweb(n);
+    }
+    if (n.type === NodeType.Text) return textBuiltByRrweb(n.textContent);
+    if (n.type === NodeType.Comment) return commentBuiltByRrweb(n.textContent);
+    if (n.type === NodeType.CDATA) this.notPlanned = true;
+    return false;
+  }
+
+  private element(n: SerializedElement): void {
+    const tag = replicaTagName(n);
+    if (n.isCustom) this.customTags.add(n.tagName);
+    const attrs = n.attributes;
+    const isField = tag === 'input' || tag === 'textarea';
+    let markup = `<${tag}`;
+    let count = 0;
+    let autocomplete = false;
+    let size: ParsedBuildPlan['sizes'][number] | null = null;
+    let scroll: ParsedBuildPlan['scrolls'][number] | null = null;
+    let textareaValue: string | null = null;
+    for (const name in attrs) {
+      if (!Object.prototype.hasOwnProperty.call(attrs, name)) continue;
+      const raw = attrs[name];
+      if (raw === null || raw === undefined || (tag === 'option' && name === 'selected' && (raw as unknown) === false)) continue;
+      const value = raw === true ? '' : String(raw);
+      if (name.startsWith('rr_')) {
+        if (name === 'rr_width') (size ??= { id: n.id }).width = value;
+        else if (name === 'rr_height') (size ??= { id: n.id }).height = value;
+        else if (name === 'rr_scrollLeft') (scroll ??= { id: n.id }).left = Number(raw);
+        else if (name === 'rr_scrollTop') (scroll ??= { id: n.id }).top = Number(raw);
+        continue;
+      }
+      if (tag === 'textarea' && name === 'value') {
+        textareaValue = value;
+        continue;
+      }
+      const written = writtenAttributeName(name);
+      // As rrweb: the replica's fields never offer the agent's own autofill.
+      if (isField && name === 'autocomplete') {
+        autocomplete = true;
+        markup += ' autocomplete="off"';
+      } else {
+        markup += value === '' ? ` ${written}` : ` ${written}="${escapeAttribute(value)}"`;
+      }
+      count++;
+    }
+    if (isField && !autocomplete) {
+      markup += ' autocomplete="off"';
+      count++;
+    }
+    this.attributeCounts.push(count);
+    if (size) this.sizes.push(size);
+    if (scroll) this.scrolls.push(scroll);
+    this.out.push(`${markup}>`);
+    const isVoid = !n.isSVG && VOID.has(tag);
+    if (isVoid) {
+      if (n.childNodes.length) this.notPlanned = true;
+      return;
+    }
+    if (textareaValue !== null) {
+      // rrweb writes the value as the field's text and drops its children.
+      this.out.push(escapeText(textareaValue.startsWith('\n') ? `\n${textareaValue}` : textareaValue));
+    } else {
+      this.children(n, n.childNodes, n.isSVG ? null : tag);
+    }
+    this.out.push(`</${tag}>`);
+  }
+
+  /** A node rrweb builds, and its subtree: one mutation add each, parents before children. */
+  private flatten(add: RrwebAdd): void {
+    const n = add.node;
+    if (n.type === NodeType.Element && NOT_PLANNED.has(n.tagName)) this.notPlanned = true;
+    if (n.type === NodeType.CDATA || n.rootId !== undefined) this.notPlanned = true;
+    this.adds.push(add);
+    this.addedIds.add(n.id);
+    if (n.type !== NodeType.Element) return;
+    const attrs = n.attributes;
+    if (attrs['rr_scrollLeft'] !== undefined || attrs['rr_scrollTop'] !== undefined) {
+      this.scrolls.push({ id: n.id, left: attrs['rr_scrollLeft'] as number | undefined, top: attrs['rr_scrollTop'] as number | undefined });
+    }
+    // rrweb drops a textarea's children when it has a value (its text is the value).
+    if (n.tagName === 'textarea' && typeof attrs['value'] === 'string') return;
+    const kids = n.childNodes;
+    for (let i = kids.length - 1; i >= 0; i--) this.flatten({ parentId: n.id, nextId: kids[i + 1]?.id ?? null, node: kids[i]! });
+  }
+}
+
+export function doctypeMarkup(name: string, publicId: string, systemId: string): string {
+  const quote = (id: string) => `"${id.replace(/"/g, '')}"`;
+  const ids = publicId ? ` PUBLIC ${quote(publicId)}${systemId ? ` ${quote(systemId)}` : ''}` : systemId ? ` SYSTEM ${quote(systemId)}` : '';
+  return `<!DOCTYPE ${name.replace(/[^A-Za-z0-9-]/g, '') || 'html'}${ids}>`;
+}
+
+/** The snapshot's markup and what rrweb must add to it; null when rrweb should rebuild it whole. */
+export function planParsedBuild(root: serializedNodeWithId): ParsedBuildPlan | null {
+  const planner = new Planner();
+  planner.document(root);
+  if (planner.notPlanned) return null;
+  return {
+    html: planner.html(),
+    adds: planner.adds,
+    addedIds: planner.addedIds,
+    attributeCounts: planner.attributeCounts,
+    sizes: planner.sizes,
+    scrolls: planner.scrolls,
+    customTags: [...planner.customTags],
+  };
+}

@@ -1,0 +1,185 @@
+// Builds a full snapshot through the browser's own HTML parser: the markup of replica-html.ts is
+// written into the replica's document in one go, and rrweb's node ids are then given to the
+// parsed nodes by walking the snapshot and the parsed tree side by side. rrweb's own rebuild
+// creates, sets up and appends every node with a DOM call of its own, which profiled as the
+// largest part of an agent's join after the browser's layout (bench: agent join).
+//
+// The parser may build another tree than the page had (a page that made its tree with DOM calls
+// can hold what markup cannot say: a <p> in a <p>, a <div> straight in a <table>...). The walk
+// checks every node it maps; at the first difference rrweb rebuilds the snapshot its own way, so
+// the replica is never wrong, only sometimes not faster. What follows the build is rrweb's own:
+// later mutations find the parsed nodes in its mirror as they would find the ones it made.
+import { ReplayerEvents, IncrementalSource } from 'rrweb';
+import type { Replayer } from 'rrweb';
+import { NodeType } from '@rrweb/types';
+import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
+import { planParsedBuild, replicaTagName, writtenAttributeName } from './replica-html.ts';
+import type { ParsedBuildPlan, RrwebAdd } from './replica-html.ts';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+
+export type SnapshotBuild = 'parser' | 'rrweb';
+
+type Mirror = ReturnType<Replayer['getMirror']>;
+
+/** The parts of rrweb 2.2.2's Replayer its own rebuildFullSnapshot uses (private in its typings). */
+interface ReplayerInternals {
+  iframe: HTMLIFrameElement;
+  mirror: Mirror;
+  usingVirtualDom: boolean;
+  legacy_missingNodeRetryMap: Record<string, unknown>;
+  config: { UNSAFE_replayCanvas?: boolean };
+  service: { state: { matches(state: string): boolean } };
+  emitter: { emit(type: string, event?: unknown): void };
+  rebuildFullSnapshot(event: eventWithTime, isSync?: boolean): void;
+  applyMutation(data: unknown, isSync: boolean): void;
+  insertStyleRules(documentElement: HTMLElement, head: HTMLHeadElement): void;
+  waitForStylesheetLoad(): void;
+  preloadAllImages(): unknown;
+}
+
+function internalsOf(replayer: Replayer): ReplayerInternals | null {
+  const r = replayer as unknown as Partial<ReplayerInternals>;
+  const methods = [r.rebuildFullSnapshot, r.applyMutation, r.insertStyleRules, r.waitForStylesheetLoad];
+  return methods.every((m) => typeof m === 'function') && r.emitter && r.service ? (r as ReplayerInternals) : null;
+}
+
+/**
+ * Makes the replayer build full snapshots through the parser when it can; `built` hears which way
+ * each one was built. Returns false (and leaves rrweb as it is) on an rrweb it does not know.
+ */
+export function buildSnapshotsWithParser(replayer: Replayer, built: (how: SnapshotBuild) => void): boolean {
+  const internals = internalsOf(replayer);
+  if (!internals) return false;
+  const rrwebRebuild = internals.rebuildFullSnapshot;
+  internals.rebuildFullSnapshot = function rebuildFullSnapshot(this: ReplayerInternals, event: eventWithTime, isSync = false) {
+    if (parsedRebuild(this, event, isSync)) return built('parser');
+    this.mirror.reset();
+    rrwebRebuild.call(this, event, isSync);
+    built('rrweb');
+  };
+  return true;
+}
+
+function parsedRebuild(r: ReplayerInternals, event: eventWithTime, isSync: boolean): boolean {
+  const doc = r.iframe.contentDocument;
+  const root = (event.data as { node?: serializedNodeWithId }).node;
+  if (!doc || !root || r.usingVirtualDom) return false;
+  const plan = planParsedBuild(root);
+  if (!plan) return false;
+  r.legacy_missingNodeRetryMap = {};
+  r.mirror.reset();
+  doc.close();
+  doc.open();
+  if (!defineCustomElements(doc, plan.customTags)) return false;
+  doc.write(plan.html);
+  doc.close();
+  if (!mapTree(doc, root, plan, r.mirror)) return false;
+  for (const { id, width, height } of plan.sizes) {
+    const el = r.mirror.getNode(id) as HTMLElement | null;
+    if (width !== undefined) el?.style.setProperty('width', width);
+    if (height !== undefined) el?.style.setProperty('height', height);
+  }
+  if (plan.adds.length && !addWithRrweb(r, plan.adds, isSync)) return false;
+  for (const { id, left, top } of plan.scrolls) {
+    const el = r.mirror.getNode(id) as Element | null;
+    if (el && left !== undefined) el.scrollLeft = left;
+    if (el && top !== undefined) el.scrollTop = top;
+  }
+  // The rest of rrweb's rebuildFullSnapshot, as it does it.
+  const { documentElement, head } = doc;
+  r.insertStyleRules(documentElement, head);
+  if (!r.service.state.matches('playing')) documentElement.classList.add('rrweb-paused');
+  r.emitter.emit(ReplayerEvents.FullsnapshotRebuilded, event);
+  if (!isSync) r.waitForStylesheetLoad();
+  if (r.config.UNSAFE_replayCanvas && typeof r.preloadAllImages === 'function') void r.preloadAllImages();
+  return true;
+}
+
+/** rrweb's empty class for each custom element the page had, so that `:defined` matches alike. */
+function defineCustomElements(doc: Document, tags: string[]): boolean {
+  const win = doc.defaultView as (Window & typeof globalThis) | null;
+  if (!tags.length) return true;
+  if (!win?.customElements) return false;
+  try {
+    for (const tag of tags) if (!win.customElements.get(tag)) win.customElements.define(tag, class extends win.HTMLElement {});
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The nodes rrweb builds itself, as one mutation; true when every one of them is in the replica. */
+function addWithRrweb(r: ReplayerInternals, adds: RrwebAdd[], isSync: boolean): boolean {
+  r.applyMutation({ source: IncrementalSource.Mutation, adds, removes: [], texts: [], attributes: [] }, isSync);
+  return adds.every((add) => r.mirror.has(add.node.id));
+}
+
+/** Gives each parsed node its snapshot id; false at the first node the parser built otherwise. */
+function mapTree(doc: Document, root: serializedNodeWithId, plan: ParsedBuildPlan, mirror: Mirror): boolean {
+  mirror.add(doc, root);
+  const walk = new TreeWalk(plan, mirror);
+  return walk.children(doc, root);
+}
+
+class TreeWalk {
+  private element = 0;
+
+  constructor(private readonly plan: ParsedBuildPlan, private readonly mirror: Mirror) {}
+
+  children(parent: Node, n: serializedNodeWithId): boolean {
+    if (n.type !== NodeType.Document && n.type !== NodeType.Element) return true;
+    // rrweb writes a textarea's value as its text: its children are not in the replica.
+    const kids = n.type === NodeType.Element && n.tagName === 'textarea' && typeof n.attributes['value'] === 'string' ? [] : n.childNodes;
+    let dom = parent.firstChild;
+    for (const c of kids) {
+      if (this.plan.addedIds.has(c.id)) continue;
+      if (!dom || !this.matches(dom, c)) return false;
+      this.mirror.add(dom, c);
+      if (!this.children(dom, c)) return false;
+      dom = dom.nextSibling;
+    }
+    // Text the parser made of a textarea's value is not a node of the page.
+    if (kids !== n.childNodes) return dom === null || (dom.nodeType === Node.TEXT_NODE && dom.nextSibling === null);
+    return dom === null;
+  }
+
+  private matches(dom: Node, n: serializedNodeWithId): boolean {
+    switch (n.type) {
+      case NodeType.Element: {
+        if (dom.nodeType !== Node.ELEMENT_NODE) return false;
+        const el = dom as Element;
+        const count = this.plan.attributeCounts[this.element++];
+        if (el.localName !== replicaTagName(n) || el.namespaceURI !== (n.isSVG ? SVG_NS : HTML_NS) || el.attributes.length !== count) return false;
+        // The parser lowercases attribute names it does not know on SVG elements; rrweb keeps them.
+        if (n.isSVG) {
+          for (const name in n.attributes) {
+            if (!name.startsWith('rr_') && n.attributes[name] !== null && !el.hasAttribute(writtenAttributeName(name))) return false;
+          }
+        }
+        return true;
+      }
+      case NodeType.Text: {
+        if (dom.nodeType !== Node.TEXT_NODE) return false;
+        const text = dom as Text;
+        if (text.data === n.textContent) return true;
+        // Texts that were side by side on the page (or around a node rrweb adds) parse as one.
+        if (text.data.length > n.textContent.length && text.data.startsWith(n.textContent)) {
+          text.splitText(n.textContent.length);
+          return true;
+        }
+        return false;
+      }
+      case NodeType.Comment:
+        return dom.nodeType === Node.COMMENT_NODE && (dom as Comment).data === n.textContent;
+      case NodeType.DocumentType: {
+        if (dom.nodeType !== Node.DOCUMENT_TYPE_NODE) return false;
+        const dt = dom as DocumentType;
+        return dt.name === (n.name || 'html') && dt.publicId === n.publicId && dt.systemId === n.systemId;
+      }
+      default:
+        return false;
+    }
+  }
+}

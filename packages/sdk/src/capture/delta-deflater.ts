@@ -1,9 +1,10 @@
-// The page's side of the deltas' deflate stream: a Web Worker runs it (deflate-worker.ts), so a
-// burst of mutations does not spend the customer's main thread on pako (≈ 110 ms of a 3 s burst
-// on a 10,000-element page; bench: capture cost). The worker's script comes from beside the
-// capture bundle and runs from a blob: URL (a worker must be same-origin with the page). Where the
-// page's Content-Security-Policy forbids that, or the script cannot be fetched, deltas go
-// uncompressed: the wire format allows it (the reader passes them), sharing works, only bytes grow.
+// The page's side of the larger deltas' deflate stream (small ones: delta-frames.ts): a Web Worker
+// runs it (deflate-worker.ts), so a burst of mutations does not spend the customer's main thread
+// on pako (≈ 110 ms of a 3 s burst on a 10,000-element page; bench: capture cost). The worker's
+// script comes from beside the capture bundle and runs from a blob: URL (a worker must be
+// same-origin with the page). Where the page's Content-Security-Policy forbids that, or the script
+// cannot be fetched, those deltas go uncompressed: the wire format allows it (the reader passes
+// them), sharing works, only bytes grow.
 
 /** What the page asks the worker: a new stream (after a snapshot) or a delta's piece of it. */
 export type DeflateRequest = { op: 'start'; json: Uint8Array } | { op: 'delta'; json: Uint8Array };

@@ -16,7 +16,6 @@ import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
 import { planParsedBuild, replicaTagName, writtenAttributeName } from './replica-html.ts';
 import type { ParsedBuildPlan, RrwebAdd } from './replica-html.ts';
 
-
 export type SnapshotBuild = 'parser' | 'rrweb';
 
 type Mirror = ReturnType<Replayer['getMirror']>;

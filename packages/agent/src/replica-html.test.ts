@@ -28,7 +28,6 @@ test('a plain page is one piece of markup: doctype, escaped text and attributes,
     '<p title="say &quot;hi&quot;" hidden _onclick="x()">1 &lt; 2 and more</p><input value="typed" autocomplete="off">' +
     '<textarea autocomplete="off">\n\nnote</textarea><pre>\n\nline</pre></body></html>');
   assert.equal(plan.adds.length, 0);
-  assert.deepEqual(plan.attributeCounts, [1, 0, 0, 0, 3, 2, 1, 0], 'html, head, title, body, p, input, textarea, pre');
 });
 
 test('what markup cannot say is left to rrweb, as mutations whose next sibling exists when each is added', () => {

@@ -22,8 +22,6 @@ export interface ParsedBuildPlan {
   adds: RrwebAdd[];
   /** The ids of the nodes in `adds`: the parsed tree does not have them. */
   addedIds: Set<number>;
-  /** Per written element, in document order: how many attributes it was written with. */
-  attributeCounts: number[];
   /** rrweb's rr_width / rr_height: set as style properties once the element exists, as rrweb does. */
   sizes: { id: number; width?: string; height?: string }[];
   /** rrweb's rr_scrollLeft / rr_scrollTop, set once the whole tree is built. */
@@ -120,7 +118,6 @@ class Planner {
   private out: string[] = [];
   readonly adds: RrwebAdd[] = [];
   readonly addedIds = new Set<number>();
-  readonly attributeCounts: number[] = [];
   readonly sizes: ParsedBuildPlan['sizes'] = [];
   readonly scrolls: ParsedBuildPlan['scrolls'] = [];
   readonly customTags = new Set<string>();
@@ -182,7 +179,6 @@ class Planner {
     const attrs = n.attributes;
     const isField = tag === 'input' || tag === 'textarea';
     let markup = `<${tag}`;
-    let count = 0;
     let autocomplete = false;
     let size: ParsedBuildPlan['sizes'][number] | null = null;
     let scroll: ParsedBuildPlan['scrolls'][number] | null = null;
@@ -211,13 +207,8 @@ class Planner {
       } else {
         markup += value === '' ? ` ${written}` : ` ${written}="${escapeAttribute(value)}"`;
       }
-      count++;
     }
-    if (isField && !autocomplete) {
-      markup += ' autocomplete="off"';
-      count++;
-    }
-    this.attributeCounts.push(count);
+    if (isField && !autocomplete) markup += ' autocomplete="off"';
     if (size) this.sizes.push(size);
     if (scroll) this.scrolls.push(scroll);
     this.out.push(`${markup}>`);
@@ -269,7 +260,6 @@ export function planParsedBuild(root: serializedNodeWithId): ParsedBuildPlan | n
     html: planner.html(),
     adds: planner.adds,
     addedIds: planner.addedIds,
-    attributeCounts: planner.attributeCounts,
     sizes: planner.sizes,
     scrolls: planner.scrolls,
     customTags: [...planner.customTags],

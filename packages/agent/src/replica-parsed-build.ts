@@ -16,9 +16,6 @@ import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
 import { planParsedBuild, replicaTagName, writtenAttributeName } from './replica-html.ts';
 import type { ParsedBuildPlan, RrwebAdd } from './replica-html.ts';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-const HTML_NS = 'http://www.w3.org/1999/xhtml';
-
 export type SnapshotBuild = 'parser' | 'rrweb';
 
 type Mirror = ReturnType<Replayer['getMirror']>;
@@ -124,9 +121,20 @@ function mapTree(doc: Document, root: serializedNodeWithId, plan: ParsedBuildPla
 }
 
 class TreeWalk {
-  private element = 0;
+  private readonly upperCase = new Map<string, string>();
 
   constructor(private readonly plan: ParsedBuildPlan, private readonly mirror: Mirror) {}
+
+  /**
+   * The parser lowercases attribute names it does not know on SVG elements; rrweb keeps them. (On
+   * HTML elements both lowercase, and the markup only has names that tokenize as written.)
+   */
+  private svgAttributesKept(el: Element, n: Extract<serializedNodeWithId, { type: NodeType.Element }>): boolean {
+    for (const name in n.attributes) {
+      if (!name.startsWith('rr_') && n.attributes[name] !== null && !el.hasAttribute(writtenAttributeName(name))) return false;
+    }
+    return true;
+  }
 
   children(parent: Node, n: serializedNodeWithId): boolean {
     if (n.type !== NodeType.Document && n.type !== NodeType.Element) return true;
@@ -146,22 +154,19 @@ class TreeWalk {
   }
 
   private matches(dom: Node, n: serializedNodeWithId): boolean {
+    // One accessor per node (each is a call into the DOM): nodeName says both kind and name, and
+    // for an element also its namespace (upper case for HTML, as written for SVG).
+    const name = dom.nodeName;
     switch (n.type) {
       case NodeType.Element: {
-        if (dom.nodeType !== Node.ELEMENT_NODE) return false;
-        const el = dom as Element;
-        const count = this.plan.attributeCounts[this.element++];
-        if (el.localName !== replicaTagName(n) || el.namespaceURI !== (n.isSVG ? SVG_NS : HTML_NS) || el.attributes.length !== count) return false;
-        // The parser lowercases attribute names it does not know on SVG elements; rrweb keeps them.
-        if (n.isSVG) {
-          for (const name in n.attributes) {
-            if (!name.startsWith('rr_') && n.attributes[name] !== null && !el.hasAttribute(writtenAttributeName(name))) return false;
-          }
-        }
-        return true;
+        const tag = replicaTagName(n);
+        if (n.isSVG) return name === tag && this.svgAttributesKept(dom as Element, n);
+        let upper = this.upperCase.get(tag);
+        if (upper === undefined) this.upperCase.set(tag, (upper = tag.toUpperCase()));
+        return name === upper;
       }
       case NodeType.Text: {
-        if (dom.nodeType !== Node.TEXT_NODE) return false;
+        if (name !== '#text') return false;
         const text = dom as Text;
         if (text.data === n.textContent) return true;
         // Texts that were side by side on the page (or around a node rrweb adds) parse as one.
@@ -172,10 +177,10 @@ class TreeWalk {
         return false;
       }
       case NodeType.Comment:
-        return dom.nodeType === Node.COMMENT_NODE && (dom as Comment).data === n.textContent;
+        return name === '#comment' && (dom as Comment).data === n.textContent;
       case NodeType.DocumentType: {
-        if (dom.nodeType !== Node.DOCUMENT_TYPE_NODE) return false;
         const dt = dom as DocumentType;
+        if (dt.nodeType !== Node.DOCUMENT_TYPE_NODE) return false;
         return dt.name === (n.name || 'html') && dt.publicId === n.publicId && dt.systemId === n.systemId;
       }
       default:

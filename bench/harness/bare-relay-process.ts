@@ -38,7 +38,7 @@ export async function startBareRelay(): Promise<BareRelayProcess> {
     url,
     pid: child.pid!,
     async loopLagMaxMs() {
-      return ((await (await fetch(`${url}/lag`)).json()) as { maxMs: number }).maxMs;
+      return ((await (await fetch(`${url}/lag`, { signal: AbortSignal.timeout(30_000) })).json()) as { maxMs: number }).maxMs;
     },
     async stop() {
       process.off('exit', orphanGuard);

@@ -97,7 +97,11 @@ export async function startServerProcess(env: Record<string, string> = {}, opts:
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
+        // A server still working off minutes of backlog (thousands of sessions whose clients just
+        // closed) may not get to its own shutdown: after 30 s it is killed.
+        const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
         await exited;
+        clearTimeout(kill);
       }
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -88,14 +88,20 @@ test('garbage and deflate bombs are refused with FrameInflateError', () => {
   assert.throws(() => r.inflate(bomb, 1, true), /too large/);
 });
 
-test('two delta streams against one snapshot interleave: each piece is read from its own stream, in frame order', () => {
-  const snap = snapshot(300);
+/** The page's two delta streams and the console's reader, all started on one snapshot (frame 1). */
+function twoStreams(snapshotItems: number) {
+  const snap = snapshot(snapshotItems);
   const first = new FrameDeflater();
   const second = new FrameDeflater();
   first.startStream(snap);
   second.startStream(snap);
   const r = new FrameInflater();
   r.startStream(snap, 1);
+  return { first, second, r };
+}
+
+test('two delta streams against one snapshot interleave: each piece is read from its own stream, in frame order', () => {
+  const { first, second, r } = twoStreams(300);
   for (let seq = 2; seq < 60; seq++) {
     const stream = seq % 3 === 0 ? 0 : 1;
     const piece = (stream === 0 ? first : second).deflateDelta(delta(seq));
@@ -108,13 +114,7 @@ test('two delta streams against one snapshot interleave: each piece is read from
 });
 
 test('a missed piece of either stream stops both until the next snapshot', () => {
-  const snap = snapshot(50);
-  const first = new FrameDeflater();
-  const second = new FrameDeflater();
-  first.startStream(snap);
-  second.startStream(snap);
-  const r = new FrameInflater();
-  r.startStream(snap, 1);
+  const { first, second, r } = twoStreams(50);
   r.inflateDelta(first.deflateDelta(delta(2)), 2, 0);
   second.deflateDelta(delta(3)); // frame 3, of the second stream, lost on the way
   assert.throws(() => r.inflateDelta(first.deflateDelta(delta(4)), 4, 0), /does not follow frame 2/);

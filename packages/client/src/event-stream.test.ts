@@ -113,13 +113,23 @@ describe('events.stream', () => {
     const { server, client } = await setup(t);
     let closed!: () => void;
     const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const controller = new AbortController();
     server.route('GET', '/v1/events/stream', (_req, res) => {
       openEventStream(res);
       res.on('close', () => closed());
+      // Aborted once the stream is open (a fixed delay from the start could fire before the
+      // request arrives on a busy machine, and then no connection would ever close).
+      setTimeout(() => controller.abort(new Error('shutting down')), 50);
     });
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('shutting down')), 100);
     await assert.rejects(take(client.events.stream({ signal: controller.signal }), 1), /shutting down/);
     await connectionClosed;
+  });
+
+  it('rejects with the signal\'s reason, without a request, when the signal is already aborted', async (t) => {
+    const { client, streamRequests } = await setup(t);
+    const controller = new AbortController();
+    controller.abort(new Error('not needed any more'));
+    await assert.rejects(take(client.events.stream({ signal: controller.signal }), 1), /not needed any more/);
+    assert.equal(streamRequests().length, 0);
   });
 });

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { FRAME_HEADER_BYTES, FRAME_KIND, frameKindOf } from '@tandem/protocol';
 import { launchChromium } from '../../e2e/harness/chromium.ts';
 import { tandemUi } from '../../e2e/harness/tandem-ui.ts';
 import { buildSdk } from '../../packages/sdk/build.ts';
@@ -167,7 +168,8 @@ export async function startLiveStack(): Promise<LiveStack> {
       await ui.click('dialog [data-action="accept"]');
       await ui.detach();
       // Sharing: the first snapshot left the page.
-      await until(() => wire.some((f) => f.binary && (f.bytes[0]! & 0x3f) === 1), 'the first snapshot frame');
+      await until(() => wire.some((f) => f.binary && f.bytes.byteLength >= FRAME_HEADER_BYTES && frameKindOf(f.bytes) === FRAME_KIND.SNAPSHOT),
+        'the first snapshot frame');
       return { page, context, wire, callId };
     },
     async consoleUrl(callId) {

@@ -101,14 +101,17 @@ function writeRecording(wire: WireFrame[]) {
     recordedAt: new Date().toISOString(),
     source: 'bench/scenarios/wire-bytes.ts: the real SDK in Chromium on bench/fixtures/pages/live.html, scripted browsing',
     durationMs: frames[frames.length - 1]!.t - first,
-    frames: frames.map((f) => ({
-      at: f.t - first,
-      kind: decodeFrameHeader(f.bytes)?.kind ?? 0,
-      compressed: (f.bytes[0]! & 0x80) !== 0,
-      bytes: f.bytes.byteLength,
-      // Bodies of small frames as they were; larger ones are replayed as filler of the same size.
-      ...(f.bytes.byteLength <= 1024 ? { body: f.bytes.subarray(5).toString('base64') } : {}),
-    })),
+    frames: frames.map((f) => {
+      const header = decodeFrameHeader(f.bytes);
+      return {
+        at: f.t - first,
+        kind: header?.kind ?? 0,
+        compressed: header?.compressed ?? false,
+        bytes: f.bytes.byteLength,
+        // Bodies of small frames as they were; larger ones are replayed as filler of the same size.
+        ...(f.bytes.byteLength <= 1024 ? { body: f.bytes.subarray(5).toString('base64') } : {}),
+      };
+    }),
   };
   writeFileSync(RECORDED_STREAM, `${JSON.stringify(rec)}\n`);
 }

@@ -36,7 +36,8 @@ export class DeltaLog {
     if (end > this.buf.byteLength) {
       let capacity = Math.max(FIRST_CAPACITY, this.buf.byteLength * 2);
       while (capacity < end) capacity *= 2;
-      const grown = new Uint8Array(Math.min(Math.max(capacity, end), Math.max(this.maxBytes, end)));
+      // Never past maxBytes unless this one frame needs it.
+      const grown = new Uint8Array(Math.min(capacity, Math.max(this.maxBytes, end)));
       grown.set(this.buf.subarray(0, this.used));
       this.buf = grown;
     }

@@ -16,7 +16,8 @@ export interface BenchRow {
 }
 
 export function ratio(row: BenchRow): number | null {
-  if (row.baseline === null || !Number.isFinite(row.baseline) || row.baseline === 0) return null;
+  // A baseline of nothing or less (an added time that the machine's noise took below zero) has no ratio.
+  if (row.baseline === null || !Number.isFinite(row.baseline) || row.baseline <= 0) return null;
   return row.tandem / row.baseline;
 }
 

@@ -44,13 +44,6 @@ const common: BuildOptions = {
   minify: true,
   sourcemap: true,
   legalComments: 'none',
-  // V8's compile hint (Chrome 136+; other engines read a comment): compile every function while the
-  // file streams in, on a background thread. Otherwise each function is compiled on the main thread
-  // the first time it runs, and an agent's join runs most of the console for the first time (rrweb's
-  // replayer, the replica build, the first render): traced at 30-50 ms of main thread per join, and
-  // the join is bound by the main thread. What is compiled and never runs costs a background
-  // thread and some memory, not the agent's wait.
-  banner: { js: '//# allFunctionsCalledOnLoad' },
   logLevel: 'warning',
   plugins: [wireOnly],
 };

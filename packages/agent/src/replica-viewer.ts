@@ -142,6 +142,8 @@ export class ReplicaViewer {
   private readonly assets = new AssetStore();
   private readonly rewriter = new AssetRewriter(this.assets);
   private live: LiveReplica | null = null;
+  // A replay frame made ahead of the snapshot that will use it (prepare()).
+  private spare: { replayer: Replayer; layer: HTMLElement } | null = null;
   private tool: ReplicaTool = 'none';
   private viewport = { width: 0, height: 0 };
   // The host's size as the ResizeObserver last reported it (null until its first report).
@@ -186,11 +188,53 @@ export class ReplicaViewer {
   }
 
   /**
+   * Creates the replay frame the next snapshot will be shown in, now rather than when it arrives:
+   * an iframe (a document and a window of its own) and rrweb's replayer around it are the first
+   * ~17 ms of showing a snapshot, which the console can spend while it still waits for one (bench:
+   * agent join). Only while no replica is shown: the frame waits, hidden, for the first snapshot.
+   */
+  prepare(): void {
+    if (this.live || this.spare) return;
+    try {
+      this.spare = this.createReplica();
+    } catch {
+      // Left to the snapshot: showSnapshot() makes its own frame, and reports why it cannot.
+    }
+  }
+
+  /**
    * Starts over from a full snapshot: a new Replayer (its event list would otherwise grow for the
    * whole call), drawn on top of the old one, which goes once the new one has been built.
    */
   showSnapshot(events: eventWithTime[]): void {
+    const { replayer, layer } = this.spare ?? this.createReplica();
+    this.spare = null;
+    // The labels may have changed (the console's language arrived) since the frame was made.
+    replayer.iframe.title = this.labels.replica;
+    const previous = this.live;
+    this.live = { replayer, layer, baseline: Date.now(), clockAtBaseline: performance.now() };
+    // The replayer's baseline is ours, so that a delta stamped with its arrival time is due at once.
+    replayer.startLive(this.live.baseline);
+    this.layoutLayer(layer);
+    // Applied at once (stamped before the baseline): the snapshot is the replica, not an update.
+    for (const event of events) this.add(event, this.live.baseline - 1);
+    this.frame.hidden = false;
+    if (previous) {
+      // rrweb applies the events in microtasks; the old replica covers that moment.
+      setTimeout(() => {
+        previous.replayer.destroy();
+        previous.layer.remove();
+      }, 0);
+    }
+    this.scheduleRefresh();
+  }
+
+  /** A replayer in a layer of its own, wired to the console; it shows nothing until it is given a snapshot. */
+  private createReplica(): { replayer: Replayer; layer: HTMLElement } {
     const layer = div('replica-layer');
+    // Above every layer there is. A spare is only made while no replica is shown and is taken by
+    // the next snapshot, so it is still the top layer then; it is never moved (that would reload
+    // its frame).
     this.frame.insertBefore(layer, this.hoverBox);
     const replayer = new Replayer([], {
       root: layer,
@@ -217,7 +261,10 @@ export class ReplicaViewer {
     buildSnapshotsWithParser(replayer, (how) => { layer.dataset['build'] = how; });
     replayer.iframe.title = this.labels.replica;
     replayer.iframe.tabIndex = -1;
-    replayer.on('resize', (size) => this.resize(size as { width: number; height: number }));
+    replayer.on('resize', (size) => {
+      // Only the replica on screen (or on its way there) sizes the frame, never a spare.
+      if (this.live?.replayer === replayer) this.resize(size as { width: number; height: number });
+    });
     const topLayer = new ReplicaTopLayer(() => replayer.iframe.contentDocument, replayer.getMirror());
     // The customer's focus, shown with classes (the replica never takes real focus: see replica-focus.ts).
     const focusRules = new FocusRules(replayer.getMirror());
@@ -258,22 +305,7 @@ export class ReplicaViewer {
       focus.refresh();
       topLayer.retry();
     });
-    const previous = this.live;
-    this.live = { replayer, layer, baseline: Date.now(), clockAtBaseline: performance.now() };
-    // The replayer's baseline is ours, so that a delta stamped with its arrival time is due at once.
-    replayer.startLive(this.live.baseline);
-    this.layoutLayer(layer);
-    // Applied at once (stamped before the baseline): the snapshot is the replica, not an update.
-    for (const event of events) this.add(event, this.live.baseline - 1);
-    this.frame.hidden = false;
-    if (previous) {
-      // rrweb applies the events in microtasks; the old replica covers that moment.
-      setTimeout(() => {
-        previous.replayer.destroy();
-        previous.layer.remove();
-      }, 0);
-    }
-    this.scheduleRefresh();
+    return { replayer, layer };
   }
 
   applyDelta(events: eventWithTime[]): void {
@@ -358,6 +390,8 @@ export class ReplicaViewer {
     this.resizeObserver.disconnect();
     this.live?.replayer.destroy();
     this.live = null;
+    this.spare?.replayer.destroy();
+    this.spare = null;
     this.frame.remove();
   }
 

@@ -318,6 +318,42 @@ test('a snapshot from a real recording becomes a replica in an iframe sandboxed 
   await d.waitForConsoleText('viewport', '1280 × 720');
 });
 
+test('the replay frame is made before the snapshot, shows nothing until then, and is the one the snapshot is shown in', async (t) => {
+  const d = await openDesk(t);
+  const frames = () => d.agent.evaluate(() => {
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    return [...root.querySelectorAll<HTMLIFrameElement>('.replica-layer iframe')].map((f) => ({
+      sandbox: f.getAttribute('sandbox'),
+      display: f.style.display,
+      made: f.dataset['madeBeforeSnapshot'] ?? null,
+      text: f.contentDocument?.body?.innerText ?? '',
+    }));
+  });
+  // Connected, no snapshot yet: one frame, sandboxed like any replica, and nothing of it on screen.
+  assert.deepEqual(await frames(), [{ sandbox: 'allow-same-origin', display: 'none', made: null, text: '' }]);
+  const frameHidden = () => document.querySelector('tandem-console')!.shadowRoot!.querySelector<HTMLElement>('.replica-frame')!.hidden;
+  assert.equal(await d.agent.evaluate(frameHidden), true);
+  await d.agent.evaluate(() => {
+    document.querySelector('tandem-console')!.shadowRoot!.querySelector<HTMLIFrameElement>('.replica-layer iframe')!.dataset['madeBeforeSnapshot'] = 'yes';
+  });
+  await d.share();
+  const shown = await frames();
+  assert.equal(shown.length, 1, 'one replica frame, no second one left behind');
+  assert.equal(shown[0]!.made, 'yes', 'the snapshot was shown in the frame made before it');
+  assert.notEqual(shown[0]!.display, 'none');
+  assert.match(shown[0]!.text, /Northwind Bank/);
+  // A later snapshot starts a new replayer as before: the old frame goes, the new one shows the page.
+  await d.customer.evaluate(() => {
+    document.getElementById('status')!.textContent = 'Status: Sent again';
+  });
+  await d.sendSnapshot();
+  await d.waitForReplicaText('Sent again');
+  await d.agent.waitForFunction(() => document.querySelector('tandem-console')!.shadowRoot!.querySelectorAll('.replica-layer iframe').length === 1);
+  const after = await frames();
+  assert.equal(after[0]!.made, null, 'a new frame for the new snapshot');
+  assert.match(after[0]!.text, /Sent again/);
+});
+
 test('deltas (compressed or not) show page changes in the replica', async (t) => {
   const d = await openDesk(t);
   await d.share();

@@ -114,6 +114,8 @@ export class TandemConsole extends HTMLElement {
     this.socketKey = key;
     if (!server || !token) return;
     this.dispatch({ type: 'connecting' });
+    // The replay frame is made now, while the link is opening (often before its snapshot is in).
+    this.viewer?.prepare();
     const handlers: AgentSocketHandlers = {
       link: (state) => this.dispatch({ type: 'link', state }),
       message: (message) => this.dispatch({ type: 'server', message }),

@@ -1,11 +1,12 @@
 // Hands events to rrweb's live Replayer and applies them in the same task, in the order they are
-// handed over. rrweb's own addEvent defers each event to a microtask, and its live timer asks for
-// an animation frame for every event it queues and applies them there; the replica then showed a
-// change up to a frame after it arrived (bench: DOM change → replica), and asking the browser for
-// that frame was itself a visible part of the console's time per change (CPU profile of the
-// console over single changes). Here the event goes through rrweb's own state machine at once
-// (the same ADD_EVENT rrweb sends: its event list, its ordering, its cast code), and the live
-// timer is run at once (the same rafCheck as its animation frame) instead of asking for a frame.
+// handed over. rrweb's own addEvent defers each event to a microtask, and its live timer asks the
+// browser for an animation frame for every event it queues, to apply it there (up to a frame
+// later: bench, DOM change → replica). The console already ran that timer at once, but still paid
+// for the request: requestAnimationFrame was the largest entry of the console's own per-change
+// work in a CPU profile over single changes, and the frame's callback then found nothing to do.
+// Here the event goes through rrweb's own state machine at once (the same ADD_EVENT rrweb sends:
+// its event list, its ordering, its cast code), and the live timer is run at once (the same
+// rafCheck as its animation frame) without a frame being asked for.
 import type { Replayer } from 'rrweb';
 import type { eventWithTime } from '@rrweb/types';
 

@@ -15,6 +15,7 @@ export { sdkDistDir };
 const entries: Record<string, string> = {
   'page-tools': 'fixtures/browser/page-tools.ts',
   replica: 'fixtures/browser/replica.ts',
+  'live-feed': 'fixtures/browser/live-feed.ts',
   'app-react-orders': 'fixtures/apps/react-orders/app.jsx',
   'app-vue-booking': 'fixtures/apps/vue-booking/app.js',
   'app-lit-support': 'fixtures/apps/lit-support/app.js',

@@ -17,6 +17,7 @@ import { ReplicaFocus, focusStateOf } from './replica-focus.ts';
 import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
 import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
 import { buildSnapshotsWithParser } from './replica-parsed-build.ts';
+import { liveFeed, type LiveFeed } from './replica-live-feed.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
 
@@ -40,6 +41,8 @@ export interface ReplicaActions {
 
 interface LiveReplica {
   replayer: Replayer;
+  /** Every event goes to the replayer through this, in order: applied before add() returns. */
+  feed: LiveFeed;
   layer: HTMLElement;
   // Local wall clock and monotonic clock when the replayer went live (see stamp()).
   baseline: number;
@@ -57,13 +60,6 @@ const SCROLL_FOLLOW_MS = 400;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 // See stamp(): how far before its arrival a delta is stamped, so that it is due at once.
 const APPLY_EARLY_MS = 20;
-
-/** Runs rrweb's live timer now instead of on the next animation frame (see applyDelta). */
-function applyDueNow(replayer: Replayer): void {
-  // rrweb 2.2.2: Timer.rafCheck is private in the typings; without it we keep rrweb's own tick.
-  const timer = replayer.timer as unknown as { rafCheck?: () => void };
-  if (typeof timer.rafCheck === 'function') timer.rafCheck();
-}
 
 /**
  * rrweb rebuilds a document by open()ing it, and never close()s it: left open, the replica counts
@@ -212,7 +208,7 @@ export class ReplicaViewer {
     // The labels may have changed (the console's language arrived) since the frame was made.
     replayer.iframe.title = this.labels.replica;
     const previous = this.live;
-    this.live = { replayer, layer, baseline: Date.now(), clockAtBaseline: performance.now() };
+    this.live = { replayer, feed: liveFeed(replayer), layer, baseline: Date.now(), clockAtBaseline: performance.now() };
     // The replayer's baseline is ours, so that a delta stamped with its arrival time is due at once.
     replayer.startLive(this.live.baseline);
     this.layoutLayer(layer);
@@ -220,7 +216,7 @@ export class ReplicaViewer {
     for (const event of events) this.add(event, this.live.baseline - 1);
     this.frame.hidden = false;
     if (previous) {
-      // rrweb applies the events in microtasks; the old replica covers that moment.
+      // The new replica is built (above, as its events were added); the old one goes in a later task.
       setTimeout(() => {
         previous.replayer.destroy();
         previous.layer.remove();
@@ -311,11 +307,9 @@ export class ReplicaViewer {
   applyDelta(events: eventWithTime[]): void {
     const live = this.live;
     if (!live) return;
+    // rrweb would apply them on its next animation-frame tick (up to a frame, ~16 ms, later); they
+    // are due now, so the feed applies each as it is added (see replica-live-feed.ts).
     for (const event of events) this.add(event, this.stamp(live));
-    // rrweb applies due events on its next animation-frame tick (up to a frame, ~16 ms, later);
-    // these are due now, so they are applied now, once rrweb has queued them (addEvent defers to a
-    // microtask). Same code path and order as the tick; the tick then finds nothing left to do.
-    queueMicrotask(() => applyDueNow(live.replayer));
   }
 
   moveCustomerPointer(point: PagePoint): void {
@@ -398,13 +392,13 @@ export class ReplicaViewer {
   /**
    * Customer timestamps come from another machine's clock. rrweb's live mode delays an event by
    * how far its timestamp is ahead of our clock, so a customer clock two minutes fast would mean a
-   * replica two minutes late. Deltas are re-stamped with our arrival time instead: rrweb then
-   * applies each on the next animation frame, in arrival order (which is the capture order).
+   * replica two minutes late. Deltas are re-stamped with our arrival time instead: each is then
+   * due at once, and applied in arrival order (which is the capture order).
    */
   private stamp(live: LiveReplica): number {
-    // APPLY_EARLY_MS early, so that the event is already due by rrweb's live timer when
-    // applyDueNow runs (that timer lags our clock by up to about a frame: with 1 ms, 7% of deltas
-    // still waited for the next frame); never before the baseline, which would make rrweb take it
+    // APPLY_EARLY_MS early, so that the event is already due by rrweb's live timer when the feed
+    // runs it (that timer lags our clock by up to about a frame: with 1 ms, 7% of deltas still
+    // waited for the next frame); never before the baseline, which would make rrweb take it
     // for history. A constant shift keeps the arrival order, which is all the stamp is for.
     return live.baseline + Math.max(0, performance.now() - live.clockAtBaseline - APPLY_EARLY_MS);
   }
@@ -417,7 +411,7 @@ export class ReplicaViewer {
     }
     this.scrubber.scrub(event);
     this.rewriter.rewrite(event);
-    this.live?.replayer.addEvent({ ...event, timestamp } as eventWithTime);
+    this.live?.feed.add({ ...event, timestamp } as eventWithTime);
   }
 
   /** The nodes that were drawn without this asset get their original values again, now rewritten with it. */

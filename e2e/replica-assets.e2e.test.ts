@@ -25,6 +25,7 @@ const COOKIE = 'member=signed-in';
 const SHOP_CSS = `@font-face { font-family: ShopMono; src: url(mono.woff2) format("woff2"), url(mono-missing.woff) format("woff"); }
 .price { font-family: ShopMono, serif; }
 .hero { width: 120px; height: 80px; background-image: url("/shop-private/hero.png"); }`;
+const PARTNER_CSS = '.partner-strip { width: 60px; height: 12px; border-top: 3px solid rgb(160, 0, 160); background: url(strip.png); }';
 const BRAND_CSS = '.brand { color: rgb(10, 120, 60); border-left: 7px solid rgb(10, 120, 60); padding-left: 9px; background: url(badge.png) no-repeat right; }';
 
 /** PNGs of a size and colour, drawn by Chromium (so the test needs no image library). */
@@ -87,10 +88,12 @@ before(async () => {
     if (png) return answer(res, 'image/png', png, cors);
     res.writeHead(404, cors).end();
   });
-  // A partner's badge without CORS: the customer's page shows it, but may not read it.
+  // A partner's badge and style sheet without CORS: the customer's page shows them, but may not read them.
   brand.route('/nocors/', (req, res) => {
-    served.push({ site: 'brand', path: new URL(req.url ?? '/', 'http://x').pathname, cookie: signedIn(req), tandem: fromTandem(req) });
-    answer(res, 'image/png', pictures.get('partner')!);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    served.push({ site: 'brand', path, cookie: signedIn(req), tandem: fromTandem(req) });
+    if (path === '/nocors/partner.css') return answer(res, 'text/css', PARTNER_CSS);
+    answer(res, 'image/png', pictures.get(path === '/nocors/strip.png' ? 'logo' : 'partner')!);
   });
 });
 
@@ -114,6 +117,8 @@ const LOOK = `(doc) => {
     brandBackground: h1 && doc.defaultView.getComputedStyle(h1).backgroundImage,
     hero: doc.getElementById('hero') && css('hero').backgroundImage,
     heroSize: box(doc.getElementById('hero')),
+    strip: doc.getElementById('strip') && css('strip').backgroundImage,
+    stripBorder: doc.getElementById('strip') && css('strip').borderTopWidth,
     price: doc.getElementById('price') && doc.getElementById('price').getBoundingClientRect().width,
     serif: doc.getElementById('serif') && doc.getElementById('serif').getBoundingClientRect().width,
     monoLoaded: [...doc.fonts].some((f) => f.family.replace(/"/g, '') === 'ShopMono' && f.status === 'loaded'),
@@ -125,7 +130,7 @@ const LOOK = `(doc) => {
 }`;
 
 interface Look {
-  brandColour: string; brandBorder: string; brandBackground: string; hero: string; heroSize: string;
+  brandColour: string; brandBorder: string; brandBackground: string; hero: string; heroSize: string; strip: string; stripBorder: string;
   price: number; serif: number; monoLoaded: boolean;
   photo: { src: string | null; natural: string } | null; logo: { src: string | null; natural: string } | null;
   partner: { src: string | null; natural: string } | null; secret: string;
@@ -158,7 +163,7 @@ describe('cross-origin and authenticated assets', () => {
 
         const done = (v: Look | null) => !!v && v.logo?.natural === '30x20' && v.photo?.natural === '40x30' && v.monoLoaded &&
           v.brandColour === 'rgb(10, 120, 60)' && v.hero.startsWith('url("blob:') && v.brandBackground.startsWith('url("blob:') &&
-          v.partner?.natural === '24x24';
+          v.partner?.natural === '24x24' && v.strip.startsWith('url("blob:');
         const seen = await replicaUntil<Look>(agent, LOOK, done);
         await agent.screenshot({ path: join(screenshotsDir, 'replica-assets.png') });
         await page.screenshot({ path: join(screenshotsDir, 'replica-assets-customer.png') });
@@ -180,6 +185,8 @@ describe('cross-origin and authenticated assets', () => {
         assert.ok(Math.abs(seen.price - onPage.price) <= 1, `the price is as wide as on the customer's page (${seen.price} vs ${onPage.price})`);
         assert.match(seen.partner?.src ?? '', /^blob:/, 'the badge the page may not read is drawn from what Tandem fetched');
         assert.equal(seen.partner?.natural, '24x24', 'at its natural size');
+        assert.equal(seen.stripBorder, '3px', 'the partner\'s style sheet the page may not read applies, as Tandem fetched it');
+        assert.match(seen.strip, /^url\("blob:/, 'and the picture it names, which only Tandem learnt of, is drawn');
         assert.equal(seen.secret, 'null 0', 'the masked picture is a box');
 
         // The agent's browser asked no one but Tandem (blob: and data: URLs load nothing from the network).
@@ -191,8 +198,9 @@ describe('cross-origin and authenticated assets', () => {
         const fromBrowser = served.filter((s) => !s.tandem);
         assert.deepEqual(fromBrowser.filter((s) => !s.cookie), [], 'every request the two sites saw from a browser was the customer\'s, with its cookie');
         const byTandem = served.filter((s) => s.tandem);
-        assert.deepEqual(byTandem, [{ site: 'brand', path: '/nocors/partner.png', cookie: false, tandem: true }],
-          'Tandem fetched the badge, once, without the customer\'s cookie, and nothing else');
+        assert.deepEqual(byTandem.map((s) => s.path).sort(), ['/nocors/partner.css', '/nocors/partner.png', '/nocors/strip.png'],
+          'Tandem fetched the partner\'s badge, style sheet and its picture, once each, and nothing else');
+        assert.ok(byTandem.every((s) => s.site === 'brand' && !s.cookie), 'without the customer\'s cookie');
 
         // On the wire: the assets went, the masked picture and the one the page may not read did not (the latter by name only).
         const frames = wire!.frames();
@@ -207,7 +215,8 @@ describe('cross-origin and authenticated assets', () => {
           `no masked picture, unreadable picture or unused font went (sent: ${[...sent].join(', ')})`);
         assert.ok(!frames.some((f) => f.text.includes('secret.png')), 'the masked picture\'s URL never left the page');
         const unreadable = new Set(frames.flatMap((f) => [...f.text.matchAll(/"tag":"tandem\/asset-unreadable","payload":\{"url":"([^"]+)"/g)].map((m) => m[1]!)));
-        assert.deepEqual([...unreadable].map((u) => new URL(u).pathname), ['/nocors/partner.png'], 'only the badge was named as unreadable');
+        assert.deepEqual([...unreadable].map((u) => new URL(u).pathname).sort(), ['/nocors/partner.css', '/nocors/partner.png'],
+          'only the partner\'s badge and style sheet were named as unreadable');
       } finally {
         await wire?.stop();
         await close();

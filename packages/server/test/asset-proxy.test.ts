@@ -175,3 +175,23 @@ describe('the asset proxy', () => {
     assert.deepEqual(await refusal(await getAsset(allowed('/badge.png'))), { status: 404, code: 'session_not_found' });
   });
 });
+
+describe('the asset proxy switched off', () => {
+  let off: TestServer;
+  before(async () => {
+    off = await startTestServer('pglite', { ASSET_PROXY: 'false', ASSET_PROXY_ALLOW: 'localhost' });
+  });
+  after(async () => off?.close());
+
+  test('answers asset_proxy_off and fetches nothing', async () => {
+    const call = await off.api('PUT', '/v1/conversations/off-call',
+      { state: 'connected', customer: { id: 'cust-off' }, agent: { id: 'agent-7', name: 'Dana' } });
+    assert.ok(call.status < 300, call.text);
+    const token = (await off.api('POST', '/v1/agent-tokens', { agentId: 'agent-7', conversationId: 'off-call' })).body.token as string;
+    const before = seen.length;
+    const res = await fetch(`${off.url}${assetProxyPath('ses_any', `http://localhost:${port}/badge.png`)}`,
+      { headers: { authorization: `Bearer ${token}` } });
+    assert.deepEqual(await refusal(res), { status: 404, code: 'asset_proxy_off' });
+    assert.equal(seen.length, before);
+  });
+});

@@ -1,6 +1,7 @@
 // A shop page whose style sheet, font and pictures need the customer's cookie, and whose brand kit
 // is on another origin (cookie and CORS), is drawn in the agent's replica as the customer sees it,
-// while the agent's browser contacts no server but Tandem: not the shop, not the brand's origin.
+// while the agent's browser contacts no server but Tandem: not the shop, not the brand's origin. A
+// partner's badge the page may not read (no CORS) is fetched by Tandem, without the customer's cookie.
 // The agent's page runs with its CSP switched off, so what is tested is the console's own rewriting
 // (a desk that embeds the console may have no CSP), not the console page's policy.
 import { after, before, describe, test } from 'node:test';
@@ -18,12 +19,13 @@ let stack: TandemStack;
 let brand: TestSite;
 const pictures = new Map<string, Buffer>();
 // Every request the two sites answered: path, and whether the customer's cookie came with it.
-const served: { site: 'shop' | 'brand'; path: string; cookie: boolean }[] = [];
+const served: { site: 'shop' | 'brand'; path: string; cookie: boolean; tandem: boolean }[] = [];
 
 const COOKIE = 'member=signed-in';
 const SHOP_CSS = `@font-face { font-family: ShopMono; src: url(mono.woff2) format("woff2"), url(mono-missing.woff) format("woff"); }
 .price { font-family: ShopMono, serif; }
 .hero { width: 120px; height: 80px; background-image: url("/shop-private/hero.png"); }`;
+const PARTNER_CSS = '.partner-strip { width: 60px; height: 12px; border-top: 3px solid rgb(160, 0, 160); background: url(strip.png); }';
 const BRAND_CSS = '.brand { color: rgb(10, 120, 60); border-left: 7px solid rgb(10, 120, 60); padding-left: 9px; background: url(badge.png) no-repeat right; }';
 
 /** PNGs of a size and colour, drawn by Chromium (so the test needs no image library). */
@@ -54,15 +56,18 @@ function answer(res: ServerResponse, type: string, body: string | Buffer, header
 }
 
 const signedIn = (req: IncomingMessage) => (req.headers.cookie ?? '').split(/;\s*/).includes(COOKIE);
+// Tandem's own fetch names itself; a browser's request never carries this.
+const fromTandem = (req: IncomingMessage) => req.headers['user-agent'] === 'Tandem-asset-fetch';
 
 before(async () => {
-  stack = await startTandemStack();
+  // The brand's site is on loopback: the server may fetch from it only because it is allowed here.
+  stack = await startTandemStack({ ASSET_PROXY_ALLOW: '127.0.0.1' });
   brand = await startTestSite({});
   await drawPictures();
   const font = await readFile(join(fixturesDir, 'shop', 'private', 'mono.woff2'));
   stack.shop.route('/shop-private/', (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    served.push({ site: 'shop', path, cookie: signedIn(req) });
+    served.push({ site: 'shop', path, cookie: signedIn(req), tandem: fromTandem(req) });
     if (!signedIn(req)) return void res.writeHead(403).end('sign in first');
     const name = path.slice('/shop-private/'.length);
     if (name === 'shop.css') return answer(res, 'text/css', SHOP_CSS);
@@ -74,7 +79,7 @@ before(async () => {
   // The brand's origin: with the customer's cookie, and CORS for the shop's origin, credentials included.
   brand.route('/private/', (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    served.push({ site: 'brand', path, cookie: signedIn(req) });
+    served.push({ site: 'brand', path, cookie: signedIn(req), tandem: fromTandem(req) });
     const cors = { 'access-control-allow-origin': stack.shop.origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
     if (!signedIn(req)) return void res.writeHead(403, cors).end('sign in first');
     const name = path.slice('/private/'.length);
@@ -83,10 +88,12 @@ before(async () => {
     if (png) return answer(res, 'image/png', png, cors);
     res.writeHead(404, cors).end();
   });
-  // A partner's badge without CORS: the customer's page shows it, but may not read it.
+  // A partner's badge and style sheet without CORS: the customer's page shows them, but may not read them.
   brand.route('/nocors/', (req, res) => {
-    served.push({ site: 'brand', path: new URL(req.url ?? '/', 'http://x').pathname, cookie: signedIn(req) });
-    answer(res, 'image/png', pictures.get('partner')!);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    served.push({ site: 'brand', path, cookie: signedIn(req), tandem: fromTandem(req) });
+    if (path === '/nocors/partner.css') return answer(res, 'text/css', PARTNER_CSS);
+    answer(res, 'image/png', pictures.get(path === '/nocors/strip.png' ? 'logo' : 'partner')!);
   });
 });
 
@@ -110,6 +117,8 @@ const LOOK = `(doc) => {
     brandBackground: h1 && doc.defaultView.getComputedStyle(h1).backgroundImage,
     hero: doc.getElementById('hero') && css('hero').backgroundImage,
     heroSize: box(doc.getElementById('hero')),
+    strip: doc.getElementById('strip') && css('strip').backgroundImage,
+    stripBorder: doc.getElementById('strip') && css('strip').borderTopWidth,
     price: doc.getElementById('price') && doc.getElementById('price').getBoundingClientRect().width,
     serif: doc.getElementById('serif') && doc.getElementById('serif').getBoundingClientRect().width,
     monoLoaded: [...doc.fonts].some((f) => f.family.replace(/"/g, '') === 'ShopMono' && f.status === 'loaded'),
@@ -121,7 +130,7 @@ const LOOK = `(doc) => {
 }`;
 
 interface Look {
-  brandColour: string; brandBorder: string; brandBackground: string; hero: string; heroSize: string;
+  brandColour: string; brandBorder: string; brandBackground: string; hero: string; heroSize: string; strip: string; stripBorder: string;
   price: number; serif: number; monoLoaded: boolean;
   photo: { src: string | null; natural: string } | null; logo: { src: string | null; natural: string } | null;
   partner: { src: string | null; natural: string } | null; secret: string;
@@ -153,7 +162,8 @@ describe('cross-origin and authenticated assets', () => {
         assert.ok(Math.abs(onPage.price - onPage.serif) > 10, `the shop's font changes the price's width (${onPage.price} vs ${onPage.serif} in serif)`);
 
         const done = (v: Look | null) => !!v && v.logo?.natural === '30x20' && v.photo?.natural === '40x30' && v.monoLoaded &&
-          v.brandColour === 'rgb(10, 120, 60)' && v.hero.startsWith('url("blob:') && v.brandBackground.startsWith('url("blob:');
+          v.brandColour === 'rgb(10, 120, 60)' && v.hero.startsWith('url("blob:') && v.brandBackground.startsWith('url("blob:') &&
+          v.partner?.natural === '24x24' && v.strip.startsWith('url("blob:');
         const seen = await replicaUntil<Look>(agent, LOOK, done);
         await agent.screenshot({ path: join(screenshotsDir, 'replica-assets.png') });
         await page.screenshot({ path: join(screenshotsDir, 'replica-assets-customer.png') });
@@ -173,7 +183,10 @@ describe('cross-origin and authenticated assets', () => {
         assert.equal(seen.logo?.natural, '30x20', 'the brand\'s cookie-only CORS picture is drawn');
         assert.ok(seen.monoLoaded, 'the shop\'s cookie-only font is loaded in the replica');
         assert.ok(Math.abs(seen.price - onPage.price) <= 1, `the price is as wide as on the customer's page (${seen.price} vs ${onPage.price})`);
-        assert.equal(seen.partner?.src, null, 'the badge the page may not read is a box, not a URL');
+        assert.match(seen.partner?.src ?? '', /^blob:/, 'the badge the page may not read is drawn from what Tandem fetched');
+        assert.equal(seen.partner?.natural, '24x24', 'at its natural size');
+        assert.equal(seen.stripBorder, '3px', 'the partner\'s style sheet the page may not read applies, as Tandem fetched it');
+        assert.match(seen.strip, /^url\("blob:/, 'and the picture it names, which only Tandem learnt of, is drawn');
         assert.equal(seen.secret, 'null 0', 'the masked picture is a box');
 
         // The agent's browser asked no one but Tandem (blob: and data: URLs load nothing from the network).
@@ -182,10 +195,14 @@ describe('cross-origin and authenticated assets', () => {
         assert.deepEqual(elsewhere, [], 'the agent\'s browser requested nothing from the shop or the brand');
         assert.ok(!seen.html.includes(stack.shop.origin) && !seen.html.includes(brand.origin),
           'no URL of the shop or the brand is left in the replica (so an agent\'s browser without the console\'s CSP loads none either)');
-        const withoutCookie = served.filter((s) => !s.cookie);
-        assert.deepEqual(withoutCookie, [], 'every request the two sites saw came from the customer\'s browser, with its cookie');
+        const fromBrowser = served.filter((s) => !s.tandem);
+        assert.deepEqual(fromBrowser.filter((s) => !s.cookie), [], 'every request the two sites saw from a browser was the customer\'s, with its cookie');
+        const byTandem = served.filter((s) => s.tandem);
+        assert.deepEqual(byTandem.map((s) => s.path).sort(), ['/nocors/partner.css', '/nocors/partner.png', '/nocors/strip.png'],
+          'Tandem fetched the partner\'s badge, style sheet and its picture, once each, and nothing else');
+        assert.ok(byTandem.every((s) => s.site === 'brand' && !s.cookie), 'without the customer\'s cookie');
 
-        // On the wire: the assets went, the masked picture and the one the page may not read did not.
+        // On the wire: the assets went, the masked picture and the one the page may not read did not (the latter by name only).
         const frames = wire!.frames();
         assert.ok(frames.every((f) => !f.unreadable), 'every frame the page sent was read');
         const sent = new Set(frames.flatMap((f) => [...f.text.matchAll(/"tag":"tandem\/asset","payload":\{"url":"([^"]+)"/g)].map((m) => m[1]!)));
@@ -197,6 +214,9 @@ describe('cross-origin and authenticated assets', () => {
         assert.ok(![...sent].some((u) => u.includes('secret') || u.includes('partner') || u.includes('mono-missing')),
           `no masked picture, unreadable picture or unused font went (sent: ${[...sent].join(', ')})`);
         assert.ok(!frames.some((f) => f.text.includes('secret.png')), 'the masked picture\'s URL never left the page');
+        const unreadable = new Set(frames.flatMap((f) => [...f.text.matchAll(/"tag":"tandem\/asset-unreadable","payload":\{"url":"([^"]+)"/g)].map((m) => m[1]!)));
+        assert.deepEqual([...unreadable].map((u) => new URL(u).pathname).sort(), ['/nocors/partner.css', '/nocors/partner.png'],
+          'only the partner\'s badge and style sheet were named as unreadable');
       } finally {
         await wire?.stop();
         await close();

@@ -27,9 +27,10 @@ export interface TandemStack {
   close(): Promise<void>;
 }
 
-export async function startTandemStack(): Promise<TandemStack> {
+/** `env` is the server's extra configuration (e.g. ASSET_PROXY_ALLOW). */
+export async function startTandemStack(env: Record<string, string> = {}): Promise<TandemStack> {
   await mkdir(screenshotsDir, { recursive: true });
-  const [server, shop, browser] = await Promise.all([startTestServer('pglite'), startShopSite(), launchChromium(), buildBrowserBundles()]);
+  const [server, shop, browser] = await Promise.all([startTestServer('pglite', env), startShopSite(), launchChromium(), buildBrowserBundles()]);
   const dep = await server.api('POST', '/v1/deployments', { name: 'Northwind shop', companyName: 'Northwind Outfitters', allowedOrigins: [shop.origin] });
   if (dep.status !== 201) throw new Error(`deployment: ${dep.text}`);
   const deployment = dep.body as TandemStack['deployment'];

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventType, IncrementalSource, NodeType } from '@rrweb/types';
 import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
-import { ASSET_EVENT, ASSET_MAX_BYTES } from '@tandem/protocol/wire';
-import { AssetRewriter, AssetStore, assetFrameOf, sniffAsset } from './replica-assets.ts';
+import { ASSET_EVENT, ASSET_MAX_BYTES, ASSET_UNREADABLE_EVENT } from '@tandem/protocol/wire';
+import { AssetRewriter, AssetStore, assetFrameOf, sniffAsset, unreadableAssetOf } from './replica-assets.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const WOFF2 = Buffer.concat([Buffer.from('wOF2'), Buffer.alloc(60)]);
@@ -53,6 +53,18 @@ test('pictures and fonts are kept by what their bytes are; SVG, text posing as a
   assert.equal(store.file(`${SHOP}/s.css`), null, 'and never a blob the replica could load as anything');
   assert.equal(sniffAsset(new Uint8Array(SVG)), null);
   assert.equal(assetFrameOf({ tag: ASSET_EVENT, payload: { url: 1, type: 'image/png', data: '' } }), null, 'a malformed frame is no asset');
+});
+
+test('an asset Tandem fetched is judged like a page-sent one: by its bytes, never SVG; an unreadable event names only an http(s) URL', () => {
+  const store = new AssetStore();
+  assert.equal(store.putBytes(`${SHOP}/p.png`, 'text/html', new Uint8Array(PNG)), true);
+  assert.match(store.file(`${SHOP}/p.png`) ?? '', /^blob:/);
+  assert.equal(store.putBytes(`${SHOP}/x.svg`, 'image/svg+xml', new Uint8Array(SVG)), false);
+  assert.equal(store.putBytes(`${SHOP}/s.css`, 'text/css', new TextEncoder().encode('.a{color:red}')), true);
+  assert.equal(store.css(`${SHOP}/s.css`), '.a{color:red}');
+  assert.equal(unreadableAssetOf({ tag: ASSET_UNREADABLE_EVENT, payload: { url: `${SHOP}/b.png` } }), `${SHOP}/b.png`);
+  assert.equal(unreadableAssetOf({ tag: ASSET_UNREADABLE_EVENT, payload: { url: 'file:///etc/passwd' } }), null);
+  assert.equal(unreadableAssetOf({ tag: ASSET_EVENT, payload: { url: `${SHOP}/b.png` } }), null);
 });
 
 test('the store keeps at most its byte budget, dropping the oldest (and revoking its blob)', () => {

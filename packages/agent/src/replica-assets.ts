@@ -10,28 +10,16 @@
 // sender's; text is used only as a style sheet, and only after its own URLs are rewritten.
 import { EventType, IncrementalSource, NodeType } from '@rrweb/types';
 import type { attributeMutation, eventWithTime, serializedNodeWithId } from '@rrweb/types';
-import { ASSET_EVENT, ASSET_MAX_BYTES, assetSlot, isInline, rewriteCss, srcsetEntries, type AssetFrame } from '@tandem/protocol/wire';
+import {
+  ASSET_EVENT, ASSET_MAX_BYTES, ASSET_UNREADABLE_EVENT, assetSlot, isInline, rewriteCss, sniffAsset, srcsetEntries, type AssetFrame,
+} from '@tandem/protocol/wire';
 
 type Stored = { kind: 'file'; blobUrl: string; bytes: number } | { kind: 'css'; text: string; bytes: number };
 
 /** What the console keeps of one session's assets (a page that reloads sends its own again). */
 export const CONSOLE_ASSET_BYTES = 8 * 1024 * 1024;
 
-/** The type a picture's or font's first bytes say it is; null for anything else (SVG and text included). */
-export function sniffAsset(b: Uint8Array): string | null {
-  const at = (i: number, s: string) => [...s].every((c, k) => b[i + k] === c.charCodeAt(0));
-  if (b[0] === 0x89 && at(1, 'PNG')) return 'image/png';
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (at(0, 'GIF8')) return 'image/gif';
-  if (at(0, 'RIFF') && at(8, 'WEBP')) return 'image/webp';
-  if (at(4, 'ftyp') && (at(8, 'avif') || at(8, 'avis'))) return 'image/avif';
-  if (b[0] === 0 && b[1] === 0 && b[2] === 1 && b[3] === 0) return 'image/x-icon';
-  if (at(0, 'wOF2')) return 'font/woff2';
-  if (at(0, 'wOFF')) return 'font/woff';
-  if (at(0, 'OTTO')) return 'font/otf';
-  if ((b[0] === 0 && b[1] === 1 && b[2] === 0 && b[3] === 0) || at(0, 'true')) return 'font/ttf';
-  return null;
-}
+export { sniffAsset };
 
 function decodeBase64(data: string): Uint8Array | null {
   try {
@@ -52,6 +40,17 @@ export function assetFrameOf(data: unknown): AssetFrame | null {
   return typeof url === 'string' && typeof type === 'string' && typeof body === 'string' ? { url, type, data: body } : null;
 }
 
+// Longer than any URL a page loads pictures by; the server refuses longer ones too.
+const MAX_URL_LENGTH = 8 * 1024;
+
+/** The URL of an unreadable-asset event's data (ASSET_UNREADABLE_EVENT), if it is one. */
+export function unreadableAssetOf(data: unknown): string | null {
+  const d = data as { tag?: unknown; payload?: { url?: unknown } } | null;
+  if (!d || d.tag !== ASSET_UNREADABLE_EVENT || !d.payload) return null;
+  const url = d.payload.url;
+  return typeof url === 'string' && /^https?:\/\//i.test(url) && url.length <= MAX_URL_LENGTH ? url : null;
+}
+
 export class AssetStore {
   private readonly assets = new Map<string, Stored>();
   private bytes = 0;
@@ -62,7 +61,13 @@ export class AssetStore {
   put(frame: AssetFrame): boolean {
     if (!/^https?:/i.test(frame.url) || frame.data.length > Math.ceil(ASSET_MAX_BYTES / 3) * 4) return false;
     const bytes = decodeBase64(frame.data);
-    if (!bytes || bytes.byteLength === 0) return false;
+    return bytes ? this.putBytes(frame.url, frame.type, bytes) : false;
+  }
+
+  /** Keeps an asset's bytes (as the page sent them, or as Tandem fetched them); false when the replica may not use them. */
+  putBytes(url: string, contentType: string, bytes: Uint8Array): boolean {
+    if (!/^https?:/i.test(url) || bytes.byteLength === 0 || bytes.byteLength > ASSET_MAX_BYTES) return false;
+    const frame = { url, type: contentType };
     const type = sniffAsset(bytes);
     let stored: Stored;
     if (type) {
@@ -76,9 +81,9 @@ export class AssetStore {
     this.assets.set(frame.url, stored);
     this.bytes += stored.bytes;
     // Oldest first (a Map iterates in insertion order) until the newest fits.
-    for (const [url] of this.assets) {
-      if (this.bytes <= this.maxBytes || url === frame.url) break;
-      this.drop(url);
+    for (const [old] of this.assets) {
+      if (this.bytes <= this.maxBytes || old === frame.url) break;
+      this.drop(old);
     }
     return true;
   }

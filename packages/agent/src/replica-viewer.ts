@@ -15,7 +15,9 @@ import { CustomerHover } from './replica-hover.ts';
 import { FocusRules } from './replica-focus-rules.ts';
 import { ReplicaFocus, focusStateOf } from './replica-focus.ts';
 import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
-import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
+import { AssetRewriter, AssetStore, assetFrameOf, unreadableAssetOf } from './replica-assets.ts';
+import type { ProxiedAssetFetch } from './replica-asset-proxy.ts';
+import { cssUrls } from '@tandem/protocol/wire';
 import { buildSnapshotsWithParser } from './replica-parsed-build.ts';
 import { liveFeed, type LiveFeed } from './replica-live-feed.ts';
 
@@ -37,6 +39,8 @@ export interface ReplicaActions {
   viewport(viewport: ReplicaViewport): void;
   /** The replica's tree differs from the page's: ask the page for a fresh snapshot. */
   drift(): void;
+  /** An asset the page may not read, fetched through Tandem (null: it stays a box). */
+  fetchAsset?: ProxiedAssetFetch;
 }
 
 interface LiveReplica {
@@ -60,6 +64,8 @@ const SCROLL_FOLLOW_MS = 400;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 // See stamp(): how far before its arrival a delta is stamped, so that it is due at once.
 const APPLY_EARLY_MS = 20;
+// Assets asked of Tandem per page at most (the server caps a session's fetches too).
+const MAX_PROXIED = 500;
 
 /**
  * rrweb rebuilds a document by open()ing it, and never close()s it: left open, the replica counts
@@ -137,6 +143,8 @@ export class ReplicaViewer {
   // The page's pictures, fonts and style sheets as the page sent them: the replica loads nothing else.
   private readonly assets = new AssetStore();
   private readonly rewriter = new AssetRewriter(this.assets);
+  // URLs asked of Tandem for this page (the page names them again after each snapshot).
+  private proxied = new Set<string>();
   private live: LiveReplica | null = null;
   // A replay frame made ahead of the snapshot that will use it (prepare()).
   private spare: { replayer: Replayer; layer: HTMLElement } | null = null;
@@ -352,6 +360,7 @@ export class ReplicaViewer {
   /** Removes the replica (the customer stopped sharing): nothing of their page stays on screen. */
   clear(): void {
     this.assets.clear();
+    this.proxied = new Set();
     this.live?.replayer.destroy();
     this.live?.layer.remove();
     this.live = null;
@@ -408,16 +417,40 @@ export class ReplicaViewer {
       const asset = assetFrameOf(event.data);
       // Kept here, not in rrweb's event list (which lives as long as the replica).
       if (asset) return this.assetArrived(asset, timestamp);
+      const unreadable = unreadableAssetOf(event.data);
+      if (unreadable) return this.fetchThroughTandem(unreadable);
     }
     this.scrubber.scrub(event);
     this.rewriter.rewrite(event);
     this.live?.feed.add({ ...event, timestamp } as eventWithTime);
   }
 
+  /**
+   * Asks Tandem for an asset the page may not read; what comes back is used like what the page
+   * sends. A style sheet's own pictures and fonts are asked for too: the page, which could not
+   * read the sheet, never learnt of them.
+   */
+  private fetchThroughTandem(url: string): void {
+    const fetchAsset = this.actions.fetchAsset;
+    if (!fetchAsset || this.proxied.has(url) || this.proxied.size >= MAX_PROXIED) return;
+    this.proxied.add(url);
+    const asked = this.proxied;
+    void fetchAsset(url).then((asset) => {
+      // Sharing stopped (clear) meanwhile: the page it belonged to is gone.
+      if (!asset || asked !== this.proxied || !this.assets.putBytes(url, asset.type, asset.bytes)) return;
+      if (asset.type === 'text/css') for (const inner of cssUrls(this.assets.css(url) ?? '', url)) this.fetchThroughTandem(inner);
+      this.assetStored(url, this.live ? this.stamp(this.live) : Date.now());
+    });
+  }
+
   /** The nodes that were drawn without this asset get their original values again, now rewritten with it. */
   private assetArrived(asset: { url: string; type: string; data: string }, timestamp: number): void {
     if (!this.assets.put(asset)) return;
-    const { attributes, texts } = this.rewriter.arrived(asset.url);
+    this.assetStored(asset.url, timestamp);
+  }
+
+  private assetStored(url: string, timestamp: number): void {
+    const { attributes, texts } = this.rewriter.arrived(url);
     if (attributes.length === 0 && texts.length === 0) return;
     this.add({
       type: EventType.IncrementalSnapshot,

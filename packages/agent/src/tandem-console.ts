@@ -16,6 +16,7 @@ import { takeEarlyLink } from './early-link.ts';
 import { fill } from './invite-timeline.ts';
 import { ReplicaViewControls } from './replica-view-controls.ts';
 import { ReplicaViewer } from './replica-viewer.ts';
+import { proxiedAssetFetch } from './replica-asset-proxy.ts';
 
 // A background tab gets no animation frames; the timeline is drawn after this at the latest.
 const TIMELINE_LATEST_MS = 250;
@@ -43,6 +44,7 @@ export class TandemConsole extends HTMLElement {
   private timelineQueued = false;
   private drawnTimeline: ConsoleState['timeline'] | null = null;
   private commandId = 0;
+  private assetFetch: ReturnType<typeof proxiedAssetFetch> | null = null;
 
   constructor() {
     super();
@@ -65,6 +67,7 @@ export class TandemConsole extends HTMLElement {
       },
       viewport: (viewport) => this.dispatch({ type: 'viewport', viewport }),
       drift: () => this.send({ type: 'snapshot.request', reason: 'drift' }),
+      fetchAsset: (url) => this.assetFetch?.(url) ?? Promise.resolve(null),
     });
     this.viewControls ??= new ReplicaViewControls(this.root, () => this.viewer);
     this.ticker ??= setInterval(() => this.render(), 1_000);
@@ -112,7 +115,9 @@ export class TandemConsole extends HTMLElement {
     this.socket?.stop();
     this.socket = null;
     this.socketKey = key;
+    this.assetFetch = null;
     if (!server || !token) return;
+    this.assetFetch = proxiedAssetFetch(server, token, () => this.state.replica.session);
     this.dispatch({ type: 'connecting' });
     // The replay frame is made now, while the link is opening (often before its snapshot is in).
     this.viewer?.prepare();

@@ -48,6 +48,7 @@ import { clientErrorProblem, frameworkProblem, installErrorHandling } from './ap
 import { installTextGuard } from './api/text-guard.ts';
 import type { Services } from './wiring/services.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
+import { assetRoutes } from './api/asset-routes.ts';
 import { conversationRoutes } from './api/conversation-routes.ts';
 import { codeAttemptRoutes, inviteRoutes } from './api/invite-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
@@ -204,6 +205,7 @@ export async function buildApp(opts: BuildOptions): Promise<TandemApp> {
   webhookRoutes(app, services);
   deploymentRoutes(app, services);
   agentTokenRoutes(app, services);
+  assetRoutes(app, services);
   smsRoutes(app, services);
   opsRoutes(app, services, metrics);
   receiptRoutes(app, services);

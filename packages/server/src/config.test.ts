@@ -91,3 +91,9 @@ test('REDIS_URL without DATABASE_URL is refused: a cluster needs one Postgres se
   assert.equal(loadConfig({ PRESENCE_TTL_SECONDS: '3' }).presenceTtlMs, 3000);
   assert.throws(() => loadConfig({ PRESENCE_TTL_SECONDS: '1' }), /PRESENCE_TTL_SECONDS="1" must be a whole number from 2/);
 });
+
+test('the asset proxy is on and reaches public addresses only by default; ASSET_PROXY_ALLOW names exceptions, ASSET_PROXY=false turns it off', () => {
+  assert.deepEqual(loadConfig({}).assetProxy, { enabled: true, allow: [] });
+  assert.deepEqual(loadConfig({ ASSET_PROXY: 'false', ASSET_PROXY_ALLOW: ' LocalHost, 127.0.0.1,[::1],' }).assetProxy,
+    { enabled: false, allow: ['localhost', '127.0.0.1', '::1'] });
+});

@@ -31,6 +31,12 @@ export interface Config {
   identityTokenMaxTtlSeconds: number;
   /** Whether webhooks may reach private, loopback and link-local addresses (on-premises receivers). */
   webhookAllowPrivate: boolean;
+  /**
+   * Assets a customer's page may not read (another origin without CORS), fetched for the agent's
+   * console: on or off (ASSET_PROXY), and the hosts and addresses it may reach although they are
+   * not public (ASSET_PROXY_ALLOW: a self-hosted server's intranet, tests on loopback).
+   */
+  assetProxy: { enabled: boolean; allow: string[] };
   /** Attempts in all for one webhook delivery, the first included. */
   webhookMaxAttempts: number;
   /** Wait before each retry of a webhook delivery; the last one repeats if attempts remain. */
@@ -181,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
     identityTokenMaxTtlSeconds: int('IDENTITY_TOKEN_MAX_TTL_SECONDS', 86400, 60, 30 * 86400),
     webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
+    assetProxy: { enabled: bool('ASSET_PROXY', true),
+      allow: (env.ASSET_PROXY_ALLOW ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean) },
     webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', webhookRetryScheduleMs.length + 1, 1, 50),
     webhookRetryScheduleMs,
     idempotencyLeaseMs: int('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600) * 1000,

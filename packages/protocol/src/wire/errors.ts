@@ -70,6 +70,20 @@ export const ERROR_CODES = {
     { status: 403, title: 'The signed-in Genesys user is not an agent on this call', detail: 'Open the widget from the interaction of a call you are on.' },
   genesys_unavailable:
     { status: 502, title: 'Genesys Cloud could not be reached', detail: 'Genesys did not answer or answered with an error; retry in a minute.' },
+  asset_proxy_off: { status: 404, title: 'This server does not fetch assets for consoles',
+    detail: 'The operator turned the asset proxy off (ASSET_PROXY=false): the replica draws a box where the page shows this asset.' },
+  asset_address_refused: { status: 403, title: 'The asset\'s address is not public',
+    detail: 'Tandem fetches only http(s) assets on public addresses; a self-hosted server for an intranet lists its hosts in ' +
+      'ASSET_PROXY_ALLOW.' },
+  asset_too_large:
+    { status: 413, title: 'The asset is too large', detail: 'Assets over the size in `detail` are not fetched: the replica draws a box instead.' },
+  asset_type_refused: { status: 415, title: 'The asset is not a picture, font or style sheet',
+    detail: 'Only pictures and fonts (by their first bytes, never SVG) and responses served as text/css are passed on.' },
+  asset_upstream_failed: { status: 502, title: 'The asset\'s server did not answer with it',
+    detail: 'The asset\'s server could not be reached, answered with an error, redirected too often or answered too slowly; ' +
+      'the replica draws a box.' },
+  asset_limit_reached: { status: 429, title: 'This session has fetched as many assets as it may',
+    detail: 'A session may fetch a bounded number of assets, a few at a time; wait for the ones under way, or the replica draws boxes for the rest.' },
   not_ready: { status: 503, title: 'The server is not ready', detail: 'The database is not reachable; retry shortly.' },
   internal_error: { status: 500, title: 'Something went wrong on our side', detail: 'Retry; if it keeps failing, send the requestId to the operator.' },
 } as const satisfies Record<string, { status: number; title: string; detail: string }>;

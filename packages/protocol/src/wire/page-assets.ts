@@ -15,6 +15,40 @@ export interface AssetFrame {
   data: string;
 }
 
+/**
+ * Inside the page stream: an asset the replica needs that the customer's browser may not read
+ * (another origin without CORS, as a CDN's product pictures often are). The console asks Tandem
+ * for it (ASSET_PROXY_ROUTE), which fetches it as any anonymous visitor would: without cookies,
+ * from public addresses only, and answers only a picture or font by its first bytes, or a style sheet.
+ */
+export const ASSET_UNREADABLE_EVENT = 'tandem/asset-unreadable';
+
+export interface AssetUnreadableFrame {
+  /** The absolute http(s) URL the page names the asset by. */
+  url: string;
+}
+
+/** Where a console asks Tandem for an asset the page could not read (GET, the agent's token as a Bearer). */
+export function assetProxyPath(sessionId: string, url: string): string {
+  return `/v1/sessions/${encodeURIComponent(sessionId)}/asset?url=${encodeURIComponent(url)}`;
+}
+
+/** The type a picture's or font's first bytes say it is; null for anything else (SVG and text included). */
+export function sniffAsset(b: Uint8Array): string | null {
+  const at = (i: number, s: string) => [...s].every((c, k) => b[i + k] === c.charCodeAt(0));
+  if (b[0] === 0x89 && at(1, 'PNG')) return 'image/png';
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (at(0, 'GIF8')) return 'image/gif';
+  if (at(0, 'RIFF') && at(8, 'WEBP')) return 'image/webp';
+  if (at(4, 'ftyp') && (at(8, 'avif') || at(8, 'avis'))) return 'image/avif';
+  if (b[0] === 0 && b[1] === 0 && b[2] === 1 && b[3] === 0) return 'image/x-icon';
+  if (at(0, 'wOF2')) return 'font/woff2';
+  if (at(0, 'wOFF')) return 'font/woff';
+  if (at(0, 'OTTO')) return 'font/otf';
+  if ((b[0] === 0 && b[1] === 1 && b[2] === 0 && b[3] === 0) || at(0, 'true')) return 'font/ttf';
+  return null;
+}
+
 /** A larger asset is not sent (a box or the fallback font instead): it would crowd out the page's deltas. */
 export const ASSET_MAX_BYTES = 512 * 1024;
 /**

@@ -8,13 +8,17 @@
 //   picture or a font's fallback formats are never read, and the read is a cache hit (what a
 //   style sheet the page could not read names is not in Resource Timing: all of it is read);
 // - with the page's cookies on its own origin; on another origin only if its CORS headers let
-//   the page read it (with cookies first, then without); a response the page may not read is not
-//   sent and the replica draws a box;
+//   the page read it (with cookies first, then without); a response the page may not read at all
+//   (CORS refused both ways, as a CDN without CORS headers does) is named in the stream as
+//   unreadable (ASSET_UNREADABLE_EVENT, the URL only), and the agent's console asks Tandem to
+//   fetch it without anyone's cookies;
 // - up to ASSET_MAX_BYTES each and ASSET_TOTAL_BYTES in all, only while sharing.
 // Everything sent goes again after each snapshot: a late agent starts from the newest snapshot.
 import { EventType, IncrementalSource, NodeType } from '@rrweb/types';
 import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
-import { ASSET_EVENT, ASSET_MAX_BYTES, ASSET_TOTAL_BYTES, assetSlot, cssUrls, srcsetEntries, type AssetFrame } from '@tandem/protocol/wire';
+import {
+  ASSET_EVENT, ASSET_MAX_BYTES, ASSET_TOTAL_BYTES, ASSET_UNREADABLE_EVENT, assetSlot, cssUrls, srcsetEntries, type AssetFrame, type AssetUnreadableFrame,
+} from '@tandem/protocol/wire';
 
 export interface PageAssets {
   /** An event on its way out: the URLs it names become candidates. */
@@ -37,8 +41,11 @@ const MAX_CANDIDATES = 4000;
 const CSS_URL_HINT = /url\(/i;
 const CONCURRENT_READS = 3;
 const READ_TIMEOUT_MS = 10_000;
+// URLs named as unreadable per page: each costs the server a fetch, which it caps per session too.
+const MAX_UNREADABLE = 200;
 
-export function sendPageAssets(doc: Document, nodeOf: (id: number) => Node | null, send: (tag: string, frame: AssetFrame) => void,
+export function sendPageAssets(doc: Document, nodeOf: (id: number) => Node | null,
+  send: (tag: string, frame: AssetFrame | AssetUnreadableFrame) => void,
   options: PageAssetOptions = {}): PageAssets {
   const maxBytes = options.maxBytes ?? ASSET_MAX_BYTES;
   const totalBytes = options.totalBytes ?? ASSET_TOTAL_BYTES;
@@ -49,7 +56,8 @@ export function sendPageAssets(doc: Document, nodeOf: (id: number) => Node | nul
   const loaded = new Set<string>();
   const attempted = new Set<string>();
   const queue: [string, Kind][] = [];
-  const kept: AssetFrame[] = [];
+  const kept: [string, AssetFrame | AssetUnreadableFrame][] = [];
+  let unreadable = 0;
   let keptBytes = 0;
   let active = 0;
   let stopped = false;
@@ -86,13 +94,23 @@ export function sendPageAssets(doc: Document, nodeOf: (id: number) => Node | nul
 
   const read = async (url: string, kind: Kind) => {
     const body = await readAsset(win, url, maxBytes, aborter.signal);
+    if (body === UNREADABLE) {
+      // Counted against the page's budget by its URL's length: what is named is all that is sent.
+      if (stopped || unreadable >= MAX_UNREADABLE || keptBytes + url.length > totalBytes) return;
+      unreadable++;
+      keptBytes += url.length;
+      const frame: AssetUnreadableFrame = { url };
+      kept.push([ASSET_UNREADABLE_EVENT, frame]);
+      send(ASSET_UNREADABLE_EVENT, frame);
+      return;
+    }
     if (!body || stopped || keptBytes + body.bytes.byteLength > totalBytes) return;
     // What a sheet the page could not read loads is hidden from the page's Resource Timing too:
     // its pictures and fonts are read without waiting to see them loaded.
     if (kind === 'css') for (const inner of cssUrls(new TextDecoder().decode(body.bytes), url)) start(inner, 'file');
     const frame: AssetFrame = { url, type: body.type, data: await base64(body.bytes) };
     if (stopped) return;
-    kept.push(frame);
+    kept.push([ASSET_EVENT, frame]);
     keptBytes += body.bytes.byteLength;
     send(ASSET_EVENT, frame);
   };
@@ -175,7 +193,7 @@ export function sendPageAssets(doc: Document, nodeOf: (id: number) => Node | nul
     afterSnapshot() {
       // After the snapshot's frame (queued first), in the order they were first sent.
       queueMicrotask(() => {
-        if (!stopped) for (const frame of kept) send(ASSET_EVENT, frame);
+        if (!stopped) for (const [tag, frame] of kept) send(tag, frame);
       });
     },
     stop() {
@@ -196,11 +214,17 @@ function absolute(url: string, base: string): string {
   }
 }
 
+// What readAsset answers when every way of reading failed before a response (CORS refused, network).
+const UNREADABLE = 'unreadable';
+
 /**
  * The body of an asset the page may read, up to `maxBytes`: with the page's cookies; on another
- * origin, without them when its CORS headers allow no credentials. Null when it may not be read.
+ * origin, without them when its CORS headers allow no credentials. UNREADABLE when no attempt got
+ * a response the page may read (CORS or the network refused it); null when it answered with an
+ * error, is too large, or sharing stopped.
  */
-async function readAsset(win: Window, url: string, maxBytes: number, signal: AbortSignal): Promise<{ type: string; bytes: Uint8Array } | null> {
+async function readAsset(win: Window, url: string, maxBytes: number, signal: AbortSignal):
+  Promise<{ type: string; bytes: Uint8Array } | typeof UNREADABLE | null> {
   const sameOrigin = new URL(url).origin === win.location.origin;
   for (const credentials of sameOrigin ? (['include'] as const) : (['include', 'omit'] as const)) {
     if (signal.aborted) return null;
@@ -226,7 +250,8 @@ async function readAsset(win: Window, url: string, maxBytes: number, signal: Abo
       signal.removeEventListener('abort', abort);
     }
   }
-  return null;
+  // On its own origin the page reads what it may load; only another origin's CORS can refuse it.
+  return signal.aborted || sameOrigin ? null : UNREADABLE;
 }
 
 async function readCapped(res: Response, maxBytes: number): Promise<Uint8Array | null> {

@@ -35,22 +35,40 @@ function notPublic(): Error {
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-/** dns.lookup that fails when any address the name resolves to is not public. */
-function publicOnlyLookup(hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void {
-  dnsLookup(hostname, { family: options.family ?? 0, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    if (!addresses.length || addresses.some((a) => !isPublicAddress(a.address))) return callback(notPublic(), []);
-    if (options.all) return callback(null, addresses);
-    callback(null, addresses[0]!.address, addresses[0]!.family);
-  });
+/** Whether an error (or its cause) is the guard's refusal of an address that is not public. */
+export function isNotPublicError(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } } | null;
+  return e?.code === NOT_PUBLIC || e?.cause?.code === NOT_PUBLIC;
 }
 
-/** An undici dispatcher that connects to public addresses only (an IP literal is checked before connecting, a name after its lookup). */
-export function publicOnlyDispatcher(): Dispatcher {
-  const connector = buildConnector({ lookup: publicOnlyLookup } as buildConnector.BuildOptions);
+/** dns.lookup that fails when any address the name resolves to is neither public nor allowed. */
+function publicOnlyLookup(allowed: (address: string) => boolean) {
+  return (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void => {
+    dnsLookup(hostname, { family: options.family ?? 0, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      if (!addresses.length || addresses.some((a) => !isPublicAddress(a.address) && !allowed(a.address))) return callback(notPublic(), []);
+      if (options.all) return callback(null, addresses);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+}
+
+/**
+ * An undici dispatcher that connects to public addresses only (an IP literal is checked before
+ * connecting, a name after its lookup). `allow` names hosts and addresses it may reach anyway
+ * (an intranet a self-hosted server serves, loopback in tests): a name in it is connected to
+ * wherever it resolves, an address in it wherever it was reached from.
+ */
+export function publicOnlyDispatcher(allow: readonly string[] = []): Dispatcher {
+  const allowed = new Set(allow.map((h) => h.toLowerCase()));
+  const isAllowed = (address: string) => allowed.has(address.toLowerCase()) ||
+    (ipaddr.isValid(address) && allowed.has(ipaddr.process(address).toString()));
+  const connector = buildConnector({ lookup: publicOnlyLookup(isAllowed) } as buildConnector.BuildOptions);
+  const open = allowed.size ? buildConnector({}) : connector;
   return new Agent({
     connect(opts, callback) {
       const host = opts.hostname.replace(/^\[|\]$/g, '');
+      if (isAllowed(host)) return open(opts, callback);
       if (isIP(host) && !isPublicAddress(host)) return callback(notPublic(), null);
       return connector(opts, callback);
     },

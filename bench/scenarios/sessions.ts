@@ -55,6 +55,8 @@ export interface SessionsOptions {
   workers: number;
   /** Streaming before a window is measured, once a server's sessions start (again). */
   settleMs: number;
+  /** How long each server's CPU is read with every session connected and nothing streaming. */
+  idleMs: number;
   /** A smoke run leaves its server (started with the inspector) parked for the idle visitors scenario, which would otherwise spend 10–20 s starting one. */
   handOn?: boolean;
 }
@@ -215,7 +217,7 @@ export async function sessionsPerMachine(opts: SessionsOptions): Promise<BenchRo
       const idle: Record<Side['group'], { waitedMs: number; quiet: boolean; cpuPercent: number }> = {} as never;
       for (const side of sides) {
         const q = await untilQuiet(side);
-        idle[side.group] = { ...q, cpuPercent: (await cpuPercentOver(side.pid, 10_000)).cpuPercent };
+        idle[side.group] = { ...q, cpuPercent: (await cpuPercentOver(side.pid, opts.idleMs)).cpuPercent };
         process.stderr.write(`bench: sessions: ${level} ${side.group}: quiet after ${(q.waitedMs / 1000).toFixed(0)} s${q.quiet ? '' : ' (not reached)'}, ` +
           `idle CPU ${idle[side.group].cpuPercent.toFixed(1)}% of a core\n`);
       }

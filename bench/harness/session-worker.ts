@@ -390,7 +390,8 @@ if (port) {
       case 'collect': {
         const latencies = sink.latencies ?? [];
         sink.latencies = null;
-        return reply({ type: 'collected', latencies, frames: sink.frames, pausedFrames: sink.pausedFrames, loopLagP99Ms: lag.percentile(99) / 1e6, loopLagMaxMs: lag.max / 1e6 });
+        return reply({ type: 'collected', latencies, frames: sink.frames, pausedFrames: sink.pausedFrames, loopLagP99Ms: lag.percentile(99) / 1e6,
+          loopLagMaxMs: lag.max / 1e6 });
       }
       case 'track':
         for (const s of all()) s.track();

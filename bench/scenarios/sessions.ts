@@ -260,7 +260,8 @@ export async function sessionsPerMachine(opts: SessionsOptions): Promise<BenchRo
         note: `baseline: bare ws relay, same load generator, windows interleaved; p50 ${f1(t.p50Ms)} / ${f1(b.p50Ms)} ms, ` +
           `${Math.round(t.framesPerSecond)} / ${Math.round(b.framesPerSecond)} frames/s relayed; RSS ${t.rssMiB.toFixed(0)} MiB ` +
           `(+${(t.rssMiB - baseRss / 2 ** 20).toFixed(0)} over set-up)${each}${lost}`,
-        detail: { sessions: level, tandem: t, baseline: b, p99Ratio: t.p99Ms / b.p99Ms, cpuPerFrameRatio: cpuRatio, cpuPerFrameRatioCountingBacklog: oldRatio, cpuPerFramePairRatios: pairRatios, idle },
+        detail: { sessions: level, tandem: t, baseline: b, p99Ratio: t.p99Ms / b.p99Ms, cpuPerFrameRatio: cpuRatio, cpuPerFrameRatioCountingBacklog: oldRatio,
+          cpuPerFramePairRatios: pairRatios, idle },
       });
       rows.push({
         scenario: 'sessions per machine',
@@ -274,7 +275,8 @@ export async function sessionsPerMachine(opts: SessionsOptions): Promise<BenchRo
         note: `Tandem ${t.cpuSeconds.toFixed(2)} s CPU for ${t.framesRelayed} frames (${t.cpuPercent.toFixed(0)}% of a core), ` +
           `bare relay ${b.cpuSeconds.toFixed(2)} s for ${b.framesRelayed} (${b.cpuPercent.toFixed(0)}%); the other server's backlog delivered in ` +
           `the windows (not counted): ${b.otherFrames} Tandem frames in the bare relay's, ${t.otherFrames} bare frames in Tandem's ` +
-          `(counted, the ratio would be ${f2(oldRatio)}×); per window pair ${pairRatios.map(f2).join(', ')}× (median ${f2(pairMedian)}×); every session connected, nothing streaming: Tandem ${f1(idle.tandem.cpuPercent)}%, ` +
+          `(counted, the ratio would be ${f2(oldRatio)}×); per window pair ${pairRatios.map(f2).join(', ')}× (median ${f2(pairMedian)}×); ` +
+          `every session connected, nothing streaming: Tandem ${f1(idle.tandem.cpuPercent)}%, ` +
           `bare ${f1(idle.baseline.cpuPercent)}% of a core (set-up work worked off in ${(idle.tandem.waitedMs / 1000).toFixed(0)} / ` +
           `${(idle.baseline.waitedMs / 1000).toFixed(0)} s${idle.tandem.quiet && idle.baseline.quiet ? '' : ', not all of it'})`,
       });

@@ -248,6 +248,10 @@ export async function sessionsPerMachine(opts: SessionsOptions): Promise<BenchRo
         : `; loop lag max: server ${t.windows[0]!.serverLagMaxMs.toFixed(0)} ms (bare ${b.windows[0]!.serverLagMaxMs.toFixed(0)}), ` +
           `load generator ${t.windows[0]!.genLagMaxMs.toFixed(0)} ms (${b.windows[0]!.genLagMaxMs.toFixed(0)})`;
       const lost = failed.tandem || failed.baseline ? `; sessions that failed to start: ${failed.tandem} Tandem, ${failed.baseline} bare` : '';
+      // A level at a time as it ends: a run of several levels on a busy machine takes the better part of an hour.
+      process.stderr.write(`bench: sessions: ${level} active: CPU per frame ${f1(t.cpuUsPerFrame)} / ${f1(b.cpuUsPerFrame)} µs (${f2(cpuRatio)}×; ` +
+        `median window pair ${f2(pairMedian)}×, counting the other server's backlog ${f2(oldRatio)}×), ${t.framesRelayed} / ${b.framesRelayed} frames, ` +
+        `p99 ${f1(t.p99Ms)} / ${f1(b.p99Ms)} ms\n`);
       rows.push({
         scenario: 'sessions per machine',
         metric: `${level} active: p99 relay latency${count > 1 ? `, median of ${count} windows` : ''}`,

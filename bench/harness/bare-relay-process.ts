@@ -12,7 +12,10 @@ export interface BareRelayProcess {
 
 /** The bare ws relay (baselines/bare-ws-relay.ts) in its own process, started as Tandem's server is (node + tsx). */
 export async function startBareRelay(): Promise<BareRelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BARE_RELAY], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_BARE_ARGS: node flags for the bare relay alone, as BENCH_SERVER_ARGS for Tandem's server
+  // (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to compare the two servers' profiles).
+  const extra = (process.env['BENCH_BARE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', BARE_RELAY], { stdio: ['ignore', 'pipe', 'pipe'] });
   const orphanGuard = () => child.kill('SIGKILL');
   process.once('exit', orphanGuard);
   let out = '';

@@ -51,8 +51,11 @@ export type WorkerReply =
   | { type: 'started'; count: number; failed: number }
   | { type: 'measuring' }
   | { type: 'activated' }
-  /** `frames`: binary frames the agents received in the window, every kind (a pointer or a delta that was not timed too). */
-  | { type: 'collected'; latencies: number[]; frames: number; loopLagP99Ms: number; loopLagMaxMs: number }
+  /**
+   * `frames`: binary frames the agents of streaming (not paused) sessions received in the window, every kind (a pointer or a delta
+   * that was not timed too); `pausedFrames`: those the agents of paused sessions received (another server's backlog).
+   */
+  | { type: 'collected'; latencies: number[]; frames: number; pausedFrames: number; loopLagP99Ms: number; loopLagMaxMs: number }
   | { type: 'tracking' }
   | { type: 'recovered'; sessions: SessionRecovery[] }
   | { type: 'stopped' };
@@ -158,7 +161,14 @@ class SimSession {
     this.agent.on('error', () => undefined);
     this.agent.on('message', (data: Buffer, isBinary) => {
       if (!isBinary) return;
-      if (this.sink.latencies) this.sink.frames++;
+      // Only the streaming group's frames count: a server that fell behind while it streamed still
+      // delivers its backlog after another group took over, and those frames (and their latency)
+      // are its own, not the measured server's.
+      const counted = this.pausedAt === null;
+      if (this.sink.latencies) {
+        if (counted) this.sink.frames++;
+        else this.sink.pausedFrames++;
+      }
       const h = decodeFrameHeader(data);
       if (!h) return;
       let t: number | undefined;
@@ -171,7 +181,7 @@ class SimSession {
         if (this.tracked?.delete(h.seq)) this.delivered++;
       }
       if (this.droppedAt !== null && this.recoveredAt === null) this.recoveredAt = Date.now();
-      if (t !== undefined) this.sink.latencies?.push(now() - t);
+      if (t !== undefined && counted) this.sink.latencies?.push(now() - t);
     });
     this.agent.send(JSON.stringify({ type: 'auth', token: this.live.agentToken }));
     await nextText(this.agent, 'ready');
@@ -296,6 +306,7 @@ async function bounded<T>(items: T[], limit: number, fn: (item: T) => Promise<vo
 interface Sink {
   latencies: number[] | null;
   frames: number;
+  pausedFrames: number;
 }
 
 /** The parent's side: a worker thread's port, or a forked process's IPC channel. */
@@ -332,7 +343,7 @@ if (port) {
   const { url, streamFile } = port.data;
   const rec = loadRecordedStream(streamFile);
   const frames = framesOf(rec);
-  const sink: Sink = { latencies: null, frames: 0 };
+  const sink: Sink = { latencies: null, frames: 0, pausedFrames: 0 };
   const groups = new Map<string, SimSession[]>();
   let active: string | null = null;
   const streams = (group: string) => active === null || active === group;
@@ -373,12 +384,14 @@ if (port) {
       case 'measure':
         sink.latencies = [];
         sink.frames = 0;
+        sink.pausedFrames = 0;
         lag.reset();
         return reply({ type: 'measuring' });
       case 'collect': {
         const latencies = sink.latencies ?? [];
         sink.latencies = null;
-        return reply({ type: 'collected', latencies, frames: sink.frames, loopLagP99Ms: lag.percentile(99) / 1e6, loopLagMaxMs: lag.max / 1e6 });
+        return reply({ type: 'collected', latencies, frames: sink.frames, pausedFrames: sink.pausedFrames, loopLagP99Ms: lag.percentile(99) / 1e6,
+          loopLagMaxMs: lag.max / 1e6 });
       }
       case 'track':
         for (const s of all()) s.track();

@@ -2,8 +2,8 @@
 // it is; the body (a deflated snapshot, or a delta's piece of the deflate stream that follows it:
 // @tandem/protocol/frame-stream) is JSON we check the shape of, because it comes from a browser
 // we do not control. Stateful: deltas are only readable in order, from their snapshot on.
-import { FRAME_KIND, decodeFrameHeader, decodePointer, frameBody } from '@tandem/protocol/wire';
-import { FrameInflater, joinChunks } from '@tandem/protocol/frame-stream';
+import { FRAME_KIND, decodeFrameHeader, decodePointer, frameBody, readCapped } from '@tandem/protocol/wire';
+import { FrameInflater } from '@tandem/protocol/frame-stream';
 import type { eventWithTime } from '@rrweb/types';
 
 export interface PagePoint {
@@ -35,20 +35,9 @@ const decoder = new TextDecoder();
  * spend its first tens of milliseconds warming pako up on the largest frame (bench: agent join).
  */
 async function inflateNative(body: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const reader = new Blob([body as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      void reader.cancel();
-      throw new Error('inflated snapshot too large');
-    }
-    chunks.push(value);
-  }
-  return joinChunks(chunks);
+  const json = await readCapped(new Blob([body as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader(), maxBytes);
+  if (!json) throw new Error('inflated snapshot too large');
+  return json;
 }
 
 function parseEvents(json: Uint8Array): eventWithTime[] | null {

@@ -31,6 +31,7 @@
  * dictionary produced pieces pako could not inflate after a dozen deltas, and it was slower.)
  */
 import { Deflate, Inflate, Z_SYNC_FLUSH, deflateRaw, inflateRaw } from 'pako';
+import { joinChunks } from './wire/chunks.ts';
 
 /** Deflate's window: only this much of a dictionary can ever be referred to. */
 const WINDOW_BYTES = 32 * 1024;
@@ -182,16 +183,4 @@ export class FrameInflater {
   }
 }
 
-/** The chunks of a (de)compressor's output as one array. */
-export function joinChunks(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let n = 0;
-  for (const c of chunks) n += c.byteLength;
-  const all = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return all;
-}
+export { joinChunks };

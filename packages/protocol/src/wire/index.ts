@@ -20,3 +20,4 @@ export { RECONNECT_FIRST_MS, RECONNECT_MAX_MS, reconnectDelay } from './backoff.
 export * from './tree-checksum.ts';
 export * from './locales.ts';
 export * from './page-assets.ts';
+export { joinChunks, readCapped } from './chunks.ts';

@@ -17,7 +17,8 @@
 import { EventType, IncrementalSource, NodeType } from '@rrweb/types';
 import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
 import {
-  ASSET_EVENT, ASSET_MAX_BYTES, ASSET_TOTAL_BYTES, ASSET_UNREADABLE_EVENT, assetSlot, cssUrls, srcsetEntries, type AssetFrame, type AssetUnreadableFrame,
+  ASSET_EVENT, ASSET_MAX_BYTES, ASSET_TOTAL_BYTES, ASSET_UNREADABLE_EVENT, assetSlot, cssUrls, readCapped, srcsetEntries,
+  type AssetFrame, type AssetUnreadableFrame,
 } from '@tandem/protocol/wire';
 
 export interface PageAssets {
@@ -242,7 +243,7 @@ async function readAsset(win: Window, url: string, maxBytes: number, signal: Abo
         continue;
       }
       if (!res.ok) return null;
-      const bytes = await readCapped(res, maxBytes);
+      const bytes = await readBody(res, maxBytes);
       if (!bytes) return null;
       return { type: (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase(), bytes };
     } finally {
@@ -254,32 +255,12 @@ async function readAsset(win: Window, url: string, maxBytes: number, signal: Abo
   return signal.aborted || sameOrigin ? null : UNREADABLE;
 }
 
-async function readCapped(res: Response, maxBytes: number): Promise<Uint8Array | null> {
-  const declared = Number(res.headers.get('content-length'));
-  if (declared > maxBytes || !res.body) {
+async function readBody(res: Response, maxBytes: number): Promise<Uint8Array | null> {
+  if (Number(res.headers.get('content-length')) > maxBytes || !res.body) {
     await res.body?.cancel().catch(() => undefined);
     return null;
   }
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return readCapped(res.body.getReader(), maxBytes);
 }
 
 /** Base64 by the browser's own encoder (a data: URL), off the page's main loop of string building. */

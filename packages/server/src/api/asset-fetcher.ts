@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { sniffAsset, type ErrorCode } from '@tandem/protocol';
+import { readCapped, sniffAsset, type ErrorCode } from '@tandem/protocol';
 import { DomainError } from '../shared/domain-error.ts';
 import { isNotPublicError, publicOnlyDispatcher } from '../events/webhook-destination-guard.ts';
 
@@ -71,7 +71,7 @@ export function assetFetcher(options: AssetFetchOptions): AssetFetch {
           await res.body?.cancel().catch(() => undefined);
           throw refuse('asset_upstream_failed', `The asset's server answered ${res.status}.`);
         }
-        const bytes = await readCapped(res, options.maxBytes);
+        const bytes = await readBody(res, options.maxBytes);
         const sniffed = sniffAsset(bytes);
         if (sniffed) return { type: sniffed, bytes };
         const served = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -87,26 +87,14 @@ export function assetFetcher(options: AssetFetchOptions): AssetFetch {
   };
 }
 
-async function readCapped(res: Response, maxBytes: number): Promise<Uint8Array> {
+async function readBody(res: Response, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = () => refuse('asset_too_large', `Assets over ${maxBytes} bytes are not fetched.`);
   if (Number(res.headers.get('content-length')) > maxBytes) {
     await res.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (res.body) {
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  return Buffer.concat(chunks);
+  if (!res.body) return new Uint8Array(0);
+  const bytes = await readCapped(res.body.getReader(), maxBytes);
+  if (!bytes) throw tooLarge();
+  return bytes;
 }

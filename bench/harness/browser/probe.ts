@@ -23,6 +23,7 @@ const watched = new WeakSet<Document>();
 const cursorLog: { t: number; style: string }[] = [];
 const moves: { t: number; x: number; y: number }[] = [];
 let joinedAt: number | null = null;
+let builtAt: number | null = null;
 
 function readProbe(doc: Document) {
   const m = /^m(\d+)$/.exec(doc.getElementById('probe')?.textContent ?? '');
@@ -72,15 +73,24 @@ const probe = {
     attach();
   },
   cursorLog: () => cursorLog.slice(),
-  /** Agent page (as an init script): when a replica first contains #last. */
+  /**
+   * Agent page (as an init script): when a replica first contains #last, and (Tandem's console)
+   * when rrweb has built or taken over that replica, the moment it follows changes.
+   */
   watchJoin(): void {
     const poll = () => {
       if (replicaDocs().some((d) => d.getElementById('last'))) joinedAt = now();
       else setTimeout(poll, 2);
     };
     poll();
+    const pollBuilt = () => {
+      if (document.querySelector('tandem-console')?.shadowRoot?.querySelector('.replica-layer[data-build]')) builtAt = now();
+      else setTimeout(pollBuilt, 2);
+    };
+    pollBuilt();
   },
   joinedAt: () => joinedAt,
+  builtAt: () => builtAt,
   timeOrigin: () => performance.timeOrigin,
 };
 

@@ -15,6 +15,7 @@ import { NodeType } from '@rrweb/types';
 import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
 import { planParsedBuild, replicaTagName, writtenAttributeName } from './replica-html.ts';
 import type { ParsedBuildPlan, RrwebAdd } from './replica-html.ts';
+import type { FirstView } from './replica-first-view.ts';
 
 export type SnapshotBuild = 'parser' | 'rrweb';
 
@@ -42,6 +43,14 @@ function internalsOf(replayer: Replayer): ReplayerInternals | null {
   return methods.every((m) => typeof m === 'function') && r.emitter && r.service ? (r as ReplayerInternals) : null;
 }
 
+// A snapshot already written into a replayer's frame (replica-first-view.ts), for its next build.
+const firstViews = new WeakMap<Replayer, FirstView>();
+
+/** The next build of this replayer maps `view` where it stands instead of writing it again. */
+export function handOverFirstView(replayer: Replayer, view: FirstView): void {
+  firstViews.set(replayer, view);
+}
+
 /**
  * Makes the replayer build full snapshots through the parser when it can; `built` hears which way
  * each one was built. Returns false (and leaves rrweb as it is) on an rrweb it does not know.
@@ -51,7 +60,9 @@ export function buildSnapshotsWithParser(replayer: Replayer, built: (how: Snapsh
   if (!internals) return false;
   const rrwebRebuild = internals.rebuildFullSnapshot;
   internals.rebuildFullSnapshot = function rebuildFullSnapshot(this: ReplayerInternals, event: eventWithTime, isSync = false) {
-    if (parsedRebuild(this, event, isSync)) return built('parser');
+    const view = firstViews.get(replayer) ?? null;
+    firstViews.delete(replayer);
+    if (parsedRebuild(this, event, isSync, view)) return built('parser');
     this.mirror.reset();
     rrwebRebuild.call(this, event, isSync);
     built('rrweb');
@@ -59,19 +70,26 @@ export function buildSnapshotsWithParser(replayer: Replayer, built: (how: Snapsh
   return true;
 }
 
-function parsedRebuild(r: ReplayerInternals, event: eventWithTime, isSync: boolean): boolean {
+function parsedRebuild(r: ReplayerInternals, event: eventWithTime, isSync: boolean, view: FirstView | null): boolean {
   const doc = r.iframe.contentDocument;
   const root = (event.data as { node?: serializedNodeWithId }).node;
   if (!doc || !root || r.usingVirtualDom) return false;
-  const plan = planParsedBuild(root);
+  const written = view?.root === root ? view : null;
+  const plan = written ? written.plan : planParsedBuild(root);
   if (!plan) return false;
   r.legacy_missingNodeRetryMap = {};
   r.mirror.reset();
-  doc.close();
-  doc.open();
-  if (!defineCustomElements(doc, plan.customTags)) return false;
-  doc.write(plan.html);
-  doc.close();
+  if (written) {
+    // Already in the frame: only the plain style sheets go, for rrweb's own (added below with the
+    // rest of what it builds). In one task, so no frame is drawn without the page's styles.
+    for (const style of written.styles) style.remove();
+  } else {
+    doc.close();
+    doc.open();
+    if (!defineCustomElements(doc, plan.customTags)) return false;
+    doc.write(plan.html);
+    doc.close();
+  }
   if (!mapTree(doc, root, plan, r.mirror)) return false;
   for (const { id, width, height } of plan.sizes) {
     const el = r.mirror.getNode(id) as HTMLElement | null;

@@ -18,7 +18,8 @@ import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
 import { AssetRewriter, AssetStore, assetFrameOf, unreadableAssetOf } from './replica-assets.ts';
 import type { ProxiedAssetFetch } from './replica-asset-proxy.ts';
 import { cssUrls } from '@tandem/protocol/wire';
-import { buildSnapshotsWithParser } from './replica-parsed-build.ts';
+import { buildSnapshotsWithParser, handOverFirstView } from './replica-parsed-build.ts';
+import { showFirstView } from './replica-first-view.ts';
 import { liveFeed, type LiveFeed } from './replica-live-feed.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
@@ -42,6 +43,23 @@ export interface ReplicaActions {
   /** An asset the page may not read, fetched through Tandem (null: it stays a box). */
   fetchAsset?: ProxiedAssetFetch;
 }
+
+/**
+ * A first view on screen (replica-first-view.ts) that rrweb has not taken over yet: what arrives
+ * meanwhile waits here, in order, stamped against the baseline the replayer will start with.
+ */
+interface PendingReplica {
+  replayer: Replayer;
+  layer: HTMLElement;
+  events: eventWithTime[];
+  baseline: number;
+  clockAtBaseline: number;
+  timers: number[];
+}
+
+// A first view stays on screen for at least a frame before rrweb takes it over (the takeover is
+// the heavier part); a page that draws no frames (a hidden tab) waits this long at most.
+const TAKEOVER_MAX_WAIT_MS = 100;
 
 interface LiveReplica {
   replayer: Replayer;
@@ -148,6 +166,7 @@ export class ReplicaViewer {
   private live: LiveReplica | null = null;
   // A replay frame made ahead of the snapshot that will use it (prepare()).
   private spare: { replayer: Replayer; layer: HTMLElement } | null = null;
+  private pending: PendingReplica | null = null;
   private tool: ReplicaTool = 'none';
   private viewport = { width: 0, height: 0 };
   // The host's size as the ResizeObserver last reported it (null until its first report).
@@ -188,7 +207,7 @@ export class ReplicaViewer {
   }
 
   get hasReplica(): boolean {
-    return this.live !== null;
+    return this.live !== null || this.pending !== null;
   }
 
   /**
@@ -198,7 +217,7 @@ export class ReplicaViewer {
    * agent join). Only while no replica is shown: the frame waits, hidden, for the first snapshot.
    */
   prepare(): void {
-    if (this.live || this.spare) return;
+    if (this.live || this.pending || this.spare) return;
     try {
       this.spare = this.createReplica();
     } catch {
@@ -211,8 +230,11 @@ export class ReplicaViewer {
    * whole call), drawn on top of the old one, which goes once the new one has been built.
    */
   showSnapshot(events: eventWithTime[]): void {
+    this.dropPending();
     const { replayer, layer } = this.spare ?? this.createReplica();
     this.spare = null;
+    // Nothing on screen yet: the page is shown at once, and rrweb takes it over after a frame.
+    if (!this.live) return this.showFirst(replayer, layer, events);
     // The labels may have changed (the console's language arrived) since the frame was made.
     replayer.iframe.title = this.labels.replica;
     const previous = this.live;
@@ -230,6 +252,64 @@ export class ReplicaViewer {
         previous.layer.remove();
       }, 0);
     }
+    this.scheduleRefresh();
+  }
+
+  /**
+   * The snapshot as a first view (replica-first-view.ts), if its markup can be written; rrweb
+   * takes the frame over once it has been drawn. If not, rrweb builds it in the frame now.
+   */
+  private showFirst(replayer: Replayer, layer: HTMLElement, events: eventWithTime[]): void {
+    const pending: PendingReplica = { replayer, layer, events: [], baseline: Date.now(), clockAtBaseline: performance.now(), timers: [] };
+    this.pending = pending;
+    // Scrubbed and rewritten as they would be for rrweb (and kept so, for rrweb), before shown.
+    for (const event of events) this.add(event, pending.baseline - 1);
+    const full = pending.events.find((e) => e.type === EventType.FullSnapshot);
+    const meta = pending.events.find((e) => e.type === EventType.Meta);
+    const size = meta ? (meta.data as { width: number; height: number }) : null;
+    const view = full ? showFirstView(replayer.iframe, (full.data as { node: Parameters<typeof showFirstView>[1] }).node, size) : null;
+    if (!view) {
+      // Not written: rrweb builds it now, from what was kept.
+      this.pending = null;
+      this.goLive(replayer, layer, pending);
+      return;
+    }
+    handOverFirstView(replayer, view);
+    replayer.iframe.title = this.labels.replica;
+    if (size) this.resize(size);
+    this.layoutLayer(layer);
+    this.frame.hidden = false;
+    const takeOver = () => this.takeOver(pending);
+    pending.timers.push(window.setTimeout(takeOver, TAKEOVER_MAX_WAIT_MS));
+    requestAnimationFrame(() => pending.timers.push(window.setTimeout(takeOver, 0)));
+  }
+
+  /** rrweb takes over the first view's frame and document, then applies what arrived meanwhile. */
+  private takeOver(pending: PendingReplica): void {
+    if (this.pending !== pending) return;
+    this.pending = null;
+    for (const t of pending.timers) clearTimeout(t);
+    this.goLive(pending.replayer, pending.layer, pending);
+  }
+
+  /** A first view not taken over yet goes (a newer snapshot, or sharing stopped). */
+  private dropPending(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = null;
+    for (const t of pending.timers) clearTimeout(t);
+    pending.replayer.destroy();
+    pending.layer.remove();
+  }
+
+  /** The replayer goes live with what was kept for it (scrubbed, rewritten and stamped), in order. */
+  private goLive(replayer: Replayer, layer: HTMLElement, kept: Pick<PendingReplica, 'baseline' | 'clockAtBaseline' | 'events'>): void {
+    replayer.iframe.title = this.labels.replica;
+    this.live = { replayer, feed: liveFeed(replayer), layer, baseline: kept.baseline, clockAtBaseline: kept.clockAtBaseline };
+    replayer.startLive(kept.baseline);
+    this.layoutLayer(layer);
+    for (const event of kept.events) this.live.feed.add(event);
+    this.frame.hidden = false;
     this.scheduleRefresh();
   }
 
@@ -313,11 +393,11 @@ export class ReplicaViewer {
   }
 
   applyDelta(events: eventWithTime[]): void {
-    const live = this.live;
-    if (!live) return;
+    const clock = this.pending ?? this.live;
+    if (!clock) return;
     // rrweb would apply them on its next animation-frame tick (up to a frame, ~16 ms, later); they
     // are due now, so the feed applies each as it is added (see replica-live-feed.ts).
-    for (const event of events) this.add(event, this.stamp(live));
+    for (const event of events) this.add(event, this.stamp(clock));
   }
 
   moveCustomerPointer(point: PagePoint): void {
@@ -359,6 +439,7 @@ export class ReplicaViewer {
 
   /** Removes the replica (the customer stopped sharing): nothing of their page stays on screen. */
   clear(): void {
+    this.dropPending();
     this.assets.clear();
     this.proxied = new Set();
     this.live?.replayer.destroy();
@@ -393,6 +474,7 @@ export class ReplicaViewer {
     this.resizeObserver.disconnect();
     this.live?.replayer.destroy();
     this.live = null;
+    this.dropPending();
     this.spare?.replayer.destroy();
     this.spare = null;
     this.frame.remove();
@@ -404,7 +486,7 @@ export class ReplicaViewer {
    * replica two minutes late. Deltas are re-stamped with our arrival time instead: each is then
    * due at once, and applied in arrival order (which is the capture order).
    */
-  private stamp(live: LiveReplica): number {
+  private stamp(live: { baseline: number; clockAtBaseline: number }): number {
     // APPLY_EARLY_MS early, so that the event is already due by rrweb's live timer when the feed
     // runs it (that timer lags our clock by up to about a frame: with 1 ms, 7% of deltas still
     // waited for the next frame); never before the baseline, which would make rrweb take it
@@ -422,7 +504,10 @@ export class ReplicaViewer {
     }
     this.scrubber.scrub(event);
     this.rewriter.rewrite(event);
-    this.live?.feed.add({ ...event, timestamp } as eventWithTime);
+    const stamped = { ...event, timestamp } as eventWithTime;
+    // A first view waiting for rrweb: kept, in order, for when it takes over.
+    if (this.pending) this.pending.events.push(stamped);
+    else this.live?.feed.add(stamped);
   }
 
   /**
@@ -439,7 +524,8 @@ export class ReplicaViewer {
       // Sharing stopped (clear) meanwhile: the page it belonged to is gone.
       if (!asset || asked !== this.proxied || !this.assets.putBytes(url, asset.type, asset.bytes)) return;
       if (asset.type === 'text/css') for (const inner of cssUrls(this.assets.css(url) ?? '', url)) this.fetchThroughTandem(inner);
-      this.assetStored(url, this.live ? this.stamp(this.live) : Date.now());
+      const clock = this.pending ?? this.live;
+      this.assetStored(url, clock ? this.stamp(clock) : Date.now());
     });
   }
 

@@ -354,6 +354,61 @@ test('the replay frame is made before the snapshot, shows nothing until then, an
   assert.match(after[0]!.text, /Sent again/);
 });
 
+test('the first snapshot is on screen, styled, before rrweb builds it; rrweb then takes over that document and applies what came meanwhile', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  // Frames drawn 300 ms late: the first view stays up until rrweb's takeover falls due without one.
+  await d.agent.addInitScript(() => {
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => window.setTimeout(() => raf(cb), 300);
+  });
+  await d.connect();
+  // Notes the first replica document that has the page's balance, with how the layer was built then.
+  await d.agent.evaluate(`(() => {
+    const root = document.querySelector('tandem-console').shadowRoot;
+    window.firstView = null;
+    const look = () => {
+      const layer = root.querySelector('.replica-layer');
+      const doc = layer && layer.querySelector('iframe') && layer.querySelector('iframe').contentDocument;
+      const balance = doc && doc.getElementById('balance');
+      if (!balance) return void setTimeout(look, 1);
+      window.firstView = { build: layer.dataset.build || null, balance, color: doc.defaultView.getComputedStyle(balance).color };
+    };
+    look();
+  })()`);
+  d.sendEvent('session.started', {});
+  d.setView(sharingView);
+  await d.customer.evaluate(() => window.tandemRecorder.snapshot());
+  // As the relay sends one: the page's newest Meta and full snapshot (the recording holds its first one too).
+  const recorded = await d.recorded();
+  const snapshot = recorded.slice(recorded.findLastIndex((e) => e.type === 4));
+  await d.customer.evaluate(() => { document.getElementById('status')!.textContent = 'Status: Changed meanwhile'; });
+  const change = await d.recorded();
+  // Snapshot and change back to back: the change arrives while the first view waits for rrweb.
+  d.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, snapshot, true);
+  d.relay.sendFrame(FRAME_KIND.DELTA, 2, change, true);
+  await d.waitForReplicaText('Changed meanwhile');
+  const seen = await d.agent.evaluate(() => {
+    const w = window as unknown as { firstView: { build: string | null; balance: Element; color: string } | null };
+    const root = document.querySelector('tandem-console')!.shadowRoot!;
+    const layers = root.querySelectorAll<HTMLElement>('.replica-layer');
+    const doc = layers[0]!.querySelector('iframe')!.contentDocument!;
+    return {
+      first: w.firstView && { build: w.firstView.build, color: w.firstView.color },
+      layers: layers.length,
+      build: layers[0]!.dataset['build'] ?? null,
+      sameNode: w.firstView?.balance === doc.getElementById('balance'),
+      color: doc.defaultView!.getComputedStyle(doc.getElementById('balance')!).color,
+      pageSheets: [...doc.querySelectorAll('style')].filter((st) => st.textContent!.includes('Georgia')).length,
+    };
+  });
+  assert.deepEqual(seen.first, { build: null, color: 'rgb(14, 77, 60)' }, 'shown with the page\'s style sheet before rrweb built anything');
+  assert.equal(seen.layers, 1);
+  assert.equal(seen.build, 'parser', 'rrweb took the first view over through the parsed build');
+  assert.equal(seen.sameNode, true, 'the document shown first is the one rrweb took over, not rebuilt');
+  assert.equal(seen.color, 'rgb(14, 77, 60)');
+  assert.equal(seen.pageSheets, 1, 'the plain style sheet was replaced by rrweb\'s, not doubled');
+});
+
 test('deltas (compressed or not) show page changes in the replica', async (t) => {
   const d = await openDesk(t);
   await d.share();

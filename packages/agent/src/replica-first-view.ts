@@ -1,0 +1,85 @@
+// The customer's page on screen before rrweb has touched it. A join's snapshot often arrives while
+// the console is still busy (its code, rrweb above all, compiling and starting; bench: agent
+// join): the snapshot's markup (replica-html.ts) is written into the replay frame at once, with
+// the page's style sheets as the page had them, and the agent sees the page. rrweb then takes
+// over this same document in the frame it made (replica-parsed-build.ts): it maps its node ids onto the
+// parsed nodes, replaces these plain style sheets with its own (which also show the customer's
+// :hover), and adds what markup could not say (shadow roots, frames, canvases...). Nothing in
+// the frame runs or loads: it is sandboxed like every replica and the markup is the scrubbed,
+// asset-rewritten snapshot the replica is built from.
+import { NodeType } from '@rrweb/types';
+import type { serializedNodeWithId } from '@rrweb/types';
+import { planParsedBuild } from './replica-html.ts';
+import type { ParsedBuildPlan } from './replica-html.ts';
+
+/** What was shown, for rrweb to take over: the snapshot it came from and what it added to it. */
+export interface FirstView {
+  root: serializedNodeWithId;
+  plan: ParsedBuildPlan;
+  /** The plain style elements, which rrweb replaces with its own. */
+  styles: HTMLStyleElement[];
+}
+
+/** The page's style sheets in document order (rrweb inlines a readable linked sheet as _cssText). */
+function styleSheets(root: serializedNodeWithId): { css: string; media: string | null }[] {
+  const sheets: { css: string; media: string | null }[] = [];
+  const walk = (n: serializedNodeWithId): void => {
+    if (n.type !== NodeType.Document && n.type !== NodeType.Element) return;
+    if (n.type === NodeType.Element) {
+      // A shadow root's sheets style only that root; a frame's document is another page.
+      if (n.isShadow || n.tagName === 'iframe') return;
+      const media = typeof n.attributes['media'] === 'string' ? n.attributes['media'] : null;
+      const inlined = n.attributes['_cssText'];
+      if ((n.tagName === 'style' || n.tagName === 'link') && typeof inlined === 'string') return void sheets.push({ css: inlined, media });
+      if (n.tagName === 'style') {
+        let css = '';
+        for (const c of n.childNodes) if (c.type === NodeType.Text) css += c.textContent;
+        return void sheets.push({ css, media });
+      }
+    }
+    for (const c of n.childNodes) walk(c);
+  };
+  walk(root);
+  return sheets;
+}
+
+/**
+ * Writes the snapshot into the frame's document. Null when its markup cannot be planned (rrweb
+ * then builds it its own way) or the frame has no document.
+ */
+export function showFirstView(iframe: HTMLIFrameElement, root: serializedNodeWithId, size: { width: number; height: number } | null): FirstView | null {
+  const doc = iframe.contentDocument;
+  const win = iframe.contentWindow as (Window & typeof globalThis) | null;
+  if (!doc || !win) return null;
+  const plan = planParsedBuild(root);
+  if (!plan) return null;
+  if (size) {
+    // As rrweb sizes its frame from the page's viewport (its handleResize).
+    iframe.setAttribute('width', String(size.width));
+    iframe.setAttribute('height', String(size.height));
+    iframe.style.display = 'inherit';
+  }
+  doc.open();
+  try {
+    // rrweb's empty class for each custom element the page had, so that `:defined` matches alike.
+    for (const tag of plan.customTags) if (!win.customElements.get(tag)) win.customElements.define(tag, class extends win.HTMLElement {});
+  } catch {
+    doc.close();
+    return null;
+  }
+  doc.write(plan.html);
+  doc.close();
+  const styles: HTMLStyleElement[] = [];
+  const head = doc.head ?? doc.documentElement;
+  if (head) {
+    for (const sheet of styleSheets(root)) {
+      const style = doc.createElement('style');
+      if (sheet.media) style.media = sheet.media;
+      style.textContent = sheet.css;
+      head.append(style);
+      styles.push(style);
+    }
+  }
+  // rrweb's sizes for canvases and blocked elements (plan.sizes) are set when rrweb takes over.
+  return { root, plan, styles };
+}

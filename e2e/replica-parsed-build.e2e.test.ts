@@ -18,12 +18,19 @@ after(async () => {
   await stack?.close();
 });
 
-/** How the console built the newest replica ('parser' or 'rrweb'). */
-function buildOf(agent: Page): Promise<string | undefined> {
-  return agent.evaluate(() => {
+/**
+ * How the console built the newest replica ('parser' or 'rrweb'). A first snapshot is on screen
+ * (its first view) a frame before rrweb has built it: waited for, up to 5 s.
+ */
+async function buildOf(agent: Page): Promise<string | undefined> {
+  const read = () => agent.evaluate(() => {
     const layers = document.querySelector('tandem-console')?.shadowRoot?.querySelectorAll<HTMLElement>('.replica-layer');
     return layers?.[layers.length - 1]?.dataset['build'];
   });
+  for (const end = Date.now() + 5_000; ; await agent.waitForTimeout(50)) {
+    const build = await read();
+    if (build !== undefined || Date.now() > end) return build;
+  }
 }
 
 // The page's tree as a string: every element with its id, every non-blank text (for both sides).

@@ -20,6 +20,19 @@ export interface FirstView {
   styles: HTMLStyleElement[];
 }
 
+// What rrweb adds after the parse is left out of the first view (style sheets are shown as the
+// page had them). Frames, shadow roots, canvases and dialogs would be missing from it and then
+// appear under the agent's eyes, and a frame's page arrives in changes of its own: a snapshot with
+// any of them is built by rrweb at once, as before. (Scripts, head metadata and the few nodes a
+// script put where markup cannot are invisible or small; they come with the takeover.)
+const BUILT_FIRST_BY_RRWEB = new Set(['iframe', 'frame', 'canvas', 'dialog', 'object', 'embed']);
+
+function shownWithout(n: serializedNodeWithId): boolean {
+  if (n.type !== NodeType.Element) return true;
+  if (n.isShadowHost || n.isShadow || BUILT_FIRST_BY_RRWEB.has(n.tagName)) return false;
+  return n.childNodes.every(shownWithout);
+}
+
 /** The page's style sheets in document order (rrweb inlines a readable linked sheet as _cssText). */
 function styleSheets(root: serializedNodeWithId): { css: string; media: string | null }[] {
   const sheets: { css: string; media: string | null }[] = [];
@@ -52,7 +65,7 @@ export function showFirstView(iframe: HTMLIFrameElement, root: serializedNodeWit
   const win = iframe.contentWindow as (Window & typeof globalThis) | null;
   if (!doc || !win) return null;
   const plan = planParsedBuild(root);
-  if (!plan) return null;
+  if (!plan || !plan.adds.every((add) => shownWithout(add.node))) return null;
   if (size) {
     // As rrweb sizes its frame from the page's viewport (its handleResize).
     iframe.setAttribute('width', String(size.width));

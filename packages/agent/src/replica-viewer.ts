@@ -20,6 +20,7 @@ import type { ProxiedAssetFetch } from './replica-asset-proxy.ts';
 import { cssUrls } from '@tandem/protocol/wire';
 import { buildSnapshotsWithParser, handOverFirstView } from './replica-parsed-build.ts';
 import { showFirstView } from './replica-first-view.ts';
+import type { FirstView } from './replica-first-view.ts';
 import { liveFeed, type LiveFeed } from './replica-live-feed.ts';
 
 export type ReplicaTool = 'none' | 'pointer' | 'highlight' | 'control';
@@ -262,25 +263,28 @@ export class ReplicaViewer {
   private showFirst(replayer: Replayer, layer: HTMLElement, events: eventWithTime[]): void {
     const pending: PendingReplica = { replayer, layer, events: [], baseline: Date.now(), clockAtBaseline: performance.now(), timers: [] };
     this.pending = pending;
-    // Scrubbed and rewritten as they would be for rrweb (and kept so, for rrweb), before shown.
-    for (const event of events) this.add(event, pending.baseline - 1);
-    const full = pending.events.find((e) => e.type === EventType.FullSnapshot);
-    const meta = pending.events.find((e) => e.type === EventType.Meta);
-    const size = meta ? (meta.data as { width: number; height: number }) : null;
-    const view = full ? showFirstView(replayer.iframe, (full.data as { node: Parameters<typeof showFirstView>[1] }).node, size) : null;
-    if (!view) {
-      // Not written: rrweb builds it now, from what was kept.
-      this.pending = null;
-      this.goLive(replayer, layer, pending);
-      return;
-    }
-    handOverFirstView(replayer, view);
-    replayer.iframe.title = this.labels.replica;
-    if (size) this.resize(size);
-    this.layoutLayer(layer);
-    this.frame.hidden = false;
+    // Scheduled first: whatever happens below, rrweb takes over (and builds it its own way if no
+    // first view was handed to it), so nothing that arrives can wait for ever.
     const takeOver = () => this.takeOver(pending);
     pending.timers.push(window.setTimeout(takeOver, TAKEOVER_MAX_WAIT_MS));
+    // Scrubbed and rewritten as they would be for rrweb (and kept so, for rrweb), before shown.
+    for (const event of events) this.add(event, pending.baseline - 1);
+    let view: FirstView | null = null;
+    try {
+      const full = pending.events.find((e) => e.type === EventType.FullSnapshot);
+      const meta = pending.events.find((e) => e.type === EventType.Meta);
+      const size = meta ? (meta.data as { width: number; height: number }) : null;
+      view = full ? showFirstView(replayer.iframe, (full.data as { node: Parameters<typeof showFirstView>[1] }).node, size) : null;
+      if (view && size) this.resize(size);
+    } catch {
+      // Shown or not, rrweb builds what it was not handed (its own rebuild writes the document anew).
+      view = null;
+    }
+    if (!view) return this.takeOver(pending);
+    handOverFirstView(replayer, view);
+    replayer.iframe.title = this.labels.replica;
+    this.layoutLayer(layer);
+    this.frame.hidden = false;
     requestAnimationFrame(() => pending.timers.push(window.setTimeout(takeOver, 0)));
   }
 

@@ -53,8 +53,16 @@ describe('store faults: Postgres stopped, idle connections killed, silent partit
 
   const write = async (): Promise<TimedResponse> => {
     const id = callId('fault');
-    const res =
-      await node.api('PUT', `/v1/conversations/${id}`, { state: 'connected', customer: { id: `cust-${id}` }, agent: { id: 'agent-7' } }, { timeoutMs: 20_000 });
+    let res: TimedResponse;
+    try {
+      const body = { state: 'connected', customer: { id: `cust-${id}` }, agent: { id: 'agent-7' } };
+      res = await node.api('PUT', `/v1/conversations/${id}`, body, { timeoutMs: 20_000 });
+    } catch (err) {
+      // No answer at all: the node may have died (a fresh-clone CI run saw that once and could not
+      // say why). Its exit and last output are the place to look.
+      await sleep(500);
+      throw new Error(`a write got no answer; node exit ${JSON.stringify(node.exit)}; its last output:\n${node.out.slice(-3000)}`, { cause: err });
+    }
     if (res.status === 200 || res.status === 201) acked.set(id, phase);
     return res;
   };

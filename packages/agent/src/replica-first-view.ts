@@ -11,6 +11,7 @@ import { NodeType } from '@rrweb/types';
 import type { serializedNodeWithId } from '@rrweb/types';
 import { planParsedBuild } from './replica-html.ts';
 import type { ParsedBuildPlan } from './replica-html.ts';
+import { defineCustomElements } from './replica-parsed-build.ts';
 
 /** What was shown, for rrweb to take over: the snapshot it came from and what it added to it. */
 export interface FirstView {
@@ -36,11 +37,10 @@ function shownWithout(n: serializedNodeWithId): boolean {
 /** The page's style sheets in document order (rrweb inlines a readable linked sheet as _cssText). */
 function styleSheets(root: serializedNodeWithId): { css: string; media: string | null }[] {
   const sheets: { css: string; media: string | null }[] = [];
+  // A snapshot with shadow roots or frames has no first view (shownWithout): every sheet here is the page's.
   const walk = (n: serializedNodeWithId): void => {
     if (n.type !== NodeType.Document && n.type !== NodeType.Element) return;
     if (n.type === NodeType.Element) {
-      // A shadow root's sheets style only that root; a frame's document is another page.
-      if (n.isShadow || n.tagName === 'iframe') return;
       const media = typeof n.attributes['media'] === 'string' ? n.attributes['media'] : null;
       const inlined = n.attributes['_cssText'];
       if ((n.tagName === 'style' || n.tagName === 'link') && typeof inlined === 'string') return void sheets.push({ css: inlined, media });
@@ -62,8 +62,7 @@ function styleSheets(root: serializedNodeWithId): { css: string; media: string |
  */
 export function showFirstView(iframe: HTMLIFrameElement, root: serializedNodeWithId, size: { width: number; height: number } | null): FirstView | null {
   const doc = iframe.contentDocument;
-  const win = iframe.contentWindow as (Window & typeof globalThis) | null;
-  if (!doc || !win) return null;
+  if (!doc) return null;
   const plan = planParsedBuild(root);
   if (!plan || !plan.adds.every((add) => shownWithout(add.node))) return null;
   if (size) {
@@ -73,10 +72,7 @@ export function showFirstView(iframe: HTMLIFrameElement, root: serializedNodeWit
     iframe.style.display = 'inherit';
   }
   doc.open();
-  try {
-    // rrweb's empty class for each custom element the page had, so that `:defined` matches alike.
-    for (const tag of plan.customTags) if (!win.customElements.get(tag)) win.customElements.define(tag, class extends win.HTMLElement {});
-  } catch {
+  if (!defineCustomElements(doc, plan.customTags)) {
     doc.close();
     return null;
   }

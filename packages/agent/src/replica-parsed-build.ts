@@ -113,7 +113,7 @@ function parsedRebuild(r: ReplayerInternals, event: eventWithTime, isSync: boole
 }
 
 /** rrweb's empty class for each custom element the page had, so that `:defined` matches alike. */
-function defineCustomElements(doc: Document, tags: string[]): boolean {
+export function defineCustomElements(doc: Document, tags: string[]): boolean {
   const win = doc.defaultView as (Window & typeof globalThis) | null;
   if (!tags.length) return true;
   if (!win?.customElements) return false;

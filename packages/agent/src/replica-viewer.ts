@@ -234,41 +234,33 @@ export class ReplicaViewer {
     this.dropPending();
     const { replayer, layer } = this.spare ?? this.createReplica();
     this.spare = null;
-    // Nothing on screen yet: the page is shown at once, and rrweb takes it over after a frame.
-    if (!this.live) return this.showFirst(replayer, layer, events);
-    // The labels may have changed (the console's language arrived) since the frame was made.
-    replayer.iframe.title = this.labels.replica;
     const previous = this.live;
-    this.live = { replayer, feed: liveFeed(replayer), layer, baseline: Date.now(), clockAtBaseline: performance.now() };
-    // The replayer's baseline is ours, so that a delta stamped with its arrival time is due at once.
-    replayer.startLive(this.live.baseline);
-    this.layoutLayer(layer);
-    // Applied at once (stamped before the baseline): the snapshot is the replica, not an update.
-    for (const event of events) this.add(event, this.live.baseline - 1);
-    this.frame.hidden = false;
+    const pending: PendingReplica = { replayer, layer, events: [], baseline: Date.now(), clockAtBaseline: performance.now(), timers: [] };
+    this.pending = pending;
+    // Scheduled first: whatever happens below, rrweb takes over (and builds the snapshot its own
+    // way if no first view was handed to it), so nothing that arrives can wait for ever.
+    pending.timers.push(window.setTimeout(() => this.takeOver(pending), TAKEOVER_MAX_WAIT_MS));
+    // Scrubbed, rewritten and kept for the replayer, stamped before its baseline so that they are
+    // applied at once: the snapshot is the replica, not an update.
+    for (const event of events) this.add(event, pending.baseline - 1);
+    // Nothing on screen yet: the page is shown at once, and rrweb takes it over after a frame.
+    if (!previous && this.showFirst(pending)) return;
+    this.takeOver(pending);
     if (previous) {
-      // The new replica is built (above, as its events were added); the old one goes in a later task.
+      // The new replica is built (above, as its events were applied); the old one goes in a later task.
       setTimeout(() => {
         previous.replayer.destroy();
         previous.layer.remove();
       }, 0);
     }
-    this.scheduleRefresh();
   }
 
   /**
    * The snapshot as a first view (replica-first-view.ts), if its markup can be written; rrweb
-   * takes the frame over once it has been drawn. If not, rrweb builds it in the frame now.
+   * takes the frame over once it has been drawn. False: nothing shown, rrweb builds it now.
    */
-  private showFirst(replayer: Replayer, layer: HTMLElement, events: eventWithTime[]): void {
-    const pending: PendingReplica = { replayer, layer, events: [], baseline: Date.now(), clockAtBaseline: performance.now(), timers: [] };
-    this.pending = pending;
-    // Scheduled first: whatever happens below, rrweb takes over (and builds it its own way if no
-    // first view was handed to it), so nothing that arrives can wait for ever.
-    const takeOver = () => this.takeOver(pending);
-    pending.timers.push(window.setTimeout(takeOver, TAKEOVER_MAX_WAIT_MS));
-    // Scrubbed and rewritten as they would be for rrweb (and kept so, for rrweb), before shown.
-    for (const event of events) this.add(event, pending.baseline - 1);
+  private showFirst(pending: PendingReplica): boolean {
+    const { replayer, layer } = pending;
     let view: FirstView | null = null;
     try {
       const full = pending.events.find((e) => e.type === EventType.FullSnapshot);
@@ -280,20 +272,30 @@ export class ReplicaViewer {
       // Shown or not, rrweb builds what it was not handed (its own rebuild writes the document anew).
       view = null;
     }
-    if (!view) return this.takeOver(pending);
+    if (!view) return false;
     handOverFirstView(replayer, view);
     replayer.iframe.title = this.labels.replica;
     this.layoutLayer(layer);
     this.frame.hidden = false;
-    requestAnimationFrame(() => pending.timers.push(window.setTimeout(takeOver, 0)));
+    requestAnimationFrame(() => pending.timers.push(window.setTimeout(() => this.takeOver(pending), 0)));
+    return true;
   }
 
-  /** rrweb takes over the first view's frame and document, then applies what arrived meanwhile. */
+  /** The replayer goes live with what was kept for it (scrubbed, rewritten and stamped), in order. */
   private takeOver(pending: PendingReplica): void {
     if (this.pending !== pending) return;
     this.pending = null;
     for (const t of pending.timers) clearTimeout(t);
-    this.goLive(pending.replayer, pending.layer, pending);
+    const { replayer, layer } = pending;
+    // The labels may have changed (the console's language arrived) since the frame was made.
+    replayer.iframe.title = this.labels.replica;
+    this.live = { replayer, feed: liveFeed(replayer), layer, baseline: pending.baseline, clockAtBaseline: pending.clockAtBaseline };
+    // The replayer's baseline is ours, so that a delta stamped with its arrival time is due at once.
+    replayer.startLive(pending.baseline);
+    this.layoutLayer(layer);
+    for (const event of pending.events) this.live.feed.add(event);
+    this.frame.hidden = false;
+    this.scheduleRefresh();
   }
 
   /** A first view not taken over yet goes (a newer snapshot, or sharing stopped). */
@@ -304,17 +306,6 @@ export class ReplicaViewer {
     for (const t of pending.timers) clearTimeout(t);
     pending.replayer.destroy();
     pending.layer.remove();
-  }
-
-  /** The replayer goes live with what was kept for it (scrubbed, rewritten and stamped), in order. */
-  private goLive(replayer: Replayer, layer: HTMLElement, kept: Pick<PendingReplica, 'baseline' | 'clockAtBaseline' | 'events'>): void {
-    replayer.iframe.title = this.labels.replica;
-    this.live = { replayer, feed: liveFeed(replayer), layer, baseline: kept.baseline, clockAtBaseline: kept.clockAtBaseline };
-    replayer.startLive(kept.baseline);
-    this.layoutLayer(layer);
-    for (const event of kept.events) this.live.feed.add(event);
-    this.frame.hidden = false;
-    this.scheduleRefresh();
   }
 
   /** A replayer in a layer of its own, wired to the console; it shows nothing until it is given a snapshot. */

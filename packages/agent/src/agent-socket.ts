@@ -16,7 +16,8 @@ export type ConsoleLink = 'connecting' | 'live' | 'reconnecting' | 'unauthorized
 export interface AgentSocketHandlers {
   link(state: ConsoleLink): void;
   message(message: AgentServerMessage): void;
-  snapshot(events: eventWithTime[]): void;
+  /** fresh(): the same events read again, for a reader that changes them in place (early-link.ts). */
+  snapshot(events: eventWithTime[], fresh?: () => eventWithTime[]): void;
   delta(events: eventWithTime[]): void;
   customerPointer(point: PagePoint): void;
 }
@@ -197,7 +198,7 @@ export class AgentSocket {
     if (frame.kind === 'pointer') return handlers.customerPointer(frame.point);
     if (frame.kind === 'snapshot') {
       this.tracker.snapshot(frame.seq);
-      return handlers.snapshot(frame.events);
+      return handlers.snapshot(frame.events, frame.fresh);
     }
     handlers.delta(frame.events);
   }

@@ -1,14 +1,55 @@
-// The console page's first script (/agent/console-link.js, a few KB): it opens the link to Tandem
-// as soon as the page has parsed, while the browser is still fetching and compiling console.js
-// beside it (module scripts run in document order, each as soon as it has loaded).
+// The console page's first script (/agent/console-link.js, with the chunk it shares with the
+// console): it opens the link to Tandem as soon as the page has parsed, shows the customer's page
+// as soon as the link brings its snapshot (early-view.ts), and only then starts the console
+// (/agent/console.js, which the page has the browser fetch and compile meanwhile): started at
+// once, the console's code (rrweb above all) would hold the page's only thread while the snapshot
+// waits behind it (bench: agent join).
 import { preconnect } from './early-link.ts';
-import { warmIntl } from './intl-warmup.ts';
+import type { EarlyReport } from './early-link.ts';
+import { EarlyView } from './early-view.ts';
 import { hidePageToken, pageToken } from './page-token.ts';
 
+// A link that reports nothing, or a session whose snapshot does not follow its view: the console
+// starts anyway, and says what is happening.
+const START_AT_THE_LATEST_MS = 1_000;
+const SNAPSHOT_WAIT_MS = 250;
+
+let started = false;
+
+/** Starts the console page's own script, once; the page names it (public/console.html). */
+function startConsole(): void {
+  if (started) return;
+  started = true;
+  const src = document.querySelector<HTMLLinkElement>('link[rel="modulepreload"][data-console]')?.href;
+  if (src) void import(src);
+}
+
+/** When to start the console, from what the link has reported so far. */
+function consider(report: EarlyReport): void {
+  if (report.name === 'snapshot') {
+    // After the picture has been painted: starting the console is a long task.
+    if (report.shown) requestAnimationFrame(() => setTimeout(startConsole, 0));
+    else startConsole();
+  } else if (report.name === 'message' && report.args[0].type === 'ready') {
+    const { session, customerLink } = report.args[0].view;
+    // A snapshot follows the view only while the customer is sharing.
+    if (session?.state === 'active' && customerLink === 'connected') setTimeout(startConsole, SNAPSHOT_WAIT_MS);
+    else startConsole();
+  } else if (report.name === 'message' && report.args[0].type === 'error') {
+    startConsole();
+  } else if (report.name === 'link' && report.args[0] !== 'connecting' && report.args[0] !== 'live') {
+    startConsole();
+  }
+}
+
 const token = pageToken();
-if (token && document.getElementById('console')) {
-  preconnect(location.origin, token);
-  // After the socket has started: the warm-up fills the wait for its answer.
-  setTimeout(warmIntl, 0);
+const mount = document.getElementById('console');
+if (token && mount) {
+  // The page's words for a visit without a token; this one has one, and the console comes.
+  mount.replaceChildren();
+  preconnect(location.origin, token, { view: new EarlyView(document.body), onReport: consider });
+  setTimeout(startConsole, START_AT_THE_LATEST_MS);
+} else {
+  startConsole();
 }
 hidePageToken();

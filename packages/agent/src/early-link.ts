@@ -5,8 +5,10 @@
 // agent join). Until a console takes the link over, whatever the socket reports is kept in order.
 import { AgentSocket } from './agent-socket.ts';
 import type { AgentSocketHandlers } from './agent-socket.ts';
+import type { eventWithTime } from '@rrweb/types';
+import type { EarlyView } from './early-view.ts';
 
-type HandlerName = keyof AgentSocketHandlers;
+export type HandlerName = keyof AgentSocketHandlers;
 type Call = { [K in HandlerName]: { name: K; args: Parameters<AgentSocketHandlers[K]> } }[HandlerName];
 // A snapshot starts the replica over, and a pointer position only matters until the next one:
 // what they supersede is dropped from the queue rather than drawn to be thrown away.
@@ -15,14 +17,52 @@ const SUPERSEDED_BY: Partial<Record<HandlerName, ReadonlySet<HandlerName>>> = {
   customerPointer: new Set<HandlerName>(['customerPointer']),
 };
 
+export interface EarlyOptions {
+  /** Shows a snapshot that arrives before a console has taken the link (the standalone page's). */
+  view?: EarlyView;
+  /**
+   * Told of each report the link queues for the console that has not taken it yet, after `view`
+   * has shown it if it is a snapshot (`shown`): the page decides from these when to start the
+   * console (console-link.ts).
+   */
+  onReport?: (report: EarlyReport) => void;
+}
+
+export type EarlyReport = Call & { shown: boolean };
+
 /** Handlers that queue every call until a console attaches, then pass them straight through. */
 export class HandlerQueue implements AgentSocketHandlers {
   private target: AgentSocketHandlers | null = null;
   private calls: Call[] = [];
+  // Snapshots the early picture was made from (scrubbed in place): the console gets them read afresh.
+  private readonly used = new Map<Call, () => eventWithTime[]>();
+
+  constructor(private readonly options: EarlyOptions = {}) {}
 
   attach(target: AgentSocketHandlers): void {
     this.target = target;
-    for (const call of this.calls.splice(0)) dispatch(target, call);
+    try {
+      for (const call of this.calls.splice(0)) {
+        const fresh = this.used.get(call);
+        dispatch(target, fresh ? { name: 'snapshot', args: [fresh()] } : call);
+      }
+    } finally {
+      this.used.clear();
+      // In the task in which the console has drawn what the link had: the early picture is not
+      // painted again, and the console's replica (or whatever it shows instead) is.
+      this.options.view?.remove();
+    }
+  }
+
+  get pictured(): boolean {
+    return this.options.view?.shown === true && this.calls.some((c) => c.name === 'snapshot');
+  }
+
+  /** No console will take these reports: the early picture goes with them. */
+  discard(): void {
+    this.calls = [];
+    this.used.clear();
+    this.options.view?.remove();
   }
 
   link(...args: Parameters<AgentSocketHandlers['link']>): void {
@@ -50,6 +90,15 @@ export class HandlerQueue implements AgentSocketHandlers {
     const superseded = SUPERSEDED_BY[call.name];
     if (superseded) this.calls = this.calls.filter((queued) => !superseded.has(queued.name));
     this.calls.push(call);
+    let shown = false;
+    if (call.name === 'snapshot' && this.options.view) {
+      const [events, fresh] = call.args;
+      performance.mark('zz-snap');
+      shown = this.options.view.show(events, { inPlace: fresh !== undefined });
+      performance.mark('zz-shown');
+      if (fresh) this.used.set(call, fresh);
+    }
+    this.options.onReport?.({ ...call, shown } as EarlyReport);
   }
 }
 
@@ -59,6 +108,8 @@ function dispatch(target: AgentSocketHandlers, call: Call): void {
 
 export interface EarlyLink {
   socket: AgentSocket;
+  /** The page shows the snapshot the link has for the console as a picture (early-view.ts). */
+  pictured: boolean;
   /** Hands over what the socket reported so far, in order, and everything after. */
   attach(handlers: AgentSocketHandlers): void;
 }
@@ -68,9 +119,9 @@ let early: { key: string; socket: AgentSocket; queue: HandlerQueue } | null = nu
 const linkKey = (server: string, token: string) => `${server} ${token}`;
 
 /** Opens the link for this server and token now, for the console that will be created for them. */
-export function preconnect(server: string, token: string): void {
+export function preconnect(server: string, token: string, options: EarlyOptions = {}): void {
   if (early) return;
-  const queue = new HandlerQueue();
+  const queue = new HandlerQueue(options);
   const socket = new AgentSocket({ server, token, handlers: queue });
   early = { key: linkKey(server, token), socket, queue };
   socket.start();
@@ -86,7 +137,8 @@ export function takeEarlyLink(server: string, token: string): EarlyLink | null {
   if (!taken) return null;
   if (taken.key !== linkKey(server, token)) {
     taken.socket.stop();
+    taken.queue.discard();
     return null;
   }
-  return { socket: taken.socket, attach: (handlers) => taken.queue.attach(handlers) };
+  return { socket: taken.socket, pictured: taken.queue.pictured, attach: (handlers) => taken.queue.attach(handlers) };
 }

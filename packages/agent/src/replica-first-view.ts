@@ -9,9 +9,8 @@
 // asset-rewritten snapshot the replica is built from.
 import { NodeType } from '@rrweb/types';
 import type { serializedNodeWithId } from '@rrweb/types';
-import { planParsedBuild } from './replica-html.ts';
+import { defineCustomElements, planParsedBuild } from './replica-html.ts';
 import type { ParsedBuildPlan } from './replica-html.ts';
-import { defineCustomElements } from './replica-parsed-build.ts';
 
 /** What was shown, for rrweb to take over: the snapshot it came from and what it added to it. */
 export interface FirstView {

@@ -265,3 +265,16 @@ export function planParsedBuild(root: serializedNodeWithId): ParsedBuildPlan | n
     customTags: [...planner.customTags],
   };
 }
+
+/** rrweb's empty class for each custom element the page had, so that `:defined` matches alike. */
+export function defineCustomElements(doc: Document, tags: string[]): boolean {
+  const win = doc.defaultView as (Window & typeof globalThis) | null;
+  if (!tags.length) return true;
+  if (!win?.customElements) return false;
+  try {
+    for (const tag of tags) if (!win.customElements.get(tag)) win.customElements.define(tag, class extends win.HTMLElement {});
+    return true;
+  } catch {
+    return false;
+  }
+}

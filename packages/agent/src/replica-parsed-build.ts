@@ -13,7 +13,7 @@ import { ReplayerEvents, IncrementalSource } from 'rrweb';
 import type { Replayer } from 'rrweb';
 import { NodeType } from '@rrweb/types';
 import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
-import { planParsedBuild, replicaTagName, writtenAttributeName } from './replica-html.ts';
+import { defineCustomElements, planParsedBuild, replicaTagName, writtenAttributeName } from './replica-html.ts';
 import type { ParsedBuildPlan, RrwebAdd } from './replica-html.ts';
 import type { FirstView } from './replica-first-view.ts';
 
@@ -112,18 +112,6 @@ function parsedRebuild(r: ReplayerInternals, event: eventWithTime, isSync: boole
   return true;
 }
 
-/** rrweb's empty class for each custom element the page had, so that `:defined` matches alike. */
-export function defineCustomElements(doc: Document, tags: string[]): boolean {
-  const win = doc.defaultView as (Window & typeof globalThis) | null;
-  if (!tags.length) return true;
-  if (!win?.customElements) return false;
-  try {
-    for (const tag of tags) if (!win.customElements.get(tag)) win.customElements.define(tag, class extends win.HTMLElement {});
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The nodes rrweb builds itself, as one mutation; true when every one of them is in the replica. */
 function addWithRrweb(r: ReplayerInternals, adds: RrwebAdd[], isSync: boolean): boolean {

@@ -168,6 +168,8 @@ export class ReplicaViewer {
   // A replay frame made ahead of the snapshot that will use it (prepare()).
   private spare: { replayer: Replayer; layer: HTMLElement } | null = null;
   private pending: PendingReplica | null = null;
+  // The page's early picture (early-view.ts) is on screen: the next snapshot needs no first view.
+  private pictureOnScreen = false;
   private tool: ReplicaTool = 'none';
   private viewport = { width: 0, height: 0 };
   // The host's size as the ResizeObserver last reported it (null until its first report).
@@ -226,6 +228,11 @@ export class ReplicaViewer {
     }
   }
 
+  /** The console page shows the snapshot that comes next already, as a picture, until it is built. */
+  snapshotPictured(): void {
+    this.pictureOnScreen = true;
+  }
+
   /**
    * Starts over from a full snapshot: a new Replayer (its event list would otherwise grow for the
    * whole call), drawn on top of the old one, which goes once the new one has been built.
@@ -244,7 +251,11 @@ export class ReplicaViewer {
     // applied at once: the snapshot is the replica, not an update.
     for (const event of events) this.add(event, pending.baseline - 1);
     // Nothing on screen yet: the page is shown at once, and rrweb takes it over after a frame.
-    if (!previous && this.showFirst(pending)) return;
+    // With the page's early picture up, rrweb builds it at once instead: the picture stays until
+    // then, and the page is laid out once, not twice.
+    const pictured = this.pictureOnScreen;
+    this.pictureOnScreen = false;
+    if (!previous && !pictured && this.showFirst(pending)) return;
     this.takeOver(pending);
     if (previous) {
       // The new replica is built (above, as its events were applied); the old one goes in a later task.

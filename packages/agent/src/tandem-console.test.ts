@@ -821,6 +821,78 @@ test('a code the customer reads is claimed, and only that code is talked about: 
   assert.equal(await d.agent.evaluate(() => document.querySelector('tandem-console')!.shadowRoot!.getElementById('code')!.hidden), false);
 });
 
+test('before the console loads, its page shows the customer\'s page as a scrubbed, sandboxed picture; the console swaps in its replica at once', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
+  // A page full of payloads (frames aside: a snapshot with frames is built by rrweb, never pictured).
+  const hostile = await (await browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
+  await hostile.exposeBinding('reportPwned', () => undefined);
+  await hostile.goto(customerSite.origin + '/fixtures/hostile.html');
+  await hostile.evaluate(() => {
+    for (const el of document.querySelectorAll('iframe, object')) el.remove();
+    window.tandemRecorder.start();
+  });
+  // Notes, in the task that removes the picture, whether the console's replica has the page by then.
+  await d.agent.addInitScript(() => {
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.removedNodes) {
+        if (!(n instanceof HTMLIFrameElement) || !n.classList.contains('tandem-early-view')) continue;
+        const replica = document.querySelector('tandem-console')?.shadowRoot?.querySelector('.replica-layer iframe') as HTMLIFrameElement | null;
+        const replicaHasPage = replica?.contentDocument?.body?.innerText.includes('Hostile content rendered') ?? false;
+        (window as unknown as { pictureGone: unknown }).pictureGone = { replicaHasPage };
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  // The console itself is held back: only the page's first, small script is running.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await d.agent.route('**/agent/console.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const since = d.relay.received().length;
+  await d.agent.goto(`${d.relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
+  await d.relay.waitFor('auth', undefined, since);
+  await d.sendSnapshot(hostile);
+  await d.agent.waitForFunction(() => {
+    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
+    return frame?.contentDocument?.body?.innerText.includes('Hostile content rendered') ?? false;
+  });
+  const picture = await d.agent.evaluate(() => {
+    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement;
+    const doc = frame.contentDocument!;
+    const all = [...doc.querySelectorAll('*')];
+    return {
+      consoleStarted: customElements.get('tandem-console') !== undefined,
+      sandbox: frame.getAttribute('sandbox'),
+      scripts: doc.querySelectorAll('script').length,
+      handlers: all.flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}.${a.name}`)),
+      jsUrls: all.flatMap((el) => [...el.attributes].filter((a) => /javascript:/i.test(a.value)).map((a) => `${el.tagName}.${a.name}`)),
+      metas: doc.querySelectorAll('meta[http-equiv]').length,
+      heading: doc.querySelector('h1')?.textContent ?? null,
+      box: { w: Math.round(frame.getBoundingClientRect().width), h: Math.round(frame.getBoundingClientRect().height) },
+    };
+  });
+  await d.shoot('early-picture');
+  assert.equal(picture.consoleStarted, false, 'the console had not started: the picture is the page\'s first script\'s');
+  assert.equal(picture.sandbox, 'allow-same-origin');
+  assert.deepEqual([picture.scripts, picture.handlers, picture.jsUrls, picture.metas], [0, [], [], 0], 'the picture is scrubbed like the replica');
+  assert.equal(picture.heading, 'Hostile page under test');
+  assert.deepEqual(picture.box, { w: 1024, h: 700 }, 'the customer\'s viewport, at full size in a larger window');
+  release();
+  await d.waitForReplicaText('Hostile content rendered');
+  const after = await d.agent.evaluate(() => ({
+    pictures: document.querySelectorAll('iframe.tandem-early-view').length,
+    gone: (window as unknown as { pictureGone?: { replicaHasPage: boolean } }).pictureGone ?? null,
+    pwned: (window as { __pwned?: unknown }).__pwned ?? null,
+  }));
+  assert.equal(after.pictures, 0, 'the picture went once the console showed the replica');
+  assert.deepEqual(after.gone, { replicaHasPage: true }, 'it went in the task in which the replica had the page: no frame without it');
+  assert.equal(after.pwned, null);
+  assert.deepEqual(d.relay.pwnedHits(), []);
+  await hostile.context().close();
+});
+
 test('the console page opens its link before the console has loaded, and shows what arrived meanwhile', async (t) => {
   const d = await openDesk(t, { connect: false });
   d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };

@@ -140,6 +140,7 @@ export class TandemConsole extends HTMLElement {
     const early = takeEarlyLink(server, token);
     if (early) {
       this.socket = early.socket;
+      if (early.pictured) this.viewer?.snapshotPictured();
       early.attach(handlers);
       return;
     }

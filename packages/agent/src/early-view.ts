@@ -1,0 +1,93 @@
+// The customer's page on the standalone console page before the console itself has started. A
+// join's snapshot reaches the page while the console's code (rrweb above all) is still loading
+// and starting, which is most of an agent's wait (bench: agent join). The page's first script
+// shows it at once, from the snapshot's markup, in a frame of its own over the whole page; the
+// console starts after that and, in the task in which it has shown the replica itself, this frame
+// goes, so no frame is drawn without the page.
+//
+// It is the same picture as the console's first view (replica-first-view.ts) and as safe: the
+// snapshot is scrubbed (replica-scrub.ts) and its URLs rewritten to what the page sent
+// (replica-assets.ts) exactly as the console does, on a copy (the console builds the replica from
+// the snapshot as it arrived), and the frame is sandboxed like every replica (no scripts) under
+// the console page's CSP. Nothing in it is interactive: it is a picture until the console is up.
+import { EventType } from '@rrweb/types';
+import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
+import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
+import { showFirstView } from './replica-first-view.ts';
+import { ReplicaScrubber } from './replica-scrub.ts';
+
+/** What the frame says it is, until the console (in the agent's language) replaces it. */
+const EARLY_TITLE = "Customer's page (starting)";
+
+export class EarlyView {
+  private frame: HTMLIFrameElement | null = null;
+  private assets: AssetStore | null = null;
+
+  /** `parent`: where the frame goes; it covers the page's viewport wherever it is. */
+  constructor(private readonly parent: HTMLElement) {}
+
+  get shown(): boolean {
+    return this.frame !== null;
+  }
+
+  /**
+   * Shows the snapshot among `events` (the meta event sizes it, asset events give it pictures and
+   * fonts). False when it has none or its markup cannot be written this way; the console then
+   * shows it its own way. inPlace: the snapshot is scrubbed and rewritten as it is (the console
+   * will have a fresh copy), not on a copy of it.
+   */
+  show(events: eventWithTime[], options: { inPlace: boolean }): boolean {
+    this.remove();
+    const full = events.find((e) => e.type === EventType.FullSnapshot);
+    if (!full) return false;
+    const meta = events.find((e) => e.type === EventType.Meta);
+    const size = meta ? (meta.data as { width: number; height: number }) : null;
+    const assets = new AssetStore();
+    for (const e of events) {
+      const asset = e.type === EventType.Custom ? assetFrameOf(e.data) : null;
+      if (asset) assets.put(asset);
+    }
+    const frame = document.createElement('iframe');
+    try {
+      const snapshot = options.inPlace ? full : structuredClone(full);
+      new ReplicaScrubber().scrub(snapshot);
+      new AssetRewriter(assets).rewrite(snapshot);
+      // Before it is connected, so that its document is sandboxed from the start.
+      frame.setAttribute('sandbox', 'allow-same-origin');
+      frame.title = EARLY_TITLE;
+      frame.tabIndex = -1;
+      frame.className = 'tandem-early-view';
+      frame.style.cssText =
+        'position: fixed; left: 0; top: 0; border: 0; margin: 0; background: #fff; transform-origin: 0 0; pointer-events: none; z-index: 2147483647; ' +
+        'box-shadow: 0 0 0 1px #b9c2ce, 0 6px 24px rgba(20,40,70,.16)';
+      this.parent.append(frame);
+      const node = (snapshot.data as { node: serializedNodeWithId }).node;
+      if (!showFirstView(frame, node, size)) throw new Error('not written');
+    } catch {
+      frame.remove();
+      assets.clear();
+      return false;
+    }
+    fit(frame, size ?? { width: innerWidth, height: innerHeight });
+    this.frame = frame;
+    this.assets = assets;
+    return true;
+  }
+
+  /** The console shows the replica now (or sharing ended): the picture goes. */
+  remove(): void {
+    this.frame?.remove();
+    this.frame = null;
+    this.assets?.clear();
+    this.assets = null;
+  }
+}
+
+/** The customer's viewport, scaled down (never up) to the page's and centred, as the console fits it. */
+function fit(frame: HTMLIFrameElement, size: { width: number; height: number }): void {
+  const scale = Math.min(1, innerWidth / size.width, innerHeight / size.height);
+  frame.setAttribute('width', String(size.width));
+  frame.setAttribute('height', String(size.height));
+  frame.style.left = `${Math.max(0, Math.floor((innerWidth - size.width * scale) / 2))}px`;
+  frame.style.transform = `scale(${scale})`;
+}

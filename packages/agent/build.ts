@@ -1,4 +1,6 @@
 // Bundles the agent console into packages/agent/dist (served by the Tandem server at /agent/*):
+//   console-boot.js     the standalone page's very first script (classic, run while the page
+//                       parses): opens the console's socket, token in the handshake (console-boot.ts)
 //   console-link.js     the standalone page's (/console) first script: opens the console's link
 //                       to Tandem while the browser is still loading console.js (early-link.ts)
 //   console.js          the standalone page itself, which mounts <tandem-console> full-page; it
@@ -73,6 +75,13 @@ async function buildPage(): Promise<string[]> {
   return Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).map((f) => resolve(f));
 }
 
+/** A classic script, not a module: it runs where it stands in the page, before the page has parsed. */
+async function buildBoot(): Promise<string> {
+  const file = join(agentDistDir, 'console-boot.js');
+  await build({ ...common, format: 'iife', entryPoints: [join(packageDir, 'src/console-boot.ts')], outfile: file });
+  return file;
+}
+
 async function buildElement(): Promise<string> {
   const file = join(agentDistDir, 'tandem-console.js');
   await build({ ...common, entryPoints: [join(packageDir, 'src/tandem-console.ts')], outfile: file });
@@ -94,7 +103,7 @@ async function buildLocales(): Promise<string[]> {
 }
 
 export async function buildAgent(): Promise<BuiltBundle[]> {
-  const files = [...(await buildPage()), await buildElement(), ...(await buildLocales())];
+  const files = [await buildBoot(), ...(await buildPage()), await buildElement(), ...(await buildLocales())];
   return Promise.all(files.map(measure));
 }
 

@@ -3,7 +3,7 @@
 // seq-tracker.ts) and reconnects with backoff, because an agent on a call cannot be asked to reload.
 import type { AgentClientMessage, AgentServerMessage } from '@tandem/protocol';
 import type { eventWithTime } from '@rrweb/types';
-import { CloseCode, FRAME_KIND, decodeFrameHeader, reconnectDelay } from '@tandem/protocol/wire';
+import { AGENT_SUBPROTOCOL, CloseCode, FRAME_KIND, agentSocketProtocols, decodeFrameHeader, reconnectDelay } from '@tandem/protocol/wire';
 import { PageFrameReader } from './page-frame.ts';
 import type { FrameResult } from './page-frame.ts';
 import type { PagePoint } from './page-frame.ts';
@@ -27,6 +27,25 @@ export interface AgentSocketOptions {
   server: string;
   token: string;
   handlers: AgentSocketHandlers;
+  /** A socket the page opened for this server and token before this code loaded (console-boot.ts). */
+  adopt?: BootLink;
+}
+
+/** The console page's first socket, opened by its boot script, with what it received meanwhile. */
+export interface BootLink {
+  socket: WebSocket;
+  /** Message data in arrival order, until the link is adopted. */
+  received: unknown[];
+  /** Stops the boot script's buffering; what it buffered stays in `received`. */
+  release(): void;
+}
+
+/** A socket to the agent endpoint that carries the token in its handshake when it can. */
+export function openAgentSocket(server: string, token: string): WebSocket {
+  const protocols = agentSocketProtocols(token);
+  const socket = protocols ? new WebSocket(agentSocketUrl(server), protocols) : new WebSocket(agentSocketUrl(server));
+  socket.binaryType = 'arraybuffer';
+  return socket;
 }
 
 // Close codes after which trying again cannot help: the token is bad or expired, this console was
@@ -109,25 +128,36 @@ export class AgentSocket {
   }
 
   private open(): void {
-    const socket = new WebSocket(agentSocketUrl(this.options.server));
+    // The boot script's socket, once, if it is still usable; every reconnect opens its own.
+    const adopted = this.options.adopt;
+    this.options.adopt = undefined;
+    adopted?.release();
+    const reusable = adopted && (adopted.socket.readyState === WebSocket.CONNECTING || adopted.socket.readyState === WebSocket.OPEN);
+    if (adopted && !reusable) adopted.socket.close();
+    const socket = reusable ? adopted.socket : openAgentSocket(this.options.server, this.options.token);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    socket.addEventListener('open', () => {
-      socket.send(JSON.stringify({ type: 'auth', token: this.options.token } satisfies AgentClientMessage));
+    const opened = () => {
+      // A server that took the token from the handshake selected our protocol; otherwise it is sent now.
+      if (socket.protocol !== AGENT_SUBPROTOCOL) socket.send(JSON.stringify({ type: 'auth', token: this.options.token } satisfies AgentClientMessage));
       this.inOrder(() => {
         this.tracker.reset();
         this.reader.reset();
       });
-    });
-    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
+    };
+    const received = (data: unknown) => {
       if (socket !== this.socket) return;
-      if (event.data instanceof ArrayBuffer) {
-        const bytes = new Uint8Array(event.data);
+      if (data instanceof ArrayBuffer) {
+        const bytes = new Uint8Array(data);
         this.inOrder(() => this.handleFrame(bytes));
-      } else if (typeof event.data === 'string') {
-        this.handleText(event.data);
+      } else if (typeof data === 'string') {
+        this.handleText(data);
       }
-    });
+    };
+    if (reusable && socket.readyState === WebSocket.OPEN) opened();
+    else socket.addEventListener('open', opened);
+    if (reusable) for (const data of adopted.received.splice(0)) received(data);
+    socket.addEventListener('message', (event: MessageEvent<unknown>) => received(event.data));
     socket.addEventListener('close', (event) => {
       if (socket !== this.socket) return;
       this.socket = null;

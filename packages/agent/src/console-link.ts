@@ -47,7 +47,9 @@ const mount = document.getElementById('console');
 if (token && mount) {
   // The page's words for a visit without a token; this one has one, and the console comes.
   mount.replaceChildren();
-  preconnect(location.origin, token, { view: new EarlyView(document.body), onReport: consider });
+  const view = new EarlyView(document.body);
+  preconnect(location.origin, token, { view, onReport: consider });
+  view.prepare();
   setTimeout(startConsole, START_AT_THE_LATEST_MS);
 } else {
   startConsole();

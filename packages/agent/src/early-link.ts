@@ -4,6 +4,7 @@
 // console, most of which is rrweb: the agent sees the customer's page that much sooner (bench:
 // agent join). Until a console takes the link over, whatever the socket reports is kept in order.
 import { AgentSocket } from './agent-socket.ts';
+import { takeBootLink } from './boot-link.ts';
 import type { AgentSocketHandlers } from './agent-socket.ts';
 import type { eventWithTime } from '@rrweb/types';
 import type { EarlyView } from './early-view.ts';
@@ -93,9 +94,7 @@ export class HandlerQueue implements AgentSocketHandlers {
     let shown = false;
     if (call.name === 'snapshot' && this.options.view) {
       const [events, fresh] = call.args;
-      performance.mark('zz-snap');
       shown = this.options.view.show(events, { inPlace: fresh !== undefined });
-      performance.mark('zz-shown');
       if (fresh) this.used.set(call, fresh);
     }
     this.options.onReport?.({ ...call, shown } as EarlyReport);
@@ -122,7 +121,7 @@ const linkKey = (server: string, token: string) => `${server} ${token}`;
 export function preconnect(server: string, token: string, options: EarlyOptions = {}): void {
   if (early) return;
   const queue = new HandlerQueue(options);
-  const socket = new AgentSocket({ server, token, handlers: queue });
+  const socket = new AgentSocket({ server, token, handlers: queue, adopt: takeBootLink(server, token) ?? undefined });
   early = { key: linkKey(server, token), socket, queue };
   socket.start();
 }

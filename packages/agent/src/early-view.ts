@@ -21,6 +21,7 @@ const EARLY_TITLE = "Customer's page (starting)";
 
 export class EarlyView {
   private frame: HTMLIFrameElement | null = null;
+  private spare: HTMLIFrameElement | null = null;
   private assets: AssetStore | null = null;
 
   /** `parent`: where the frame goes; it covers the page's viewport wherever it is. */
@@ -28,6 +29,14 @@ export class EarlyView {
 
   get shown(): boolean {
     return this.frame !== null;
+  }
+
+  /**
+   * Makes the frame now, hidden, while the link is still opening: a frame (a document and a
+   * window of its own) is tens of milliseconds the snapshot need not wait for (bench: agent join).
+   */
+  prepare(): void {
+    if (!this.spare && !this.frame) this.spare = this.newFrame();
   }
 
   /**
@@ -47,20 +56,12 @@ export class EarlyView {
       const asset = e.type === EventType.Custom ? assetFrameOf(e.data) : null;
       if (asset) assets.put(asset);
     }
-    const frame = document.createElement('iframe');
+    const frame = this.spare ?? this.newFrame();
+    this.spare = null;
     try {
       const snapshot = options.inPlace ? full : structuredClone(full);
       new ReplicaScrubber().scrub(snapshot);
       new AssetRewriter(assets).rewrite(snapshot);
-      // Before it is connected, so that its document is sandboxed from the start.
-      frame.setAttribute('sandbox', 'allow-same-origin');
-      frame.title = EARLY_TITLE;
-      frame.tabIndex = -1;
-      frame.className = 'tandem-early-view';
-      frame.style.cssText =
-        'position: fixed; left: 0; top: 0; border: 0; margin: 0; background: #fff; transform-origin: 0 0; pointer-events: none; z-index: 2147483647; ' +
-        'box-shadow: 0 0 0 1px #b9c2ce, 0 6px 24px rgba(20,40,70,.16)';
-      this.parent.append(frame);
       const node = (snapshot.data as { node: serializedNodeWithId }).node;
       if (!showFirstView(frame, node, size)) throw new Error('not written');
     } catch {
@@ -69,17 +70,34 @@ export class EarlyView {
       return false;
     }
     fit(frame, size ?? { width: innerWidth, height: innerHeight });
+    frame.style.visibility = 'visible';
     this.frame = frame;
     this.assets = assets;
     return true;
   }
 
-  /** The console shows the replica now (or sharing ended): the picture goes. */
+  /** The console shows the replica now (or sharing ended): the picture (and a frame still unused) goes. */
   remove(): void {
     this.frame?.remove();
     this.frame = null;
+    this.spare?.remove();
+    this.spare = null;
     this.assets?.clear();
     this.assets = null;
+  }
+
+  private newFrame(): HTMLIFrameElement {
+    const frame = document.createElement('iframe');
+    // Before it is connected, so that its document is sandboxed from the start.
+    frame.setAttribute('sandbox', 'allow-same-origin');
+    frame.title = EARLY_TITLE;
+    frame.tabIndex = -1;
+    frame.className = 'tandem-early-view';
+    frame.style.cssText =
+      'position: fixed; left: 0; top: 0; border: 0; margin: 0; background: #fff; transform-origin: 0 0; pointer-events: none; ' +
+      'z-index: 2147483647; box-shadow: 0 0 0 1px #b9c2ce, 0 6px 24px rgba(20,40,70,.16); visibility: hidden';
+    this.parent.append(frame);
+    return frame;
   }
 }
 

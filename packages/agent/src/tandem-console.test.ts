@@ -890,6 +890,8 @@ test('before the console loads, its page shows the customer\'s page as a scrubbe
   assert.deepEqual(after.gone, { replicaHasPage: true }, 'it went in the task in which the replica had the page: no frame without it');
   assert.equal(after.pwned, null);
   assert.deepEqual(d.relay.pwnedHits(), []);
+  // One socket, opened by the page's boot script with the token in its handshake, and taken over.
+  assert.deepEqual(d.relay.opened(), { handshake: 1, all: 1 });
   await hostile.context().close();
 });
 

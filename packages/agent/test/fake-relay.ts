@@ -9,6 +9,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { FrameDeflater } from '@tandem/protocol/frame-stream';
 import { WebSocketServer } from 'ws';
+import { AGENT_SUBPROTOCOL, tokenFromProtocols } from '@tandem/protocol/wire';
 import type { WebSocket } from 'ws';
 import { FRAME_KIND, encodeFrame, encodePointer } from '@tandem/protocol';
 import type { AgentClientMessage, AgentServerMessage, AgentView, FrameKind } from '@tandem/protocol';
@@ -46,6 +47,8 @@ export interface FakeRelay {
   /** paths of requests made to /pwned (a script ran somewhere and phoned home) */
   pwnedHits(): string[];
   connections(): number;
+  /** Sockets that offered the console's token in their handshake, and all sockets ever opened. */
+  opened(): { handshake: number; all: number };
   /** Cuts every agent socket as a network drop would. */
   dropAll(): void;
   close(): Promise<void>;
@@ -53,6 +56,7 @@ export interface FakeRelay {
 
 export async function startFakeRelay(options: FakeRelayOptions): Promise<FakeRelay> {
   const received: AgentClientMessage[] = [];
+  const opened = { handshake: 0, all: 0 };
   const waiters: Array<() => void> = [];
   const pwned: string[] = [];
   const agents = new Set<WebSocket>();
@@ -84,12 +88,14 @@ export async function startFakeRelay(options: FakeRelayOptions): Promise<FakeRel
       res.writeHead(404).end();
     }
   });
-  const wss = new WebSocketServer({ server, path: '/v1/agent' });
-  wss.on('connection', (socket) => {
+  const wss = new WebSocketServer({
+    server,
+    path: '/v1/agent',
+    handleProtocols: (offered) => (offered.has(AGENT_SUBPROTOCOL) ? AGENT_SUBPROTOCOL : false),
+  });
+  wss.on('connection', (socket, req) => {
     let authed = false;
-    socket.on('message', (data, isBinary) => {
-      if (isBinary) return socket.close(4001, 'malformed message');
-      const message = JSON.parse(String(data)) as AgentClientMessage;
+    const receive = (message: AgentClientMessage) => {
       received.push(message);
       for (const wake of waiters.splice(0)) wake();
       if (!authed) {
@@ -98,6 +104,15 @@ export async function startFakeRelay(options: FakeRelayOptions): Promise<FakeRel
         agents.add(socket);
         socket.send(JSON.stringify({ type: 'ready', agentId: 'agent-1', view: options.view() } satisfies AgentServerMessage));
       }
+    };
+    // As Tandem: a token in the handshake is the console's auth, recorded as if it had been sent.
+    const token = tokenFromProtocols(req.headers['sec-websocket-protocol']);
+    opened.all += 1;
+    if (token !== null) opened.handshake += 1;
+    if (token !== null) receive({ type: 'auth', token });
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return socket.close(4001, 'malformed message');
+      receive(JSON.parse(String(data)) as AgentClientMessage);
     });
     socket.on('close', () => agents.delete(socket));
   });
@@ -143,6 +158,7 @@ export async function startFakeRelay(options: FakeRelayOptions): Promise<FakeRel
     },
     pwnedHits: () => pwned.slice(),
     connections: () => agents.size,
+    opened: () => ({ ...opened }),
     dropAll() {
       for (const socket of agents) socket.terminate();
     },

@@ -21,8 +21,9 @@ export class RelayClient {
     }));
   }
 
-  static async open(baseUrl: string, path: '/v1/capture' | '/v1/agent'): Promise<RelayClient> {
-    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${path}`);
+  /** protocols: offered in the handshake (the agent socket's token can travel there). */
+  static async open(baseUrl: string, path: '/v1/capture' | '/v1/agent', protocols?: string[]): Promise<RelayClient> {
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${path}`, protocols);
     const c = new RelayClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CLOSE_CODES, FRAME_KIND, encodeFrame, encodePointer } from '@tandem/protocol';
+import { AGENT_SUBPROTOCOL, agentSocketProtocols } from '@tandem/protocol/wire';
 import { startTestServer, type TestServer } from './test-server.ts';
 import { connectedCall, createDeployment, waitUntil } from './fixtures.ts';
 import { RelayClient } from './relay-clients.ts';
@@ -206,6 +207,34 @@ describe('live relay: capture socket -> agent console', () => {
     good.sendFrame(encodeFrame(FRAME_KIND.DELTA, 2, json([2])));
     await watcher.until(() => watcher.frames.length >= 2, 5000, 'the healthy session kept flowing');
     for (const c of [good, watcher]) c.close();
+    live.page.close();
+  });
+
+  test('a console that offers its token in the handshake gets the page with no auth message; the token is never echoed', async () => {
+    const live = await liveSession();
+    const cap = await capture(live.captureToken);
+    const snapshot = encodeFrame(FRAME_KIND.SNAPSHOT, 1, json([{ type: 2, data: { node: 'the page' } }]));
+    cap.sendFrame(snapshot);
+    // The relay has the snapshot before the console comes.
+    const early = await agent(live.agentToken);
+    await early.until(() => early.frames.length >= 1, 5000, 'the snapshot');
+    early.close();
+    const a = await RelayClient.open(s.url, '/v1/agent', agentSocketProtocols(live.agentToken)!);
+    assert.equal(a.ws.protocol, AGENT_SUBPROTOCOL, 'the server selected our protocol, not the token');
+    await a.until(() => a.frames.length >= 1, 5000, 'the snapshot, without an auth message');
+    assert.deepEqual(Buffer.from(a.frames[0]!), Buffer.from(snapshot));
+    assert.equal((await a.jsonOf('ready')).view.session.id, live.sessionId);
+    // Authenticated once: a second auth, now as a message, is a protocol violation.
+    a.send({ type: 'auth', token: live.agentToken });
+    assert.equal((await a.closed).code, CLOSE_CODES.PROTOCOL_VIOLATION.code);
+    // A bad token in the handshake is refused as one in a message would be, at once.
+    const bad = await RelayClient.open(s.url, '/v1/agent', agentSocketProtocols('not.a.token')!);
+    assert.equal((await bad.closed).code, CLOSE_CODES.UNAUTHORIZED.code);
+    // Our protocol without a token: the console authenticates with its first message as before.
+    const plain = await RelayClient.open(s.url, '/v1/agent', [AGENT_SUBPROTOCOL]);
+    plain.send({ type: 'auth', token: live.agentToken });
+    await plain.jsonOf('ready');
+    for (const c of [cap, plain]) c.close();
     live.page.close();
   });
 

@@ -21,3 +21,4 @@ export * from './tree-checksum.ts';
 export * from './locales.ts';
 export * from './page-assets.ts';
 export { joinChunks, readCapped } from './chunks.ts';
+export { AGENT_SUBPROTOCOL, agentSocketProtocols, tokenFromProtocols } from './agent-handshake.ts';

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { WebSocketServer } from 'ws';
 import { AgentClientMessage } from '@tandem/protocol';
+import { AGENT_SUBPROTOCOL, tokenFromProtocols } from '@tandem/protocol/wire';
 import type { Services } from '../wiring/services.ts';
 import type { Metrics } from '../wiring/metrics.ts';
 import { CLIENT_STATUS_TTL_MS } from '../auth/client-status.ts';
@@ -25,7 +26,12 @@ const RULES: SocketRules<typeof AgentClientMessage> = {
  * The gateway accepts consoles and cuts off those whose API client is revoked.
  */
 export class AgentGateway {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    // Only our protocol is ever selected: the token offered beside it is not echoed back.
+    handleProtocols: (offered) => (offered.has(AGENT_SUBPROTOCOL) ? AGENT_SUBPROTOCOL : false),
+  });
   /** Open consoles and, once authenticated, the API client their token came from, checked for revocation. */
   private readonly consoles = new Map<AgentConnection, string | null>();
   private readonly revocationTimer: NodeJS.Timeout;
@@ -47,12 +53,16 @@ export class AgentGateway {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    // A console that offered its token in the handshake is authenticated as if its first message
+    // had been `auth` (@tandem/protocol/wire agent-handshake.ts); one that did not sends that message.
+    const token = tokenFromProtocols(req.headers['sec-websocket-protocol']);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const conn: AgentConnection = new SocketConnection(ws, RULES, (c) => new AgentConsole(c, this.s, this.relays, {
         authenticated: (clientId) => this.consoles.set(c, clientId),
         closed: () => this.consoles.delete(c),
       }), this.metrics, this.s.log);
       this.consoles.set(conn, null);
+      if (token !== null) conn.authenticateWith({ type: 'auth', token });
     });
   }
 

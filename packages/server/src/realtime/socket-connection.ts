@@ -143,6 +143,16 @@ export class SocketConnection<T extends TSchema, Id> implements RelayPeer {
     if (refusal) this.close(refusal);
   }
 
+  /**
+   * Authenticates with what the client sent in its handshake, as if it were its first message;
+   * an `auth` message after it is then a protocol violation, like a second one.
+   */
+  authenticateWith(message: Static<T>) {
+    if (!this.rules.auth || this.identity !== null || this.authenticating) return;
+    if (!this.rules.check.Check(message)) return this.close('UNAUTHORIZED');
+    this.authenticate(message);
+  }
+
   private authenticate(message: Static<T>) {
     this.authenticating = true;
     const { handler } = this;

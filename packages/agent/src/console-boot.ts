@@ -1,0 +1,24 @@
+// The console page's very first script (/agent/console-boot.js, a classic async script at the top
+// of the page's head, so it runs as soon as it has loaded, while the page is still being parsed
+// and its modules load): it opens the console's
+// socket with the token in its handshake (@tandem/protocol/wire agent-handshake.ts) and keeps
+// what arrives. The server sends the customer's page as soon as the socket is up; the console's
+// code, which takes over this socket (early-link.ts), is still loading then (bench: agent join).
+import type { BootLink } from './agent-socket.ts';
+import { openAgentSocket } from './agent-socket.ts';
+import { bootSlotOpen, offerBootLink } from './boot-link.ts';
+import { pageToken } from './page-token.ts';
+
+const token = pageToken();
+if (token && bootSlotOpen()) {
+  try {
+    const socket = openAgentSocket(location.origin, token);
+    const received: unknown[] = [];
+    const keep = (event: MessageEvent<unknown>) => void received.push(event.data);
+    socket.addEventListener('message', keep);
+    const link: BootLink = { socket, received, release: () => socket.removeEventListener('message', keep) };
+    offerBootLink(location.origin, token, link);
+  } catch {
+    // The console opens its own socket.
+  }
+}

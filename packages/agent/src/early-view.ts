@@ -14,6 +14,8 @@ import { EventType } from '@rrweb/types';
 import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
 import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
 import { showFirstView } from './replica-first-view.ts';
+import { BLOCK_BOX_CSS, PICTURE_SIZE_ATTRIBUTE } from './replica-html.ts';
+import type { ParsedBuildPlan } from './replica-html.ts';
 import { ReplicaScrubber } from './replica-scrub.ts';
 
 /** What the frame says it is, until the console (in the agent's language) replaces it. */
@@ -62,8 +64,10 @@ export class EarlyView {
       const snapshot = options.inPlace ? full : structuredClone(full);
       new ReplicaScrubber().scrub(snapshot);
       new AssetRewriter(assets).rewrite(snapshot);
-      const node = (snapshot.data as { node: serializedNodeWithId }).node;
-      if (!showFirstView(frame, node, size)) throw new Error('not written');
+      const { node, initialOffset } = snapshot.data as { node: serializedNodeWithId; initialOffset?: { left: number; top: number } };
+      const view = showFirstView(frame, node, size, { picture: true });
+      if (!view) throw new Error('not written');
+      finishPicture(frame, view.plan.sizes, initialOffset);
     } catch {
       frame.remove();
       assets.clear();
@@ -99,6 +103,25 @@ export class EarlyView {
     this.parent.append(frame);
     return frame;
   }
+}
+
+/**
+ * What rrweb would do after its build: blocked elements get their sizes and their striped box,
+ * and the page is scrolled where the customer had it (rr_scroll of inner elements, by rrweb id,
+ * comes with the console's replica).
+ */
+function finishPicture(frame: HTMLIFrameElement, sizes: ParsedBuildPlan['sizes'], offset: { left: number; top: number } | undefined): void {
+  const doc = frame.contentDocument;
+  if (!doc) return;
+  for (const el of doc.querySelectorAll<HTMLElement>(`[${PICTURE_SIZE_ATTRIBUTE}]`)) {
+    const size = sizes[Number(el.getAttribute(PICTURE_SIZE_ATTRIBUTE))];
+    if (size?.width !== undefined) el.style.setProperty('width', size.width);
+    if (size?.height !== undefined) el.style.setProperty('height', size.height);
+  }
+  const style = doc.createElement('style');
+  style.textContent = BLOCK_BOX_CSS;
+  (doc.head ?? doc.documentElement)?.append(style);
+  if (offset && (offset.left || offset.top)) frame.contentWindow?.scrollTo(offset.left, offset.top);
 }
 
 /** The customer's viewport, scaled down (never up) to the page's and centred, as the console fits it. */

@@ -59,10 +59,13 @@ function styleSheets(root: serializedNodeWithId): { css: string; media: string |
  * Writes the snapshot into the frame's document. Null when its markup cannot be planned (rrweb
  * then builds it its own way) or the frame has no document.
  */
-export function showFirstView(iframe: HTMLIFrameElement, root: serializedNodeWithId, size: { width: number; height: number } | null): FirstView | null {
+export function showFirstView(
+  iframe: HTMLIFrameElement, root: serializedNodeWithId, size: { width: number; height: number } | null, options: { picture?: boolean } = {},
+): FirstView | null {
   const doc = iframe.contentDocument;
   if (!doc) return null;
-  const plan = planParsedBuild(root);
+  // A picture is never taken over by rrweb: its elements say which of rrweb's sizes is theirs.
+  const plan = planParsedBuild(root, { markSizes: options.picture === true });
   if (!plan || !plan.adds.every((add) => shownWithout(add.node))) return null;
   if (size) {
     // As rrweb sizes its frame from the page's viewport (its handleResize).

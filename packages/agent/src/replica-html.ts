@@ -114,6 +114,12 @@ function commentBuiltByRrweb(data: string): boolean {
   return data.includes('-->') || data.includes('--!>') || data.startsWith('>') || data.startsWith('->') || data.endsWith('<!-') || data.includes('\0');
 }
 
+/** On an element of a picture's markup (planParsedBuild's markSizes): its index in `sizes`. */
+export const PICTURE_SIZE_ATTRIBUTE = 'data-tandem-picture-size';
+
+/** How rrweb shows a blocked element (the page's own UI, `data-tandem-block`): a striped box of its size. */
+export const BLOCK_BOX_CSS = '[data-tandem-block] { background: repeating-linear-gradient(45deg, #c8ccd4 0 6px, #e3e6eb 6px 12px) !important; }';
+
 class Planner {
   private out: string[] = [];
   readonly adds: RrwebAdd[] = [];
@@ -122,6 +128,8 @@ class Planner {
   readonly scrolls: ParsedBuildPlan['scrolls'] = [];
   readonly customTags = new Set<string>();
   notPlanned = false;
+
+  constructor(private readonly markSizes: boolean) {}
 
   html(): string {
     return this.out.join('');
@@ -209,7 +217,10 @@ class Planner {
       }
     }
     if (isField && !autocomplete) markup += ' autocomplete="off"';
-    if (size) this.sizes.push(size);
+    if (size) {
+      if (this.markSizes) markup += ` ${PICTURE_SIZE_ATTRIBUTE}="${this.sizes.length}"`;
+      this.sizes.push(size);
+    }
     if (scroll) this.scrolls.push(scroll);
     this.out.push(`${markup}>`);
     const isVoid = !n.isSVG && VOID.has(tag);
@@ -251,9 +262,13 @@ export function doctypeMarkup(name: string, publicId: string, systemId: string):
   return `<!DOCTYPE ${name.replace(/[^A-Za-z0-9-]/g, '') || 'html'}${ids}>`;
 }
 
-/** The snapshot's markup and what rrweb must add to it; null when rrweb should rebuild it whole. */
-export function planParsedBuild(root: serializedNodeWithId): ParsedBuildPlan | null {
-  const planner = new Planner();
+/**
+ * The snapshot's markup and what rrweb must add to it; null when rrweb should rebuild it whole.
+ * markSizes: for a picture no rrweb takes over (early-view.ts), each element with a size says
+ * which one, so that it can be sized without rrweb's ids.
+ */
+export function planParsedBuild(root: serializedNodeWithId, options: { markSizes?: boolean } = {}): ParsedBuildPlan | null {
+  const planner = new Planner(options.markSizes === true);
   planner.document(root);
   if (planner.notPlanned) return null;
   return {

@@ -20,6 +20,8 @@ import type { ProxiedAssetFetch } from './replica-asset-proxy.ts';
 import { cssUrls } from '@tandem/protocol/wire';
 import { buildSnapshotsWithParser, handOverFirstView } from './replica-parsed-build.ts';
 import { showFirstView } from './replica-first-view.ts';
+// Blocked elements arrive as empty elements sized like the original; drawn as a visible box.
+import { BLOCK_BOX_CSS } from './replica-html.ts';
 import type { FirstView } from './replica-first-view.ts';
 import { liveFeed, type LiveFeed } from './replica-live-feed.ts';
 
@@ -72,8 +74,6 @@ interface LiveReplica {
   clockAtBaseline: number;
 }
 
-// Blocked elements arrive as empty elements sized like the original; drawn as a visible box.
-const BLOCK_BOX_CSS = '[data-tandem-block] { background: repeating-linear-gradient(45deg, #c8ccd4 0 6px, #e3e6eb 6px 12px) !important; }';
 // Keys that mean something to a page besides text; Tab stays with the console (no keyboard trap).
 const SENT_KEYS = new Set([
   'Enter', 'Backspace', 'Delete', 'Escape', 'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown',
@@ -304,8 +304,10 @@ export class ReplicaViewer {
     // The replayer's baseline is ours, so that a delta stamped with its arrival time is due at once.
     replayer.startLive(pending.baseline);
     this.layoutLayer(layer);
-    for (const event of pending.events) this.live.feed.add(event);
+    // Shown before the events are applied (one task: nothing is drawn in between): a hidden frame
+    // has no layout, and rrweb's scroll to where the customer is would be lost.
     this.frame.hidden = false;
+    for (const event of pending.events) this.live.feed.add(event);
     this.scheduleRefresh();
   }
 

@@ -895,6 +895,72 @@ test('before the console loads, its page shows the customer\'s page as a scrubbe
   await hostile.context().close();
 });
 
+test('the early picture is scrolled where the customer is and sizes blocked elements as the replica does', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
+  // A blocked element (drawn as a box of its size) at the top, a page taller than the window, scrolled down.
+  const scrolled = await d.customer.evaluate(() => {
+    const blocked = document.createElement('div');
+    blocked.className = 'rr-block';
+    blocked.style.cssText = 'width: 240px; height: 90px';
+    blocked.textContent = 'secret';
+    document.body.prepend(blocked);
+    const tall = document.createElement('div');
+    tall.style.height = '3000px';
+    document.body.append(tall);
+    window.scrollTo(0, 640);
+    return window.scrollY;
+  });
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await d.agent.route('**/agent/console.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const since = d.relay.received().length;
+  await d.agent.goto(`${d.relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
+  await d.relay.waitFor('auth', undefined, since);
+  await d.customer.evaluate(() => window.tandemRecorder.snapshot());
+  const recorded = await d.recorded();
+  const snapshot = recorded.slice(recorded.findLastIndex((e) => e.type === 4));
+  // As Tandem's SDK marks what it blocked (event-sanitizer.ts); this recorder is plain rrweb.
+  const mark = (n: { attributes?: Record<string, unknown>; childNodes?: unknown[] }): void => {
+    if (n.attributes && 'rr_width' in n.attributes) n.attributes['data-tandem-block'] = '';
+    for (const c of n.childNodes ?? []) mark(c as typeof n);
+  };
+  mark((snapshot.find((e) => e.type === 2)!.data as { node: Parameters<typeof mark>[0] }).node);
+  d.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, snapshot, true);
+  const measure = (frame: HTMLIFrameElement) => {
+    const block = frame.contentDocument!.querySelector<HTMLElement>('[data-tandem-block]')!;
+    const box = block.getBoundingClientRect();
+    return {
+      scrollY: Math.round(frame.contentWindow!.scrollY),
+      block: {
+        w: Math.round(box.width), h: Math.round(box.height), striped: frame.contentWindow!.getComputedStyle(block).backgroundImage.includes('gradient'),
+      },
+      balanceTop: Math.round(frame.contentDocument!.getElementById('balance')!.getBoundingClientRect().top),
+    };
+  };
+  await d.agent.waitForFunction(() => {
+    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
+    return frame?.style.visibility === 'visible' && frame.contentDocument?.getElementById('balance') !== null;
+  });
+  const picture = await d.agent.evaluate(`(${measure.toString()})(document.querySelector('iframe.tandem-early-view'))`);
+  release();
+  await d.waitForReplicaText('Northwind Bank');
+  await d.agent.waitForFunction(() => document.querySelectorAll('iframe.tandem-early-view').length === 0);
+  // rrweb scrolls its replica smoothly to where the snapshot says.
+  await d.agent.waitForFunction((y) => {
+    const frame = document.querySelector('tandem-console')!.shadowRoot!.querySelector('.replica-layer iframe') as HTMLIFrameElement;
+    return Math.round(frame.contentWindow!.scrollY) === y;
+  }, scrolled, { timeout: 5_000 });
+  const replica = await d.agent.evaluate(
+    `(${measure.toString()})(document.querySelector('tandem-console').shadowRoot.querySelector('.replica-layer iframe'))`);
+  assert.equal((picture as { scrollY: number }).scrollY, scrolled, 'the picture shows the part of the page the customer sees');
+  assert.deepEqual((picture as { block: unknown }).block, { w: 240, h: 90, striped: true });
+  assert.deepEqual(picture, replica, 'the picture and the replica that replaces it are laid out alike');
+});
+
 test('the console page opens its link before the console has loaded, and shows what arrived meanwhile', async (t) => {
   const d = await openDesk(t, { connect: false });
   d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };

@@ -1,5 +1,6 @@
-// The standalone console page (/console#token=...): <tandem-console> full-page. console-link.ts,
-// which runs first, has already opened the console's link to Tandem with the page's token.
+// The standalone console page (/console#token=...): <tandem-console> full-page. console-link.ts
+// starts this script once the customer's page is on screen as a picture (or nothing is being
+// shared); the console's link to Tandem, opened by console-boot.ts, is already up by then.
 import { defineTandemConsole } from './tandem-console.ts';
 import { hidePageToken, pageToken } from './page-token.ts';
 

@@ -2,7 +2,9 @@
 // its token from its address, so the socket, its auth and the relay's cached snapshot can travel
 // (and the snapshot be inflated and parsed) while the browser is still fetching and compiling the
 // console, most of which is rrweb: the agent sees the customer's page that much sooner (bench:
-// agent join). Until a console takes the link over, whatever the socket reports is kept in order.
+// agent join). Until a console takes the link over, whatever the socket reports is kept in order,
+// and a snapshot among it is shown as a picture meanwhile (early-view.ts), removed in the task in
+// which the console has shown what the link had.
 import { AgentSocket } from './agent-socket.ts';
 import { takeBootLink } from './boot-link.ts';
 import type { AgentSocketHandlers } from './agent-socket.ts';

@@ -40,9 +40,12 @@ export interface BootLink {
   release(): void;
 }
 
-/** A socket to the agent endpoint that carries the token in its handshake when it can. */
-export function openAgentSocket(server: string, token: string): WebSocket {
-  const protocols = agentSocketProtocols(token);
+/**
+ * A socket to the agent endpoint that carries the token in its handshake when it can (and
+ * `handshake` is not false: see AgentSocket's fallback).
+ */
+export function openAgentSocket(server: string, token: string, handshake = true): WebSocket {
+  const protocols = handshake ? agentSocketProtocols(token) : null;
   const socket = protocols ? new WebSocket(agentSocketUrl(server), protocols) : new WebSocket(agentSocketUrl(server));
   socket.binaryType = 'arraybuffer';
   return socket;
@@ -68,6 +71,7 @@ export class AgentSocket {
   private attempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  private authByMessage = false;
   private readonly tracker = new SeqTracker();
   private readonly reader = new PageFrameReader();
   // Frames are handled in arrival order. Only a compressed snapshot takes time (the browser
@@ -134,10 +138,12 @@ export class AgentSocket {
     adopted?.release();
     const reusable = adopted && (adopted.socket.readyState === WebSocket.CONNECTING || adopted.socket.readyState === WebSocket.OPEN);
     if (adopted && !reusable) adopted.socket.close();
-    const socket = reusable ? adopted.socket : openAgentSocket(this.options.server, this.options.token);
+    const socket = reusable ? adopted.socket : openAgentSocket(this.options.server, this.options.token, !this.authByMessage);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
+    let wasOpen = socket.readyState === WebSocket.OPEN;
     const opened = () => {
+      wasOpen = true;
       // A server that took the token from the handshake selected our protocol; otherwise it is sent now.
       if (socket.protocol !== AGENT_SUBPROTOCOL) socket.send(JSON.stringify({ type: 'auth', token: this.options.token } satisfies AgentClientMessage));
       this.inOrder(() => {
@@ -160,6 +166,10 @@ export class AgentSocket {
     socket.addEventListener('message', (event: MessageEvent<unknown>) => received(event.data));
     socket.addEventListener('close', (event) => {
       if (socket !== this.socket) return;
+      // A socket that never opened may have met a balancer that drops the subprotocol header (the
+      // browser then refuses the answer), or no server at all: the next attempt tries the other
+      // way of sending the token, and keeps to whichever opens.
+      if (!wasOpen) this.authByMessage = !this.authByMessage;
       this.socket = null;
       if (this.stopped) return;
       const final = FINAL_CLOSES.get(event.code);

@@ -48,7 +48,7 @@ export class EarlyView {
    * will have a fresh copy), not on a copy of it.
    */
   show(events: eventWithTime[], options: { inPlace: boolean }): boolean {
-    this.remove();
+    this.removePicture();
     const full = events.find((e) => e.type === EventType.FullSnapshot);
     if (!full) return false;
     const meta = events.find((e) => e.type === EventType.Meta);
@@ -82,10 +82,14 @@ export class EarlyView {
 
   /** The console shows the replica now (or sharing ended): the picture (and a frame still unused) goes. */
   remove(): void {
-    this.frame?.remove();
-    this.frame = null;
+    this.removePicture();
     this.spare?.remove();
     this.spare = null;
+  }
+
+  private removePicture(): void {
+    this.frame?.remove();
+    this.frame = null;
     this.assets?.clear();
     this.assets = null;
   }

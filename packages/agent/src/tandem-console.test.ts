@@ -61,11 +61,15 @@ class Desk {
    * are expected noise of the hostile page and not counted. */
   readonly pageErrors: string[] = [];
   relay!: FakeRelay;
+  /** The relay drops the handshake's subprotocols (openDesk's option). */
+  ignoreProtocols = false;
   customer!: Page;
   agent!: Page;
 
   async open(): Promise<void> {
-    this.relay = await startFakeRelay({ consoleHtml, mounts: { '/agent/': agentDistDir, '/desktop/': fixturesDir }, view: () => this.view });
+    this.relay = await startFakeRelay({
+      consoleHtml, mounts: { '/agent/': agentDistDir, '/desktop/': fixturesDir }, view: () => this.view, ignoreProtocols: this.ignoreProtocols,
+    });
     this.customer = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
     await this.customer.goto(customerSite.origin + '/fixtures/account.html');
     await this.customer.evaluate(() => window.tandemRecorder.start());
@@ -205,8 +209,9 @@ class Desk {
  * A fresh desk for one test, connected unless asked not to be. When the test ends no script of
  * the customer's may have run in the console and the console page may have thrown nothing.
  */
-async function openDesk(t: TestContext, opts: { connect?: boolean } = {}): Promise<Desk> {
+async function openDesk(t: TestContext, opts: { connect?: boolean; ignoreProtocols?: boolean } = {}): Promise<Desk> {
   const desk = new Desk();
+  desk.ignoreProtocols = opts.ignoreProtocols === true;
   t.after(async () => {
     const { pwnedCalls, pageErrors } = desk;
     await desk.close();
@@ -604,6 +609,18 @@ test('a missing delta asks for a snapshot and skips deltas until it arrives', as
   assert.equal(d.relay.received().slice(since).filter((m) => m.type === 'snapshot.request').length, 1);
 });
 
+test('behind a balancer that drops the handshake\'s subprotocol, the console still connects, with its token in its first message', async (t) => {
+  const d = await openDesk(t, { connect: false, ignoreProtocols: true });
+  await d.agent.goto(`${d.relay.origin}/console#token=${GOOD_TOKEN}`);
+  const auth = await d.relay.waitFor('auth', undefined, 0, 10_000);
+  assert.equal(auth.token, GOOD_TOKEN);
+  await d.waitForConsoleText('link-text', 'Connected');
+  const opened = d.relay.opened();
+  assert.equal(opened.handshake, 0);
+  assert.ok(opened.all >= 2, `the refused handshake, then a socket that sent the token: ${JSON.stringify(opened)}`);
+  await d.share();
+});
+
 test('a dropped connection shows reconnecting, then reconnects and authenticates again', async (t) => {
   const d = await openDesk(t);
   await d.share();
@@ -853,6 +870,12 @@ test('before the console loads, its page shows the customer\'s page as a scrubbe
   const since = d.relay.received().length;
   await d.agent.goto(`${d.relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
   await d.relay.waitFor('auth', undefined, since);
+  // The frame is made while the link opens, hidden, and is the one the picture is drawn in.
+  await d.agent.waitForFunction(() => {
+    const spare = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
+    (window as unknown as { spare: unknown }).spare = spare;
+    return spare?.style.visibility === 'hidden';
+  });
   await d.sendSnapshot(hostile);
   await d.agent.waitForFunction(() => {
     const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
@@ -864,6 +887,7 @@ test('before the console loads, its page shows the customer\'s page as a scrubbe
     const all = [...doc.querySelectorAll('*')];
     return {
       consoleStarted: customElements.get('tandem-console') !== undefined,
+      sameFrame: frame === (window as unknown as { spare: unknown }).spare && document.querySelectorAll('iframe.tandem-early-view').length === 1,
       sandbox: frame.getAttribute('sandbox'),
       scripts: doc.querySelectorAll('script').length,
       handlers: all.flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}.${a.name}`)),
@@ -876,6 +900,7 @@ test('before the console loads, its page shows the customer\'s page as a scrubbe
   await d.shoot('early-picture');
   assert.equal(picture.consoleStarted, false, 'the console had not started: the picture is the page\'s first script\'s');
   assert.equal(picture.sandbox, 'allow-same-origin');
+  assert.equal(picture.sameFrame, true, 'drawn in the frame made beforehand');
   assert.deepEqual([picture.scripts, picture.handlers, picture.jsUrls, picture.metas], [0, [], [], 0], 'the picture is scrubbed like the replica');
   assert.equal(picture.heading, 'Hostile page under test');
   assert.deepEqual(picture.box, { w: 1024, h: 700 }, 'the customer\'s viewport, at full size in a larger window');

@@ -29,6 +29,8 @@ export interface FakeRelayOptions {
   /** URL prefix -> directory */
   mounts: Record<string, string>;
   view: () => AgentView;
+  /** Select no subprotocol and read no token from the handshake, as a balancer that drops the header. */
+  ignoreProtocols?: boolean;
 }
 
 export interface FakeRelay {
@@ -91,7 +93,8 @@ export async function startFakeRelay(options: FakeRelayOptions): Promise<FakeRel
   const wss = new WebSocketServer({
     server,
     path: '/v1/agent',
-    handleProtocols: (offered) => (offered.has(AGENT_SUBPROTOCOL) ? AGENT_SUBPROTOCOL : false),
+    // ignoreProtocols: as behind a balancer that drops the header (the browser then refuses the answer).
+    handleProtocols: (offered) => (!options.ignoreProtocols && offered.has(AGENT_SUBPROTOCOL) ? AGENT_SUBPROTOCOL : false),
   });
   wss.on('connection', (socket, req) => {
     let authed = false;
@@ -106,7 +109,7 @@ export async function startFakeRelay(options: FakeRelayOptions): Promise<FakeRel
       }
     };
     // As Tandem: a token in the handshake is the console's auth, recorded as if it had been sent.
-    const token = tokenFromProtocols(req.headers['sec-websocket-protocol']);
+    const token = options.ignoreProtocols ? null : tokenFromProtocols(req.headers['sec-websocket-protocol']);
     opened.all += 1;
     if (token !== null) opened.handshake += 1;
     if (token !== null) receive({ type: 'auth', token });

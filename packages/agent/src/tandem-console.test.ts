@@ -88,6 +88,23 @@ class Desk {
     await this.waitForConsoleText('link-text', 'Connected');
   }
 
+  /**
+   * Opens the console page with console.js held back, until the page's own socket has
+   * authenticated; the function returned lets console.js load.
+   */
+  async openConsoleHeld(page: Page = this.agent): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/agent/console.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const since = this.relay.received().length;
+    await page.goto(`${this.relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
+    await this.relay.waitFor('auth', undefined, since);
+    return release;
+  }
+
   /** The customer accepted and shares: the console shows the replica of their page. */
   async share(): Promise<void> {
     this.sendEvent('invite.created', { channels: ['push'], code: '4829130751' });
@@ -861,15 +878,7 @@ test('before the console loads, its page shows the customer\'s page as a scrubbe
     }).observe(document, { childList: true, subtree: true });
   });
   // The console itself is held back: only the page's first, small script is running.
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await d.agent.route('**/agent/console.js', async (route) => {
-    await held;
-    await route.continue();
-  });
-  const since = d.relay.received().length;
-  await d.agent.goto(`${d.relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
-  await d.relay.waitFor('auth', undefined, since);
+  const release = await d.openConsoleHeld();
   // The frame is made while the link opens, hidden, and is the one the picture is drawn in.
   await d.agent.waitForFunction(() => {
     const spare = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
@@ -936,15 +945,7 @@ test('the early picture is scrolled where the customer is and sizes blocked elem
     window.scrollTo(0, 640);
     return window.scrollY;
   });
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await d.agent.route('**/agent/console.js', async (route) => {
-    await held;
-    await route.continue();
-  });
-  const since = d.relay.received().length;
-  await d.agent.goto(`${d.relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
-  await d.relay.waitFor('auth', undefined, since);
+  const release = await d.openConsoleHeld();
   await d.customer.evaluate(() => window.tandemRecorder.snapshot());
   const recorded = await d.recorded();
   const snapshot = recorded.slice(recorded.findLastIndex((e) => e.type === 4));
@@ -992,16 +993,8 @@ test('the console page opens its link before the console has loaded, and shows w
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   page.on('pageerror', (error) => d.pageErrors.push(error.message));
   // The console itself is held back until its link has authenticated and the customer's page has
-  // been sent: only the page's first, small script can have opened that link.
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/agent/console.js', async (route) => {
-    await held;
-    await route.continue();
-  });
-  const since = d.relay.received().length;
-  await page.goto(`${d.relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
-  await d.relay.waitFor('auth', undefined, since);
+  // been sent: only the page's first scripts can have opened that link.
+  const release = await d.openConsoleHeld(page);
   await d.sendSnapshot();
   await page.waitForTimeout(100);
   release();

@@ -139,7 +139,6 @@ export class AgentSocket {
     const reusable = adopted && (adopted.socket.readyState === WebSocket.CONNECTING || adopted.socket.readyState === WebSocket.OPEN);
     if (adopted && !reusable) adopted.socket.close();
     const socket = reusable ? adopted.socket : openAgentSocket(this.options.server, this.options.token, !this.authByMessage);
-    socket.binaryType = 'arraybuffer';
     this.socket = socket;
     let wasOpen = socket.readyState === WebSocket.OPEN;
     const opened = () => {

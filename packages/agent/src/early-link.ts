@@ -94,10 +94,11 @@ export class HandlerQueue implements AgentSocketHandlers {
     if (superseded) this.calls = this.calls.filter((queued) => !superseded.has(queued.name));
     this.calls.push(call);
     let shown = false;
-    if (call.name === 'snapshot' && this.options.view) {
-      const [events, fresh] = call.args;
-      shown = this.options.view.show(events, { inPlace: fresh !== undefined });
-      if (fresh) this.used.set(call, fresh);
+    // Only a snapshot the console can have afresh is pictured: the picture scrubs it in place.
+    const fresh = call.name === 'snapshot' ? call.args[1] : undefined;
+    if (call.name === 'snapshot' && fresh && this.options.view) {
+      shown = this.options.view.show(call.args[0]);
+      this.used.set(call, fresh);
     }
     this.options.onReport?.({ ...call, shown } as EarlyReport);
   }

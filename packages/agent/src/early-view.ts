@@ -7,9 +7,9 @@
 //
 // It is the same picture as the console's first view (replica-first-view.ts) and as safe: the
 // snapshot is scrubbed (replica-scrub.ts) and its URLs rewritten to what the page sent
-// (replica-assets.ts) exactly as the console does, on a copy (the console builds the replica from
-// the snapshot as it arrived), and the frame is sandboxed like every replica (no scripts) under
-// the console page's CSP. Nothing in it is interactive: it is a picture until the console is up.
+// (replica-assets.ts) exactly as the console does, in place (the console gets the snapshot parsed
+// afresh: early-link.ts), and the frame is sandboxed like every replica (no scripts) under the
+// console page's CSP. Nothing in it is interactive: it is a picture until the console is up.
 import { EventType } from '@rrweb/types';
 import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
 import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
@@ -44,10 +44,10 @@ export class EarlyView {
   /**
    * Shows the snapshot among `events` (the meta event sizes it, asset events give it pictures and
    * fonts). False when it has none or its markup cannot be written this way; the console then
-   * shows it its own way. inPlace: the snapshot is scrubbed and rewritten as it is (the console
-   * will have a fresh copy), not on a copy of it.
+   * shows it its own way. The snapshot is scrubbed and rewritten in place: the caller gives the
+   * console a copy of its own.
    */
-  show(events: eventWithTime[], options: { inPlace: boolean }): boolean {
+  show(events: eventWithTime[]): boolean {
     this.removePicture();
     const full = events.find((e) => e.type === EventType.FullSnapshot);
     if (!full) return false;
@@ -61,10 +61,9 @@ export class EarlyView {
     const frame = this.spare ?? this.newFrame();
     this.spare = null;
     try {
-      const snapshot = options.inPlace ? full : structuredClone(full);
-      new ReplicaScrubber().scrub(snapshot);
-      new AssetRewriter(assets).rewrite(snapshot);
-      const { node, initialOffset } = snapshot.data as { node: serializedNodeWithId; initialOffset?: { left: number; top: number } };
+      new ReplicaScrubber().scrub(full);
+      new AssetRewriter(assets).rewrite(full);
+      const { node, initialOffset } = full.data as { node: serializedNodeWithId; initialOffset?: { left: number; top: number } };
       const view = showFirstView(frame, node, size, { picture: true });
       if (!view) throw new Error('not written');
       finishPicture(frame, view.plan.sizes, initialOffset);

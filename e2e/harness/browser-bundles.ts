@@ -1,7 +1,7 @@
 // Builds what the test browsers load: the SDK exactly as shipped (packages/sdk/build.ts) and the
 // test-only page bundles (page hooks, replica viewer, fixture apps) into e2e/dist (gitignored).
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +30,8 @@ async function buildAll(extraEntries: Record<string, string>): Promise<void> {
   for (const [name, path] of Object.entries({ ...entries, ...extraEntries })) {
     entryPoints[name] = join(e2eDir, path);
   }
-  await build({
+  const result = await build({
+    write: false,
     entryPoints,
     outdir: e2eDistDir,
     bundle: true,
@@ -49,6 +50,13 @@ async function buildAll(extraEntries: Record<string, string>): Promise<void> {
     jsx: 'automatic',
     logLevel: 'warning',
   });
+  // Replaced whole (as packages/sdk/build.ts does): every test process rebuilds these while other
+  // processes' pages load them.
+  for (const out of result.outputFiles) {
+    const tmp = `${out.path}.${process.pid}.tmp`;
+    await writeFile(tmp, out.contents);
+    await rename(tmp, out.path);
+  }
   const require = createRequire(import.meta.url);
   const rrwebCss = join(dirname(require.resolve('rrweb')), 'style.css');
   await copyFile(rrwebCss, join(e2eDistDir, 'rrweb-style.css'));

@@ -3,7 +3,7 @@
 // Run: node --import tsx packages/sdk/build.ts
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -56,9 +56,10 @@ export interface BuiltBundle {
 
 export async function buildSdk(): Promise<BuiltBundle[]> {
   const built: BuiltBundle[] = [];
+  await mkdir(distDir, { recursive: true });
   for (const spec of bundles) {
     const file = join(distDir, spec.outfile);
-    await build({
+    const result = await build({
       entryPoints: [join(packageDir, spec.entry)],
       outfile: file,
       bundle: true,
@@ -71,8 +72,16 @@ export async function buildSdk(): Promise<BuiltBundle[]> {
       logLevel: 'warning',
       // rrweb's record side only: the CSS parser its replayer needs stays out (rrweb-record-only.ts).
       plugins: [wireOnly, rrwebRecordOnly],
+      write: false,
     });
-    const code = await readFile(file);
+    // Each file replaced whole (written beside it, then renamed over it): test processes rebuild
+    // the SDK while other processes' servers are serving it, and a page must never load half a file.
+    for (const out of result.outputFiles) {
+      const tmp = `${out.path}.${process.pid}.tmp`;
+      await writeFile(tmp, out.contents);
+      await rename(tmp, out.path);
+    }
+    const code = result.outputFiles.find((out) => out.path === file)!.contents;
     const gzipBytes = gzipSync(code, { level: 9 }).byteLength;
     if (spec.budgetGzipBytes !== undefined && gzipBytes > spec.budgetGzipBytes) {
       throw new Error(`${spec.outfile} is ${gzipBytes} bytes gzipped, over its budget of ${spec.budgetGzipBytes}`);

@@ -83,7 +83,10 @@ after(async () => {
 describe('agent console and customer page, live through the server', () => {
   test('the agent invites from the console; the prompt shows the phrase the console shows; Share starts the replica', async () => {
     await consolePage.locator('tandem-console #invite').click();
-    const phrase = (await consolePage.locator('tandem-console #phrase').textContent({ timeout: 10_000 }))!.trim();
+    // The phrase element is in the markup from the start, empty until the invite's answer fills it.
+    const phraseEl = consolePage.locator('tandem-console #phrase');
+    await phraseEl.filter({ hasText: /\S{2}/ }).waitFor({ timeout: 10_000 });
+    const phrase = (await phraseEl.textContent())!.trim();
     assert.ok(phrase.length > 3, 'the console shows the matching phrase');
     await ui.waitFor('dialog [data-action="accept"]');
     assert.ok((await ui.text('dialog')).toLowerCase().includes(phrase.replace(/["“”]/g, '').toLowerCase()), 'the prompt shows the same phrase');

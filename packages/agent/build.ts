@@ -1,6 +1,8 @@
 // Bundles the agent console into packages/agent/dist (served by the Tandem server at /agent/*):
-//   console-boot.js     the standalone page's very first script (classic, run while the page
-//                       parses): opens the console's socket, token in the handshake (console-boot.ts)
+//   console.html        the standalone page (/console) from public/console.html, with its very
+//                       first script inline (console-boot.ts, run while the page parses: it opens
+//                       the console's socket, token in the handshake) and that script's hash in
+//                       its policy; console-page.json holds the policy for the server's header
 //   console-link.js     the standalone page's (/console) first script: opens the console's link
 //                       to Tandem while the browser is still loading console.js (early-link.ts)
 //   console.js          the standalone page itself, which mounts <tandem-console> full-page; it
@@ -12,7 +14,8 @@
 // and prints gzipped sizes. Run: npx tsx packages/agent/build.ts
 import { build } from 'esbuild';
 import type { BuildOptions, Plugin } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -48,7 +51,28 @@ const common: BuildOptions = {
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [wireOnly],
+  write: false,
 };
+
+/**
+ * Builds and replaces each output whole (written beside it, then renamed over it): a test process
+ * rebuilds the console while other processes' servers are serving it, and a page must never load
+ * half a file.
+ */
+async function buildWhole(options: BuildOptions): Promise<Awaited<ReturnType<typeof build>>> {
+  const result = await build({ ...options, write: false });
+  await writeWhole((result.outputFiles ?? []).map((out) => ({ path: out.path, contents: out.contents })));
+  return result;
+}
+
+async function writeWhole(files: { path: string; contents: Uint8Array | string }[]): Promise<void> {
+  await mkdir(agentDistDir, { recursive: true });
+  for (const file of files) {
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    await writeFile(tmp, file.contents);
+    await rename(tmp, file.path);
+  }
+}
 
 export interface BuiltBundle {
   file: string;
@@ -63,7 +87,7 @@ async function measure(file: string): Promise<BuiltBundle> {
 
 /** The page's two entries share their common code through a chunk: one link, one module. */
 async function buildPage(): Promise<string[]> {
-  const result = await build({
+  const result = await buildWhole({
     ...common,
     entryPoints: { 'console-link': join(packageDir, 'src/console-link.ts'), console: join(packageDir, 'src/console-page.ts') },
     outdir: agentDistDir,
@@ -72,25 +96,48 @@ async function buildPage(): Promise<string[]> {
     chunkNames: PAGE_SHARED_CHUNK,
     metafile: true,
   });
-  return Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).map((f) => resolve(f));
+  return Object.keys(result.metafile!.outputs).filter((f) => f.endsWith('.js')).map((f) => resolve(f));
 }
 
-/** A classic script, not a module: it runs where it stands in the page, before the page has parsed. */
-async function buildBoot(): Promise<string> {
-  const file = join(agentDistDir, 'console-boot.js');
-  await build({ ...common, format: 'iife', entryPoints: [join(packageDir, 'src/console-boot.ts')], outfile: file });
+// Where the page's first script goes, and the policy line that must allow it (public/console.html).
+const BOOT_SLOT = '<script data-tandem-boot></script>';
+const SCRIPT_SRC = "script-src 'self'";
+
+/**
+ * The standalone page with its first script inline: a classic script that runs where it stands,
+ * while the page parses, with no request of its own (as a separate file it opened the socket
+ * 60-90 ms later, waiting for its own fetch). The page's policy allows exactly this script, by
+ * its hash; nothing else inline runs.
+ */
+async function buildConsolePage(): Promise<string> {
+  const result = await build({ ...common, format: 'iife', sourcemap: false, entryPoints: [join(packageDir, 'src/console-boot.ts')], outfile: 'boot.js' });
+  const boot = result.outputFiles![0]!.text.trim();
+  if (/<\/script|<!--/i.test(boot)) throw new Error('console-boot.ts built to text that cannot stand inside a <script> element');
+  const hash = `'sha256-${createHash('sha256').update(boot).digest('base64')}'`;
+  const template = await readFile(join(agentPublicDir, 'console.html'), 'utf8');
+  const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(template)?.[1];
+  if (!template.includes(BOOT_SLOT) || !policy?.includes(SCRIPT_SRC)) {
+    throw new Error(`public/console.html needs ${BOOT_SLOT} and a policy with ${SCRIPT_SRC}`);
+  }
+  const csp = policy.replace(SCRIPT_SRC, `${SCRIPT_SRC} ${hash}`);
+  const html = template.replace(policy, csp).replace(BOOT_SLOT, `<script>${boot}</script>`);
+  const file = join(agentDistDir, 'console.html');
+  await writeWhole([
+    { path: file, contents: html },
+    { path: join(agentDistDir, 'console-page.json'), contents: `${JSON.stringify({ contentSecurityPolicy: csp })}\n` },
+  ]);
   return file;
 }
 
 async function buildElement(): Promise<string> {
   const file = join(agentDistDir, 'tandem-console.js');
-  await build({ ...common, entryPoints: [join(packageDir, 'src/tandem-console.ts')], outfile: file });
+  await buildWhole({ ...common, entryPoints: [join(packageDir, 'src/tandem-console.ts')], outfile: file });
   return file;
 }
 
 async function buildLocales(): Promise<string[]> {
   const langs = CONSOLE_LOCALES.filter((lang) => lang !== 'en');
-  await build({
+  await buildWhole({
     ...common,
     sourcemap: false,
     // Words as they are, not \u escapes: a third of the size for Arabic, Hebrew and Japanese.
@@ -103,7 +150,7 @@ async function buildLocales(): Promise<string[]> {
 }
 
 export async function buildAgent(): Promise<BuiltBundle[]> {
-  const files = [await buildBoot(), ...(await buildPage()), await buildElement(), ...(await buildLocales())];
+  const files = [await buildConsolePage(), ...(await buildPage()), await buildElement(), ...(await buildLocales())];
   return Promise.all(files.map(measure));
 }
 

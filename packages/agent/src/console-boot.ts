@@ -1,6 +1,6 @@
-// The console page's very first script (/agent/console-boot.js, a classic async script at the top
-// of the page's head, so it runs as soon as it has loaded, while the page is still being parsed
-// and its modules load): it opens the console's
+// The console page's very first script (inline at the top of the page's head, put there by
+// packages/agent/build.ts and allowed by its hash in the page's policy, so it runs while the page
+// is still being parsed, with no request of its own, and its modules load): it opens the console's
 // socket with the token in its handshake (@tandem/protocol/wire agent-handshake.ts) and keeps
 // what arrives. The server sends the customer's page as soon as the socket is up; the console's
 // code, which takes over this socket (early-link.ts), is still loading then (bench: agent join).

@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { FRAME_KIND } from '@tandem/protocol';
 import type { AgentServerMessage, AgentView } from '@tandem/protocol';
 import type { eventWithTime } from '@rrweb/types';
-import { agentDistDir, agentPublicDir, buildAgent } from '../build.ts';
+import { agentDistDir, buildAgent } from '../build.ts';
 import { GOOD_TOKEN, startFakeRelay } from '../test/fake-relay.ts';
 import type { FakeRelay } from '../test/fake-relay.ts';
 
@@ -252,7 +252,7 @@ before(async () => {
     platform: 'browser',
     logLevel: 'warning',
   });
-  consoleHtml = await readFile(join(agentPublicDir, 'console.html'), 'utf8');
+  consoleHtml = await readFile(join(agentDistDir, 'console.html'), 'utf8');
   // The customer's site: its own origin, as in real life. It only serves files.
   customerSite = await startFakeRelay({ consoleHtml: '', mounts: { '/fixtures/': fixturesDir, '/recorder/': recorderDir }, view: () => baseView });
   browser = await chromium.launch({

@@ -1,6 +1,7 @@
 // The browser bundles as a browser receives them: compressed in the best encoding it accepts,
 // byte for byte the built file once decoded, and a 304 without a body when it already has them.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
@@ -73,8 +74,19 @@ describe('serving the SDK and console bundles', () => {
   test('the console page keeps its policy headers; a bundle that is not built says how to build it', async () => {
     const page = await get(`${s.url}/console`, { 'accept-encoding': 'br' });
     assert.equal(page.status, 200);
-    assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
-    assert.match(brotliDecompressSync(page.body).toString('utf8'), /<html/i);
+    const policy = String(page.headers['content-security-policy']);
+    const html = brotliDecompressSync(page.body).toString('utf8');
+    assert.match(html, /<html/i);
+    // The header and the page's meta tag are one policy: our scripts, and the page's one inline
+    // script by its hash (a header without that hash would block the console's socket).
+    assert.equal(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1], policy);
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    assert.equal(inline.length, 1, 'one inline script');
+    const hash = createHash('sha256').update(inline[0]!).digest('base64');
+    assert.match(policy, new RegExp(`script-src 'self' 'sha256-${hash.replace(/[+/]/g, '\\$&')}';`));
+    assert.doesNotMatch(policy.split(';').find((d) => d.trim().startsWith('script-src'))!, /unsafe/);
+    const elsewhere = await get(`${s.url}/agent/console.html`, {});
+    assert.equal(elsewhere.status, 404, 'the page is served only at /console, with its headers');
     const missing = await get(`${s.url}/sdk/nothing-here.js`, { 'accept-encoding': 'gzip' });
     assert.equal(missing.status, 404);
     assert.match(missing.body.toString('utf8'), /run bash scripts\/build-bundles\.sh/);

@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -7,7 +8,6 @@ import { bundleFile, notModified } from './bundle-cache.ts';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SDK_DIST = path.join(ROOT, 'sdk/dist');
 const AGENT_DIST = path.join(ROOT, 'agent/dist');
-const AGENT_PUBLIC = path.join(ROOT, 'agent/public');
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -18,13 +18,24 @@ const TYPES: Record<string, string> = {
 
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 
-// The same policy as the console page's own meta tag: our bundle is the only script, and the
-// page contacts no server but Tandem: the replica's pictures, fonts and style sheets are the
-// blob:s the console made of what the customer's page sent (replica-assets.ts), never a URL of
-// the customer's site, so a hand-made stream cannot make the agent's browser call anyone.
-const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline' blob:; img-src 'self' data: blob:; font-src data: blob:; " +
-    "media-src 'none'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+/**
+ * The console page's policy, as its own meta tag has it (packages/agent/build.ts writes both): our
+ * bundles are the only script, with the page's one inline script allowed by its hash, and the page
+ * contacts no server but Tandem: the replica's pictures, fonts and style sheets are the blob:s the
+ * console made of what the customer's page sent (replica-assets.ts), never a URL of the customer's
+ * site, so a hand-made stream cannot make the agent's browser call anyone. Read again when a build
+ * replaces it.
+ */
+let consolePolicy: { mtimeMs: number; value: string } | undefined;
+async function consolePagePolicy(): Promise<string> {
+  const file = path.join(AGENT_DIST, 'console-page.json');
+  const { mtimeMs } = await stat(file);
+  if (consolePolicy?.mtimeMs !== mtimeMs) {
+    const { contentSecurityPolicy } = JSON.parse(await readFile(file, 'utf8')) as { contentSecurityPolicy: string };
+    consolePolicy = { mtimeMs, value: contentSecurityPolicy };
+  }
+  return consolePolicy.value;
+}
 
 /**
  * The built browser bundles (SDK and agent console) as static files. The server never imports
@@ -62,18 +73,29 @@ export function bundleRoutes(app: FastifyInstance) {
   app.get('/console', {
     schema: { tags: ['agents'], summary: 'The agent console page (open the consoleUrl of an agent token)',
       response: { 200: Type.String(), 404: Type.String() } },
-  }, (req, reply) =>
-    sendFile(req, reply, AGENT_PUBLIC, 'console.html', {
-      // No script but our own bundle ever runs in the console, whatever a customer's page contains.
-      'content-security-policy': CONSOLE_CSP,
+  }, async (req, reply) => {
+    let policy: string;
+    try {
+      policy = await consolePagePolicy();
+    } catch {
+      return reply.code(404).type('text/plain').send('console.html is not built: run bash scripts/build-bundles.sh');
+    }
+    return sendFile(req, reply, AGENT_DIST, 'console.html', {
+      // No script but our own ever runs in the console, whatever a customer's page contains.
+      'content-security-policy': policy,
       'referrer-policy': 'no-referrer',
-    }));
+    });
+  });
 
   app.get('/agent/:file', {
     schema: { tags: ['agents'], summary: 'Agent console bundles (also the embeddable <tandem-console> element)', params: FileParams,
       response: { 200: Type.String(), 404: Type.String() } },
-  }, (req, reply) =>
+  }, (req, reply) => {
     // The element is imported as a module by agent desktops on other origins: public code, so any
     // origin may load it (the token, not the script, is what grants access).
-    sendFile(req, reply, AGENT_DIST, (req.params as { file: string }).file, { 'access-control-allow-origin': '*' }));
+    // Scripts and their maps only: the page (console.html) is served at /console with its headers.
+    const { file } = req.params as { file: string };
+    if (!/\.js(\.map)?$/.test(file)) return reply.code(404).type('text/plain').send('not found');
+    return sendFile(req, reply, AGENT_DIST, file, { 'access-control-allow-origin': '*' });
+  });
 }

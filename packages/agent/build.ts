@@ -120,7 +120,9 @@ async function buildConsolePage(): Promise<string> {
     throw new Error(`public/console.html needs ${BOOT_SLOT} and a policy with ${SCRIPT_SRC}`);
   }
   const csp = policy.replace(SCRIPT_SRC, `${SCRIPT_SRC} ${hash}`);
-  const html = template.replace(policy, csp).replace(BOOT_SLOT, `<script>${boot}</script>`);
+  // Functions, not strings, as replacements: minified code may hold `$&` or `$'`, which a string
+  // replacement would expand, and the page would then carry a script its hash does not allow.
+  const html = template.replace(policy, () => csp).replace(BOOT_SLOT, () => `<script>${boot}</script>`);
   const file = join(agentDistDir, 'console.html');
   await writeWhole([
     { path: file, contents: html },

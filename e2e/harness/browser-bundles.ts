@@ -1,11 +1,12 @@
 // Builds what the test browsers load: the SDK exactly as shipped (packages/sdk/build.ts) and the
 // test-only page bundles (page hooks, replica viewer, fixture apps) into e2e/dist (gitignored).
 import { build } from 'esbuild';
-import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSdk, distDir as sdkDistDir } from '../../packages/sdk/build.ts';
+import { writeWhole } from '../../scripts/write-whole.ts';
 
 export const e2eDir = dirname(dirname(fileURLToPath(import.meta.url)));
 export const e2eDistDir = join(e2eDir, 'dist');
@@ -50,13 +51,7 @@ async function buildAll(extraEntries: Record<string, string>): Promise<void> {
     jsx: 'automatic',
     logLevel: 'warning',
   });
-  // Replaced whole (as packages/sdk/build.ts does): every test process rebuilds these while other
-  // processes' pages load them.
-  for (const out of result.outputFiles) {
-    const tmp = `${out.path}.${process.pid}.tmp`;
-    await writeFile(tmp, out.contents);
-    await rename(tmp, out.path);
-  }
+  await writeWhole(result.outputFiles);
   const require = createRequire(import.meta.url);
   const rrwebCss = join(dirname(require.resolve('rrweb')), 'style.css');
   await copyFile(rrwebCss, join(e2eDistDir, 'rrweb-style.css'));

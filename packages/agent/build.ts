@@ -15,11 +15,12 @@
 import { build } from 'esbuild';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { CONSOLE_LOCALES } from './src/console-locale.ts';
+import { writeWhole } from '../../scripts/write-whole.ts';
 
 const packageDir = dirname(fileURLToPath(import.meta.url));
 export const agentDistDir = join(packageDir, 'dist');
@@ -54,24 +55,11 @@ const common: BuildOptions = {
   write: false,
 };
 
-/**
- * Builds and replaces each output whole (written beside it, then renamed over it): a test process
- * rebuilds the console while other processes' servers are serving it, and a page must never load
- * half a file.
- */
+/** Builds (`write: false` in common) and replaces each output whole (scripts/write-whole.ts). */
 async function buildWhole(options: BuildOptions): Promise<Awaited<ReturnType<typeof build>>> {
-  const result = await build({ ...options, write: false });
-  await writeWhole((result.outputFiles ?? []).map((out) => ({ path: out.path, contents: out.contents })));
+  const result = await build(options);
+  await writeWhole(result.outputFiles!);
   return result;
-}
-
-async function writeWhole(files: { path: string; contents: Uint8Array | string }[]): Promise<void> {
-  await mkdir(agentDistDir, { recursive: true });
-  for (const file of files) {
-    const tmp = `${file.path}.${process.pid}.tmp`;
-    await writeFile(tmp, file.contents);
-    await rename(tmp, file.path);
-  }
 }
 
 export interface BuiltBundle {

@@ -3,12 +3,12 @@
 // Run: node --import tsx packages/sdk/build.ts
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LOCALES } from './src/loader/locale-choice.ts';
 import { rrwebRecordOnly } from './rrweb-record-only.ts';
+import { writeWhole } from '../../scripts/write-whole.ts';
 
 const packageDir = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(packageDir, 'dist');
@@ -56,7 +56,6 @@ export interface BuiltBundle {
 
 export async function buildSdk(): Promise<BuiltBundle[]> {
   const built: BuiltBundle[] = [];
-  await mkdir(distDir, { recursive: true });
   for (const spec of bundles) {
     const file = join(distDir, spec.outfile);
     const result = await build({
@@ -74,13 +73,7 @@ export async function buildSdk(): Promise<BuiltBundle[]> {
       plugins: [wireOnly, rrwebRecordOnly],
       write: false,
     });
-    // Each file replaced whole (written beside it, then renamed over it): test processes rebuild
-    // the SDK while other processes' servers are serving it, and a page must never load half a file.
-    for (const out of result.outputFiles) {
-      const tmp = `${out.path}.${process.pid}.tmp`;
-      await writeFile(tmp, out.contents);
-      await rename(tmp, out.path);
-    }
+    await writeWhole(result.outputFiles);
     const code = result.outputFiles.find((out) => out.path === file)!.contents;
     const gzipBytes = gzipSync(code, { level: 9 }).byteLength;
     if (spec.budgetGzipBytes !== undefined && gzipBytes > spec.budgetGzipBytes) {

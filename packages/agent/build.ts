@@ -100,7 +100,10 @@ const SCRIPT_SRC = "script-src 'self'";
 async function buildConsolePage(): Promise<string> {
   const result = await build({ ...common, format: 'iife', sourcemap: false, entryPoints: [join(packageDir, 'src/console-boot.ts')], outfile: 'boot.js' });
   const boot = result.outputFiles![0]!.text.trim();
-  if (/<\/script|<!--/i.test(boot)) throw new Error('console-boot.ts built to text that cannot stand inside a <script> element');
+  // Inside a <script> element, `</script` ends it early and `<script` after a `<!--` keeps the
+  // element open past its end tag (HTML's script data states). Without any `<script`, a `<!--`
+  // (the picture writes comments as markup) is harmless: esbuild writes `</script` in strings as `<\/script`.
+  if (/<\/?script/i.test(boot)) throw new Error('console-boot.ts built to text that cannot stand inside a <script> element');
   const hash = `'sha256-${createHash('sha256').update(boot).digest('base64')}'`;
   const template = await readFile(join(agentPublicDir, 'console.html'), 'utf8');
   const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(template)?.[1];

@@ -8,6 +8,7 @@ import { PageFrameReader } from './page-frame.ts';
 import type { FrameResult } from './page-frame.ts';
 import type { PagePoint } from './page-frame.ts';
 import { SeqTracker } from './seq-tracker.ts';
+import type { EarlyView } from './early-view.ts';
 import type { SeqVerdict } from './seq-tracker.ts';
 
 /** The console's own link to the server (the customer's link is in the view). */
@@ -38,6 +39,10 @@ export interface BootLink {
   received: unknown[];
   /** Stops the boot script's buffering; what it buffered stays in `received`. */
   release(): void;
+  /** Where the boot script pictures the first snapshot it receives (boot-picture.ts); taken over with the socket. */
+  view?: EarlyView;
+  /** While the boot script reads and draws that snapshot: settles when it is drawn (or could not be). */
+  picturing?: () => Promise<void> | null;
 }
 
 /**

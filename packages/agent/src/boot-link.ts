@@ -28,6 +28,13 @@ export function offerBootLink(server: string, token: string, link: BootLink): vo
   if (bootSlotOpen()) fill({ key: linkKey(server, token), link });
 }
 
+/** The boot script's picture of the first snapshot, while it is being drawn, if its link is for this server and token. */
+export function bootPicturing(server: string, token: string): Promise<void> | null {
+  const offered = slot();
+  if (offered === undefined || offered === 'closed' || offered.key !== linkKey(server, token)) return null;
+  return offered.link.picturing?.() ?? null;
+}
+
 /** Takes the boot script's link for this server and token, once; the slot is closed after. */
 export function takeBootLink(server: string, token: string): BootLink | null {
   const offered = slot();
@@ -36,6 +43,7 @@ export function takeBootLink(server: string, token: string): BootLink | null {
   if (offered.key === linkKey(server, token)) return offered.link;
   // Opened for something else: no console will take it.
   offered.link.release();
+  offered.link.view?.remove();
   offered.link.socket.close();
   return null;
 }

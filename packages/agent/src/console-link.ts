@@ -4,6 +4,7 @@
 // (/agent/console.js, which the page has the browser fetch and compile meanwhile): started at
 // once, the console's code (rrweb above all) would hold the page's only thread while the snapshot
 // waits behind it (bench: agent join).
+import { bootPicturing } from './boot-link.ts';
 import { preconnect } from './early-link.ts';
 import type { EarlyReport } from './early-link.ts';
 import { EarlyView } from './early-view.ts';
@@ -15,6 +16,20 @@ const START_AT_THE_LATEST_MS = 1_000;
 const SNAPSHOT_WAIT_MS = 250;
 
 let started = false;
+
+// A page in a background tab paints no frame: nothing waits for one longer than this.
+const PAINT_WAIT_MS = 100;
+
+/** Runs `fn` once, in a task after the next frame is painted, or after PAINT_WAIT_MS. */
+function afterPaint(fn: () => void): void {
+  let done = false;
+  const once = () => {
+    if (!done) fn();
+    done = true;
+  };
+  requestAnimationFrame(() => setTimeout(once, 0));
+  setTimeout(once, PAINT_WAIT_MS);
+}
 
 /** Starts the console page's own script, once; the page names it (public/console.html). */
 function startConsole(): void {
@@ -47,9 +62,16 @@ const mount = document.getElementById('console');
 if (token && mount) {
   // The page's words for a visit without a token; this one has one, and the console comes.
   mount.replaceChildren();
-  const view = new EarlyView(document.body);
-  preconnect(location.origin, token, { view, onReport: consider });
-  view.prepare();
+  const link = () => {
+    // The boot script's view, when it opened the link, or this one.
+    const view = preconnect(location.origin, token, { view: new EarlyView(() => document.body), onReport: consider });
+    view?.prepare();
+  };
+  // The boot script is drawing the customer's page: the link, which reads that page again for the
+  // console, waits until the picture has been painted rather than hold it up.
+  const drawing = bootPicturing(location.origin, token);
+  if (drawing) void drawing.then(() => afterPaint(link));
+  else link();
   setTimeout(startConsole, START_AT_THE_LATEST_MS);
 } else {
   startConsole();

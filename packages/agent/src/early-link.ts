@@ -97,8 +97,11 @@ export class HandlerQueue implements AgentSocketHandlers {
     // Only a snapshot the console can have afresh is pictured: the picture scrubs it in place.
     const fresh = call.name === 'snapshot' ? call.args[1] : undefined;
     if (call.name === 'snapshot' && fresh && this.options.view) {
-      shown = this.options.view.show(call.args[0]);
-      this.used.set(call, fresh);
+      const result = this.options.view.show(call.args[0]);
+      shown = result !== false;
+      // Kept: the boot script had already pictured this snapshot from its own copy, and these
+      // events are as they came; otherwise they may have been scrubbed in place.
+      if (result !== 'kept') this.used.set(call, fresh);
     }
     this.options.onReport?.({ ...call, shown } as EarlyReport);
   }
@@ -120,13 +123,20 @@ let early: { key: string; socket: AgentSocket; queue: HandlerQueue } | null = nu
 
 const linkKey = (server: string, token: string) => `${server} ${token}`;
 
-/** Opens the link for this server and token now, for the console that will be created for them. */
-export function preconnect(server: string, token: string, options: EarlyOptions = {}): void {
-  if (early) return;
-  const queue = new HandlerQueue(options);
-  const socket = new AgentSocket({ server, token, handlers: queue, adopt: takeBootLink(server, token) ?? undefined });
+/**
+ * Opens the link for this server and token now, for the console that will be created for them.
+ * The boot script's link, if it opened one, is taken over with its picture: that view then
+ * replaces `options.view`. Returns the view the link shows snapshots in.
+ */
+export function preconnect(server: string, token: string, options: EarlyOptions = {}): EarlyView | undefined {
+  if (early) return undefined;
+  const adopt = takeBootLink(server, token) ?? undefined;
+  const view = adopt?.view ?? options.view;
+  const queue = new HandlerQueue({ ...options, view });
+  const socket = new AgentSocket({ server, token, handlers: queue, adopt });
   early = { key: linkKey(server, token), socket, queue };
   socket.start();
+  return view;
 }
 
 /**

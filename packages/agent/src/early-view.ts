@@ -1,9 +1,11 @@
 // The customer's page on the standalone console page before the console itself has started. A
 // join's snapshot reaches the page while the console's code (rrweb above all) is still loading
-// and starting, which is most of an agent's wait (bench: agent join). The page's first script
-// shows it at once, from the snapshot's markup, in a frame of its own over the whole page; the
-// console starts after that and, in the task in which it has shown the replica itself, this frame
-// goes, so no frame is drawn without the page.
+// and starting, which is most of an agent's wait (bench: agent join). The page's inline boot
+// script (console-boot.ts) shows it at once, from the snapshot's markup, in a frame of its own
+// over the whole page, before any of the page's other scripts has even arrived; the console's
+// first script (console-link.ts) takes this view over with the socket, and shows any snapshot
+// that comes after. The console starts after that and, in the task in which it has shown the
+// replica itself, this frame goes, so no frame is drawn without the page.
 //
 // It is the same picture as the console's first view (replica-first-view.ts) and as safe: the
 // snapshot is scrubbed (replica-scrub.ts) and its URLs rewritten to what the page sent
@@ -21,16 +23,40 @@ import { ReplicaScrubber } from './replica-scrub.ts';
 /** What the frame says it is, until the console (in the agent's language) replaces it. */
 const EARLY_TITLE = "Customer's page (starting)";
 
+/**
+ * What show() did with a snapshot: drew it (scrubbing the events in place), kept the picture it
+ * already showed of that same snapshot (the events are untouched), or could not show it.
+ */
+export type EarlyShow = 'drawn' | 'kept' | false;
+
+/** One snapshot, as read by the boot script and again by the console's link: its full snapshot's time and id. */
+function snapshotKey(events: eventWithTime[], full: eventWithTime): string {
+  return `${full.timestamp} ${(full.data as { node?: { id?: unknown } }).node?.id} ${events.length}`;
+}
+
 export class EarlyView {
   private frame: HTMLIFrameElement | null = null;
   private spare: HTMLIFrameElement | null = null;
   private assets: AssetStore | null = null;
+  // The snapshot the picture shows, or the last one that could not be shown.
+  private shownKey: string | null = null;
+  private refusedKey: string | null = null;
+  private tried = false;
+  private retired = false;
 
-  /** `parent`: where the frame goes; it covers the page's viewport wherever it is. */
-  constructor(private readonly parent: HTMLElement) {}
+  /**
+   * `parent`: where the frame goes (asked when it is made: the boot script runs before the page's
+   * body exists); it covers the page's viewport wherever it is.
+   */
+  constructor(private readonly parent: () => HTMLElement) {}
 
   get shown(): boolean {
     return this.frame !== null;
+  }
+
+  /** True until the view has been asked to show a snapshot, or removed. */
+  get untouched(): boolean {
+    return !this.tried && !this.retired;
   }
 
   /**
@@ -38,7 +64,7 @@ export class EarlyView {
    * window of its own) is tens of milliseconds the snapshot need not wait for (bench: agent join).
    */
   prepare(): void {
-    if (!this.spare && !this.frame) this.spare = this.newFrame();
+    if (!this.spare && !this.frame && !this.retired) this.spare = this.newFrame();
   }
 
   /**
@@ -47,10 +73,14 @@ export class EarlyView {
    * shows it its own way. The snapshot is scrubbed and rewritten in place: the caller gives the
    * console a copy of its own.
    */
-  show(events: eventWithTime[]): boolean {
-    this.removePicture();
+  show(events: eventWithTime[]): EarlyShow {
     const full = events.find((e) => e.type === EventType.FullSnapshot);
-    if (!full) return false;
+    const key = full ? snapshotKey(events, full) : null;
+    // The same snapshot again: the boot script pictured it, and the console's link reads it too.
+    if (key !== null && key === this.shownKey && this.frame) return 'kept';
+    this.removePicture();
+    if (!full || key === this.refusedKey || this.retired) return false;
+    this.tried = true;
     const meta = events.find((e) => e.type === EventType.Meta);
     const size = meta ? (meta.data as { width: number; height: number }) : null;
     const assets = new AssetStore();
@@ -70,17 +100,20 @@ export class EarlyView {
     } catch {
       frame.remove();
       assets.clear();
+      this.refusedKey = key;
       return false;
     }
     fit(frame, size ?? { width: innerWidth, height: innerHeight });
     frame.style.visibility = 'visible';
     this.frame = frame;
     this.assets = assets;
-    return true;
+    this.shownKey = key;
+    return 'drawn';
   }
 
-  /** The console shows the replica now (or sharing ended): the picture (and a frame still unused) goes. */
+  /** The console shows the replica now (or sharing ended): the picture (and a frame still unused) goes, for good. */
   remove(): void {
+    this.retired = true;
     this.removePicture();
     this.spare?.remove();
     this.spare = null;
@@ -89,6 +122,7 @@ export class EarlyView {
   private removePicture(): void {
     this.frame?.remove();
     this.frame = null;
+    this.shownKey = null;
     this.assets?.clear();
     this.assets = null;
   }
@@ -103,7 +137,7 @@ export class EarlyView {
     frame.style.cssText =
       'position: fixed; left: 0; top: 0; border: 0; margin: 0; background: #fff; transform-origin: 0 0; pointer-events: none; ' +
       'z-index: 2147483647; box-shadow: 0 0 0 1px #b9c2ce, 0 6px 24px rgba(20,40,70,.16); visibility: hidden';
-    this.parent.append(frame);
+    this.parent().append(frame);
     return frame;
   }
 }

@@ -2,9 +2,10 @@
 // it is; the body (a deflated snapshot, or a delta's piece of the deflate stream that follows it:
 // @tandem/protocol/frame-stream) is JSON we check the shape of, because it comes from a browser
 // we do not control. Stateful: deltas are only readable in order, from their snapshot on.
-import { FRAME_KIND, decodeFrameHeader, decodePointer, frameBody, readCapped } from '@tandem/protocol/wire';
+import { FRAME_KIND, decodeFrameHeader, decodePointer, frameBody } from '@tandem/protocol/wire';
 import { FrameInflater } from '@tandem/protocol/frame-stream';
 import type { eventWithTime } from '@rrweb/types';
+import { inflateSnapshot, parseEvents } from './snapshot-read.ts';
 
 export interface PagePoint {
   x: number;
@@ -17,35 +18,12 @@ export type PageFrame =
   | { kind: 'delta'; seq: number; events: eventWithTime[] }
   | { kind: 'pointer'; point: PagePoint };
 
-function isEvent(value: unknown): value is eventWithTime {
-  if (typeof value !== 'object' || value === null) return false;
-  const { type, timestamp } = value as { type?: unknown; timestamp?: unknown };
-  return typeof type === 'number' && typeof timestamp === 'number';
-}
-
 export type FrameResult =
   | { ok: true; frame: PageFrame }
   /** sequenced: the unreadable frame was a snapshot or delta, so the replica missed something */
   | { ok: false; sequenced: boolean }
   /** a kind the console has no use for (control results arrive as JSON) */
   | { ok: true; frame: null };
-
-const decoder = new TextDecoder();
-
-/**
- * A deflated snapshot, by the browser's own inflate: a console that just opened would otherwise
- * spend its first tens of milliseconds warming pako up on the largest frame (bench: agent join).
- */
-async function inflateNative(body: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const json = await readCapped(new Blob([body as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader(), maxBytes);
-  if (!json) throw new Error('inflated snapshot too large');
-  return json;
-}
-
-function parseEvents(json: Uint8Array): eventWithTime[] | null {
-  const parsed: unknown = JSON.parse(decoder.decode(json));
-  return Array.isArray(parsed) && parsed.every(isEvent) ? parsed : null;
-}
 
 export class PageFrameReader {
   private readonly inflater = new FrameInflater();
@@ -71,7 +49,7 @@ export class PageFrameReader {
     const { seq } = header;
     if (header.kind === FRAME_KIND.SNAPSHOT) {
       this.inflater.reset();
-      const json = header.compressed ? inflateNative(body, this.inflater.maxBytes) : Promise.resolve(body);
+      const json = header.compressed ? inflateSnapshot(body, this.inflater.maxBytes) : Promise.resolve(body);
       return json.then(
         (text) => {
           const events = parseEvents(text);

@@ -929,6 +929,71 @@ test('before the console loads, its page shows the customer\'s page as a scrubbe
   await hostile.context().close();
 });
 
+test('the page\'s inline script pictures the customer\'s page before any of its script files has arrived; the console\'s link keeps the picture', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
+  const page = d.agent;
+  // Every script file of the page is held: the link's (console-link.js and the chunk it shares
+  // with the console) and the console's (console.js), each group until released.
+  const hold = async (pattern: RegExp) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const asked: string[] = [];
+    await page.route(pattern, async (route) => {
+      asked.push(new URL(route.request().url()).pathname);
+      await held;
+      await route.continue();
+    });
+    return { release, asked };
+  };
+  const link = await hold(/\/agent\/console-(link|shared)\.js$/);
+  const consoleJs = await hold(/\/agent\/console\.js$/);
+  const since = d.relay.received().length;
+  await page.goto(`${d.relay.origin}/console#token=${GOOD_TOKEN}`, { waitUntil: 'commit' });
+  await d.relay.waitFor('auth', undefined, since);
+  await d.sendSnapshot();
+  await page.waitForFunction(() => {
+    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
+    return frame?.style.visibility === 'visible' && (frame.contentDocument?.body?.innerText.includes('Northwind Bank') ?? false);
+  });
+  // A second drawing of the same snapshot would be noted.
+  const picture = await page.evaluate(() => {
+    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement;
+    const w = window as unknown as { redrawn: boolean; pictureFrame: HTMLIFrameElement };
+    w.redrawn = false;
+    w.pictureFrame = frame;
+    // Drawing again means writing the document anew: every node of it replaced.
+    new MutationObserver(() => (w.redrawn = true)).observe(frame.contentDocument!, { childList: true, subtree: true });
+    return {
+      pictures: document.querySelectorAll('iframe.tandem-early-view').length,
+      sandbox: frame.getAttribute('sandbox'),
+      scripts: frame.contentDocument!.querySelectorAll('script').length,
+      balance: frame.contentDocument!.getElementById('balance')?.textContent ?? null,
+    };
+  });
+  assert.deepEqual(link.asked.sort(), ['/agent/console-link.js', '/agent/console-shared.js'], 'the page asked for its link\'s scripts');
+  assert.deepEqual(picture, { pictures: 1, sandbox: 'allow-same-origin', scripts: 0, balance: '£2,418.07' },
+    'drawn by the page\'s inline script alone: none of its script files had been let through');
+  await d.shoot('boot-picture');
+  // The link's code takes the socket and the picture over, and reads the same snapshot again.
+  link.release();
+  await page.waitForFunction(() => (window as unknown as Record<string, unknown>)['__tandemBootLink'] === 'closed');
+  await page.waitForTimeout(300);
+  const kept = await page.evaluate(() => ({
+    redrawn: (window as unknown as { redrawn: boolean }).redrawn,
+    sameFrame: document.querySelector('iframe.tandem-early-view') === (window as unknown as { pictureFrame: HTMLIFrameElement }).pictureFrame,
+    pictures: document.querySelectorAll('iframe.tandem-early-view').length,
+    consoleStarted: customElements.get('tandem-console') !== undefined,
+  }));
+  assert.deepEqual(kept, { redrawn: false, sameFrame: true, pictures: 1, consoleStarted: false },
+    'the link kept the picture it found, without drawing it again');
+  consoleJs.release();
+  await d.waitForReplicaText('Northwind Bank');
+  await page.waitForFunction(() => document.querySelectorAll('iframe.tandem-early-view').length === 0);
+  assert.deepEqual(d.relay.opened(), { handshake: 1, all: 1 }, 'one socket, the inline script\'s, taken over');
+  assert.deepEqual(d.pageErrors, []);
+});
+
 test('the early picture is scrolled where the customer is and sizes blocked elements as the replica does', async (t) => {
   const d = await openDesk(t, { connect: false });
   d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };

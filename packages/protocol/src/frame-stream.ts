@@ -32,6 +32,7 @@
  */
 import { Deflate, Inflate, Z_SYNC_FLUSH, deflateRaw, inflateRaw } from 'pako';
 import { joinChunks } from './wire/chunks.ts';
+import { MAX_INFLATED_FRAME_BYTES } from './wire/relay-frame.ts';
 
 /** Deflate's window: only this much of a dictionary can ever be referred to. */
 const WINDOW_BYTES = 32 * 1024;
@@ -76,8 +77,7 @@ export class FrameDeflater {
 
 export class FrameInflateError extends Error {}
 
-/** Inflated bodies larger than this are refused: a page could otherwise send a deflate bomb. */
-export const MAX_INFLATED_FRAME_BYTES = 64 * 1024 * 1024;
+export { MAX_INFLATED_FRAME_BYTES };
 
 /** A reader (agent console, test harness): one per page stream it reads. */
 export class FrameInflater {

@@ -22,6 +22,9 @@ export const FRAME_HEADER_BYTES = 5;
 /** Largest page frame the relay accepts (a full snapshot of a big page, compressed). */
 export const RELAY_MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
+/** Inflated bodies larger than this are refused: a page could otherwise send a deflate bomb. */
+export const MAX_INFLATED_FRAME_BYTES = 64 * 1024 * 1024;
+
 export interface FrameHeader {
   kind: FrameKind;
   compressed: boolean;

@@ -10,9 +10,26 @@ import type { LiveStack } from '../harness/live-stack.ts';
 async function joinOnce(stack: LiveStack, url: string, isConsole: boolean): Promise<{ shown: number; built: number | null }> {
   const page: Page = await stack.newAgentPage('window.benchProbe.watchJoin()');
   try {
-    await page.goto(url);
-    await page.waitForFunction((c) => window.benchProbe.joinedAt() !== null && (!c || window.benchProbe.builtAt() !== null), isConsole,
-      { timeout: 30_000, polling: 50 });
+    // The page tells the bench (probe.ts watchJoin). page.waitForFunction, which this used, first
+    // evaluates Playwright's own script in the page (a 23-28 ms task, traced), and it did so
+    // when the page's load event let goto() return: during Tandem's join, not the baseline's.
+    const seen = new Set<string>();
+    let wake: () => void = () => undefined;
+    await page.exposeBinding('benchJoinSeen', (_source, what: string) => {
+      seen.add(what);
+      wake();
+    });
+    const done = () => seen.has('joined') && (!isConsole || seen.has('built'));
+    const joined = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no join within 30 s (seen: ${[...seen].join(', ') || 'nothing'})`)), 30_000);
+      wake = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    await page.goto(url, { waitUntil: 'commit' });
+    await joined;
     return (await page.evaluate(() => {
       const origin = window.benchProbe.timeOrigin();
       const built = window.benchProbe.builtAt();

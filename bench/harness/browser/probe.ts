@@ -78,14 +78,21 @@ const probe = {
    * when rrweb has built or taken over that replica, the moment it follows changes.
    */
   watchJoin(): void {
+    // Told to the bench through a binding it exposed, if any (agent-join.ts): waiting with
+    // page.waitForFunction would have Playwright evaluate its own script in the page being timed.
+    const tell = (what: 'joined' | 'built') => (window as unknown as { benchJoinSeen?: (what: string) => void }).benchJoinSeen?.(what);
     const poll = () => {
-      if (replicaDocs().some((d) => d.getElementById('last'))) joinedAt = now();
-      else setTimeout(poll, 2);
+      if (replicaDocs().some((d) => d.getElementById('last'))) {
+        joinedAt = now();
+        tell('joined');
+      } else setTimeout(poll, 2);
     };
     poll();
     const pollBuilt = () => {
-      if (document.querySelector('tandem-console')?.shadowRoot?.querySelector('.replica-layer[data-build]')) builtAt = now();
-      else setTimeout(pollBuilt, 2);
+      if (document.querySelector('tandem-console')?.shadowRoot?.querySelector('.replica-layer[data-build]')) {
+        builtAt = now();
+        tell('built');
+      } else setTimeout(pollBuilt, 2);
     };
     pollBuilt();
   },

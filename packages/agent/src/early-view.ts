@@ -16,7 +16,7 @@ import { EventType } from '@rrweb/types';
 import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
 import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
 import { showFirstView } from './replica-first-view.ts';
-import { BLOCK_BOX_CSS, PICTURE_SIZE_ATTRIBUTE } from './replica-html.ts';
+import { BLOCK_BOX_CSS, PICTURE_SCROLL_ATTRIBUTE, PICTURE_SIZE_ATTRIBUTE } from './replica-html.ts';
 import type { ParsedBuildPlan } from './replica-html.ts';
 import { ReplicaScrubber } from './replica-scrub.ts';
 
@@ -96,7 +96,7 @@ export class EarlyView {
       const { node, initialOffset } = full.data as { node: serializedNodeWithId; initialOffset?: { left: number; top: number } };
       const view = showFirstView(frame, node, size, { picture: true });
       if (!view) throw new Error('not written');
-      finishPicture(frame, view.plan.sizes, initialOffset);
+      finishPicture(frame, view.plan, initialOffset);
     } catch {
       frame.remove();
       assets.clear();
@@ -144,20 +144,27 @@ export class EarlyView {
 
 /**
  * What rrweb would do after its build: blocked elements get their sizes and their striped box,
- * and the page is scrolled where the customer had it (rr_scroll of inner elements, by rrweb id,
- * comes with the console's replica).
+ * elements the customer had scrolled (a chat, a list) are scrolled where they were, and so is
+ * the page. The frame is laid out though not yet visible, so scrolling takes.
  */
-function finishPicture(frame: HTMLIFrameElement, sizes: ParsedBuildPlan['sizes'], offset: { left: number; top: number } | undefined): void {
+function finishPicture(frame: HTMLIFrameElement, plan: Pick<ParsedBuildPlan, 'sizes' | 'scrolls'>, offset: { left: number; top: number } | undefined): void {
   const doc = frame.contentDocument;
   if (!doc) return;
   for (const el of doc.querySelectorAll<HTMLElement>(`[${PICTURE_SIZE_ATTRIBUTE}]`)) {
-    const size = sizes[Number(el.getAttribute(PICTURE_SIZE_ATTRIBUTE))];
+    const size = plan.sizes[Number(el.getAttribute(PICTURE_SIZE_ATTRIBUTE))];
     if (size?.width !== undefined) el.style.setProperty('width', size.width);
     if (size?.height !== undefined) el.style.setProperty('height', size.height);
   }
   const style = doc.createElement('style');
   style.textContent = BLOCK_BOX_CSS;
   (doc.head ?? doc.documentElement)?.append(style);
+  for (const el of doc.querySelectorAll<HTMLElement>(`[${PICTURE_SCROLL_ATTRIBUTE}]`)) {
+    const scroll = plan.scrolls[Number(el.getAttribute(PICTURE_SCROLL_ATTRIBUTE))];
+    if (!scroll) continue;
+    // As rrweb sets them: a position the page's own layout cannot reach is clamped by the browser.
+    if (Number.isFinite(scroll.left)) el.scrollLeft = scroll.left!;
+    if (Number.isFinite(scroll.top)) el.scrollTop = scroll.top!;
+  }
   if (offset && (offset.left || offset.top)) frame.contentWindow?.scrollTo(offset.left, offset.top);
 }
 

@@ -65,7 +65,7 @@ export function showFirstView(
   const doc = iframe.contentDocument;
   if (!doc) return null;
   // A picture is never taken over by rrweb: its elements say which of rrweb's sizes is theirs.
-  const plan = planParsedBuild(root, { markSizes: options.picture === true });
+  const plan = planParsedBuild(root, { forPicture: options.picture === true });
   if (!plan || !plan.adds.every((add) => shownWithout(add.node))) return null;
   if (size) {
     // As rrweb sizes its frame from the page's viewport (its handleResize).

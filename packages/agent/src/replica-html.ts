@@ -114,8 +114,10 @@ function commentBuiltByRrweb(data: string): boolean {
   return data.includes('-->') || data.includes('--!>') || data.startsWith('>') || data.startsWith('->') || data.endsWith('<!-') || data.includes('\0');
 }
 
-/** On an element of a picture's markup (planParsedBuild's markSizes): its index in `sizes`. */
+/** On an element of a picture's markup (planParsedBuild's forPicture): its index in `sizes`. */
 export const PICTURE_SIZE_ATTRIBUTE = 'data-tandem-picture-size';
+/** On an element of a picture's markup that the customer had scrolled: its index in `scrolls`. */
+export const PICTURE_SCROLL_ATTRIBUTE = 'data-tandem-picture-scroll';
 
 /** How rrweb shows a blocked element (the page's own UI, `data-tandem-block`): a striped box of its size. */
 export const BLOCK_BOX_CSS = '[data-tandem-block] { background: repeating-linear-gradient(45deg, #c8ccd4 0 6px, #e3e6eb 6px 12px) !important; }';
@@ -129,7 +131,7 @@ class Planner {
   readonly customTags = new Set<string>();
   notPlanned = false;
 
-  constructor(private readonly markSizes: boolean) {}
+  constructor(private readonly forPicture: boolean) {}
 
   html(): string {
     return this.out.join('');
@@ -218,10 +220,13 @@ class Planner {
     }
     if (isField && !autocomplete) markup += ' autocomplete="off"';
     if (size) {
-      if (this.markSizes) markup += ` ${PICTURE_SIZE_ATTRIBUTE}="${this.sizes.length}"`;
+      if (this.forPicture) markup += ` ${PICTURE_SIZE_ATTRIBUTE}="${this.sizes.length}"`;
       this.sizes.push(size);
     }
-    if (scroll) this.scrolls.push(scroll);
+    if (scroll) {
+      if (this.forPicture) markup += ` ${PICTURE_SCROLL_ATTRIBUTE}="${this.scrolls.length}"`;
+      this.scrolls.push(scroll);
+    }
     this.out.push(`${markup}>`);
     const isVoid = !n.isSVG && VOID.has(tag);
     if (isVoid) {
@@ -264,11 +269,11 @@ export function doctypeMarkup(name: string, publicId: string, systemId: string):
 
 /**
  * The snapshot's markup and what rrweb must add to it; null when rrweb should rebuild it whole.
- * markSizes: for a picture no rrweb takes over (early-view.ts), each element with a size says
- * which one, so that it can be sized without rrweb's ids.
+ * forPicture: for a picture no rrweb takes over (early-view.ts), each element with a size or a
+ * scroll position says which one, so that it can be sized and scrolled without rrweb's ids.
  */
-export function planParsedBuild(root: serializedNodeWithId, options: { markSizes?: boolean } = {}): ParsedBuildPlan | null {
-  const planner = new Planner(options.markSizes === true);
+export function planParsedBuild(root: serializedNodeWithId, options: { forPicture?: boolean } = {}): ParsedBuildPlan | null {
+  const planner = new Planner(options.forPicture === true);
   planner.document(root);
   if (planner.notPlanned) return null;
   return {

@@ -994,7 +994,7 @@ test('the page\'s inline script pictures the customer\'s page before any of its 
   assert.deepEqual(d.pageErrors, []);
 });
 
-test('the early picture is scrolled where the customer is and sizes blocked elements as the replica does', async (t) => {
+test('the early picture is scrolled where the customer is, inner lists too, and sizes blocked elements as the replica does', async (t) => {
   const d = await openDesk(t, { connect: false });
   d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
   // A blocked element (drawn as a box of its size) at the top, a page taller than the window, scrolled down.
@@ -1004,6 +1004,13 @@ test('the early picture is scrolled where the customer is and sizes blocked elem
     blocked.style.cssText = 'width: 240px; height: 90px';
     blocked.textContent = 'secret';
     document.body.prepend(blocked);
+    // A list scrolled inside the page, as a chat or a basket is.
+    const list = document.createElement('div');
+    list.id = 'inner-list';
+    list.style.cssText = 'height: 120px; overflow: auto';
+    list.innerHTML = Array.from({ length: 30 }, (_, i) => `<p>Line ${i}</p>`).join('');
+    document.body.prepend(list);
+    list.scrollTop = 230;
     const tall = document.createElement('div');
     tall.style.height = '3000px';
     document.body.append(tall);
@@ -1030,6 +1037,7 @@ test('the early picture is scrolled where the customer is and sizes blocked elem
         w: Math.round(box.width), h: Math.round(box.height), striped: frame.contentWindow!.getComputedStyle(block).backgroundImage.includes('gradient'),
       },
       balanceTop: Math.round(frame.contentDocument!.getElementById('balance')!.getBoundingClientRect().top),
+      listScrollTop: Math.round(frame.contentDocument!.getElementById('inner-list')!.scrollTop),
     };
   };
   await d.agent.waitForFunction(() => {
@@ -1049,6 +1057,7 @@ test('the early picture is scrolled where the customer is and sizes blocked elem
     `(${measure.toString()})(document.querySelector('tandem-console').shadowRoot.querySelector('.replica-layer iframe'))`);
   assert.equal((picture as { scrollY: number }).scrollY, scrolled, 'the picture shows the part of the page the customer sees');
   assert.deepEqual((picture as { block: unknown }).block, { w: 240, h: 90, striped: true });
+  assert.equal((picture as { listScrollTop: number }).listScrollTop, 230, 'a list the customer scrolled is shown where they scrolled it');
   assert.deepEqual(picture, replica, 'the picture and the replica that replaces it are laid out alike');
 });
 

@@ -1,6 +1,7 @@
-// The console page's first script (/agent/console-link.js, with the chunk it shares with the
-// console): it opens the link to Tandem as soon as the page has parsed, shows the customer's page
-// as soon as the link brings its snapshot (early-view.ts), and only then starts the console
+// The console page's first script file (/agent/console-link.js, with the chunk it shares with the
+// console): it takes over the link to Tandem that the page's inline script opened (or opens it),
+// with the picture of the customer's page that script may already show (boot-picture.ts), shows
+// the snapshot the link brings if it does not (early-view.ts), and only then starts the console
 // (/agent/console.js, which the page has the browser fetch and compile meanwhile): started at
 // once, the console's code (rrweb above all) would hold the page's only thread while the snapshot
 // waits behind it (bench: agent join).
@@ -16,6 +17,8 @@ const START_AT_THE_LATEST_MS = 1_000;
 const SNAPSHOT_WAIT_MS = 250;
 
 let started = false;
+// Takes the link over (the page sets it below when it has a token); the console takes it from there.
+let link: (() => void) | null = null;
 
 // A page in a background tab paints no frame: nothing waits for one longer than this.
 const PAINT_WAIT_MS = 100;
@@ -35,6 +38,9 @@ function afterPaint(fn: () => void): void {
 function startConsole(): void {
   if (started) return;
   started = true;
+  // Still waiting for the boot script's picture to be painted: the console must find the link
+  // taken over, or it would open a second socket beside the boot script's.
+  link?.();
   const src = document.querySelector<HTMLLinkElement>('link[rel="modulepreload"][data-console]')?.href;
   if (src) void import(src);
 }
@@ -62,16 +68,18 @@ const mount = document.getElementById('console');
 if (token && mount) {
   // The page's words for a visit without a token; this one has one, and the console comes.
   mount.replaceChildren();
-  const link = () => {
+  const takeOver = () => {
+    link = null;
     // The boot script's view, when it opened the link, or this one.
     const view = preconnect(location.origin, token, { view: new EarlyView(() => document.body), onReport: consider });
     view?.prepare();
   };
+  link = takeOver;
   // The boot script is drawing the customer's page: the link, which reads that page again for the
   // console, waits until the picture has been painted rather than hold it up.
   const drawing = bootPicturing(location.origin, token);
-  if (drawing) void drawing.then(() => afterPaint(link));
-  else link();
+  if (drawing) void drawing.then(() => afterPaint(() => link?.()));
+  else takeOver();
   setTimeout(startConsole, START_AT_THE_LATEST_MS);
 } else {
   startConsole();

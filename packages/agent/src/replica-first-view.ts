@@ -24,7 +24,9 @@ export interface FirstView {
 // page had them). Frames, shadow roots, canvases and dialogs would be missing from it and then
 // appear under the agent's eyes, and a frame's page arrives in changes of its own: a snapshot with
 // any of them is built by rrweb at once, as before. (Scripts, head metadata and the few nodes a
-// script put where markup cannot are invisible or small; they come with the takeover.)
+// script put where markup cannot are invisible or small; they come with the takeover.) A picture
+// no rrweb takes over (early-view.ts) shows frames and canvases as empty boxes instead
+// (replica-html.ts, PICTURE_BOXES): they never reach this check there.
 const BUILT_FIRST_BY_RRWEB = new Set(['iframe', 'frame', 'canvas', 'dialog', 'object', 'embed']);
 
 function shownWithout(n: serializedNodeWithId): boolean {
@@ -36,10 +38,13 @@ function shownWithout(n: serializedNodeWithId): boolean {
 /** The page's style sheets in document order (rrweb inlines a readable linked sheet as _cssText). */
 function styleSheets(root: serializedNodeWithId): { css: string; media: string | null }[] {
   const sheets: { css: string; media: string | null }[] = [];
-  // A snapshot with shadow roots or frames has no first view (shownWithout): every sheet here is the page's.
+  // A first view has no shadow roots (shownWithout) and a frame's document is passed over below:
+  // every sheet here is the page's.
   const walk = (n: serializedNodeWithId): void => {
     if (n.type !== NodeType.Document && n.type !== NodeType.Element) return;
     if (n.type === NodeType.Element) {
+      // A frame's own document (a picture shows the frame as an empty box): its sheets are not the page's.
+      if (n.tagName === 'iframe' || n.tagName === 'frame') return;
       const media = typeof n.attributes['media'] === 'string' ? n.attributes['media'] : null;
       const inlined = n.attributes['_cssText'];
       if ((n.tagName === 'style' || n.tagName === 'link') && typeof inlined === 'string') return void sheets.push({ css: inlined, media });

@@ -6,6 +6,7 @@
 // (media elements, CDATA, nested documents) is not planned at all and rrweb rebuilds it whole.
 import { NodeType } from '@rrweb/types';
 import type { serializedNodeWithId } from '@rrweb/types';
+import { EMBEDDING_KEEPS } from './replica-scrub.ts';
 
 type SerializedElement = Extract<serializedNodeWithId, { type: NodeType.Element }>;
 
@@ -45,6 +46,12 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
 const BUILT_BY_RRWEB = new Set(['script', 'noscript', 'style', 'xmp', 'noembed', 'noframes', 'plaintext', 'iframe', 'frame', 'dialog']);
 // Elements rrweb's full rebuild registers with its media manager: no parsed build at all.
 const NOT_PLANNED = new Set(['video', 'audio']);
+// In a picture (forPicture), what rrweb would build but a picture can show as the empty box it
+// is, for the moment until the console's replica replaces it: a frame, whose page rrweb attaches
+// from the snapshot or which arrives in changes of its own. Without it a page with any iframe (a
+// payment form, a chat widget) had no picture at all. (A canvas reaches the console as a box of
+// its size already; one with rrweb's rr_dataURL, which Tandem's SDK never sends, still has none.)
+const PICTURE_BOXES = new Set(['iframe']);
 // rrweb's special attributes the parsed build applies itself; any other rr_ attribute is rrweb's.
 const SIZE_OR_SCROLL = new Set(['rr_width', 'rr_height', 'rr_scrollLeft', 'rr_scrollTop']);
 // Names both markup and setAttribute() accept alike (anything else: rrweb sets or drops it).
@@ -92,6 +99,11 @@ function builtByRrweb(n: SerializedElement): boolean {
     if (typeof value === 'string' && value.includes('\0')) return true;
   }
   return false;
+}
+
+/** An element a picture shows as an empty box (PICTURE_BOXES). */
+function pictureBox(n: SerializedElement): boolean {
+  return PICTURE_BOXES.has(n.tagName) && !n.isSVG && !n.isShadowHost && !n.isShadow;
 }
 
 /**
@@ -149,8 +161,10 @@ class Planner {
       const c = childNodes[i]!;
       if (c.rootId !== undefined) return void (this.notPlanned = true);
       const nextId = childNodes[i + 1]?.id ?? null;
-      if (this.forRrweb(c) || misplaced(parent, c)) {
-        later.push({ parentId: parent.id, nextId, node: c });
+      const misplacedHere = misplaced(parent, c);
+      if (this.forRrweb(c) || misplacedHere) {
+        if (this.forPicture && !misplacedHere && c.type === NodeType.Element && pictureBox(c)) this.element(c, true);
+        else later.push({ parentId: parent.id, nextId, node: c });
         continue;
       }
       if (c.type === NodeType.Text) {
@@ -183,7 +197,8 @@ class Planner {
     return false;
   }
 
-  private element(n: SerializedElement): void {
+  /** box: for a picture, the element as an empty box (pictureBox), with only what lays it out. */
+  private element(n: SerializedElement, box = false): void {
     const tag = replicaTagName(n);
     if (n.isCustom) this.customTags.add(n.tagName);
     const attrs = n.attributes;
@@ -198,6 +213,8 @@ class Planner {
       const raw = attrs[name];
       if (raw === null || raw === undefined || (tag === 'option' && name === 'selected' && (raw as unknown) === false)) continue;
       const value = raw === true ? '' : String(raw);
+      // A box keeps what its layout needs, whatever the scrubber let through: nothing it would load.
+      if (box && !name.startsWith('rr_') && (!PLAIN_ATTRIBUTE.test(name) || (tag === 'iframe' && !EMBEDDING_KEEPS.test(name.toLowerCase())))) continue;
       if (name.startsWith('rr_')) {
         if (name === 'rr_width') (size ??= { id: n.id }).width = value;
         else if (name === 'rr_height') (size ??= { id: n.id }).height = value;
@@ -219,6 +236,8 @@ class Planner {
       }
     }
     if (isField && !autocomplete) markup += ' autocomplete="off"';
+    // Nested in the picture's sandboxed frame it is sandboxed anyway; said again, and it has no page.
+    if (box && tag === 'iframe') markup += ' sandbox=""';
     if (size) {
       if (this.forPicture) markup += ` ${PICTURE_SIZE_ATTRIBUTE}="${this.sizes.length}"`;
       this.sizes.push(size);
@@ -231,6 +250,10 @@ class Planner {
     const isVoid = !n.isSVG && VOID.has(tag);
     if (isVoid) {
       if (n.childNodes.length) this.notPlanned = true;
+      return;
+    }
+    if (box) {
+      this.out.push(`</${tag}>`);
       return;
     }
     if (textareaValue !== null) {

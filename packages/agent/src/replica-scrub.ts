@@ -29,7 +29,7 @@ const DANGEROUS_URL = /^(?:javascript|vbscript):|^data:(?:text\/html|application
 
 const EMBEDDING_TAGS = new Set(['iframe', 'frame', 'object', 'embed', 'applet', 'portal', 'fencedframe']);
 // What an embedding element keeps: its box and its names for the agent's tools, nothing it loads.
-const EMBEDDING_KEEPS =
+export const EMBEDDING_KEEPS =
   /^(?:id|class|style|width|height|title|hidden|dir|lang|role|tabindex|align|border|hspace|vspace|frameborder|scrolling|rr_width|rr_height|rr_scrolltop|rr_scrollleft)$|^aria-|^data-(?!$)/;
 // Elements none of whose attributes the replica needs: everything they can say is a fetch,
 // a navigation or a policy.

@@ -1061,6 +1061,70 @@ test('the early picture is scrolled where the customer is, inner lists too, and 
   assert.deepEqual(picture, replica, 'the picture and the replica that replaces it are laid out alike');
 });
 
+test('a page with frames is pictured too, each frame an empty sandboxed box that loads nothing', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
+  // A frame of the page's own (its document, with its own red style, is in the snapshot) and one
+  // from another origin (a payment form: only its box is).
+  const elsewhere = `${d.relay.origin}/payment-widget-${Date.now()}.html`;
+  await d.customer.evaluate((src) => {
+    const own = document.createElement('iframe');
+    own.id = 'own-frame';
+    own.style.cssText = 'width: 300px; height: 80px';
+    own.srcdoc = '<style>h1 { color: rgb(255, 0, 0) } body { background: rgb(255, 0, 0) }</style><h1>Inside the frame</h1>';
+    const other = document.createElement('iframe');
+    other.id = 'payment';
+    other.src = src;
+    other.width = '320';
+    other.height = '120';
+    document.querySelector('main, .card, body')!.prepend(own, other);
+    return new Promise((resolve) => own.addEventListener('load', resolve, { once: true }));
+  }, elsewhere);
+  const asked: string[] = [];
+  d.agent.on('request', (r) => asked.push(r.url()));
+  const release = await d.openConsoleHeld();
+  await d.customer.evaluate(() => window.tandemRecorder.snapshot());
+  const recorded = await d.recorded();
+  const snapshot = recorded.slice(recorded.findLastIndex((e) => e.type === 4));
+  d.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, snapshot, true);
+  await d.agent.waitForFunction(() => {
+    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
+    return frame?.style.visibility === 'visible' && frame.contentDocument?.getElementById('balance') !== null;
+  });
+  const picture = await d.agent.evaluate(() => {
+    const doc = (document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement).contentDocument!;
+    const boxes: Record<string, unknown> = {};
+    for (const id of ['own-frame', 'payment']) {
+      const el = doc.getElementById(id)!;
+      const rect = el.getBoundingClientRect();
+      boxes[id] = { w: Math.round(rect.width), h: Math.round(rect.height), sandbox: el.getAttribute('sandbox'), src: el.getAttribute('src'),
+        srcdoc: el.getAttribute('srcdoc') };
+    }
+    return {
+      consoleStarted: customElements.get('tandem-console') !== undefined,
+      own: boxes['own-frame'], payment: boxes['payment'],
+      pageHeading: getComputedStyle(doc.querySelector('h1')!).color,
+      pageBackground: getComputedStyle(doc.body).backgroundColor,
+    };
+  });
+  await d.shoot('early-picture-frames');
+  const onPage = await d.customer.evaluate(() => Object.fromEntries(['own-frame', 'payment'].map((id) => {
+    const rect = document.getElementById(id)!.getBoundingClientRect();
+    return [id, { w: Math.round(rect.width), h: Math.round(rect.height) }];
+  })));
+  assert.equal(picture.consoleStarted, false);
+  // Sandboxed with no allowance, a frame is opaque even to the console: it has no page, and could run none.
+  assert.deepEqual(picture.own, { ...onPage['own-frame'], sandbox: '', src: null, srcdoc: null }, 'the page\'s own frame: its box, empty');
+  assert.deepEqual(picture.payment, { ...onPage['payment'], sandbox: '', src: null, srcdoc: null }, 'another origin\'s frame: its box, empty');
+  assert.notEqual(picture.pageHeading, 'rgb(255, 0, 0)', 'the frame\'s style stays out of the page');
+  assert.notEqual(picture.pageBackground, 'rgb(255, 0, 0)');
+  release();
+  await d.waitForReplicaText('Northwind Bank');
+  await d.agent.waitForFunction(() => document.querySelectorAll('iframe.tandem-early-view').length === 0);
+  assert.deepEqual(asked.filter((u) => u.includes('payment-widget')), [], 'the agent\'s browser never asked for the frame\'s page');
+  assert.deepEqual(d.relay.opened(), { handshake: 1, all: 1 });
+});
+
 test('the console page opens its link before the console has loaded, and shows what arrived meanwhile', async (t) => {
   const d = await openDesk(t, { connect: false });
   d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };

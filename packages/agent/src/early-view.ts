@@ -12,11 +12,11 @@
 // (replica-assets.ts) exactly as the console does, in place (the console gets the snapshot parsed
 // afresh: early-link.ts), and the frame is sandboxed like every replica (no scripts) under the
 // console page's CSP. Nothing in it is interactive: it is a picture until the console is up.
-import { EventType } from '@rrweb/types';
-import type { eventWithTime, serializedNodeWithId } from '@rrweb/types';
+import { EventType, IncrementalSource } from '@rrweb/types';
+import type { adoptedStyleSheetData, eventWithTime, serializedNodeWithId } from '@rrweb/types';
 import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
 import { showFirstView } from './replica-first-view.ts';
-import { BLOCK_BOX_CSS, PICTURE_SCROLL_ATTRIBUTE, PICTURE_SIZE_ATTRIBUTE } from './replica-html.ts';
+import { BLOCK_BOX_CSS, PICTURE_HOST_ATTRIBUTE, PICTURE_SCROLL_ATTRIBUTE, PICTURE_SIZE_ATTRIBUTE } from './replica-html.ts';
 import type { ParsedBuildPlan } from './replica-html.ts';
 import { ReplicaScrubber } from './replica-scrub.ts';
 
@@ -92,10 +92,19 @@ export class EarlyView {
     this.spare = null;
     try {
       new ReplicaScrubber().scrub(full);
-      new AssetRewriter(assets).rewrite(full);
+      const rewriter = new AssetRewriter(assets);
+      rewriter.rewrite(full);
       const { node, initialOffset } = full.data as { node: serializedNodeWithId; initialOffset?: { left: number; top: number } };
       const view = showFirstView(frame, node, size, { picture: true });
       if (!view) throw new Error('not written');
+      // Sheets the page adopted (constructed ones: Lit's, for one) come as events after the snapshot.
+      const adopted: adoptedStyleSheetData[] = [];
+      for (const e of events) {
+        if (e.type !== EventType.IncrementalSnapshot || e.data.source !== IncrementalSource.AdoptedStyleSheet) continue;
+        rewriter.rewrite(e);
+        adopted.push(e.data);
+      }
+      adoptSheets(frame, node.id, adopted);
       finishPicture(frame, view.plan, initialOffset);
     } catch {
       frame.remove();
@@ -166,6 +175,28 @@ function finishPicture(frame: HTMLIFrameElement, plan: Pick<ParsedBuildPlan, 'si
     if (Number.isFinite(scroll.top)) el.scrollTop = scroll.top!;
   }
   if (offset && (offset.left || offset.top)) frame.contentWindow?.scrollTo(offset.left, offset.top);
+}
+
+/**
+ * The style sheets the page and its shadow roots had adopted, as style elements where they
+ * applied (after the tree's own sheets, as adopted ones come). Their URLs are rewritten already.
+ */
+function adoptSheets(frame: HTMLIFrameElement, rootId: number, changes: adoptedStyleSheetData[]): void {
+  const doc = frame.contentDocument;
+  if (!doc || changes.length === 0) return;
+  const rules = new Map<number, string[]>();
+  for (const change of changes) for (const sheet of change.styles ?? []) rules.set(sheet.styleId, sheet.rules.map((r) => r.rule));
+  for (const change of changes) {
+    const css = change.styleIds.map((id) => (rules.get(id) ?? []).join('\n')).join('\n');
+    if (!css) continue;
+    const target = change.id === rootId
+      ? doc.head ?? doc.documentElement
+      : doc.querySelector(`[${PICTURE_HOST_ATTRIBUTE}="${change.id}"]`)?.shadowRoot;
+    if (!target) continue;
+    const style = doc.createElement('style');
+    style.textContent = css;
+    target.append(style);
+  }
 }
 
 /** The customer's viewport, scaled down (never up) to the page's and centred, as the console fits it. */

@@ -38,10 +38,11 @@ function shownWithout(n: serializedNodeWithId): boolean {
 /** The page's style sheets in document order (rrweb inlines a readable linked sheet as _cssText). */
 function styleSheets(root: serializedNodeWithId): { css: string; media: string | null }[] {
   const sheets: { css: string; media: string | null }[] = [];
-  // A first view has no shadow roots (shownWithout) and a frame's document is passed over below:
-  // every sheet here is the page's.
+  // A shadow root's nodes and a frame's document are passed over below: every sheet here is the page's.
   const walk = (n: serializedNodeWithId): void => {
     if (n.type !== NodeType.Document && n.type !== NodeType.Element) return;
+    // A shadow root's sheets are its own (a picture writes them inside it: replica-html.ts).
+    if (n.isShadow) return;
     if (n.type === NodeType.Element) {
       // A frame's own document (a picture shows the frame as an empty box): its sheets are not the page's.
       if (n.tagName === 'iframe' || n.tagName === 'frame') return;

@@ -4,6 +4,8 @@
 // adapts for :hover, scripts it turns into noscript, canvases, shadow roots, frames, dialogs...)
 // are left to rrweb, as mutations added after the parse; a snapshot with what neither can take
 // (media elements, CDATA, nested documents) is not planned at all and rrweb rebuilds it whole.
+// A picture no rrweb takes over (forPicture: early-view.ts) writes shadow roots as declarative
+// shadow DOM with their own sheets inside, and frames as empty boxes.
 import { NodeType } from '@rrweb/types';
 import type { serializedNodeWithId } from '@rrweb/types';
 import { EMBEDDING_KEEPS } from './replica-scrub.ts';
@@ -85,9 +87,12 @@ export function replicaTagName(n: SerializedElement): string {
   return n.isSVG ? (SVG_TAGS[n.tagName] ?? n.tagName) : n.tagName;
 }
 
-/** Whether the parser cannot be trusted to write this element (rrweb builds it, with its subtree). */
-function builtByRrweb(n: SerializedElement): boolean {
-  if (n.isShadowHost || n.isShadow || !PLAIN_TAG.test(n.tagName) || BUILT_BY_RRWEB.has(n.tagName)) return true;
+/**
+ * Whether the parser cannot be trusted to write this element (rrweb builds it, with its subtree).
+ * A picture writes shadow roots as markup (declarative shadow DOM): no rrweb takes it over.
+ */
+function builtByRrweb(n: SerializedElement, picture: boolean): boolean {
+  if ((!picture && (n.isShadowHost || n.isShadow)) || !PLAIN_TAG.test(n.tagName) || BUILT_BY_RRWEB.has(n.tagName)) return true;
   const attrs = n.attributes;
   if (n.tagName === 'link' && (attrs['_cssText'] || attrs['rel'] === 'modulepreload' || attrs['rel'] === 'prefetch' ||
     (attrs['rel'] === 'preload' && attrs['as'] === 'script'))) return true;
@@ -130,6 +135,8 @@ function commentBuiltByRrweb(data: string): boolean {
 export const PICTURE_SIZE_ATTRIBUTE = 'data-tandem-picture-size';
 /** On an element of a picture's markup that the customer had scrolled: its index in `scrolls`. */
 export const PICTURE_SCROLL_ATTRIBUTE = 'data-tandem-picture-scroll';
+/** On a shadow host of a picture's markup: its rrweb id (the style sheets a page adopts name it). */
+export const PICTURE_HOST_ATTRIBUTE = 'data-tandem-picture-host';
 
 /** How rrweb shows a blocked element (the page's own UI, `data-tandem-block`): a striped box of its size. */
 export const BLOCK_BOX_CSS = '[data-tandem-block] { background: repeating-linear-gradient(45deg, #c8ccd4 0 6px, #e3e6eb 6px 12px) !important; }';
@@ -142,6 +149,8 @@ class Planner {
   readonly scrolls: ParsedBuildPlan['scrolls'] = [];
   readonly customTags = new Set<string>();
   notPlanned = false;
+  // Inside a shadow tree written as markup (a picture's): its own style sheets go inline there.
+  private inShadow = false;
 
   constructor(private readonly forPicture: boolean) {}
 
@@ -164,6 +173,7 @@ class Planner {
       const misplacedHere = misplaced(parent, c);
       if (this.forRrweb(c) || misplacedHere) {
         if (this.forPicture && !misplacedHere && c.type === NodeType.Element && pictureBox(c)) this.element(c, true);
+        else if (this.forPicture && this.inShadow && c.type === NodeType.Element) this.shadowStyle(c);
         else later.push({ parentId: parent.id, nextId, node: c });
         continue;
       }
@@ -189,7 +199,7 @@ class Planner {
   private forRrweb(n: serializedNodeWithId): boolean {
     if (n.type === NodeType.Element) {
       if (NOT_PLANNED.has(n.tagName)) this.notPlanned = true;
-      return builtByRrweb(n);
+      return builtByRrweb(n, this.forPicture);
     }
     if (n.type === NodeType.Text) return textBuiltByRrweb(n.textContent);
     if (n.type === NodeType.Comment) return commentBuiltByRrweb(n.textContent);
@@ -236,6 +246,7 @@ class Planner {
       }
     }
     if (isField && !autocomplete) markup += ' autocomplete="off"';
+    if (this.forPicture && n.isShadowHost) markup += ` ${PICTURE_HOST_ATTRIBUTE}="${n.id}"`;
     // Nested in the picture's sandboxed frame it is sandboxed anyway; said again, and it has no page.
     if (box && tag === 'iframe') markup += ' sandbox=""';
     if (size) {
@@ -256,6 +267,18 @@ class Planner {
       this.out.push(`</${tag}>`);
       return;
     }
+    if (this.forPicture && n.isShadowHost && !isVoid) {
+      // rrweb lists the shadow root's children (isShadow) among the host's own.
+      this.out.push(`<template shadowrootmode="open">`);
+      const outer = this.inShadow;
+      this.inShadow = true;
+      this.children(n, n.childNodes.filter((c) => c.isShadow === true), null);
+      this.inShadow = outer;
+      this.out.push('</template>');
+      this.children(n, n.childNodes.filter((c) => c.isShadow !== true), tag);
+      this.out.push(`</${tag}>`);
+      return;
+    }
     if (textareaValue !== null) {
       // rrweb writes the value as the field's text and drops its children.
       this.out.push(escapeText(textareaValue.startsWith('\n') ? `\n${textareaValue}` : textareaValue));
@@ -263,6 +286,25 @@ class Planner {
       this.children(n, n.childNodes, n.isSVG ? null : tag);
     }
     this.out.push(`</${tag}>`);
+  }
+
+  /**
+   * In a picture's shadow tree, a style sheet of the shadow root's own, written where it is (the
+   * page's own sheets are added to the picture's head: replica-first-view.ts). Anything else rrweb
+   * would build there is left out of the picture.
+   */
+  private shadowStyle(n: SerializedElement): void {
+    const inlined = n.attributes['_cssText'];
+    let css = typeof inlined === 'string' ? inlined : null;
+    if (css === null && n.tagName === 'style') {
+      css = '';
+      for (const c of n.childNodes) if (c.type === NodeType.Text) css += c.textContent;
+    }
+    if (css === null) return;
+    const media = n.attributes['media'];
+    // The parser ends a style element at the first `</style`; `\3c ` is CSS's own escape for `<`.
+    const text = css.replace(/<\/style/gi, '\\3c /style');
+    this.out.push(`<style${typeof media === 'string' ? ` media="${escapeAttribute(media)}"` : ''}>${text}</style>`);
   }
 
   /** A node rrweb builds, and its subtree: one mutation add each, parents before children. */

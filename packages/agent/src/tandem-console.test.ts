@@ -1125,6 +1125,70 @@ test('a page with frames is pictured too, each frame an empty sandboxed box that
   assert.deepEqual(d.relay.opened(), { handshake: 1, all: 1 });
 });
 
+test('a page with web components is pictured with their shadow roots, their own and adopted style sheets inside them only', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
+  await d.customer.evaluate(() => {
+    customElements.define('price-tag', class extends HTMLElement {
+      constructor() {
+        super();
+        const root = this.attachShadow({ mode: 'open' });
+        root.innerHTML = '<style>.amount { color: rgb(10, 120, 200) }</style><span class="label">Offer</span> <span class="amount">£99</span> <slot></slot>';
+        // A constructed sheet, as Lit's components have theirs.
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync('.label { color: rgb(200, 40, 40); font-weight: 700 }');
+        root.adoptedStyleSheets = [sheet];
+      }
+    });
+    const tag = document.createElement('price-tag');
+    tag.id = 'tag';
+    tag.textContent = 'per month';
+    // The page's own .amount, which the component's sheet must not reach.
+    const own = document.createElement('p');
+    own.id = 'own-amount';
+    own.className = 'amount';
+    own.textContent = 'the page\'s own amount';
+    document.body.prepend(tag, own);
+  });
+  const release = await d.openConsoleHeld();
+  await d.customer.evaluate(() => window.tandemRecorder.snapshot());
+  const recorded = await d.recorded();
+  // From the newest snapshot on (the recorder's first one predates the component).
+  d.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, recorded.slice(recorded.findLastIndex((e) => e.type === 4)), true);
+  await d.agent.waitForFunction(() => {
+    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
+    return frame?.style.visibility === 'visible' && frame.contentDocument?.getElementById('balance') !== null;
+  });
+  const picture = await d.agent.evaluate(() => {
+    const doc = (document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement).contentDocument!;
+    const host = doc.getElementById('tag')!;
+    const root = host.shadowRoot;
+    const amount = root?.querySelector('.amount');
+    const label = root?.querySelector('.label');
+    return {
+      consoleStarted: customElements.get('tandem-console') !== undefined,
+      shadow: root ? root.textContent!.replace(/\s+/g, ' ').trim() : null,
+      amount: amount ? getComputedStyle(amount).color : null,
+      label: label ? getComputedStyle(label).color : null,
+      slotted: (root?.querySelector('slot') as HTMLSlotElement | null)?.assignedNodes().map((n) => n.textContent).join('') ?? null,
+      ownAmount: getComputedStyle(doc.getElementById('own-amount')!).color,
+      templates: doc.querySelectorAll('template').length,
+    };
+  });
+  await d.shoot('early-picture-shadow');
+  assert.equal(picture.consoleStarted, false);
+  assert.ok(picture.shadow?.includes('Offer') && picture.shadow.includes('£99'), `the shadow root's content is in the picture: ${picture.shadow}`);
+  assert.equal(picture.amount, 'rgb(10, 120, 200)', 'the shadow root\'s own sheet applies inside it');
+  assert.equal(picture.label, 'rgb(200, 40, 40)', 'so does the sheet it adopted');
+  assert.equal(picture.slotted, 'per month', 'the host\'s own children are slotted as on the page');
+  assert.notEqual(picture.ownAmount, 'rgb(10, 120, 200)', 'the component\'s sheet stays out of the page');
+  assert.equal(picture.templates, 0, 'the parser made shadow roots of the templates');
+  release();
+  await d.waitForReplicaText('Northwind Bank');
+  await d.agent.waitForFunction(() => document.querySelectorAll('iframe.tandem-early-view').length === 0);
+  assert.deepEqual(d.relay.opened(), { handshake: 1, all: 1 });
+});
+
 test('the console page opens its link before the console has loaded, and shows what arrived meanwhile', async (t) => {
   const d = await openDesk(t, { connect: false });
   d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };

@@ -8,8 +8,8 @@ import { PageFrameReader } from './page-frame.ts';
 import type { FrameResult } from './page-frame.ts';
 import type { PagePoint } from './page-frame.ts';
 import { SeqTracker } from './seq-tracker.ts';
-import type { EarlyView } from './early-view.ts';
 import type { SeqVerdict } from './seq-tracker.ts';
+import type { EarlyView } from './early-view.ts';
 
 /** The console's own link to the server (the customer's link is in the view). */
 export type ConsoleLink = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'replaced' | 'call_ended';

@@ -52,6 +52,33 @@ describe('replica layout', () => {
 });
 
 describe('form state written by a framework', () => {
+  test('an opted-in select chosen before Share shows that choice in the replica; a masked one does not', async () => {
+    const { console, close } = await sharedPage(stack, '/fixtures/shop/framework-setters.html', {
+      beforeShare: async (page) => {
+        await page.selectOption('#size', 'Large');
+        // The same choice in a select that is masked (as every field is by default).
+        await page.evaluate(() => {
+          const masked = document.getElementById('size')!.cloneNode(true) as HTMLSelectElement;
+          masked.id = 'masked-size';
+          masked.removeAttribute('data-tandem-unmask');
+          document.body.append(masked);
+          masked.selectedIndex = 2;
+        });
+      },
+    });
+    try {
+      const READ = `(doc) => {
+        const size = doc.getElementById('size');
+        const masked = doc.getElementById('masked-size');
+        return size && masked ? { size: size.selectedIndex, masked: masked.selectedIndex } : null;
+      }`;
+      const shown = await replicaUntil<{ size: number; masked: number }>(console, READ, (v) => v?.size === 2);
+      assert.deepEqual(shown, { size: 2, masked: 0 }, 'the opted-in choice is in the snapshot; the masked one is not');
+    } finally {
+      await close();
+    }
+  });
+
   test('fields the app clears and a box it unticks from code after Share are cleared and unticked in the replica', async () => {
     const { page, console, close } = await sharedPage(stack, '/fixtures/shop/framework-setters.html');
     try {

@@ -78,6 +78,14 @@ function sanitizeAttributes(el: Element | null, tagName: string, attributes: Att
   if (typeof label === 'string' && (tagName === 'option' || tagName === 'optgroup') && !mayShowValue(el, pass.regions)) {
     attributes['label'] = maskText(label);
   }
+  // rrweb leaves out which option is chosen whenever selects are masked at all (its
+  // maskInputOptions, which are ours), so a snapshot showed an opted-in select at its first
+  // option until the customer chose again. Its choice is its value: shown where that may be.
+  // (By name, not instanceof: an option in a same-origin frame is that frame's HTMLOptionElement.)
+  if (tagName === 'option' && typeof (el as HTMLOptionElement).selected === 'boolean' && mayShowValue(el, pass.regions)) {
+    if ((el as HTMLOptionElement).selected) attributes['selected'] = true;
+    else delete attributes['selected'];
+  }
 }
 
 function regionOrUnknown(node: Node | null, pass: Pass): Region {

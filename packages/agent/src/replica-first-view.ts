@@ -9,7 +9,7 @@
 // asset-rewritten snapshot the replica is built from.
 import { NodeType } from '@rrweb/types';
 import type { serializedNodeWithId } from '@rrweb/types';
-import { defineCustomElements, planParsedBuild } from './replica-html.ts';
+import { defineCustomElements, planParsedBuild, sheetOf } from './replica-html.ts';
 import type { ParsedBuildPlan } from './replica-html.ts';
 
 /** What was shown, for rrweb to take over: the snapshot it came from and what it added to it. */
@@ -46,14 +46,8 @@ function styleSheets(root: serializedNodeWithId): { css: string; media: string |
     if (n.type === NodeType.Element) {
       // A frame's own document (a picture shows the frame as an empty box): its sheets are not the page's.
       if (n.tagName === 'iframe' || n.tagName === 'frame') return;
-      const media = typeof n.attributes['media'] === 'string' ? n.attributes['media'] : null;
-      const inlined = n.attributes['_cssText'];
-      if ((n.tagName === 'style' || n.tagName === 'link') && typeof inlined === 'string') return void sheets.push({ css: inlined, media });
-      if (n.tagName === 'style') {
-        let css = '';
-        for (const c of n.childNodes) if (c.type === NodeType.Text) css += c.textContent;
-        return void sheets.push({ css, media });
-      }
+      const sheet = sheetOf(n);
+      if (sheet) return void sheets.push(sheet);
     }
     for (const c of n.childNodes) walk(c);
   };

@@ -106,6 +106,20 @@ function builtByRrweb(n: SerializedElement, picture: boolean): boolean {
   return false;
 }
 
+/**
+ * The style sheet an element of the snapshot carries: a `<style>`'s text, or a readable linked
+ * sheet rrweb inlined as `_cssText`; null for any other element.
+ */
+export function sheetOf(n: SerializedElement): { css: string; media: string | null } | null {
+  const media = typeof n.attributes['media'] === 'string' ? n.attributes['media'] : null;
+  const inlined = n.attributes['_cssText'];
+  if ((n.tagName === 'style' || n.tagName === 'link') && typeof inlined === 'string') return { css: inlined, media };
+  if (n.tagName !== 'style') return null;
+  let css = '';
+  for (const c of n.childNodes) if (c.type === NodeType.Text) css += c.textContent;
+  return { css, media };
+}
+
 /** An element a picture shows as an empty box (PICTURE_BOXES). */
 function pictureBox(n: SerializedElement): boolean {
   return PICTURE_BOXES.has(n.tagName) && !n.isSVG && !n.isShadowHost && !n.isShadow;
@@ -267,7 +281,7 @@ class Planner {
       this.out.push(`</${tag}>`);
       return;
     }
-    if (this.forPicture && n.isShadowHost && !isVoid) {
+    if (this.forPicture && n.isShadowHost) {
       // rrweb lists the shadow root's children (isShadow) among the host's own.
       this.out.push(`<template shadowrootmode="open">`);
       const outer = this.inShadow;
@@ -294,17 +308,11 @@ class Planner {
    * would build there is left out of the picture.
    */
   private shadowStyle(n: SerializedElement): void {
-    const inlined = n.attributes['_cssText'];
-    let css = typeof inlined === 'string' ? inlined : null;
-    if (css === null && n.tagName === 'style') {
-      css = '';
-      for (const c of n.childNodes) if (c.type === NodeType.Text) css += c.textContent;
-    }
-    if (css === null) return;
-    const media = n.attributes['media'];
+    const sheet = sheetOf(n);
+    if (!sheet) return;
     // The parser ends a style element at the first `</style`; `\3c ` is CSS's own escape for `<`.
-    const text = css.replace(/<\/style/gi, '\\3c /style');
-    this.out.push(`<style${typeof media === 'string' ? ` media="${escapeAttribute(media)}"` : ''}>${text}</style>`);
+    const text = sheet.css.replace(/<\/style/gi, '\\3c /style');
+    this.out.push(`<style${sheet.media !== null ? ` media="${escapeAttribute(sheet.media)}"` : ''}>${text}</style>`);
   }
 
   /** A node rrweb builds, and its subtree: one mutation add each, parents before children. */

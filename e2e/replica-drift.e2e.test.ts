@@ -59,6 +59,45 @@ describe('drift healing', () => {
     }
   });
 
+  test('a page that never settles (a ticker every 200 ms): a replica corrupted meanwhile heals within seconds, not at the next quiet check', async () => {
+    const { page, console: agent, close } = await sharedPage(stack, '/fixtures/shop/standards-layout.html');
+    const requests: string[] = [];
+    try {
+      await replicaUntil<boolean>(agent, "(doc) => !!doc.getElementById('title')", (v) => v === true);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      cdp.on('Network.webSocketFrameReceived', (e: { response: { payloadData: string; opcode: number } }) => {
+        if (e.response.opcode === 1 && e.response.payloadData.includes('snapshot.request')) requests.push(e.response.payloadData);
+      });
+      // The page changes every 200 ms and stops by itself after 30 s: it never settles for the 1 s
+      // that a settled burst's check waits for.
+      await page.evaluate(() => {
+        const ticker = document.body.appendChild(Object.assign(document.createElement('p'), { id: 'ticker', textContent: 'tick 0' }));
+        let n = 0;
+        const timer = setInterval(() => {
+          ticker.textContent = `tick ${++n}`;
+          if (n >= 150) clearInterval(timer);
+        }, 200);
+      });
+      await replicaUntil<boolean>(agent, "(doc) => /tick [1-9]/.test(doc.getElementById('ticker')?.textContent ?? '')", (v) => v === true);
+      const removed = await inReplica<boolean>(agent, "(doc) => { const el = doc.getElementById('title'); el?.remove(); return !!el; }");
+      assert.equal(removed, true);
+      const corruptedAt = Date.now();
+      const healed = await replicaUntil<boolean>(agent, "(doc) => !!doc.getElementById('title')", (v) => v === true);
+      const tookMs = Date.now() - corruptedAt;
+      assert.equal(healed, true, 'the replica has the element again while the page is still changing');
+      console.log(`drift on a busy page healed ${tookMs} ms after the corruption`);
+      const ticks = await page.evaluate(() => Number(document.getElementById('ticker')!.textContent!.split(' ')[1]));
+      assert.ok(ticks < 150, `the page was still changing when the replica healed (tick ${ticks})`);
+      assert.ok(requests.some((r) => r.includes('agent_drift')), `the page was asked for a fresh snapshot because of drift (${requests.join(' ')})`);
+      // And the replica follows the ticker again.
+      assert.equal(await replicaUntil<boolean>(agent,
+        "(doc) => Number(doc.getElementById('ticker')?.textContent?.split(' ')[1]) > " + String(ticks), (v) => v === true), true);
+    } finally {
+      await close();
+    }
+  });
+
   test('a React app driven by the customer (typing, filtering, clearing): the replica agrees with the page, no snapshot is asked for', async () => {
     const { page, close } = await sharedPage(stack, '/fixtures/apps/react-orders/index.html');
     const requests: string[] = [];

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { openPage } from '../../test/dom-page.ts';
 import { startDriftChecks } from './drift-check.ts';
 
-function schedule(run: (note: () => void, advance: (ms: number) => void) => void, opts = { settleMs: 1_000, quietEveryMs: 30_000 }): number[] {
+function schedule(run: (note: () => void, advance: (ms: number) => void) => void,
+  opts = { settleMs: 1_000, busyEveryMs: 5_000, quietEveryMs: 30_000 }): number[] {
   const page = openPage('<p>Basket</p>');
   page.serialize();
   mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
@@ -38,14 +39,23 @@ test('a burst is checked once, a settle time after its last change', () => {
   assert.deepEqual(sent, [5_000 + 2_950 + 1_000]);
 });
 
-test('a page that never settles is still checked every quiet period, and a quiet one too', () => {
+test('a page that never settles is checked every busy period, and a quiet one every quiet period', () => {
   const busy = schedule((note, advance) => {
-    for (let t = 0; t < 70_000; t += 100) {
+    for (let t = 0; t < 21_000; t += 100) {
       note();
       advance(100);
     }
   });
-  assert.deepEqual(busy, [30_000, 60_000]);
+  assert.deepEqual(busy, [5_000, 10_000, 15_000, 20_000]);
+  // A ticker that starts long after the last check is first checked a busy period after it started.
+  const late = schedule((note, advance) => {
+    advance(42_000);
+    for (let t = 0; t < 6_000; t += 250) {
+      note();
+      advance(250);
+    }
+  });
+  assert.deepEqual(late, [30_000, 47_000]);
   const quiet = schedule((_note, advance) => advance(95_000));
   assert.deepEqual(quiet, [30_000, 60_000, 90_000]);
 });

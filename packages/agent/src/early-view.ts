@@ -15,8 +15,9 @@
 import { EventType, IncrementalSource } from '@rrweb/types';
 import type { adoptedStyleSheetData, eventWithTime, serializedNodeWithId } from '@rrweb/types';
 import { AssetRewriter, AssetStore, assetFrameOf } from './replica-assets.ts';
+import { keepFocusOutOf } from './frame-focus.ts';
 import { showFirstView } from './replica-first-view.ts';
-import { BLOCK_BOX_CSS, PICTURE_HOST_ATTRIBUTE, PICTURE_SCROLL_ATTRIBUTE, PICTURE_SIZE_ATTRIBUTE } from './replica-html.ts';
+import { BLOCK_BOX_CSS, PICTURE_HOST_ATTRIBUTE, PICTURE_MODAL_ATTRIBUTE, PICTURE_SCROLL_ATTRIBUTE, PICTURE_SIZE_ATTRIBUTE } from './replica-html.ts';
 import type { ParsedBuildPlan } from './replica-html.ts';
 import { ReplicaScrubber } from './replica-scrub.ts';
 
@@ -147,6 +148,7 @@ export class EarlyView {
       'position: fixed; left: 0; top: 0; border: 0; margin: 0; background: #fff; transform-origin: 0 0; pointer-events: none; ' +
       'z-index: 2147483647; box-shadow: 0 0 0 1px #b9c2ce, 0 6px 24px rgba(20,40,70,.16); visibility: hidden';
     this.parent().append(frame);
+    keepFocusOutOf(frame);
     return frame;
   }
 }
@@ -167,6 +169,16 @@ function finishPicture(frame: HTMLIFrameElement, plan: Pick<ParsedBuildPlan, 'si
   const style = doc.createElement('style');
   style.textContent = BLOCK_BOX_CSS;
   (doc.head ?? doc.documentElement)?.append(style);
+  // In document order, as rrweb opens them when it builds: a later modal stacks above an earlier
+  // one. Before the scrolling: opening one focuses inside it (the frame's dialogs leave the
+  // agent's focus alone: newFrame).
+  for (const el of doc.querySelectorAll<HTMLElement & { showModal?: () => void }>(`dialog[${PICTURE_MODAL_ATTRIBUTE}]`)) {
+    try {
+      el.showModal?.();
+    } catch {
+      // One the browser will not open (already open): shown as the page's markup has it.
+    }
+  }
   for (const el of doc.querySelectorAll<HTMLElement>(`[${PICTURE_SCROLL_ATTRIBUTE}]`)) {
     const scroll = plan.scrolls[Number(el.getAttribute(PICTURE_SCROLL_ATTRIBUTE))];
     if (!scroll) continue;

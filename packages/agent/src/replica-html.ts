@@ -5,7 +5,8 @@
 // are left to rrweb, as mutations added after the parse; a snapshot with what neither can take
 // (media elements, CDATA, nested documents) is not planned at all and rrweb rebuilds it whole.
 // A picture no rrweb takes over (forPicture: early-view.ts) writes shadow roots as declarative
-// shadow DOM with their own sheets inside, and frames as empty boxes.
+// shadow DOM with their own sheets inside, frames as empty boxes, and dialogs as markup, marking
+// the modal ones for the picture to open in its top layer.
 import { NodeType } from '@rrweb/types';
 import type { serializedNodeWithId } from '@rrweb/types';
 import { EMBEDDING_KEEPS } from './replica-scrub.ts';
@@ -56,6 +57,11 @@ const NOT_PLANNED = new Set(['video', 'audio']);
 const PICTURE_BOXES = new Set(['iframe']);
 // rrweb's special attributes the parsed build applies itself; any other rr_ attribute is rrweb's.
 const SIZE_OR_SCROLL = new Set(['rr_width', 'rr_height', 'rr_scrollLeft', 'rr_scrollTop']);
+// How an open dialog was opened (rrweb's rr_open_mode: 'modal' or 'non-modal'). Markup can say
+// open and closed; only a call puts a dialog in the top layer, so a picture marks a modal one
+// (PICTURE_MODAL_ATTRIBUTE) and opens it after the write. Without it a page with any dialog (a
+// cookie notice, a checkout's modal, closed or open) had no picture at all.
+const OPEN_MODE = 'rr_open_mode';
 // Names both markup and setAttribute() accept alike (anything else: rrweb sets or drops it).
 const PLAIN_ATTRIBUTE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 const PLAIN_TAG = /^[a-z][a-z0-9-]*$/i;
@@ -92,14 +98,16 @@ export function replicaTagName(n: SerializedElement): string {
  * A picture writes shadow roots as markup (declarative shadow DOM): no rrweb takes it over.
  */
 function builtByRrweb(n: SerializedElement, picture: boolean): boolean {
-  if ((!picture && (n.isShadowHost || n.isShadow)) || !PLAIN_TAG.test(n.tagName) || BUILT_BY_RRWEB.has(n.tagName)) return true;
+  if (!picture && (n.isShadowHost || n.isShadow)) return true;
+  const pictureDialog = picture && n.tagName === 'dialog' && !n.isSVG;
+  if (!PLAIN_TAG.test(n.tagName) || (BUILT_BY_RRWEB.has(n.tagName) && !pictureDialog)) return true;
   const attrs = n.attributes;
   if (n.tagName === 'link' && (attrs['_cssText'] || attrs['rel'] === 'modulepreload' || attrs['rel'] === 'prefetch' ||
     (attrs['rel'] === 'preload' && attrs['as'] === 'script'))) return true;
   if (n.tagName === 'meta' && attrs['http-equiv'] === 'Content-Security-Policy') return true;
   for (const name in attrs) {
     if (!Object.prototype.hasOwnProperty.call(attrs, name)) continue;
-    if (name.startsWith('rr_') ? !SIZE_OR_SCROLL.has(name) : !PLAIN_ATTRIBUTE.test(name)) return true;
+    if (name.startsWith('rr_') ? !SIZE_OR_SCROLL.has(name) && !(pictureDialog && name === OPEN_MODE) : !PLAIN_ATTRIBUTE.test(name)) return true;
     const value = attrs[name];
     if (typeof value === 'string' && value.includes('\0')) return true;
   }
@@ -149,6 +157,8 @@ function commentBuiltByRrweb(data: string): boolean {
 export const PICTURE_SIZE_ATTRIBUTE = 'data-tandem-picture-size';
 /** On an element of a picture's markup that the customer had scrolled: its index in `scrolls`. */
 export const PICTURE_SCROLL_ATTRIBUTE = 'data-tandem-picture-scroll';
+/** On a dialog of a picture's markup that the page had open as modal: the picture opens it so. */
+export const PICTURE_MODAL_ATTRIBUTE = 'data-tandem-picture-modal';
 /** On a shadow host of a picture's markup: its rrweb id (the style sheets a page adopts name it). */
 export const PICTURE_HOST_ATTRIBUTE = 'data-tandem-picture-host';
 
@@ -232,6 +242,8 @@ class Planner {
     let size: ParsedBuildPlan['sizes'][number] | null = null;
     let scroll: ParsedBuildPlan['scrolls'][number] | null = null;
     let textareaValue: string | null = null;
+    // A modal dialog is written closed: showModal() opens only a dialog that is not open yet.
+    const modal = this.forPicture && tag === 'dialog' && attrs[OPEN_MODE] === 'modal';
     for (const name in attrs) {
       if (!Object.prototype.hasOwnProperty.call(attrs, name)) continue;
       const raw = attrs[name];
@@ -239,6 +251,7 @@ class Planner {
       const value = raw === true ? '' : String(raw);
       // A box keeps what its layout needs, whatever the scrubber let through: nothing it would load.
       if (box && !name.startsWith('rr_') && (!PLAIN_ATTRIBUTE.test(name) || (tag === 'iframe' && !EMBEDDING_KEEPS.test(name.toLowerCase())))) continue;
+      if (modal && name === 'open') continue;
       if (name.startsWith('rr_')) {
         if (name === 'rr_width') (size ??= { id: n.id }).width = value;
         else if (name === 'rr_height') (size ??= { id: n.id }).height = value;
@@ -261,6 +274,7 @@ class Planner {
     }
     if (isField && !autocomplete) markup += ' autocomplete="off"';
     if (this.forPicture && n.isShadowHost) markup += ` ${PICTURE_HOST_ATTRIBUTE}="${n.id}"`;
+    if (modal) markup += ` ${PICTURE_MODAL_ATTRIBUTE}`;
     // Nested in the picture's sandboxed frame it is sandboxed anyway; said again, and it has no page.
     if (box && tag === 'iframe') markup += ' sandbox=""';
     if (size) {

@@ -12,6 +12,7 @@ import { ReplicaScrubber } from './replica-scrub.ts';
 import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
 import { DriftWatch } from './replica-drift.ts';
 import { CustomerHover } from './replica-hover.ts';
+import { keepFocusOutOf } from './frame-focus.ts';
 import { FocusRules } from './replica-focus-rules.ts';
 import { ReplicaFocus, focusStateOf } from './replica-focus.ts';
 import { canvasFrameOf, paintCanvas } from './replica-canvas.ts';
@@ -353,6 +354,7 @@ export class ReplicaViewer {
     buildSnapshotsWithParser(replayer, (how) => { layer.dataset['build'] = how; });
     replayer.iframe.title = this.labels.replica;
     replayer.iframe.tabIndex = -1;
+    keepFocusOutOf(replayer.iframe);
     replayer.on('resize', (size) => {
       // Only the replica on screen (or on its way there) sizes the frame, never a spare.
       if (this.live?.replayer === replayer) this.resize(size as { width: number; height: number });

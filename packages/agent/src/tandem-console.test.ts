@@ -1125,6 +1125,107 @@ test('a page with frames is pictured too, each frame an empty sandboxed box that
   assert.deepEqual(d.relay.opened(), { handshake: 1, all: 1 });
 });
 
+/** Until `expression` is true in the console page (its policy forbids the eval waitForFunction polls with). */
+async function agentUntil(d: Desk, expression: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await d.agent.evaluate(expression)) return;
+    await d.agent.waitForTimeout(50);
+  }
+  assert.fail(`not true within 10 s: ${expression}`);
+}
+
+test('a page with dialogs is pictured too: a modal one open in the picture\'s top layer, an open one open, a closed one closed', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
+  // Strings, not functions: tsx names nested functions with a helper the page does not have.
+  await d.customer.evaluate(`(() => {
+    for (const [id, text] of [['closed-dialog', 'Closed notice'], ['note-dialog', 'Saved for later'], ['modal-dialog', 'Confirm the transfer']]) {
+      const dialog = document.createElement('dialog');
+      dialog.id = id;
+      dialog.innerHTML = '<p>' + text + '</p><button type="button">OK</button>';
+      document.body.append(dialog);
+    }
+    document.getElementById('note-dialog').show();
+    const modal = document.getElementById('modal-dialog');
+    modal.style.cssText = 'width: 360px; border: 3px solid rgb(0, 90, 200)';
+    modal.showModal();
+  })()`);
+  const release = await d.openConsoleHeld();
+  await d.customer.evaluate(() => window.tandemRecorder.snapshot());
+  const recorded = await d.recorded();
+  const snapshot = recorded.slice(recorded.findLastIndex((e) => e.type === 4));
+  d.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, snapshot, true);
+  await d.agent.waitForFunction(() => {
+    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
+    return frame?.style.visibility === 'visible' && frame.contentDocument?.getElementById('balance') !== null;
+  });
+  const stateOf = `(doc) => Object.fromEntries(['closed-dialog', 'note-dialog', 'modal-dialog'].map((id) => {
+    const el = doc.getElementById(id);
+    const rect = el.getBoundingClientRect();
+    return [id, { open: el.open, modal: el.matches(':modal'), w: Math.round(rect.width), x: Math.round(rect.left), y: Math.round(rect.top) }];
+  }))`;
+  const picture = await d.agent.evaluate(`(() => {
+    const doc = document.querySelector('iframe.tandem-early-view').contentDocument;
+    return { dialogs: (${stateOf})(doc), consoleStarted: customElements.get('tandem-console') !== undefined,
+      consoleFocus: document.activeElement === document.body || document.activeElement === null };
+  })()`) as { dialogs: Record<string, unknown>; consoleStarted: boolean; consoleFocus: boolean };
+  await d.shoot('early-picture-dialogs');
+  const onPage = await d.customer.evaluate(`(${stateOf})(document)`) as Record<string, unknown>;
+  assert.equal(picture.consoleStarted, false);
+  assert.deepEqual(onPage['modal-dialog'], { ...(onPage['modal-dialog'] as object), open: true, modal: true }, 'the page\'s dialog is modal');
+  assert.deepEqual(picture.dialogs, onPage, 'each dialog is pictured open, modal or closed as on the page, where it is on the page');
+  assert.equal(picture.consoleFocus, true, 'opening the modal in the picture did not take the agent\'s focus');
+  release();
+  await d.waitForReplicaText('Northwind Bank');
+  await d.agent.waitForFunction(() => document.querySelectorAll('iframe.tandem-early-view').length === 0);
+  // The replica that replaced the picture has the same dialogs, and did not take the focus either.
+  await agentUntil(d, `(() => {
+    const frames = document.querySelector('tandem-console').shadowRoot.querySelectorAll('.replica-layer iframe');
+    return frames[frames.length - 1]?.contentDocument?.getElementById('modal-dialog')?.matches(':modal') === true;
+  })()`);
+  const replica = await d.agent.evaluate(`(() => {
+    const root = document.querySelector('tandem-console').shadowRoot;
+    const frames = root.querySelectorAll('.replica-layer iframe');
+    const doc = frames[frames.length - 1].contentDocument;
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return { dialogs: (${stateOf})(doc), focusInReplica: active?.tagName === 'IFRAME' || doc.activeElement !== doc.body };
+  })()`) as { dialogs: Record<string, { open: boolean; modal: boolean }>; focusInReplica: boolean };
+  assert.deepEqual(Object.fromEntries(Object.entries(replica.dialogs).map(([id, v]) => [id, { open: v.open, modal: v.modal }])),
+    Object.fromEntries(Object.entries(onPage as Record<string, { open: boolean; modal: boolean }>).map(([id, v]) => [id, { open: v.open, modal: v.modal }])));
+  assert.equal(replica.focusInReplica, false, 'the replica\'s modal did not take the agent\'s focus');
+  assert.deepEqual(d.relay.opened(), { handshake: 1, all: 1 });
+});
+
+test('a dialog the customer opens while the agent is on a console control leaves the agent\'s focus there', async (t) => {
+  const d = await openDesk(t);
+  await d.share();
+  const deepActive = `(() => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return el ? el.tagName + '#' + el.id : null;
+  })()`;
+  const control = await d.agent.evaluate(`(() => {
+    const button = [...document.querySelector('tandem-console').shadowRoot.querySelectorAll('button')].find((b) => !b.disabled && b.offsetParent);
+    button.focus();
+    return button.tagName + '#' + button.id;
+  })()`) as string;
+  assert.equal(await d.agent.evaluate(deepActive), control);
+  await d.customer.evaluate(`(() => {
+    const dialog = document.createElement('dialog');
+    dialog.id = 'late-modal';
+    dialog.innerHTML = '<p>Are you sure?</p><button type="button">Yes</button>';
+    document.body.append(dialog);
+    dialog.showModal();
+  })()`);
+  await d.sendDelta(d.customer, true);
+  await agentUntil(d, `(() => {
+    const frames = document.querySelector('tandem-console').shadowRoot.querySelectorAll('.replica-layer iframe');
+    return frames[frames.length - 1]?.contentDocument?.getElementById('late-modal')?.matches(':modal') === true;
+  })()`);
+  assert.equal(await d.agent.evaluate(deepActive), control, 'the agent is still on the console\'s control');
+});
+
 test('a page with web components is pictured with their shadow roots, their own and adopted style sheets inside them only', async (t) => {
   const d = await openDesk(t, { connect: false });
   d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };

@@ -60,3 +60,21 @@ test('a snapshot with media elements, CDATA or a nested document is not planned:
   assert.equal(planParsedBuild(page([], [el('br', {}, [text('a child of a void element')])])), null);
   assert.ok(planParsedBuild(page([], [el('div')])));
 });
+
+test('a picture shows a video and an audio player as boxes: what lays them out, nothing they would load or play', () => {
+  const body = [
+    el('video', { id: 'clip', class: 'hero', style: 'width: 320px', src: 'https://shop.example/clip.mp4', poster: 'https://shop.example/p.jpg',
+      controls: true, autoplay: true, rr_mediaState: 'played', rr_mediaCurrentTime: 3 }, [el('source', { src: 'https://shop.example/clip.webm' })]),
+    el('audio', { id: 'jingle', controls: true, src: 'https://shop.example/a.mp3', rr_mediaState: 'paused' }),
+    el('video', { id: 'bare', src: 'https://shop.example/b.mp4' }),
+  ];
+  const picture = planParsedBuild(page([], body), { forPicture: true });
+  assert.ok(picture, 'a page with media is pictured');
+  assert.match(picture.html, /<video id="clip" class="hero" style="width: 320px" controls><\/video>/);
+  assert.match(picture.html, /<audio id="jingle" controls><\/audio>/);
+  assert.match(picture.html, /<video id="bare"><\/video>/);
+  assert.doesNotMatch(picture.html, /shop\.example|autoplay|<source/);
+  assert.deepEqual(picture.adds, []);
+  // The replica's own build is rrweb's, as before.
+  assert.equal(planParsedBuild(page([], body)), null);
+});

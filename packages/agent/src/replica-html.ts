@@ -51,10 +51,14 @@ const BUILT_BY_RRWEB = new Set(['script', 'noscript', 'style', 'xmp', 'noembed',
 const NOT_PLANNED = new Set(['video', 'audio']);
 // In a picture (forPicture), what rrweb would build but a picture can show as the empty box it
 // is, for the moment until the console's replica replaces it: a frame, whose page rrweb attaches
-// from the snapshot or which arrives in changes of its own. Without it a page with any iframe (a
-// payment form, a chat widget) had no picture at all. (A canvas reaches the console as a box of
-// its size already; one with rrweb's rr_dataURL, which Tandem's SDK never sends, still has none.)
-const PICTURE_BOXES = new Set(['iframe']);
+// from the snapshot or which arrives in changes of its own, and a video or an audio player, which
+// rrweb registers with its media manager (the replica plays nothing either: its policy allows no
+// media). Without them a page with any iframe (a payment form, a chat widget) or any video had no
+// picture at all. (A canvas reaches the console as a box of its size already; one with rrweb's
+// rr_dataURL, which Tandem's SDK never sends, still has none.)
+const PICTURE_BOXES = new Set(['iframe', 'video', 'audio']);
+// A player's box keeps its controls: an audio element without them takes no room at all.
+const MEDIA_BOX_KEEPS = /^controls$/;
 // rrweb's special attributes the parsed build applies itself; any other rr_ attribute is rrweb's.
 const SIZE_OR_SCROLL = new Set(['rr_width', 'rr_height', 'rr_scrollLeft', 'rr_scrollTop']);
 // How an open dialog was opened (rrweb's rr_open_mode: 'modal' or 'non-modal'). Markup can say
@@ -99,6 +103,8 @@ export function replicaTagName(n: SerializedElement): string {
  */
 function builtByRrweb(n: SerializedElement, picture: boolean): boolean {
   if (!picture && (n.isShadowHost || n.isShadow)) return true;
+  // Not written as the page had it: a picture shows it as a box (pictureBox), with or without rrweb's attributes.
+  if (picture && pictureBox(n)) return true;
   const pictureDialog = picture && n.tagName === 'dialog' && !n.isSVG;
   if (!PLAIN_TAG.test(n.tagName) || (BUILT_BY_RRWEB.has(n.tagName) && !pictureDialog)) return true;
   const attrs = n.attributes;
@@ -126,6 +132,11 @@ export function sheetOf(n: SerializedElement): { css: string; media: string | nu
   let css = '';
   for (const c of n.childNodes) if (c.type === NodeType.Text) css += c.textContent;
   return { css, media };
+}
+
+/** Whether a picture's box keeps this attribute: what lays it out, nothing it would load or play. */
+function boxKeeps(tag: string, name: string): boolean {
+  return EMBEDDING_KEEPS.test(name) || (tag !== 'iframe' && MEDIA_BOX_KEEPS.test(name));
 }
 
 /** An element a picture shows as an empty box (PICTURE_BOXES). */
@@ -222,7 +233,7 @@ class Planner {
 
   private forRrweb(n: serializedNodeWithId): boolean {
     if (n.type === NodeType.Element) {
-      if (NOT_PLANNED.has(n.tagName)) this.notPlanned = true;
+      if (NOT_PLANNED.has(n.tagName) && !(this.forPicture && pictureBox(n))) this.notPlanned = true;
       return builtByRrweb(n, this.forPicture);
     }
     if (n.type === NodeType.Text) return textBuiltByRrweb(n.textContent);
@@ -250,7 +261,7 @@ class Planner {
       if (raw === null || raw === undefined || (tag === 'option' && name === 'selected' && (raw as unknown) === false)) continue;
       const value = raw === true ? '' : String(raw);
       // A box keeps what its layout needs, whatever the scrubber let through: nothing it would load.
-      if (box && !name.startsWith('rr_') && (!PLAIN_ATTRIBUTE.test(name) || (tag === 'iframe' && !EMBEDDING_KEEPS.test(name.toLowerCase())))) continue;
+      if (box && !name.startsWith('rr_') && (!PLAIN_ATTRIBUTE.test(name) || !boxKeeps(tag, name.toLowerCase()))) continue;
       if (modal && name === 'open') continue;
       if (name.startsWith('rr_')) {
         if (name === 'rr_width') (size ??= { id: n.id }).width = value;

@@ -1125,6 +1125,54 @@ test('a page with frames is pictured too, each frame an empty sandboxed box that
   assert.deepEqual(d.relay.opened(), { handshake: 1, all: 1 });
 });
 
+test('a page with a video and an audio player is pictured, each a box of its size that loads and plays nothing', async (t) => {
+  const d = await openDesk(t, { connect: false });
+  d.view = { ...baseView, session: { id: 'ses_early', state: 'active', control: false, endReason: null }, customerLink: 'connected' };
+  const media = `${d.relay.origin}/media-${Date.now()}`;
+  await d.customer.evaluate((src) => {
+    const video = document.createElement('video');
+    video.id = 'clip';
+    video.controls = true;
+    video.poster = `${src}-poster.png`;
+    video.style.cssText = 'display: block; width: 320px; height: 180px';
+    video.append(Object.assign(document.createElement('source'), { src: `${src}.webm` }));
+    const audio = document.createElement('audio');
+    audio.id = 'jingle';
+    audio.controls = true;
+    audio.src = `${src}.mp3`;
+    document.querySelector('main, .card, body')!.prepend(video, audio);
+  }, media);
+  const asked: string[] = [];
+  d.agent.on('request', (r) => asked.push(r.url()));
+  const release = await d.openConsoleHeld();
+  await d.customer.evaluate(() => window.tandemRecorder.snapshot());
+  const recorded = await d.recorded();
+  const snapshot = recorded.slice(recorded.findLastIndex((e) => e.type === 4));
+  d.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, snapshot, true);
+  await d.agent.waitForFunction(() => {
+    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
+    return frame?.style.visibility === 'visible' && frame.contentDocument?.getElementById('balance') !== null;
+  });
+  const boxes = `(doc) => Object.fromEntries(['clip', 'jingle'].map((id) => {
+    const el = doc.getElementById(id);
+    const rect = el.getBoundingClientRect();
+    return [id, { w: Math.round(rect.width), h: Math.round(rect.height), x: Math.round(rect.left), y: Math.round(rect.top) }];
+  }))`;
+  const picture = await d.agent.evaluate(`(() => {
+    const doc = document.querySelector('iframe.tandem-early-view').contentDocument;
+    const loads = ['clip', 'jingle'].map((id) => { const el = doc.getElementById(id); return [el.currentSrc, el.getAttribute('src'), el.getAttribute('poster'), el.children.length]; });
+    return { boxes: (${boxes})(doc), loads };
+  })()`) as { boxes: Record<string, unknown>; loads: unknown[] };
+  await d.shoot('early-picture-media');
+  const onPage = await d.customer.evaluate(`(${boxes})(document)`) as Record<string, unknown>;
+  assert.deepEqual(picture.boxes, onPage, 'each player is pictured at its size and place on the page');
+  assert.deepEqual(picture.loads, [['', null, null, 0], ['', null, null, 0]], 'nothing to load or play');
+  release();
+  await d.waitForReplicaText('Northwind Bank');
+  await d.agent.waitForFunction(() => document.querySelectorAll('iframe.tandem-early-view').length === 0);
+  assert.deepEqual(asked.filter((u) => u.includes('/media-')), [], 'the agent\'s browser never asked for the media');
+});
+
 /** Until `expression` is true in the console page (its policy forbids the eval waitForFunction polls with). */
 async function agentUntil(d: Desk, expression: string): Promise<void> {
   for (let i = 0; i < 200; i++) {

@@ -1160,7 +1160,10 @@ test('a page with a video and an audio player is pictured, each a box of its siz
   }))`;
   const picture = await d.agent.evaluate(`(() => {
     const doc = document.querySelector('iframe.tandem-early-view').contentDocument;
-    const loads = ['clip', 'jingle'].map((id) => { const el = doc.getElementById(id); return [el.currentSrc, el.getAttribute('src'), el.getAttribute('poster'), el.children.length]; });
+    const loads = ['clip', 'jingle'].map((id) => {
+      const el = doc.getElementById(id);
+      return [el.currentSrc, el.getAttribute('src'), el.getAttribute('poster'), el.children.length];
+    });
     return { boxes: (${boxes})(doc), loads };
   })()`) as { boxes: Record<string, unknown>; loads: unknown[] };
   await d.shoot('early-picture-media');

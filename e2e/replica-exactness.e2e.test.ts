@@ -145,6 +145,84 @@ describe('form state written by a framework', () => {
       await close();
     }
   });
+  test('Vue: a field, a checkbox and a select the app resets from its state are reset in the replica', async () => {
+    const { page, console, close } = await sharedPage(stack, '/fixtures/apps/vue-booking/index.html');
+    try {
+      await page.locator('#guest').waitFor();
+      await page.locator('#guest').click();
+      await page.keyboard.type('Sam Lee');
+      await page.check('#breakfast');
+      await page.selectOption('#room-type', 'twin');
+      const READ = `(doc) => {
+        const get = (id) => doc.getElementById(id);
+        return get('guest') && get('breakfast') && get('room-type')
+          ? { guest: get('guest').value, breakfast: get('breakfast').checked, roomType: get('room-type').selectedIndex } : null;
+      }`;
+      type Fields = { guest: string; breakfast: boolean; roomType: number };
+      const filled = await replicaUntil<Fields>(console, READ, (v) => v?.guest === 'Sam Lee' && v.breakfast && v.roomType === 2);
+      assert.deepEqual(filled, { guest: 'Sam Lee', breakfast: true, roomType: 2 }, 'the replica shows what the customer did');
+      await page.locator('#clear-form').click();
+      assert.deepEqual(await page.evaluate(`(${READ})(document)`), { guest: '', breakfast: false, roomType: 0 });
+      const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.guest === '' && v.breakfast === false && v.roomType === 0);
+      await console.screenshot({ path: join(screenshotsDir, 'replica-vue-cleared-console.png') });
+      assert.deepEqual(cleared, { guest: '', breakfast: false, roomType: 0 }, 'the replica shows the fields Vue reset');
+    } finally {
+      await close();
+    }
+  });
+
+  test('Svelte: a field, a checkbox and a select the app resets from its state are reset in the replica', async () => {
+    const { page, console, close } = await sharedPage(stack, '/fixtures/apps/svelte-checkout/index.html');
+    try {
+      await page.locator('#order-name').waitFor();
+      await page.locator('#order-name').click();
+      await page.keyboard.type('Ada Byron');
+      await page.check('#gift');
+      await page.selectOption('#delivery', 'pickup');
+      const READ = `(doc) => {
+        const get = (id) => doc.getElementById(id);
+        return get('order-name') && get('gift') && get('delivery')
+          ? { name: get('order-name').value, gift: get('gift').checked, delivery: get('delivery').selectedIndex } : null;
+      }`;
+      type Fields = { name: string; gift: boolean; delivery: number };
+      const filled = await replicaUntil<Fields>(console, READ, (v) => v?.name === 'Ada Byron' && v.gift && v.delivery === 2);
+      assert.deepEqual(filled, { name: 'Ada Byron', gift: true, delivery: 2 }, 'the replica shows what the customer did');
+      await page.locator('#reset').click();
+      assert.deepEqual(await page.evaluate(`(${READ})(document)`), { name: '', gift: false, delivery: 0 });
+      const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.name === '' && v.gift === false && v.delivery === 0);
+      await console.screenshot({ path: join(screenshotsDir, 'replica-svelte-cleared-console.png') });
+      assert.deepEqual(cleared, { name: '', gift: false, delivery: 0 }, 'the replica shows the fields Svelte reset');
+    } finally {
+      await close();
+    }
+  });
+
+  test('Lit (fields in a shadow root): a field, a checkbox and a select the app resets from its state are reset in the replica', async () => {
+    const { page, console, close } = await sharedPage(stack, '/fixtures/apps/lit-support/index.html');
+    try {
+      await page.getByText('Refund not received').first().waitFor();
+      await page.locator('#filter').click();
+      await page.keyboard.type('refund');
+      await page.check('#open-only');
+      await page.selectOption('#priority', 'low');
+      const READ = `(doc) => {
+        const root = doc.querySelector('support-app')?.shadowRoot;
+        const get = (id) => root?.getElementById(id);
+        return get('filter') && get('open-only') && get('priority')
+          ? { filter: get('filter').value, openOnly: get('open-only').checked, priority: get('priority').selectedIndex } : null;
+      }`;
+      type Fields = { filter: string; openOnly: boolean; priority: number };
+      const filled = await replicaUntil<Fields>(console, READ, (v) => v?.filter === 'refund' && v.openOnly && v.priority === 2);
+      assert.deepEqual(filled, { filter: 'refund', openOnly: true, priority: 2 }, 'the replica shows what the customer did');
+      await page.locator('#clear-filters').click();
+      assert.deepEqual(await page.evaluate(`(${READ})(document)`), { filter: '', openOnly: false, priority: 0 });
+      const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.filter === '' && v.openOnly === false && v.priority === 0);
+      await console.screenshot({ path: join(screenshotsDir, 'replica-lit-cleared-console.png') });
+      assert.deepEqual(cleared, { filter: '', openOnly: false, priority: 0 }, 'the replica shows the fields Lit reset');
+    } finally {
+      await close();
+    }
+  });
 });
 
 describe('a page that replaced platform APIs', () => {

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSdk, distDir as sdkDistDir } from '../../packages/sdk/build.ts';
 import { writeWhole } from '../../scripts/write-whole.ts';
+import { sveltePlugin } from './svelte-plugin.ts';
 
 export const e2eDir = dirname(dirname(fileURLToPath(import.meta.url)));
 export const e2eDistDir = join(e2eDir, 'dist');
@@ -20,6 +21,7 @@ const entries: Record<string, string> = {
   'app-react-orders': 'fixtures/apps/react-orders/app.jsx',
   'app-vue-booking': 'fixtures/apps/vue-booking/app.js',
   'app-lit-support': 'fixtures/apps/lit-support/app.js',
+  'app-svelte-checkout': 'fixtures/apps/svelte-checkout/app.js',
 };
 
 let built: Promise<void> | null = null;
@@ -49,6 +51,7 @@ async function buildAll(extraEntries: Record<string, string>): Promise<void> {
       __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
     },
     jsx: 'automatic',
+    plugins: [sveltePlugin],
     logLevel: 'warning',
   });
   await writeWhole(result.outputFiles);

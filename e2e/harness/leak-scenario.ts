@@ -49,6 +49,13 @@ export async function driveLeaks(page: Page): Promise<void> {
   await page.keyboard.press('End');
   await page.keyboard.type(' SECRET-EDITABLE-TYPED');
   await page.locator('#saved-card').selectOption({ label: 'SECRET-OPTION-MASTERCARD' });
+  // And back and forth from code, through the options (as Svelte does): announced as the select's
+  // choice (capture/option-choices.ts), which must stay masked.
+  await page.evaluate(() => {
+    const select = document.getElementById('saved-card') as HTMLSelectElement;
+    select.options[1]!.selected = true;
+    select.options[select.options.length - 1]!.selected = true;
+  });
   await type(page, '#city', 'Springfield');
   await type(page, '#cardnumber', 'SECRET-CARD-BY-NAME');
   await type(page, '#cc', 'SECRET-CARD-BY-AUTOCOMPLETE');

@@ -8,6 +8,7 @@ import type { CaptureFrame, CaptureFrameKind, FrameTransport } from './frame-tra
 import { sanitizeEvent, sanitizeFramedEvent } from './event-sanitizer.ts';
 import { watchChildFrames, type ChildFrames } from './child-frames.ts';
 import { followInstanceSetters } from './instance-setters.ts';
+import { followOptionChoices } from './option-choices.ts';
 import { FOCUS_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
 import { watchFocus, type FocusWatch } from './focus-state.ts';
@@ -175,7 +176,12 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // still loading, right after rrweb starts at DOMContentLoaded (its listener was added first).
   let unfollowSetters = (): void => {};
   const followSetters = (): void => {
-    unfollowSetters = followInstanceSetters(document);
+    const unfollowOwn = followInstanceSetters(document);
+    const unfollowOptions = followOptionChoices(window);
+    unfollowSetters = () => {
+      unfollowOptions();
+      unfollowOwn();
+    };
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', followSetters, { once: true });
   else followSetters();

@@ -197,6 +197,33 @@ describe('form state written by a framework', () => {
     }
   });
 
+  test('Angular: a field, a checkbox and a select the app resets through its forms are reset in the replica', async () => {
+    const { page, console, close } = await sharedPage(stack, '/fixtures/apps/angular-returns/index.html');
+    try {
+      await page.locator('#order').waitFor();
+      await page.locator('#order').click();
+      await page.keyboard.type('PX-2291');
+      await page.check('#refund');
+      await page.selectOption('#reason', 'late');
+      const READ = `(doc) => {
+        const get = (id) => doc.getElementById(id);
+        return get('order') && get('refund') && get('reason')
+          ? { order: get('order').value, refund: get('refund').checked, reason: get('reason').selectedIndex } : null;
+      }`;
+      type Fields = { order: string; refund: boolean; reason: number };
+      const filled = await replicaUntil<Fields>(console, READ, (v) => v?.order === 'PX-2291' && v.refund && v.reason === 2);
+      assert.deepEqual(filled, { order: 'PX-2291', refund: true, reason: 2 }, 'the replica shows what the customer did');
+      await page.locator('#reset').click();
+      await page.getByText('No order yet').waitFor();
+      assert.deepEqual(await page.evaluate(`(${READ})(document)`), { order: '', refund: false, reason: 0 });
+      const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.order === '' && v.refund === false && v.reason === 0);
+      await console.screenshot({ path: join(screenshotsDir, 'replica-angular-cleared-console.png') });
+      assert.deepEqual(cleared, { order: '', refund: false, reason: 0 }, 'the replica shows the fields Angular reset');
+    } finally {
+      await close();
+    }
+  });
+
   test('Lit (fields in a shadow root): a field, a checkbox and a select the app resets from its state are reset in the replica', async () => {
     const { page, console, close } = await sharedPage(stack, '/fixtures/apps/lit-support/index.html');
     try {

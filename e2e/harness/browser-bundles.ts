@@ -22,6 +22,7 @@ const entries: Record<string, string> = {
   'app-vue-booking': 'fixtures/apps/vue-booking/app.js',
   'app-lit-support': 'fixtures/apps/lit-support/app.js',
   'app-svelte-checkout': 'fixtures/apps/svelte-checkout/app.js',
+  'app-angular-returns': 'fixtures/apps/angular-returns/app.js',
 };
 
 let built: Promise<void> | null = null;

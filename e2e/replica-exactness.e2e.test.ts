@@ -145,6 +145,34 @@ describe('form state written by a framework', () => {
       await close();
     }
   });
+  test('a form put back by its Reset button (no event on any field) is put back in the replica', async () => {
+    const { page, console, close } = await sharedPage(stack, '/fixtures/shop/form-reset.html');
+    try {
+      await page.fill('#town', 'Leeds');
+      await page.fill('#instructions', 'Ring twice');
+      await page.uncheck('#signature');
+      await page.check('#slot-pm');
+      await page.selectOption('#courier', 'Evri');
+      const READ = `(doc) => {
+        const get = (id) => doc.getElementById(id);
+        return get('town') && get('courier') ? { town: get('town').value, instructions: get('instructions').value,
+          signature: get('signature').checked, am: get('slot-am').checked, pm: get('slot-pm').checked, courier: get('courier').selectedIndex } : null;
+      }`;
+      type Fields = { town: string; instructions: string; signature: boolean; am: boolean; pm: boolean; courier: number };
+      const changed = { town: 'Leeds', instructions: 'Ring twice', signature: false, am: false, pm: true, courier: 2 };
+      const filled = await replicaUntil<Fields>(console, READ, (v) => JSON.stringify(v) === JSON.stringify(changed));
+      assert.deepEqual(filled, changed, 'the replica shows what the customer did');
+      await page.locator('#reset').click();
+      const defaults = { town: 'London', instructions: 'Leave at the door', signature: true, am: true, pm: false, courier: 0 };
+      assert.deepEqual(await page.evaluate(`(${READ})(document)`), defaults);
+      const reset = await replicaUntil<Fields>(console, READ, (v) => JSON.stringify(v) === JSON.stringify(defaults));
+      await console.screenshot({ path: join(screenshotsDir, 'replica-form-reset-console.png') });
+      assert.deepEqual(reset, defaults, 'the replica shows the form put back');
+    } finally {
+      await close();
+    }
+  });
+
   test('Vue: a field, a checkbox and a select the app resets from its state are reset in the replica', async () => {
     const { page, console, close } = await sharedPage(stack, '/fixtures/apps/vue-booking/index.html');
     try {

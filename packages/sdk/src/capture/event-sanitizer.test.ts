@@ -100,6 +100,28 @@ test('the text of a textarea and of an option is a value: masked unless its fiel
   assert.equal(textOf(find(root, p, 'shown')), 'Silver plan');
 });
 
+test('fields as the customer left them: emptied, unticked and re-chosen fields are serialised so, not at their defaults', () => {
+  const p = page(`<input id="town" data-tandem-unmask value="London"><input id="code" value="SW1A">
+    <textarea id="note" data-tandem-unmask>Leave at the door</textarea>
+    <input id="sig" type="checkbox" checked><input id="am" type="radio" name="slot" checked><input id="pm" type="radio" name="slot">
+    <div data-tandem-mask><input id="hidden-box" type="checkbox" checked></div>`);
+  const get = <T extends Element>(id: string) => p.document.getElementById(id) as unknown as T;
+  get<HTMLInputElement>('town').value = '';
+  get<HTMLInputElement>('code').value = '';
+  get<HTMLTextAreaElement>('note').value = '';
+  get<HTMLInputElement>('sig').checked = false;
+  get<HTMLInputElement>('pm').checked = true;
+  get<HTMLInputElement>('hidden-box').checked = false;
+  const root = snapshotOf(p);
+  assert.equal(attrs(find(root, p, 'town'))['value'], '', 'an emptied field is empty, not its default');
+  assert.equal(attrs(find(root, p, 'code'))['value'], '', 'masked or not');
+  assert.equal(attrs(find(root, p, 'note'))['value'], '', 'an emptied textarea is empty, not its default text');
+  assert.equal(attrs(find(root, p, 'sig'))['checked'], undefined, 'an unticked box is unticked');
+  assert.equal(attrs(find(root, p, 'am'))['checked'], undefined);
+  assert.equal(attrs(find(root, p, 'pm'))['checked'], true, 'the radio the customer chose is the chosen one');
+  assert.equal(attrs(find(root, p, 'hidden-box'))['checked'], undefined, 'a masked region\'s box says nothing of its tick');
+});
+
 test('what is never page copy is dropped: comments\' text, meta content, iframe srcdoc, and the address\'s query and fragment', () => {
   const p = page(`<!-- user 4411 token abc --><meta id="csrf" name="csrf-token" content="abc"><meta id="vp" name="viewport" content="width=device-width">
     <iframe id="frame" srcdoc="<p>secret</p>"></iframe>`);

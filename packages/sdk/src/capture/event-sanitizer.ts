@@ -88,6 +88,32 @@ function sanitizeAttributes(el: Element | null, tagName: string, attributes: Att
   }
 }
 
+// Input types that never hold a typed value (their `value` is a label or a key) or a tick.
+const NO_TYPED_VALUE = new Set(['submit', 'reset', 'button', 'image', 'file', 'checkbox', 'radio']);
+
+/**
+ * A field's state as the customer sees it, in a serialised field (a snapshot, an added node).
+ * rrweb writes a field's live value only when it is not empty and its tick only when it is
+ * ticked; otherwise the element's default stays: a field the customer emptied showed its default
+ * text, a textarea its default content, and a box they unticked (one ticked by default) showed
+ * ticked, in every replica built from a later snapshot (a late agent's, a drift check's).
+ * (By property, not instanceof: a field in a same-origin frame is that frame's element.)
+ */
+function liveFieldState(el: Element, tagName: string, attributes: Attributes): void {
+  if (tagName === 'textarea') {
+    if ((el as HTMLTextAreaElement).value === '') attributes['value'] = '';
+    return;
+  }
+  if (tagName !== 'input') return;
+  const field = el as HTMLInputElement;
+  if (field.type === 'checkbox' || field.type === 'radio') {
+    if (field.checked) attributes['checked'] = true;
+    else delete attributes['checked'];
+  } else if (!NO_TYPED_VALUE.has(field.type) && field.value === '') {
+    attributes['value'] = '';
+  }
+}
+
 function regionOrUnknown(node: Node | null, pass: Pass): Region {
   return node ? pass.regions.regionOf(node) : UNKNOWN_REGION;
 }
@@ -133,6 +159,9 @@ function sanitizeNode(sn: serializedNodeWithId, ctx: WalkContext, pass: Pass): v
   let shadowScopeMayEdit: boolean | undefined;
   if (sn.type === NodeType.Element) {
     const el = asElement(node);
+    // Before the masking below: an emptied field's value is empty whether shown or masked. A masked
+    // region's fields stay as its own rules leave them.
+    if (el && !region.masked) liveFieldState(el, sn.tagName, sn.attributes as Attributes);
     sanitizeAttributes(el, sn.tagName, sn.attributes as Attributes, region, pass);
     // rrweb strips a blocked element down to class and size; the marker tells the viewer to draw
     // it as a box rather than leave an unexplained gap (a masked picture is drawn the same way).

@@ -53,6 +53,15 @@ function announce(el: Element, property: FieldProperty): void {
   }
 }
 
+/**
+ * Tells the prototype's hook (rrweb's, while capture runs) what a field holds now, whichever of
+ * value, tick or choice it holds; a write of what is there already, which changes nothing.
+ */
+export function announceField(el: Element): void {
+  const type = (el as HTMLInputElement).type;
+  announce(el, el.localName === 'input' && (type === 'checkbox' || type === 'radio') ? 'checked' : 'value');
+}
+
 /** Every field in a document, in its open shadow roots and same-origin frames. */
 function fieldsIn(root: Document | ShadowRoot, out: Element[]): void {
   for (const field of root.querySelectorAll(FIELD_SELECTOR)) out.push(field);

@@ -9,6 +9,7 @@ import { sanitizeEvent, sanitizeFramedEvent } from './event-sanitizer.ts';
 import { watchChildFrames, type ChildFrames } from './child-frames.ts';
 import { followInstanceSetters } from './instance-setters.ts';
 import { followOptionChoices } from './option-choices.ts';
+import { followFormResets } from './form-resets.ts';
 import { FOCUS_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
 import { watchFocus, type FocusWatch } from './focus-state.ts';
@@ -178,7 +179,9 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   const followSetters = (): void => {
     const unfollowOwn = followInstanceSetters(document);
     const unfollowOptions = followOptionChoices(window);
+    const unfollowResets = followFormResets(document);
     unfollowSetters = () => {
+      unfollowResets();
       unfollowOptions();
       unfollowOwn();
     };

@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTandemStack, type TandemStack } from './harness/tandem-stack.ts';
 import { inReplica, replicaUntil, sharedPage } from './harness/replica-probe.ts';
+import { watchWire, type WireWatch } from './harness/wire-watch.ts';
+import { DRIFT_CHECK_EVENT } from '@tandem/protocol/wire';
 
 let stack: TandemStack;
 
@@ -99,8 +101,15 @@ describe('drift healing', () => {
   });
 
   test('a React app driven by the customer (typing, filtering, clearing): the replica agrees with the page, no snapshot is asked for', async () => {
-    const { page, close } = await sharedPage(stack, '/fixtures/apps/react-orders/index.html');
+    let wire: WireWatch | null = null;
+    const { page, close } = await sharedPage(stack, '/fixtures/apps/react-orders/index.html', {
+      beforeOpen: async (p) => {
+        wire = await watchWire(p);
+      },
+    });
     const requests: string[] = [];
+    // The page's checksums so far, in its sent frames (inflated).
+    const checksSent = () => wire!.sent().reduce((n, text) => n + text.split(DRIFT_CHECK_EVENT).length - 1, 0);
     try {
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Network.enable');
@@ -111,11 +120,19 @@ describe('drift healing', () => {
       await page.locator('#search').click();
       await page.keyboard.type('desk');
       await page.check('#open-only');
+      // Typing on for 7 s, a key every 190 ms: longer than the busy period, so checks are also
+      // made while React keeps re-rendering the list, and each must agree.
+      await page.locator('#search').fill('');
+      await page.waitForTimeout(1_500);
+      const before = checksSent();
+      await page.keyboard.type('walnut desk lamp oak chair shelf desk', { delay: 190 });
+      assert.ok(checksSent() > before, 'the page was checked while the customer was still typing');
       await page.waitForTimeout(1_500);
       await page.locator('#clear-filters').click();
       await page.waitForTimeout(2_500);
       assert.equal(requests.length, 0, `no drift on a live React app (${requests.join(' ')})`);
     } finally {
+      await (wire as WireWatch | null)?.stop();
       await close();
     }
   });

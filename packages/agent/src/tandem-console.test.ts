@@ -105,6 +105,24 @@ class Desk {
     return release;
   }
 
+  /**
+   * The console page opened with its console held back, and the customer's page as it is now sent
+   * as the first snapshot: resolves once the page's picture of it is on screen; returns what lets
+   * the console load.
+   */
+  async pictureHeld(): Promise<() => void> {
+    const release = await this.openConsoleHeld();
+    await this.customer.evaluate(() => window.tandemRecorder.snapshot());
+    const recorded = await this.recorded();
+    // From the newest snapshot on (the recorder's first one predates what the test added).
+    this.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, recorded.slice(recorded.findLastIndex((e) => e.type === 4)), true);
+    await this.agent.waitForFunction(() => {
+      const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
+      return frame?.style.visibility === 'visible' && frame.contentDocument?.getElementById('balance') !== null;
+    });
+    return release;
+  }
+
   /** The customer accepted and shares: the console shows the replica of their page. */
   async share(): Promise<void> {
     this.sendEvent('invite.created', { channels: ['push'], code: '4829130751' });
@@ -1082,15 +1100,7 @@ test('a page with frames is pictured too, each frame an empty sandboxed box that
   }, elsewhere);
   const asked: string[] = [];
   d.agent.on('request', (r) => asked.push(r.url()));
-  const release = await d.openConsoleHeld();
-  await d.customer.evaluate(() => window.tandemRecorder.snapshot());
-  const recorded = await d.recorded();
-  const snapshot = recorded.slice(recorded.findLastIndex((e) => e.type === 4));
-  d.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, snapshot, true);
-  await d.agent.waitForFunction(() => {
-    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
-    return frame?.style.visibility === 'visible' && frame.contentDocument?.getElementById('balance') !== null;
-  });
+  const release = await d.pictureHeld();
   const picture = await d.agent.evaluate(() => {
     const doc = (document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement).contentDocument!;
     const boxes: Record<string, unknown> = {};
@@ -1144,15 +1154,7 @@ test('a page with a video and an audio player is pictured, each a box of its siz
   }, media);
   const asked: string[] = [];
   d.agent.on('request', (r) => asked.push(r.url()));
-  const release = await d.openConsoleHeld();
-  await d.customer.evaluate(() => window.tandemRecorder.snapshot());
-  const recorded = await d.recorded();
-  const snapshot = recorded.slice(recorded.findLastIndex((e) => e.type === 4));
-  d.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, snapshot, true);
-  await d.agent.waitForFunction(() => {
-    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
-    return frame?.style.visibility === 'visible' && frame.contentDocument?.getElementById('balance') !== null;
-  });
+  const release = await d.pictureHeld();
   const boxes = `(doc) => Object.fromEntries(['clip', 'jingle'].map((id) => {
     const el = doc.getElementById(id);
     const rect = el.getBoundingClientRect();
@@ -1201,15 +1203,7 @@ test('a page with dialogs is pictured too: a modal one open in the picture\'s to
     modal.style.cssText = 'width: 360px; border: 3px solid rgb(0, 90, 200)';
     modal.showModal();
   })()`);
-  const release = await d.openConsoleHeld();
-  await d.customer.evaluate(() => window.tandemRecorder.snapshot());
-  const recorded = await d.recorded();
-  const snapshot = recorded.slice(recorded.findLastIndex((e) => e.type === 4));
-  d.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, snapshot, true);
-  await d.agent.waitForFunction(() => {
-    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
-    return frame?.style.visibility === 'visible' && frame.contentDocument?.getElementById('balance') !== null;
-  });
+  const release = await d.pictureHeld();
   const stateOf = `(doc) => Object.fromEntries(['closed-dialog', 'note-dialog', 'modal-dialog'].map((id) => {
     const el = doc.getElementById(id);
     const rect = el.getBoundingClientRect();
@@ -1302,15 +1296,7 @@ test('a page with web components is pictured with their shadow roots, their own 
     own.textContent = 'the page\'s own amount';
     document.body.prepend(tag, own);
   });
-  const release = await d.openConsoleHeld();
-  await d.customer.evaluate(() => window.tandemRecorder.snapshot());
-  const recorded = await d.recorded();
-  // From the newest snapshot on (the recorder's first one predates the component).
-  d.relay.sendFrame(FRAME_KIND.SNAPSHOT, 1, recorded.slice(recorded.findLastIndex((e) => e.type === 4)), true);
-  await d.agent.waitForFunction(() => {
-    const frame = document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement | null;
-    return frame?.style.visibility === 'visible' && frame.contentDocument?.getElementById('balance') !== null;
-  });
+  const release = await d.pictureHeld();
   const picture = await d.agent.evaluate(() => {
     const doc = (document.querySelector('iframe.tandem-early-view') as HTMLIFrameElement).contentDocument!;
     const host = doc.getElementById('tag')!;

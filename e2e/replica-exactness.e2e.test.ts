@@ -173,111 +173,57 @@ describe('form state written by a framework', () => {
     }
   });
 
-  test('Vue: a field, a checkbox and a select the app resets from its state are reset in the replica', async () => {
-    const { page, console, close } = await sharedPage(stack, '/fixtures/apps/vue-booking/index.html');
-    try {
-      await page.locator('#guest').waitFor();
-      await page.locator('#guest').click();
-      await page.keyboard.type('Sam Lee');
-      await page.check('#breakfast');
-      await page.selectOption('#room-type', 'twin');
-      const READ = `(doc) => {
-        const get = (id) => doc.getElementById(id);
-        return get('guest') && get('breakfast') && get('room-type')
-          ? { guest: get('guest').value, breakfast: get('breakfast').checked, roomType: get('room-type').selectedIndex } : null;
-      }`;
-      type Fields = { guest: string; breakfast: boolean; roomType: number };
-      const filled = await replicaUntil<Fields>(console, READ, (v) => v?.guest === 'Sam Lee' && v.breakfast && v.roomType === 2);
-      assert.deepEqual(filled, { guest: 'Sam Lee', breakfast: true, roomType: 2 }, 'the replica shows what the customer did');
-      await page.locator('#clear-form').click();
-      assert.deepEqual(await page.evaluate(`(${READ})(document)`), { guest: '', breakfast: false, roomType: 0 });
-      const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.guest === '' && v.breakfast === false && v.roomType === 0);
-      await console.screenshot({ path: join(screenshotsDir, 'replica-vue-cleared-console.png') });
-      assert.deepEqual(cleared, { guest: '', breakfast: false, roomType: 0 }, 'the replica shows the fields Vue reset');
-    } finally {
-      await close();
-    }
-  });
-
-  test('Svelte: a field, a checkbox and a select the app resets from its state are reset in the replica', async () => {
-    const { page, console, close } = await sharedPage(stack, '/fixtures/apps/svelte-checkout/index.html');
-    try {
-      await page.locator('#order-name').waitFor();
-      await page.locator('#order-name').click();
-      await page.keyboard.type('Ada Byron');
-      await page.check('#gift');
-      await page.selectOption('#delivery', 'pickup');
-      const READ = `(doc) => {
-        const get = (id) => doc.getElementById(id);
-        return get('order-name') && get('gift') && get('delivery')
-          ? { name: get('order-name').value, gift: get('gift').checked, delivery: get('delivery').selectedIndex } : null;
-      }`;
-      type Fields = { name: string; gift: boolean; delivery: number };
-      const filled = await replicaUntil<Fields>(console, READ, (v) => v?.name === 'Ada Byron' && v.gift && v.delivery === 2);
-      assert.deepEqual(filled, { name: 'Ada Byron', gift: true, delivery: 2 }, 'the replica shows what the customer did');
-      await page.locator('#reset').click();
-      assert.deepEqual(await page.evaluate(`(${READ})(document)`), { name: '', gift: false, delivery: 0 });
-      const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.name === '' && v.gift === false && v.delivery === 0);
-      await console.screenshot({ path: join(screenshotsDir, 'replica-svelte-cleared-console.png') });
-      assert.deepEqual(cleared, { name: '', gift: false, delivery: 0 }, 'the replica shows the fields Svelte reset');
-    } finally {
-      await close();
-    }
-  });
-
-  test('Angular: a field, a checkbox and a select the app resets through its forms are reset in the replica', async () => {
-    const { page, console, close } = await sharedPage(stack, '/fixtures/apps/angular-returns/index.html');
-    try {
-      await page.locator('#order').waitFor();
-      await page.locator('#order').click();
-      await page.keyboard.type('PX-2291');
-      await page.check('#refund');
-      await page.selectOption('#reason', 'late');
-      const READ = `(doc) => {
-        const get = (id) => doc.getElementById(id);
-        return get('order') && get('refund') && get('reason')
-          ? { order: get('order').value, refund: get('refund').checked, reason: get('reason').selectedIndex } : null;
-      }`;
-      type Fields = { order: string; refund: boolean; reason: number };
-      const filled = await replicaUntil<Fields>(console, READ, (v) => v?.order === 'PX-2291' && v.refund && v.reason === 2);
-      assert.deepEqual(filled, { order: 'PX-2291', refund: true, reason: 2 }, 'the replica shows what the customer did');
-      await page.locator('#reset').click();
-      await page.getByText('No order yet').waitFor();
-      assert.deepEqual(await page.evaluate(`(${READ})(document)`), { order: '', refund: false, reason: 0 });
-      const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.order === '' && v.refund === false && v.reason === 0);
-      await console.screenshot({ path: join(screenshotsDir, 'replica-angular-cleared-console.png') });
-      assert.deepEqual(cleared, { order: '', refund: false, reason: 0 }, 'the replica shows the fields Angular reset');
-    } finally {
-      await close();
-    }
-  });
-
-  test('Lit (fields in a shadow root): a field, a checkbox and a select the app resets from its state are reset in the replica', async () => {
-    const { page, console, close } = await sharedPage(stack, '/fixtures/apps/lit-support/index.html');
-    try {
-      await page.getByText('Refund not received').first().waitFor();
-      await page.locator('#filter').click();
-      await page.keyboard.type('refund');
-      await page.check('#open-only');
-      await page.selectOption('#priority', 'low');
-      const READ = `(doc) => {
-        const root = doc.querySelector('support-app')?.shadowRoot;
-        const get = (id) => root?.getElementById(id);
-        return get('filter') && get('open-only') && get('priority')
-          ? { filter: get('filter').value, openOnly: get('open-only').checked, priority: get('priority').selectedIndex } : null;
-      }`;
-      type Fields = { filter: string; openOnly: boolean; priority: number };
-      const filled = await replicaUntil<Fields>(console, READ, (v) => v?.filter === 'refund' && v.openOnly && v.priority === 2);
-      assert.deepEqual(filled, { filter: 'refund', openOnly: true, priority: 2 }, 'the replica shows what the customer did');
-      await page.locator('#clear-filters').click();
-      assert.deepEqual(await page.evaluate(`(${READ})(document)`), { filter: '', openOnly: false, priority: 0 });
-      const cleared = await replicaUntil<Fields>(console, READ, (v) => v?.filter === '' && v.openOnly === false && v.priority === 0);
-      await console.screenshot({ path: join(screenshotsDir, 'replica-lit-cleared-console.png') });
-      assert.deepEqual(cleared, { filter: '', openOnly: false, priority: 0 }, 'the replica shows the fields Lit reset');
-    } finally {
-      await close();
-    }
-  });
+  // Each framework's own form: the customer fills a text field, ticks a box and chooses an option
+  // (all three opted in or shown), then the app resets them from its state; the replica must show
+  // both steps. `root` finds the fields: the document, or a component's shadow root.
+  const FRAMEWORK_FORMS = [
+    { name: 'Vue', how: 'from its state', path: '/fixtures/apps/vue-booking/index.html', root: 'doc',
+      text: '#guest', typed: 'Sam Lee', box: '#breakfast', select: '#room-type', option: 'twin', reset: '#clear-form', shot: 'vue' },
+    { name: 'Svelte', how: 'from its state', path: '/fixtures/apps/svelte-checkout/index.html', root: 'doc',
+      text: '#order-name', typed: 'Ada Byron', box: '#gift', select: '#delivery', option: 'pickup', reset: '#reset', shot: 'svelte' },
+    { name: 'Angular', how: 'through its forms', path: '/fixtures/apps/angular-returns/index.html', root: 'doc',
+      text: '#order', typed: 'PX-2291', box: '#refund', select: '#reason', option: 'late', reset: '#reset', shot: 'angular' },
+    { name: 'Lit (fields in a shadow root)', how: 'from its state', path: '/fixtures/apps/lit-support/index.html',
+      root: "doc.querySelector('support-app')?.shadowRoot", text: '#filter', typed: 'refund', box: '#open-only', select: '#priority', option: 'low',
+      reset: '#clear-filters', shot: 'lit' },
+  ];
+  for (const f of FRAMEWORK_FORMS) {
+    test(`${f.name}: a field, a checkbox and a select the app resets ${f.how} are reset in the replica`, async () => {
+      const { page, console, close } = await sharedPage(stack, f.path);
+      try {
+        await page.locator(f.text).waitFor();
+        await page.locator(f.text).click();
+        await page.keyboard.type(f.typed);
+        await page.check(f.box);
+        await page.selectOption(f.select, f.option);
+        const READ = `(doc) => {
+          const root = ${f.root};
+          const get = (sel) => root?.querySelector(sel);
+          return get('${f.text}') && get('${f.box}') && get('${f.select}')
+            ? { text: get('${f.text}').value, box: get('${f.box}').checked, select: get('${f.select}').selectedIndex } : null;
+        }`;
+        type Fields = { text: string; box: boolean; select: number };
+        const same = (a: Fields | null, b: Fields) => a !== null && a.text === b.text && a.box === b.box && a.select === b.select;
+        const done = (await page.evaluate(`(${READ})(document)`)) as Fields;
+        assert.deepEqual({ text: done.text, box: done.box }, { text: f.typed, box: true });
+        assert.ok(done.select > 0);
+        assert.deepEqual(await replicaUntil<Fields>(console, READ, (v) => same(v, done)), done, 'the replica shows what the customer did');
+        await page.locator(f.reset).click();
+        const reset = { text: '', box: false, select: 0 };
+        let onPage = (await page.evaluate(`(${READ})(document)`)) as Fields;
+        for (let i = 0; i < 50 && !same(onPage, reset); i++) {
+          await page.waitForTimeout(100);
+          onPage = (await page.evaluate(`(${READ})(document)`)) as Fields;
+        }
+        assert.deepEqual(onPage, reset, 'the app reset its form');
+        const shown = await replicaUntil<Fields>(console, READ, (v) => same(v, reset));
+        await console.screenshot({ path: join(screenshotsDir, `replica-${f.shot}-cleared-console.png`) });
+        assert.deepEqual(shown, reset, `the replica shows the fields ${f.name.split(' ')[0]} reset`);
+      } finally {
+        await close();
+      }
+    });
+  }
 });
 
 describe('a page that replaced platform APIs', () => {

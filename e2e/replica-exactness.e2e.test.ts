@@ -173,6 +173,31 @@ describe('form state written by a framework', () => {
     }
   });
 
+  test('a web component\'s form put back by its Reset button (inside a shadow root) is put back in the replica', async () => {
+    const { page, console, close } = await sharedPage(stack, '/fixtures/apps/lit-support/index.html');
+    try {
+      await page.locator('#tab-account').click();
+      await page.fill('#contact-phone', '0113 496 0999');
+      await page.uncheck('#contact-texts');
+      const READ = `(doc) => {
+        const root = doc.querySelector('support-app')?.shadowRoot;
+        const phone = root?.getElementById('contact-phone');
+        const texts = root?.getElementById('contact-texts');
+        return phone && texts ? { phone: phone.value, texts: texts.checked } : null;
+      }`;
+      type Fields = { phone: string; texts: boolean };
+      const changed = await replicaUntil<Fields>(console, READ, (v) => v?.phone === '0113 496 0999' && v.texts === false);
+      assert.deepEqual(changed, { phone: '0113 496 0999', texts: false }, 'the replica shows what the customer did');
+      await page.locator('#contact-undo').click();
+      const defaults = { phone: '0161 496 0000', texts: true };
+      assert.deepEqual(await page.evaluate(`(${READ})(document)`), defaults);
+      assert.deepEqual(await replicaUntil<Fields>(console, READ, (v) => v?.phone === defaults.phone && v.texts), defaults,
+        'the replica shows the form put back');
+    } finally {
+      await close();
+    }
+  });
+
   // Each framework's own form: the customer fills a text field, ticks a box and chooses an option
   // (all three opted in or shown), then the app resets them from its state; the replica must show
   // both steps. `root` finds the fields: the document, or a component's shadow root.

@@ -198,6 +198,51 @@ describe('form state written by a framework', () => {
     }
   });
 
+  test('"select all" boxes the page shows as mixed are mixed in the replica, as they change; never in a masked region', async () => {
+    const { page, console, close } = await sharedPage(stack, '/fixtures/shop/mixed-boxes.html');
+    try {
+      const READ = `(doc) => {
+        const box = (id) => doc.getElementById(id);
+        const reasons = doc.querySelector('return-filter')?.shadowRoot?.getElementById('reasons');
+        // A masked region keeps no ids: the gift order is the second list.
+        const gift = doc.querySelectorAll('fieldset')[1]?.querySelector('legend input');
+        if (!box('all-1') || !gift || !reasons) return null;
+        const state = (b) => b ? (b.indeterminate ? 'mixed' : b.checked ? 'ticked' : 'empty') : 'none';
+        return { order: state(box('all-1')), gift: state(gift), reasons: state(reasons), older: state(box('all-2')) };
+      }`;
+      type Boxes = { order: string; gift: string; reasons: string; older: string };
+      const same = (a: Boxes | null, b: Boxes) => a !== null && JSON.stringify(a) === JSON.stringify(b);
+      const onPage = async () => (await page.evaluate(`(${READ})(document)`)) as Boxes;
+      // Mixed before Share: the page's own box, the masked one and the web component's.
+      assert.deepEqual(await onPage(), { order: 'mixed', gift: 'mixed', reasons: 'mixed', older: 'none' });
+      const first = { order: 'mixed', gift: 'empty', reasons: 'mixed', older: 'none' };
+      assert.deepEqual(await replicaUntil<Boxes>(console, READ, (v) => same(v, first)), first,
+        'the replica shows the mixed boxes (not the one in a masked region)');
+      await console.screenshot({ path: join(screenshotsDir, 'replica-mixed-boxes-console.png') });
+
+      // The rest of the order ticked: the page's code clears the dash and ticks the box.
+      const rows = page.locator('#order-1 .row');
+      await rows.nth(1).check();
+      await rows.nth(2).check();
+      const allTicked = { ...first, order: 'ticked' };
+      assert.deepEqual(await replicaUntil<Boxes>(console, READ, (v) => same(v, allTicked)), allTicked, 'a box no longer mixed');
+      await rows.nth(1).uncheck();
+      assert.deepEqual(await replicaUntil<Boxes>(console, READ, (v) => same(v, first)), first, 'and mixed again');
+      // Ticked from mixed by the customer: the browser clears the dash, the page's code writes nothing to it.
+      await page.locator('#all-1').click();
+      assert.equal((await onPage()).order, 'ticked');
+      assert.deepEqual(await replicaUntil<Boxes>(console, READ, (v) => same(v, allTicked)), allTicked,
+        'a box the customer ticked from mixed');
+      // A box added and made mixed in one task.
+      await page.locator('#add-order').click();
+      const older = { ...allTicked, older: 'mixed' };
+      assert.deepEqual(await replicaUntil<Boxes>(console, READ, (v) => same(v, older)), older, 'a box added already mixed');
+      await console.screenshot({ path: join(screenshotsDir, 'replica-mixed-boxes-added-console.png') });
+    } finally {
+      await close();
+    }
+  });
+
   // Each framework's own form: the customer fills a text field, ticks a box and chooses an option
   // (all three opted in or shown), then the app resets them from its state; the replica must show
   // both steps. `root` finds the fields: the document, or a component's shadow root.

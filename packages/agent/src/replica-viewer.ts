@@ -10,6 +10,7 @@ import { boxInReplica, composedParent, deepElementAt, pagePoint, replicaScale, s
 import type { ReplicaZoom } from './replica-geometry.ts';
 import { ReplicaScrubber } from './replica-scrub.ts';
 import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
+import { ReplicaMixedBoxes, mixedBoxesOf } from './replica-mixed-boxes.ts';
 import { DriftWatch } from './replica-drift.ts';
 import { CustomerHover } from './replica-hover.ts';
 import { keepFocusOutOf } from './frame-focus.ts';
@@ -360,6 +361,7 @@ export class ReplicaViewer {
       if (this.live?.replayer === replayer) this.resize(size as { width: number; height: number });
     });
     const topLayer = new ReplicaTopLayer(() => replayer.iframe.contentDocument, replayer.getMirror());
+    const mixedBoxes = new ReplicaMixedBoxes(replayer.getMirror());
     // The customer's focus, shown with classes (the replica never takes real focus: see replica-focus.ts).
     const focusRules = new FocusRules(replayer.getMirror());
     const focus = new ReplicaFocus(replayer.getMirror());
@@ -375,12 +377,15 @@ export class ReplicaViewer {
       focus.refresh();
       this.hover.refresh();
       topLayer.retry();
+      mixedBoxes.retry();
       this.scheduleRefresh();
     });
     replayer.on('custom-event', (e) => {
       const data = (e as { data?: { tag?: unknown; payload?: unknown } }).data;
       const state = topLayerState(data);
       if (state) topLayer.apply(state);
+      const mixed = mixedBoxesOf(data);
+      if (mixed) mixedBoxes.apply(mixed);
       const focused = focusStateOf(data);
       if (focused) focus.apply(focused);
       const picture = canvasFrameOf(data);
@@ -397,6 +402,7 @@ export class ReplicaViewer {
       finishLoading(doc);
       focusRules.rebuilt(doc);
       focus.refresh();
+      mixedBoxes.rebuilt();
       topLayer.retry();
     });
     return { replayer, layer };

@@ -101,6 +101,19 @@ export interface TopLayerState {
 }
 
 /**
+ * Inside the page stream: the rrweb custom event that names the page's checkboxes shown as
+ * "mixed" (`indeterminate`, the dash of a "select all" box when some rows are ticked), by rrweb
+ * node id: a property no attribute or input event carries. Sent on every change and after every
+ * snapshot; boxes in masked regions are never named. The replica sets the same property.
+ */
+export const MIXED_BOXES_EVENT = 'tandem/mixed-boxes';
+
+export interface MixedBoxes {
+  /** The indeterminate checkboxes, in no particular order. */
+  ids: number[];
+}
+
+/**
  * Inside the page stream: the rrweb custom event that says which elements of the page match
  * `:focus` and `:focus-visible`, by rrweb node id, which no attribute says. Sent on every change
  * and after every snapshot; the replica, which never holds focus itself (it would take the agent's

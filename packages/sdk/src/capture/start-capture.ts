@@ -10,7 +10,8 @@ import { watchChildFrames, type ChildFrames } from './child-frames.ts';
 import { followInstanceSetters } from './instance-setters.ts';
 import { followOptionChoices } from './option-choices.ts';
 import { followFormResets } from './form-resets.ts';
-import { FOCUS_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
+import { watchMixedBoxes, type MixedBoxesWatch } from './mixed-boxes.ts';
+import { FOCUS_EVENT, MIXED_BOXES_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
 import { watchFocus, type FocusWatch } from './focus-state.ts';
 import { CANVAS_BLOCK_SELECTOR, sampleCanvases, type CanvasFrames } from './canvas-frames.ts';
@@ -92,6 +93,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // so the relay can keep "latest snapshot + deltas since" by frame alone.
   let topLayer: TopLayerWatch | null = null;
   let focus: FocusWatch | null = null;
+  let mixedBoxes: MixedBoxesWatch | null = null;
   let drift: DriftChecks | null = null;
   let canvases: CanvasFrames | null = null;
   let frames: ChildFrames | null = null;
@@ -112,6 +114,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       queueMicrotask(() => {
         topLayer?.afterSnapshot();
         focus?.afterSnapshot();
+        mixedBoxes?.afterSnapshot();
       });
       // Each replica built from this snapshot has every cross-origin frame empty until it sends its page.
       queueMicrotask(() => frames?.announce());
@@ -192,6 +195,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // The first snapshot (taken inside record(), or at DOMContentLoaded) reports through emit above.
   if (!inFrame) {
     topLayer = watchTopLayer(document, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(TOP_LAYER_EVENT, state));
+    mixedBoxes = watchMixedBoxes(window, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(MIXED_BOXES_EVENT, state));
     focus = watchFocus(document, (node) => record.mirror.getId(node), blockSelector, (state) => record.addCustomEvent(FOCUS_EVENT, state));
     canvases = sampleCanvases(document, (node) => record.mirror.getId(node), (tag, frame) => record.addCustomEvent(tag, frame));
     drift = startDriftChecks(document, (node) => record.mirror.getId(node), (tag, check) => record.addCustomEvent(tag, check), options.driftChecks);
@@ -211,6 +215,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
       unfollowSetters();
       topLayer?.stop();
       focus?.stop();
+      mixedBoxes?.stop();
       drift?.stop();
       canvases?.stop();
       frames?.stop();

@@ -173,7 +173,7 @@ describe('form state written by a framework', () => {
     }
   });
 
-  test('a web component\'s form put back by its Reset button (inside a shadow root) is put back in the replica', async () => {
+  test('a web component\'s form put back by its Reset button or its code (inside a shadow root) is put back in the replica', async () => {
     const { page, console, close } = await sharedPage(stack, '/fixtures/apps/lit-support/index.html');
     try {
       await page.locator('#tab-account').click();
@@ -193,6 +193,14 @@ describe('form state written by a framework', () => {
       assert.deepEqual(await page.evaluate(`(${READ})(document)`), defaults);
       assert.deepEqual(await replicaUntil<Fields>(console, READ, (v) => v?.phone === defaults.phone && v.texts), defaults,
         'the replica shows the form put back');
+      // Again, put back by the component's code (form.reset(), no Reset button).
+      await page.fill('#contact-phone', '0113 496 0123');
+      await page.uncheck('#contact-texts');
+      await replicaUntil<Fields>(console, READ, (v) => v?.phone === '0113 496 0123' && v.texts === false);
+      await page.locator('#contact-discard').click();
+      assert.deepEqual(await page.evaluate(`(${READ})(document)`), defaults);
+      assert.deepEqual(await replicaUntil<Fields>(console, READ, (v) => v?.phone === defaults.phone && v.texts), defaults,
+        'the replica shows the form put back by its code');
     } finally {
       await close();
     }

@@ -26,7 +26,7 @@ test('a reset form\'s fields are announced as they are after the reset; a cancel
   }
   const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
   try {
-    const stop = followFormResets(page.document);
+    const stop = followFormResets(win);
     const form = page.document.getElementById('f') as HTMLFormElement;
     const town = page.document.getElementById('town') as HTMLInputElement;
     const sig = page.document.getElementById('sig') as HTMLInputElement;
@@ -52,6 +52,38 @@ test('a reset form\'s fields are announced as they are after the reset; a cancel
     assert.deepEqual(announced, [], 'nothing once stopped');
   } finally {
     for (const [proto, name, platform] of spies) Object.defineProperty(proto, name, platform);
+    await page.close();
+  }
+});
+
+test('a form in a shadow root reset from code is announced too; stopping puts the platform\'s reset back', async () => {
+  const page = openPage('<div id="host"></div>');
+  const win = page.window as unknown as Window & typeof globalThis;
+  const root = page.document.getElementById('host')!.attachShadow({ mode: 'open' });
+  root.innerHTML = '<form><input id="phone" value="0161 496 0000"></form>';
+  const form = root.querySelector('form')!;
+  const phone = root.getElementById('phone') as HTMLInputElement;
+  const platformValue = Object.getOwnPropertyDescriptor(win.HTMLInputElement.prototype, 'value')!;
+  const platformReset = Object.getOwnPropertyDescriptor(win.HTMLFormElement.prototype, 'reset')!;
+  const announced: string[] = [];
+  Object.defineProperty(win.HTMLInputElement.prototype, 'value', {
+    ...platformValue,
+    set(this: HTMLInputElement, v: string) {
+      platformValue.set!.call(this, v);
+      announced.push(`${this.id}=${v}`);
+    },
+  });
+  try {
+    const stop = followFormResets(win);
+    phone.value = '0113 496 0123';
+    announced.length = 0;
+    form.reset();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(announced, ['phone=0161 496 0000'], 'its reset event never reached the document; its reset() did');
+    stop();
+    assert.deepEqual(Object.getOwnPropertyDescriptor(win.HTMLFormElement.prototype, 'reset'), platformReset);
+  } finally {
+    Object.defineProperty(win.HTMLInputElement.prototype, 'value', platformValue);
     await page.close();
   }
 });

@@ -10,11 +10,13 @@ import { announceField } from './instance-setters.ts';
 const FIELDS = new Set(['input', 'textarea', 'select']);
 
 /**
- * Follows form resets in `doc`: those its light tree hears as `reset`, and a Reset button clicked
- * in a shadow root (a web component's form), whose `reset` never leaves the root but whose click
- * does. A form reset from code inside a shadow root is not heard.
+ * Follows form resets in `win`'s document: those its light tree hears as `reset`; and in shadow
+ * roots (a web component's form), whose `reset` never leaves the root, a Reset button's click,
+ * which does, and `form.reset()` from code, through the prototype's method (wrapped while capture
+ * runs).
  */
-export function followFormResets(doc: Document): () => void {
+export function followFormResets(win: Window & typeof globalThis): () => void {
+  const doc = win.document;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   // The fields change after the event's listeners have run, in the same task: look in the next one.
   const afterReset = (form: HTMLFormElement, cancelled: () => boolean): void => {
@@ -39,9 +41,20 @@ export function followFormResets(doc: Document): () => void {
   };
   doc.addEventListener('reset', onReset, true);
   doc.addEventListener('click', onClick, true);
+  const formProto = win.HTMLFormElement?.prototype;
+  const original = formProto && Object.getOwnPropertyDescriptor(formProto, 'reset');
+  const platformReset = typeof original?.value === 'function' ? (original.value as (this: HTMLFormElement) => void) : null;
+  // A light-tree form's reset is heard above; a cancelled one changed nothing, which sends nothing.
+  const reset = function (this: HTMLFormElement): void {
+    platformReset!.call(this);
+    if (this.getRootNode() !== doc) afterReset(this, () => false);
+  };
+  if (formProto && original && platformReset && original.configurable) Object.defineProperty(formProto, 'reset', { ...original, value: reset });
   return () => {
     doc.removeEventListener('reset', onReset, true);
     doc.removeEventListener('click', onClick, true);
+    // Only where our wrapper is still in place (a page may have wrapped it again since).
+    if (formProto && original && Object.getOwnPropertyDescriptor(formProto, 'reset')?.value === reset) Object.defineProperty(formProto, 'reset', original);
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
   };

@@ -182,7 +182,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   const followSetters = (): void => {
     const unfollowOwn = followInstanceSetters(document);
     const unfollowOptions = followOptionChoices(window);
-    const unfollowResets = followFormResets(document);
+    const unfollowResets = followFormResets(window);
     unfollowSetters = () => {
       unfollowResets();
       unfollowOptions();

@@ -251,6 +251,39 @@ describe('form state written by a framework', () => {
     }
   });
 
+  test('same-origin frames (one there at Share, one opened later): a choice, a reset and a mixed box the frame\'s code wrote reach the replica', async () => {
+    const { page, console, close } = await sharedPage(stack, '/fixtures/shop/framed-returns.html');
+    try {
+      await page.locator('#open-frame').click();
+      await page.frameLocator('#frame-b').locator('#all').waitFor();
+      for (const [index, id] of [[0, 'frame-a'], [1, 'frame-b']] as const) {
+        const READ = `(doc) => {
+          const inner = doc.querySelectorAll('iframe')[${index}]?.contentDocument;
+          const get = (id) => inner?.getElementById(id);
+          if (!get('town') || !get('courier') || !get('all')) return null;
+          const all = get('all').indeterminate ? 'mixed' : get('all').checked ? 'ticked' : 'empty';
+          return { town: get('town').value, courier: get('courier').selectedIndex, all };
+        }`;
+        type Form = { town: string; courier: number; all: string };
+        const same = (a: Form | null, b: Form) => a !== null && JSON.stringify(a) === JSON.stringify(b);
+        const frame = page.frameLocator(`#${id}`);
+        await frame.locator('#town').fill('Leeds');
+        await frame.locator('.row').first().check();
+        await frame.locator('#use-dpd').click();
+        const changed = { town: 'Leeds', courier: 1, all: 'mixed' };
+        assert.deepEqual(await replicaUntil<Form>(console, READ, (v) => same(v, changed)), changed,
+          `${id}: the replica shows the choice and the mixed box the frame's code wrote`);
+        const shot = join(screenshotsDir, 'replica-framed-returns-console.png');
+        if (index === 1) await console.screenshot({ path: shot });
+        await frame.locator('#discard').click();
+        const reset = { town: 'London', courier: 0, all: 'empty' };
+        assert.deepEqual(await replicaUntil<Form>(console, READ, (v) => same(v, reset)), reset, `${id}: and the form its code reset`);
+      }
+    } finally {
+      await close();
+    }
+  });
+
   // Each framework's own form: the customer fills a text field, ticks a box and chooses an option
   // (all three opted in or shown), then the app resets them from its state; the replica must show
   // both steps. `root` finds the fields: the document, or a component's shadow root.

@@ -62,15 +62,10 @@ export function announceField(el: Element): void {
   announce(el, el.localName === 'input' && (type === 'checkbox' || type === 'radio') ? 'checked' : 'value');
 }
 
-/** Every field in a document, in its open shadow roots and same-origin frames. */
+/** Every field in a document and its open shadow roots (each same-origin frame is followed on its own: frame-windows.ts). */
 function fieldsIn(root: Document | ShadowRoot, out: Element[]): void {
   for (const field of root.querySelectorAll(FIELD_SELECTOR)) out.push(field);
-  for (const el of root.querySelectorAll('*')) {
-    if (el.shadowRoot) fieldsIn(el.shadowRoot, out);
-    // null for a cross-origin frame, whose fields capture does not record.
-    const inner = el.localName === 'iframe' || el.localName === 'frame' ? (el as HTMLIFrameElement).contentDocument : null;
-    if (inner) fieldsIn(inner, out);
-  }
+  for (const el of root.querySelectorAll('*')) if (el.shadowRoot) fieldsIn(el.shadowRoot, out);
 }
 
 /** Wraps the own setters fields carry now (see above); returns what puts them back. */

@@ -26,7 +26,8 @@ test('mixed boxes are named after a snapshot and as code or a click changes them
   const ids = new Map<Node, number>([[get('all'), 1], [get('row'), 2], [get('secret'), 3], [inner, 4]]);
   const platform = Object.getOwnPropertyDescriptor(win.HTMLInputElement.prototype, 'indeterminate');
   const reports: MixedBoxes[] = [];
-  const watch = watchMixedBoxes(win, (node) => ids.get(node) ?? -1, (state) => reports.push(state));
+  const watch = watchMixedBoxes(doc, (node) => ids.get(node) ?? -1, (state) => reports.push(state));
+  const unfollow = watch.follow(win);
   try {
     watch.afterSnapshot();
     assert.deepEqual(reports, [{ ids: [1, 4] }], 'the page\'s box and the shadow root\'s; not the masked one');
@@ -46,6 +47,7 @@ test('mixed boxes are named after a snapshot and as code or a click changes them
     watch.afterSnapshot();
     assert.deepEqual(reports.at(-1), { ids: [2, 4] }, 'a new snapshot is told again');
   } finally {
+    unfollow();
     watch.stop();
   }
   assert.deepEqual(Object.getOwnPropertyDescriptor(win.HTMLInputElement.prototype, 'indeterminate'), platform);

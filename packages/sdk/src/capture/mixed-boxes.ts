@@ -5,10 +5,10 @@
 // replica starts with none), as it does for the top layer and focus. A box in a masked region is
 // never named: its tick is not sent either.
 //
-// Changes are seen where they happen: the prototype's setter (wrapped while capture runs: every
-// framework's `el.indeterminate = …` reaches it) and a click, with which the browser itself clears
-// the dash. Boxes mixed before capture started, or inside shadow roots and same-origin frames, are
-// found by a walk after each snapshot.
+// Changes are seen where they happen: the prototype's setter (wrapped while capture runs, in the
+// page's window and each same-origin frame's: every framework's `el.indeterminate = …` reaches it)
+// and a click, with which the browser itself clears the dash. Boxes mixed before capture started,
+// inside shadow roots and same-origin frames too, are found by a walk after each snapshot.
 import type { MixedBoxes } from '@tandem/protocol/wire';
 import { RegionCache } from './mask-policy.ts';
 
@@ -40,17 +40,21 @@ function mixedBoxesIn(root: Document | ShadowRoot, out: Set<Box>, depth = 0): vo
 }
 
 export interface MixedBoxesWatch {
+  /**
+   * Follows changes in one window (the page's, or a same-origin frame's, which has prototypes of
+   * its own): its `indeterminate` setter and clicks in its document. Returns what stops that.
+   */
+  follow(win: Window & typeof globalThis): () => void;
   /** A snapshot was taken: its replica starts with no mixed box. */
   afterSnapshot(): void;
   stop(): void;
 }
 
-export function watchMixedBoxes(win: Window & typeof globalThis, idOf: (node: Node) => number,
-  report: (state: MixedBoxes) => void): MixedBoxesWatch {
-  const doc = win.document;
+export function watchMixedBoxes(doc: Document, idOf: (node: Node) => number, report: (state: MixedBoxes) => void): MixedBoxesWatch {
   const known = new Set<Box>();
   let last = '';
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
   const send = (): void => {
     timer = undefined;
     const regions = new RegionCache();
@@ -74,31 +78,40 @@ export function watchMixedBoxes(win: Window & typeof globalThis, idOf: (node: No
   // In a task of its own: after rrweb has emitted (and so named) a box the page added and marked
   // in the same task, and once for any number of writes.
   const sendSoon = (): void => {
-    if (timer === undefined) timer = setTimeout(send, 0);
+    if (timer === undefined && !stopped) timer = setTimeout(send, 0);
   };
-
-  const proto = win.HTMLInputElement?.prototype;
-  const original = proto && Object.getOwnPropertyDescriptor(proto, 'indeterminate');
-  let wrapper: ((this: Box, value: boolean) => void) | null = null;
-  if (proto && original?.set && original.configurable) {
-    const write = original.set;
-    wrapper = function (this: Box, value: boolean): void {
-      write.call(this, value);
-      if (this.type === 'checkbox') {
-        known.add(this);
-        sendSoon();
-      }
-    };
-    Object.defineProperty(proto, 'indeterminate', { ...original, set: wrapper });
-  }
-  // Clicking a mixed box clears its dash before any listener runs; only a box known mixed matters.
-  const onClick = (event: Event): void => {
-    const target = event.composedPath()[0] as Element | undefined;
-    if (target && known.has(target as Box)) sendSoon();
-  };
-  doc.addEventListener('click', onClick, true);
 
   return {
+    follow(win) {
+      const proto = win.HTMLInputElement?.prototype;
+      const original = proto && Object.getOwnPropertyDescriptor(proto, 'indeterminate');
+      let wrapper: ((this: Box, value: boolean) => void) | null = null;
+      if (proto && original?.set && original.configurable) {
+        const write = original.set;
+        wrapper = function (this: Box, value: boolean): void {
+          write.call(this, value);
+          if (this.type === 'checkbox' && !stopped) {
+            known.add(this);
+            sendSoon();
+          }
+        };
+        Object.defineProperty(proto, 'indeterminate', { ...original, set: wrapper });
+      }
+      // Clicking a mixed box clears its dash before any listener runs; only a box known mixed matters.
+      const onClick = (event: Event): void => {
+        const target = event.composedPath()[0] as Element | undefined;
+        if (target && known.has(target as Box)) sendSoon();
+      };
+      const frameDoc = win.document;
+      frameDoc.addEventListener('click', onClick, true);
+      return () => {
+        frameDoc.removeEventListener('click', onClick, true);
+        // Only where our wrapper is still in place (a page may have wrapped it again since).
+        if (proto && original && Object.getOwnPropertyDescriptor(proto, 'indeterminate')?.set === wrapper) {
+          Object.defineProperty(proto, 'indeterminate', original);
+        }
+      };
+    },
     afterSnapshot() {
       try {
         mixedBoxesIn(doc, known);
@@ -110,12 +123,10 @@ export function watchMixedBoxes(win: Window & typeof globalThis, idOf: (node: No
       send();
     },
     stop() {
+      // A wrapper left in a frame's prototypes (rrweb's hook above it) writes and reports nothing.
+      stopped = true;
       clearTimeout(timer);
-      doc.removeEventListener('click', onClick, true);
-      // Only where our wrapper is still in place (a page may have wrapped it again since).
-      if (proto && original && Object.getOwnPropertyDescriptor(proto, 'indeterminate')?.set === wrapper) {
-        Object.defineProperty(proto, 'indeterminate', original);
-      }
+      timer = undefined;
     },
   };
 }

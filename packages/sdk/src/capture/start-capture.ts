@@ -11,6 +11,7 @@ import { followInstanceSetters } from './instance-setters.ts';
 import { followOptionChoices } from './option-choices.ts';
 import { followFormResets } from './form-resets.ts';
 import { watchMixedBoxes, type MixedBoxesWatch } from './mixed-boxes.ts';
+import { followWindows } from './frame-windows.ts';
 import { FOCUS_EVENT, MIXED_BOXES_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
 import { watchFocus, type FocusWatch } from './focus-state.ts';
@@ -176,30 +177,35 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
     plugins: [sanitizePlugin(frames)],
   });
 
-  // Once rrweb has hooked the prototypes' setters (see instance-setters.ts): at once, or, on a page
-  // still loading, right after rrweb starts at DOMContentLoaded (its listener was added first).
-  let unfollowSetters = (): void => {};
-  const followSetters = (): void => {
-    const unfollowOwn = followInstanceSetters(document);
-    const unfollowOptions = followOptionChoices(window);
-    const unfollowResets = followFormResets(window);
-    unfollowSetters = () => {
-      unfollowResets();
-      unfollowOptions();
-      unfollowOwn();
-    };
-  };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', followSetters, { once: true });
-  else followSetters();
-
   // The first snapshot (taken inside record(), or at DOMContentLoaded) reports through emit above.
   if (!inFrame) {
     topLayer = watchTopLayer(document, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(TOP_LAYER_EVENT, state));
-    mixedBoxes = watchMixedBoxes(window, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(MIXED_BOXES_EVENT, state));
+    mixedBoxes = watchMixedBoxes(document, (node) => record.mirror.getId(node), (state) => record.addCustomEvent(MIXED_BOXES_EVENT, state));
     focus = watchFocus(document, (node) => record.mirror.getId(node), blockSelector, (state) => record.addCustomEvent(FOCUS_EVENT, state));
     canvases = sampleCanvases(document, (node) => record.mirror.getId(node), (tag, frame) => record.addCustomEvent(tag, frame));
     drift = startDriftChecks(document, (node) => record.mirror.getId(node), (tag, check) => record.addCustomEvent(tag, check), options.driftChecks);
   }
+
+  // Once rrweb has hooked the prototypes' setters (see instance-setters.ts): at once, or, on a page
+  // still loading, right after rrweb starts at DOMContentLoaded (its listener was added first); in
+  // the page's window and in each same-origin frame's, which has prototypes of its own.
+  let unfollowSetters = (): void => {};
+  const followSetters = (): void => {
+    unfollowSetters = followWindows(window, (win) => {
+      const unfollowOwn = followInstanceSetters(win.document);
+      const unfollowOptions = followOptionChoices(win);
+      const unfollowResets = followFormResets(win);
+      const unfollowMixed = mixedBoxes?.follow(win);
+      return () => {
+        unfollowMixed?.();
+        unfollowResets();
+        unfollowOptions();
+        unfollowOwn();
+      };
+    });
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', followSetters, { once: true });
+  else followSetters();
 
   transport.onSnapshotRequest(() => record.takeFullSnapshot(true));
 

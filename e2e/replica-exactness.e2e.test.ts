@@ -284,6 +284,47 @@ describe('form state written by a framework', () => {
     }
   });
 
+  test('a select that takes many choices shows all of them in the replica (the customer\'s, its code\'s, a reset); masked selects none', async () => {
+    const { page, console, close } = await sharedPage(stack, '/fixtures/shop/many-choices.html');
+    try {
+      const READ = `(doc) => {
+        const days = doc.getElementById('days');
+        const [, sizes, courier] = doc.querySelectorAll('select');
+        if (!days || !sizes || !courier) return null;
+        const chosen = (s) => [...s.options].flatMap((o, i) => (o.selected ? [i] : []));
+        return { days: chosen(days), sizes: chosen(sizes), courier: courier.selectedIndex };
+      }`;
+      type Choices = { days: number[]; sizes: number[]; courier: number };
+      const same = (a: Choices | null, b: Choices) => a !== null && JSON.stringify(a) === JSON.stringify(b);
+      const onPage = async () => (await page.evaluate(`(${READ})(document)`)) as Choices;
+      // The customer's own: Tuesday, then Shift+Down to Thursday (no setter, only input events).
+      // Without the report the replica kept Tuesday alone: rrweb's input event carries one value.
+      assert.ok(await replicaUntil<Choices>(console, READ, (v) => v !== null), 'the replica is up');
+      await page.locator('#days option[value="tue"]').click();
+      await page.keyboard.press('Shift+ArrowDown');
+      await page.keyboard.press('Shift+ArrowDown');
+      await page.locator('#sizes').selectOption(['Small', 'Large']);
+      // A masked single select: its masked value used to choose the replica's option of the same
+      // masked length ("DPD" → the second), which told the agent the customer's choice.
+      await page.locator('#courier').selectOption('DPD');
+      const customer = { days: [1, 2, 3], sizes: [0, 2], courier: 1 };
+      assert.deepEqual(await onPage(), customer);
+      const masked = { days: [1, 2, 3], sizes: [] as number[], courier: -1 };
+      const shown = await replicaUntil<Choices>(console, READ, (v) => same(v, masked));
+      await console.screenshot({ path: join(screenshotsDir, 'replica-many-choices-console.png') });
+      assert.deepEqual(shown, masked, 'the replica shows every day chosen, and no size or courier (masked)');
+      await page.locator('#weekdays-odd').click();
+      const odd = { days: [0, 2, 4], sizes: [] as number[], courier: -1 };
+      assert.deepEqual(await replicaUntil<Choices>(console, READ, (v) => same(v, odd)), odd, 'the days its code chose');
+      await page.locator('#discard').click();
+      assert.deepEqual(await onPage(), { days: [], sizes: [], courier: 0 });
+      const none = { days: [] as number[], sizes: [] as number[], courier: -1 };
+      assert.deepEqual(await replicaUntil<Choices>(console, READ, (v) => same(v, none)), none, 'and none after the reset');
+    } finally {
+      await close();
+    }
+  });
+
   // Each framework's own form: the customer fills a text field, ticks a box and chooses an option
   // (all three opted in or shown), then the app resets them from its state; the replica must show
   // both steps. `root` finds the fields: the document, or a component's shadow root.

@@ -11,6 +11,7 @@ import type { ReplicaZoom } from './replica-geometry.ts';
 import { ReplicaScrubber } from './replica-scrub.ts';
 import { ReplicaTopLayer, topLayerState } from './replica-top-layer.ts';
 import { ReplicaMixedBoxes, mixedBoxesOf } from './replica-mixed-boxes.ts';
+import { applyManyChoices, manyChoicesOf } from './replica-many-choices.ts';
 import { DriftWatch } from './replica-drift.ts';
 import { CustomerHover } from './replica-hover.ts';
 import { keepFocusOutOf } from './frame-focus.ts';
@@ -386,6 +387,8 @@ export class ReplicaViewer {
       if (state) topLayer.apply(state);
       const mixed = mixedBoxesOf(data);
       if (mixed) mixedBoxes.apply(mixed);
+      const choices = manyChoicesOf(data);
+      if (choices) applyManyChoices(replayer.getMirror(), choices);
       const focused = focusStateOf(data);
       if (focused) focus.apply(focused);
       const picture = canvasFrameOf(data);

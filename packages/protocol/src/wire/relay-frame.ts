@@ -114,6 +114,21 @@ export interface MixedBoxes {
 }
 
 /**
+ * Inside the page stream: the rrweb custom event that says which options of a multiple select are
+ * chosen (by index), where the select's choice may be shown. rrweb records a select's choice as
+ * its `value`, one option, which the replica then makes its only choice. Sent after each change of
+ * such a select; a snapshot carries the choices in its options' `selected` attributes.
+ */
+export const MANY_CHOICES_EVENT = 'tandem/many-choices';
+
+export interface ManyChoices {
+  /** The select, by rrweb node id. */
+  id: number;
+  /** Indexes of its chosen options, ascending. */
+  chosen: number[];
+}
+
+/**
  * Inside the page stream: the rrweb custom event that says which elements of the page match
  * `:focus` and `:focus-visible`, by rrweb node id, which no attribute says. Sent on every change
  * and after every snapshot; the replica, which never holds focus itself (it would take the agent's

@@ -196,7 +196,9 @@ test('a node the mirror does not know is treated as masked: nothing is shown on 
 
 test('input events: the typed text is masked unless opted in, and which box is ticked in a masked region is not sent', () => {
   const p = page(`<input id="email"><input id="city" data-tandem-unmask>
-    <div data-tandem-mask><input id="plan" type="radio" value="gold"></div>`);
+    <div data-tandem-mask><input id="plan" type="radio" value="gold"></div>
+    <select id="courier"><option>Royal Mail</option><option>DPD</option></select>
+    <select id="size" data-tandem-unmask><option>Small</option></select>`);
   p.serialize();
   const input = (id: string, text: string, isChecked = false) => {
     const out = sanitizeEvent({
@@ -209,6 +211,9 @@ test('input events: the typed text is masked unless opted in, and which box is t
   assert.deepEqual(input('email', 'jo@x.test'), { text: '*********', isChecked: false });
   assert.deepEqual(input('city', 'Bristol'), { text: 'Bristol', isChecked: false });
   assert.deepEqual(input('plan', 'gold', true), { text: '****', isChecked: false });
+  // Masked to its length, a select's value would choose the replica option masked to that length.
+  assert.deepEqual(input('courier', 'DPD'), { text: '', isChecked: false }, 'a masked select\'s choice goes empty');
+  assert.deepEqual(input('size', 'Small'), { text: 'Small', isChecked: false });
 });
 
 // Events a cross-origin child frame recorded and masked itself, renumbered by rrweb under the frame's

@@ -222,7 +222,11 @@ function sanitizeInput(data: { id: number; text: string; isChecked: boolean }, p
   }
   // Which box of a masked group is ticked is a choice, like a value.
   if (pass.regions.regionOf(el).masked) data.isChecked = false;
-  if (!valueIsPageCopy(el) && !mayShowValue(el, pass.regions)) data.text = maskValue(data.text);
+  if (valueIsPageCopy(el) || mayShowValue(el, pass.regions)) return;
+  // A select's value masked to its length still chose, in the replica, the option whose text is
+  // masked to the same length: which of a masked select's options the customer chose showed
+  // ("DPD" among "Royal Mail", "DPD", "Evri"). It goes empty: the replica's copy chooses none.
+  data.text = el.localName === 'select' ? '' : maskValue(data.text);
 }
 
 // Rules added or changed through the CSSOM (insertRule, replaceSync, style.setProperty on a rule,

@@ -15,7 +15,7 @@ const FIELDS = new Set(['input', 'textarea', 'select']);
  * which does, and `form.reset()` from code, through the prototype's method (wrapped while capture
  * runs).
  */
-export function followFormResets(win: Window & typeof globalThis): () => void {
+export function followFormResets(win: Window & typeof globalThis, manyChanged: (select: Element) => void = () => undefined): () => void {
   const doc = win.document;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   // The fields change after the event's listeners have run, in the same task: look in the next one.
@@ -23,7 +23,11 @@ export function followFormResets(win: Window & typeof globalThis): () => void {
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (cancelled()) return;
-      for (const el of Array.from(form.elements)) if (FIELDS.has(el.localName)) announceField(el);
+      for (const el of Array.from(form.elements)) {
+        // A multiple select's choices cannot be announced as one value (many-choices.ts).
+        if ((el as HTMLSelectElement).multiple && el.localName === 'select') manyChanged(el);
+        else if (FIELDS.has(el.localName)) announceField(el);
+      }
     }, 0);
     timers.add(timer);
   };

@@ -17,8 +17,11 @@ function selectOf(option: HTMLOptionElement): HTMLSelectElement | null {
   return parent?.localName === 'select' ? (parent as HTMLSelectElement) : null;
 }
 
-/** Wraps the option `selected` setter of `win`'s documents (see above); returns what puts it back. */
-export function followOptionChoices(win: Window & typeof globalThis): () => void {
+/**
+ * Wraps the option `selected` setter of `win`'s documents (see above); a multiple select's change
+ * goes to `manyChanged` (many-choices.ts). Returns what puts the setter back.
+ */
+export function followOptionChoices(win: Window & typeof globalThis, manyChanged: (select: Element) => void = () => undefined): () => void {
   const optionProto = win.HTMLOptionElement?.prototype;
   const original = optionProto && Object.getOwnPropertyDescriptor(optionProto, 'selected');
   if (!optionProto || !original?.set || !original.configurable) return () => undefined;
@@ -26,7 +29,8 @@ export function followOptionChoices(win: Window & typeof globalThis): () => void
   const wrapper = function (this: HTMLOptionElement, value: boolean): void {
     write.call(this, value);
     const select = selectOf(this);
-    if (select) announceField(select);
+    if (select?.multiple) manyChanged(select);
+    else if (select) announceField(select);
   };
   Object.defineProperty(optionProto, 'selected', { ...original, set: wrapper });
   return () => {

@@ -12,7 +12,8 @@ import { followOptionChoices } from './option-choices.ts';
 import { followFormResets } from './form-resets.ts';
 import { watchMixedBoxes, type MixedBoxesWatch } from './mixed-boxes.ts';
 import { followWindows } from './frame-windows.ts';
-import { FOCUS_EVENT, MIXED_BOXES_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
+import { watchManyChoices } from './many-choices.ts';
+import { FOCUS_EVENT, MANY_CHOICES_EVENT, MIXED_BOXES_EVENT, TOP_LAYER_EVENT } from '@tandem/protocol/wire';
 import { watchTopLayer, type TopLayerWatch } from './top-layer.ts';
 import { watchFocus, type FocusWatch } from './focus-state.ts';
 import { CANVAS_BLOCK_SELECTOR, sampleCanvases, type CanvasFrames } from './canvas-frames.ts';
@@ -190,13 +191,19 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // still loading, right after rrweb starts at DOMContentLoaded (its listener was added first); in
   // the page's window and in each same-origin frame's, which has prototypes of its own.
   let unfollowSetters = (): void => {};
+  // A page in a cross-origin frame names nodes by ids of its own, which its parent's stream does
+  // not remap inside custom events: like the top layer and focus, reported by the top page only.
+  const manyChoices = watchManyChoices((node) => (inFrame ? -1 : record.mirror.getId(node)),
+    (choices) => record.addCustomEvent(MANY_CHOICES_EVENT, choices));
   const followSetters = (): void => {
     unfollowSetters = followWindows(window, (win) => {
       const unfollowOwn = followInstanceSetters(win.document);
-      const unfollowOptions = followOptionChoices(win);
-      const unfollowResets = followFormResets(win);
+      const unfollowOptions = followOptionChoices(win, manyChoices.changed);
+      const unfollowResets = followFormResets(win, manyChoices.changed);
       const unfollowMixed = mixedBoxes?.follow(win);
+      const unfollowMany = manyChoices.follow(win.document);
       return () => {
+        unfollowMany();
         unfollowMixed?.();
         unfollowResets();
         unfollowOptions();
@@ -219,6 +226,7 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
     stop() {
       document.removeEventListener('DOMContentLoaded', followSetters);
       unfollowSetters();
+      manyChoices.stop();
       topLayer?.stop();
       focus?.stop();
       mixedBoxes?.stop();

@@ -87,6 +87,9 @@ describe('consent receipts from a real customer in Chromium', () => {
     controlPromptText = await visibleText();
     await ui.click('dialog [data-action="accept"]');
     await waitForEvent(stack.server, call.id, 'session.control_granted');
+    // The server records the grant as it tells the page: the banner's button shows a moment later
+    // (on a loaded machine, after the event is already listed), and a click before lands nowhere.
+    await ui.waitFor('.banner [data-action="stop-control"]');
     await ui.click('.banner [data-action="stop-control"]');
     await waitForEvent(stack.server, call.id, 'session.control_revoked');
     await ui.click('.banner [data-action="stop"]');

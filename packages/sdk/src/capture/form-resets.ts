@@ -13,9 +13,10 @@ const FIELDS = new Set(['input', 'textarea', 'select']);
  * Follows form resets in `win`'s document: those its light tree hears as `reset`; and in shadow
  * roots (a web component's form), whose `reset` never leaves the root, a Reset button's click,
  * which does, and `form.reset()` from code, through the prototype's method (wrapped while capture
- * runs).
+ * runs). Each field is told to `announce` (by default announceField; start-capture adds the
+ * multiple selects' report, many-choices.ts).
  */
-export function followFormResets(win: Window & typeof globalThis, manyChanged: (select: Element) => void = () => undefined): () => void {
+export function followFormResets(win: Window & typeof globalThis, announce: (field: Element) => void = announceField): () => void {
   const doc = win.document;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   // The fields change after the event's listeners have run, in the same task: look in the next one.
@@ -23,11 +24,7 @@ export function followFormResets(win: Window & typeof globalThis, manyChanged: (
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (cancelled()) return;
-      for (const el of Array.from(form.elements)) {
-        // A multiple select's choices cannot be announced as one value (many-choices.ts).
-        if ((el as HTMLSelectElement).multiple && el.localName === 'select') manyChanged(el);
-        else if (FIELDS.has(el.localName)) announceField(el);
-      }
+      for (const el of Array.from(form.elements)) if (FIELDS.has(el.localName)) announce(el);
     }, 0);
     timers.add(timer);
   };

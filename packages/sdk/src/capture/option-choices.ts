@@ -18,10 +18,11 @@ function selectOf(option: HTMLOptionElement): HTMLSelectElement | null {
 }
 
 /**
- * Wraps the option `selected` setter of `win`'s documents (see above); a multiple select's change
- * goes to `manyChanged` (many-choices.ts). Returns what puts the setter back.
+ * Wraps the option `selected` setter of `win`'s documents (see above); the option's select is
+ * told to `announce` (by default announceField; start-capture adds the multiple selects' report,
+ * many-choices.ts). Returns what puts the setter back.
  */
-export function followOptionChoices(win: Window & typeof globalThis, manyChanged: (select: Element) => void = () => undefined): () => void {
+export function followOptionChoices(win: Window & typeof globalThis, announce: (field: Element) => void = announceField): () => void {
   const optionProto = win.HTMLOptionElement?.prototype;
   const original = optionProto && Object.getOwnPropertyDescriptor(optionProto, 'selected');
   if (!optionProto || !original?.set || !original.configurable) return () => undefined;
@@ -29,8 +30,7 @@ export function followOptionChoices(win: Window & typeof globalThis, manyChanged
   const wrapper = function (this: HTMLOptionElement, value: boolean): void {
     write.call(this, value);
     const select = selectOf(this);
-    if (select?.multiple) manyChanged(select);
-    else if (select) announceField(select);
+    if (select) announce(select);
   };
   Object.defineProperty(optionProto, 'selected', { ...original, set: wrapper });
   return () => {

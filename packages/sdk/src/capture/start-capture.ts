@@ -7,7 +7,7 @@ import type { eventWithTime, RecordPlugin } from '@rrweb/types';
 import type { CaptureFrame, CaptureFrameKind, FrameTransport } from './frame-transport.ts';
 import { sanitizeEvent, sanitizeFramedEvent } from './event-sanitizer.ts';
 import { watchChildFrames, type ChildFrames } from './child-frames.ts';
-import { followInstanceSetters } from './instance-setters.ts';
+import { announceField, followInstanceSetters } from './instance-setters.ts';
 import { followOptionChoices } from './option-choices.ts';
 import { followFormResets } from './form-resets.ts';
 import { watchMixedBoxes, type MixedBoxesWatch } from './mixed-boxes.ts';
@@ -195,11 +195,17 @@ export function startCapture(options: CaptureOptions): CaptureHandle {
   // not remap inside custom events: like the top layer and focus, reported by the top page only.
   const manyChoices = watchManyChoices((node) => (inFrame ? -1 : record.mirror.getId(node)),
     (choices) => record.addCustomEvent(MANY_CHOICES_EVENT, choices));
+  // One announcement for a field changed without an event rrweb hears: a single value through
+  // rrweb's hook (a multiple select is skipped there), a multiple select's options in a report.
+  const announce = (field: Element): void => {
+    announceField(field);
+    manyChoices.changed(field);
+  };
   const followSetters = (): void => {
     unfollowSetters = followWindows(window, (win) => {
       const unfollowOwn = followInstanceSetters(win.document);
-      const unfollowOptions = followOptionChoices(win, manyChoices.changed);
-      const unfollowResets = followFormResets(win, manyChoices.changed);
+      const unfollowOptions = followOptionChoices(win, announce);
+      const unfollowResets = followFormResets(win, announce);
       const unfollowMixed = mixedBoxes?.follow(win);
       const unfollowMany = manyChoices.follow(win.document);
       return () => {

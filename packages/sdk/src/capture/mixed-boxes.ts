@@ -33,7 +33,7 @@ function mixedBoxesIn(root: Document | ShadowRoot, out: Set<Box>, depth = 0): vo
     try {
       inner = (el as HTMLIFrameElement).contentDocument;
     } catch {
-      // Cross-origin: its own SDK reports what capture may show of it.
+      // A frame the browser will not let us read: its boxes are not reported (its ids are its own).
     }
     if (inner) mixedBoxesIn(inner, out, depth + 1);
   }

@@ -9,6 +9,8 @@ interface NodeMirror {
 
 // The capture sends at most 256; anything longer did not come from it.
 const MAX_IDS = 256;
+const RETRY_MS = 100;
+const MAX_RETRIES = 50;
 
 type Box = HTMLInputElement;
 
@@ -32,6 +34,9 @@ export class ReplicaMixedBoxes {
   /** The last report, kept while some of its boxes were not built yet. */
   private unresolved: MixedBoxes | null = null;
 
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retries = 0;
+
   constructor(private readonly mirror: NodeMirror) {}
 
   apply(state: MixedBoxes): void {
@@ -43,6 +48,10 @@ export class ReplicaMixedBoxes {
       if (isBox(node)) wanted.add(node);
     }
     this.unresolved = missing ? state : null;
+    // A same-origin frame's document may be built after the report with no event of its own to
+    // retry on (a rebuilt replica's frames): look again a few times, bounded.
+    if (missing) this.retrySoon();
+    else this.retries = 0;
     for (const box of this.shown) if (!wanted.has(box)) box.indeterminate = false;
     for (const box of wanted) box.indeterminate = true;
     this.shown = wanted;
@@ -57,5 +66,15 @@ export class ReplicaMixedBoxes {
   rebuilt(): void {
     this.shown = new Set();
     this.unresolved = null;
+    this.retries = 0;
+  }
+
+  private retrySoon(): void {
+    if (this.retryTimer !== undefined || this.retries >= MAX_RETRIES) return;
+    this.retries++;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.retry();
+    }, RETRY_MS);
   }
 }
